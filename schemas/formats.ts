@@ -1,0 +1,149 @@
+// Custom formats of the Intake schemas, registered with @cfworker/json-schema, plus the
+// text helpers (timestamp conversion, suggested fixes) that belong to those formats.
+import { format } from "@cfworker/json-schema";
+import iso3166 from "./data/iso3166-alpha2.json" with { type: "json" };
+import iso4217 from "./data/iso4217.json" with { type: "json" };
+
+const CURRENCIES = new Set<string>(iso4217 as string[]);
+const COUNTRIES = new Set<string>(iso3166 as string[]);
+
+const DDMMYYYY = /^(\d{2})(\d{2})(\d{4})$/;
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
+const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)? ([+-])(\d{2})(\d{2}) UTC$/;
+const ISO_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+export function isRealDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return day <= days;
+}
+
+export function isDdmmyyyy(value: string): boolean {
+  const m = DDMMYYYY.exec(value);
+  return m !== null && isRealDate(Number(m[3]), Number(m[2]), Number(m[1]));
+}
+
+export const isDecimal = (value: string): boolean => DECIMAL.test(value);
+export const isCurrencyCode = (value: string): boolean => CURRENCIES.has(value);
+export const isCountryCode = (value: string): boolean => COUNTRIES.has(value);
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/**
+ * An ISO 8601 or `2023-12-14 04:42:12 +0000 UTC` timestamp as ISO 8601 UTC
+ * (`2023-12-14T04:42:12Z`, milliseconds kept when given), or undefined when it is neither
+ * form or not a real instant.
+ */
+export function toIsoUtc(value: string): string | undefined {
+  let parts: string[];
+  let sign: string;
+  let offH: number;
+  let offM: number;
+  const utc = UTC_FORM.exec(value);
+  const iso = utc ? null : ISO_FORM.exec(value);
+  if (utc) {
+    parts = utc.slice(1, 8) as string[];
+    sign = utc[8] as string;
+    offH = Number(utc[9]);
+    offM = Number(utc[10]);
+  } else if (iso) {
+    parts = iso.slice(1, 8) as string[];
+    const zulu = iso[8] === "Z";
+    sign = zulu ? "+" : (iso[9] as string);
+    offH = zulu ? 0 : Number(iso[10]);
+    offM = zulu ? 0 : Number(iso[11]);
+  } else {
+    return undefined;
+  }
+  const [y, mo, d, h, mi, s] = parts.slice(0, 6).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const fraction = parts[6];
+  if (!isRealDate(y, mo, d) || h > 23 || mi > 59 || s > 60 || offH > 23 || offM > 59) return undefined;
+  const ms = fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0;
+  const offset = (sign === "-" ? -1 : 1) * (offH * 60 + offM) * 60_000;
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offset);
+  if (Number.isNaN(date.getTime())) return undefined;
+  const base =
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+  return fraction ? `${base}.${pad(date.getUTCMilliseconds(), 3)}Z` : `${base}Z`;
+}
+
+/** Formats that only Intake defines; stock validators skip them and rely on each schema's `pattern`. */
+export const CUSTOM_FORMATS: Record<string, (value: string) => boolean> = {
+  ddmmyyyy: isDdmmyyyy,
+  decimal: isDecimal,
+  iso4217: isCurrencyCode,
+  "iso3166-alpha2": isCountryCode,
+  "intake-timestamp": (value) => toIsoUtc(value) !== undefined,
+};
+
+// @cfworker/json-schema checks formats through its exported `format` table; adding ours there
+// makes `format` failures come out of the validator like any standard format.
+Object.assign(format, CUSTOM_FORMATS);
+
+/** Human descriptions of what a format expects, used in messages. */
+export const FORMAT_HINTS: Record<string, string> = {
+  email: "an email address",
+  ddmmyyyy: "a real date in DDMMYYYY form",
+  "date-time": "a date and time in ISO 8601 form",
+  date: "a date as YYYY-MM-DD",
+  hostname: "a domain name",
+  uri: "a full URL including its scheme",
+  decimal: "a decimal number with a period as decimal separator and no thousands separator",
+  iso4217: "an ISO 4217 currency code in capitals",
+  "iso3166-alpha2": "an ISO 3166-1 alpha-2 country code in capitals",
+  "intake-timestamp": "an ISO 8601 timestamp or one like 2023-12-14 04:42:12 +0000 UTC",
+};
+
+/** A likely intended decimal: `12,345.60` and `12345,60` -> `12345.60`. */
+export function suggestDecimal(value: string): string | undefined {
+  const v = value.replace(/[\s'\u00a0]/g, "");
+  let fixed: string | undefined;
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v)) fixed = v.replace(/,/g, "");
+  else if (/^-?\d{1,3}(\.\d{3})+,\d+$/.test(v)) fixed = v.replace(/\./g, "").replace(",", ".");
+  else if (/^-?\d+,\d+$/.test(v)) fixed = v.replace(",", ".");
+  else if (/^-?\d+(\.\d+)?$/.test(v) && v !== value) fixed = v;
+  return fixed !== undefined && DECIMAL.test(fixed) ? fixed : undefined;
+}
+
+/** A likely intended DDMMYYYY date from ISO (2024-01-31) or D/M/Y forms (31/01/2024, 31.1.2024). */
+export function suggestDdmmyyyy(value: string): string | undefined {
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(value);
+  let y: number;
+  let mo: number;
+  let d: number;
+  if (m) {
+    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else {
+    m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(value);
+    if (!m) return undefined;
+    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  return isRealDate(y, mo, d) ? `${pad(d)}${pad(mo)}${pad(y, 4)}` : undefined;
+}
+
+/** `2024-03-31` or `2024-03-31 10:00:00` -> `2024-03-31T00:00:00Z` style UTC date-time. */
+export function suggestDateTime(value: string): string | undefined {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (day)
+    return isRealDate(Number(day[1]), Number(day[2]), Number(day[3])) ? `${value}T00:00:00Z` : undefined;
+  const spaced = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/.exec(value);
+  if (spaced) return toIsoUtc(`${spaced[1]}T${spaced[2]}Z`);
+  const iso = toIsoUtc(value);
+  return iso && iso !== value ? iso.replace(/\.\d{3}Z$/, "Z") : undefined;
+}
+
+/** `Jane Doe <jane@example.com>` or `<jane@example.com>` -> `jane@example.com`. */
+export function suggestEmail(value: string): string | undefined {
+  const m = /<\s*([^<>\s]+@[^<>\s]+)\s*>/.exec(value) ?? /^mailto:(\S+@\S+)$/i.exec(value);
+  const candidate = m?.[1];
+  return candidate && format.email?.(candidate) ? candidate : undefined;
+}

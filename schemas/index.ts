@@ -1,0 +1,14 @@
+// The schema core's public surface: catalog, normalization, validation, dataset checks,
+// CSV reading, templates and effective access. No platform imports.
+export * from "./catalog.ts";
+export * from "./csv.ts";
+export * from "./dataset.ts";
+export { DatasetChecks, recordKey } from "./dataset-checks.ts";
+export * from "./effective-access.ts";
+export { CUSTOM_FORMATS, isDdmmyyyy, toIsoUtc } from "./formats.ts";
+export { expectation, suggestFix } from "./messages.ts";
+export { normalizeRecord, normalizeText } from "./normalize.ts";
+export { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
+export * from "./templates.ts";
+export type * from "./types.ts";
+export { type RecordIssue, validateRecord } from "./validate.ts";

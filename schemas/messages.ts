@@ -1,0 +1,107 @@
+// Messages written for admins: each names the field, the rule and an example of a right value,
+// plus a one-click suggestion where a likely intended value exists.
+import {
+  FORMAT_HINTS,
+  suggestDateTime,
+  suggestDdmmyyyy,
+  suggestDecimal,
+  suggestEmail,
+  toIsoUtc,
+} from "./formats.ts";
+import type { JsonValue, PropertySchema } from "./types.ts";
+
+const TYPE_HINTS: Record<string, string> = {
+  string: "text",
+  boolean: "true or false",
+  integer: "a whole number",
+  number: "a number",
+  array: "a list of values (a;b;c in a CSV cell)",
+};
+
+export function show(value: JsonValue | undefined): string {
+  if (typeof value === "string") return value;
+  return JSON.stringify(value) ?? "";
+}
+
+function exampleOf(prop: PropertySchema | undefined): string {
+  const example = prop?.examples?.[0];
+  if (example === undefined) return "";
+  return `, e.g. ${Array.isArray(example) ? example.join(";") : show(example)}`;
+}
+
+/** What a property expects, in words. */
+export function expectation(prop: PropertySchema | undefined): string {
+  if (!prop) return "a known field";
+  if (prop["x-intake-hint"]) return prop["x-intake-hint"];
+  if (prop.format && FORMAT_HINTS[prop.format]) return FORMAT_HINTS[prop.format] as string;
+  return TYPE_HINTS[prop.type ?? "string"] ?? "a valid value";
+}
+
+/** A value that probably means the same and satisfies the rule, or undefined. */
+export function suggestFix(
+  value: JsonValue | undefined,
+  prop: PropertySchema | undefined,
+): JsonValue | undefined {
+  if (!prop || value === undefined) return undefined;
+  if (prop.enum && typeof value === "string") {
+    const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, "");
+    return prop.enum.find((option) => typeof option === "string" && squash(option) === squash(value));
+  }
+  if (typeof value === "number" && prop.type === "string") return String(value);
+  if (typeof value !== "string") return undefined;
+  if (prop.type === "integer") {
+    const digits = value.replace(/[,\s'\u00a0]/g, "");
+    return /^[+-]?\d+$/.test(digits) && digits !== value ? Number(digits) : undefined;
+  }
+  switch (prop.format) {
+    case "decimal":
+      return suggestDecimal(value);
+    case "ddmmyyyy":
+      return suggestDdmmyyyy(value);
+    case "date-time":
+      return suggestDateTime(value);
+    case "date": {
+      const iso = toIsoUtc(value) ?? suggestDateTime(value);
+      return iso ? iso.slice(0, 10) : undefined;
+    }
+    case "email":
+      return suggestEmail(value);
+    case "iso4217":
+    case "iso3166-alpha2":
+      return value.toUpperCase() !== value ? value.toUpperCase() : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The sentence for one failed keyword on one field. */
+export function describeIssue(
+  keyword: string,
+  field: string,
+  prop: PropertySchema | undefined,
+  value: JsonValue | undefined,
+  context: string,
+): string {
+  switch (keyword) {
+    case "required":
+      return `${field} is required but missing${exampleOf(prop)}`;
+    case "unknown-field":
+      return `"${field}" is not a field of ${context}; map it to one of its fields or leave it out`;
+    case "enum":
+      return `${field} must be one of ${(prop?.enum ?? []).map((v) => show(v)).join(", ")}; got "${show(value)}"`;
+    case "type":
+      return `${field} must be ${TYPE_HINTS[prop?.type ?? "string"] ?? "a valid value"}${exampleOf(prop)}; got ${
+        typeof value === "string" ? `"${value}"` : show(value)
+      }`;
+    case "items":
+      return `${field} must be a list of text values${exampleOf(prop)}`;
+    case "uniqueItems":
+      return `${field} must not list the same value twice; got ${show(value)}`;
+    case "minimum":
+      return `${field} must be ${prop?.minimum ?? 0} or more${exampleOf(prop)}; got ${show(value)}`;
+    case "maxLength":
+      return `${field} must be at most ${prop?.maxLength ?? 0} characters long`;
+    default:
+      return `${field} must be ${expectation(prop)}${exampleOf(prop)}; got "${show(value)}"`;
+  }
+}

@@ -1,0 +1,45 @@
+// Builds the one validation report shape: capped lists in row order, exact counts.
+import type { Issue, ValidationReport } from "./types.ts";
+
+export const DEFAULT_ISSUE_CAP = 1000;
+
+const byRow = (a: Issue, b: Issue) => a.row - b.row;
+
+export class ReportBuilder {
+  readonly cap: number;
+  recordCount = 0;
+  private errorCount = 0;
+  private warningCount = 0;
+  private readonly errors: Issue[] = [];
+  private readonly warnings: Issue[] = [];
+
+  constructor(cap = DEFAULT_ISSUE_CAP) {
+    this.cap = Math.max(0, Math.floor(cap));
+  }
+
+  addError(issue: Issue): void {
+    this.errorCount++;
+    if (this.errors.length < this.cap) this.errors.push(issue);
+  }
+
+  addWarning(issue: Issue): void {
+    this.warningCount++;
+    if (this.warnings.length < this.cap) this.warnings.push(issue);
+  }
+
+  get hasErrors(): boolean {
+    return this.errorCount > 0;
+  }
+
+  build(): ValidationReport {
+    return {
+      valid: this.errorCount === 0,
+      recordCount: this.recordCount,
+      errorCount: this.errorCount,
+      warningCount: this.warningCount,
+      errors: [...this.errors].sort(byRow),
+      warnings: [...this.warnings].sort(byRow),
+      truncated: this.errors.length < this.errorCount || this.warnings.length < this.warningCount,
+    };
+  }
+}

@@ -1,0 +1,49 @@
+// File templates per context: CSV (header from the first alias of each field, one example row)
+// and JSON ({"data":[example]}).
+import Papa from "papaparse";
+import { getSchema } from "./catalog.ts";
+import type { ContextSchema, IntakeRecord, JsonValue } from "./types.ts";
+
+/** The CSV header of a field: its first alias, else its name. */
+export function csvHeaderOf(schema: ContextSchema, field: string): string {
+  return schema.properties[field]?.["x-intake-aliases"]?.[0] ?? field;
+}
+
+/** A typed value as it is written in a CSV cell (lists as a;b;c). */
+export function toCsvCell(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return "";
+  if (Array.isArray(value)) return value.map((item) => toCsvCell(item)).join(";");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function exampleRecord(schema: ContextSchema): IntakeRecord {
+  const example = schema.examples[0];
+  if (example) return example;
+  const record: IntakeRecord = {};
+  for (const [field, prop] of Object.entries(schema.properties)) {
+    const value = prop.examples?.[0];
+    if (value !== undefined) record[field] = value;
+  }
+  return record;
+}
+
+function requireSchema(context: string): ContextSchema {
+  const schema = getSchema(context);
+  if (!schema) throw new RangeError(`Unknown context "${context}"`);
+  return schema;
+}
+
+export function csvTemplate(context: string): string {
+  const schema = requireSchema(context);
+  const fields = Object.keys(schema.properties);
+  const example = exampleRecord(schema);
+  return `${Papa.unparse(
+    { fields: fields.map((f) => csvHeaderOf(schema, f)), data: [fields.map((f) => toCsvCell(example[f]))] },
+    { quotes: schema["x-intake-csv-quote-all"] === true, newline: "\r\n" },
+  )}\r\n`;
+}
+
+export function jsonTemplate(context: string): { data: IntakeRecord[] } {
+  return { data: [exampleRecord(requireSchema(context))] };
+}

@@ -1,0 +1,82 @@
+// Deterministic generated records for the benchmarks (a seeded PRNG, so every run sees the same data).
+import type { IntakeRecord } from "../../schemas/types.ts";
+
+/** mulberry32: a tiny seeded PRNG. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ["Jane", "John", "Amara", "Wei", "Lucía", "Olu", "Priya", "Sven", "Fatima", "Kenji"];
+const LAST = ["Doe", "Roe", "Okafor", "Zhang", "García", "Adeyemi", "Patel", "Larsen", "Haddad", "Sato"];
+const DEPTS = ["Engineering", "Sales", "Finance", "HR", "Legal", "Support", "Marketing"];
+
+/** Names as they appear in an address: lower case, no diacritics. */
+const local = (name: string) =>
+  name
+    .normalize("NFKD")
+    .replace(/[^a-zA-Z]/g, "")
+    .toLowerCase();
+
+const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** saas_users records; `invalidEvery` > 0 makes every n-th record carry one error. */
+export function saasUsers(count: number, invalidEvery = 100, seed = 1): IntakeRecord[] {
+  const rand = prng(seed);
+  const out: IntakeRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = pick(rand, FIRST);
+    const last = pick(rand, LAST);
+    const record: IntakeRecord = {
+      emailId: `${local(first)}.${local(last)}.${i}@example.com`,
+      firstName: first,
+      lastName: last,
+      role: pick(rand, ["SUPER ADMIN", "ADMIN", "USER", "USER", "USER"]),
+      createdOn: `${pad(1 + Math.floor(rand() * 28))}${pad(1 + Math.floor(rand() * 12))}${2015 + Math.floor(rand() * 10)}`,
+      userStatus: pick(rand, ["ACTIVE", "ACTIVE", "DISABLED", "DELETED"]),
+      accountType: rand() < 0.9 ? "USER" : "SERVICE",
+      department: pick(rand, DEPTS),
+      mfaEnrolmentStatus: rand() < 0.8,
+      accountPaymentStatus: pick(rand, ["PAID", "UNPAID", "NA"]),
+    };
+    if (invalidEvery > 0 && i % invalidEvery === invalidEvery - 1) record.createdOn = "31022023";
+    out.push(record);
+  }
+  return out;
+}
+
+/** list_employees records; `invalidEvery` > 0 makes every n-th record carry one error. */
+export function listEmployees(count: number, invalidEvery = 100, seed = 2): IntakeRecord[] {
+  const rand = prng(seed);
+  const out: IntakeRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = pick(rand, FIRST);
+    const last = pick(rand, LAST);
+    const hired = `${2010 + Math.floor(rand() * 14)}-${pad(1 + Math.floor(rand() * 12))}-${pad(1 + Math.floor(rand() * 28))}T09:00:00Z`;
+    const record: IntakeRecord = {
+      id: `E-${100000 + i}`,
+      employee_name: `${first} ${last}`,
+      first_name: first,
+      last_name: last,
+      email: `${local(first)}.${local(last)}.${i}@example.com`,
+      job_title: pick(rand, ["Engineer", "Manager", "Analyst", "Director", "Associate"]),
+      manager: `manager.${Math.floor(rand() * 500)}@example.com`,
+      hiring_date: hired,
+      employment_type: pick(rand, ["Full-Time", "Part-Time", "Contractor"]),
+      employment_status: pick(rand, ["Active", "Active", "Terminated"]),
+      employment_status_normalized: "ACTIVE",
+      department: pick(rand, DEPTS),
+      lifecycle_status: "employed",
+    };
+    if (invalidEvery > 0 && i % invalidEvery === invalidEvery - 1) record.email = "not-an-email";
+    out.push(record);
+  }
+  return out;
+}
