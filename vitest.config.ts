@@ -1,4 +1,5 @@
 // One vitest config, one project per environment (STYLE.md 6).
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vitest/config";
 import { WxtVitest } from "wxt/testing/vitest-plugin";
@@ -11,6 +12,24 @@ export default defineConfig({
           name: "schemas",
           environment: "node",
           include: ["test/schemas/**/*.test.ts"],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("worker/migrations"),
+                OPERATOR_TOKEN: "test-operator-token-0123456789",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          setupFiles: ["test/worker/apply-migrations.ts"],
         },
       },
       {

@@ -1,12 +1,63 @@
-// `npm start`: runs Intake locally. At this stage only the schema core exists; the Worker and the
-// extension are added by later work, and this script says so rather than pretending.
-import { CONTEXT_NAMES, listCapabilities } from "../schemas/index.ts";
+// `npm start`: builds the extension, starts the Worker on 127.0.0.1:8787 with a local D1
+// (migrations applied), makes or reuses the dev tenant, and prints what to paste where.
+import { join } from "node:path";
+import {
+  ensureDevTenant,
+  ensureOperatorToken,
+  migrateLocal,
+  ROOT,
+  run,
+  startWorker,
+} from "./local-worker.ts";
 
-console.log(`Intake schema core: ${CONTEXT_NAMES.length} contexts (${CONTEXT_NAMES.join(", ")})`);
-console.log(
-  `Discovery capabilities: ${listCapabilities()
-    .map((c) => c.title)
-    .join("; ")}`,
-);
-console.log("\nNot there yet: the edge Worker (wrangler dev + local D1) and the browser extension build.");
-console.log("Run `npm test` to check the core, `npm run bench` to measure it.");
+const port = Number(process.env.PORT ?? 8787);
+const stateFile = join(ROOT, ".intake", "dev.json");
+
+console.log("Building the extension (Chrome MV3)…");
+run("wxt", ["build"], { quiet: true });
+const operatorToken = ensureOperatorToken();
+console.log("Applying D1 migrations to the local database…");
+migrateLocal();
+console.log(`Starting the Worker on http://127.0.0.1:${port} …`);
+const worker = await startWorker({ port, log: (line) => process.stdout.write(`  [wrangler] ${line}\n`) });
+
+let state: Awaited<ReturnType<typeof ensureDevTenant>>;
+try {
+  state = await ensureDevTenant(worker.url, operatorToken, stateFile);
+} catch (error) {
+  await worker.stop();
+  throw error;
+}
+const { state: dev, created } = state;
+const extensionDir = join(ROOT, ".output", "chrome-mv3");
+
+console.log(`
+Intake is running.
+
+  Worker          ${dev.url}   (health: ${dev.url}/health, API: ${dev.url}/openapi.json)
+  Dev tenant      ${dev.tenantId}${created ? " (created now)" : " (reused)"}
+  Integration     ${dev.integrationId}  "Demo SaaS" — saas_users, list_employees, access_relations
+  Admin key       ${dev.adminKey}
+  Ingest key      ${dev.ingestKey}
+  Saved in        ${stateFile}   (operator token in .dev.vars)
+
+Load the extension in Chrome:
+  1. Open chrome://extensions and switch on "Developer mode".
+  2. "Load unpacked" → ${extensionDir}
+  3. Open the Intake popup, enter ${dev.url} and the ingest key (or the admin key for the console).
+
+Try it:
+  curl -H 'x-api-key: ${dev.adminKey}' ${dev.url}/v1/integrations
+
+Press Ctrl+C to stop.`);
+
+const shutdown = async () => {
+  await worker.stop();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+worker.child.once("exit", (code) => {
+  console.error(`wrangler dev exited (code ${code})`);
+  process.exit(code ?? 1);
+});

@@ -1,0 +1,12 @@
+// The Hono environment of the Worker: generated bindings plus what middleware puts on the context.
+import type { ApiKey } from "./db/keys.ts";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    /** The authenticated API key (set by `requireKey`). */
+    key: ApiKey;
+    /** The request's clock, so tests can control time through a header-free seam. */
+    now: Date;
+  };
+}

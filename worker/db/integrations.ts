@@ -1,0 +1,126 @@
+// SQL for integrations, always scoped to the caller's tenant.
+export interface Integration {
+  id: string;
+  tenantId: string;
+  name: string;
+  displayName: string | null;
+  description: string | null;
+  logo: string | null;
+  contexts: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface IntegrationRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  display_name: string | null;
+  description: string | null;
+  logo: string | null;
+  contexts: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = "id, tenant_id, name, display_name, description, logo, contexts, created_at, updated_at";
+
+const toIntegration = (r: IntegrationRow): Integration => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  name: r.name,
+  displayName: r.display_name,
+  description: r.description,
+  logo: r.logo,
+  contexts: JSON.parse(r.contexts) as string[],
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function insertIntegrationStatement(db: D1Database, i: Integration): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO integrations (id, tenant_id, name, display_name, description, logo, contexts, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+    )
+    .bind(
+      i.id,
+      i.tenantId,
+      i.name,
+      i.displayName,
+      i.description,
+      i.logo,
+      JSON.stringify(i.contexts),
+      i.createdAt,
+      i.updatedAt,
+    );
+}
+
+export async function insertIntegration(db: D1Database, i: Integration): Promise<void> {
+  await insertIntegrationStatement(db, i).run();
+}
+
+export async function listIntegrations(
+  db: D1Database,
+  tenantId: string,
+  onlyId?: string | null,
+): Promise<Integration[]> {
+  const { results } = onlyId
+    ? await db
+        .prepare(`SELECT ${COLUMNS} FROM integrations WHERE tenant_id = ?1 AND id = ?2`)
+        .bind(tenantId, onlyId)
+        .all<IntegrationRow>()
+    : await db
+        .prepare(`SELECT ${COLUMNS} FROM integrations WHERE tenant_id = ?1 ORDER BY created_at, id`)
+        .bind(tenantId)
+        .all<IntegrationRow>();
+  return results.map(toIntegration);
+}
+
+export async function getIntegration(
+  db: D1Database,
+  tenantId: string,
+  id: string,
+): Promise<Integration | undefined> {
+  const row = await db
+    .prepare(`SELECT ${COLUMNS} FROM integrations WHERE tenant_id = ?1 AND id = ?2`)
+    .bind(tenantId, id)
+    .first<IntegrationRow>();
+  return row ? toIntegration(row) : undefined;
+}
+
+export async function countIntegrations(db: D1Database, tenantId: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM integrations WHERE tenant_id = ?1")
+    .bind(tenantId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+export async function updateIntegration(db: D1Database, i: Integration): Promise<Integration | undefined> {
+  const row = await db
+    .prepare(
+      `UPDATE integrations SET name = ?3, display_name = ?4, description = ?5, logo = ?6, contexts = ?7, updated_at = ?8
+       WHERE tenant_id = ?1 AND id = ?2 RETURNING ${COLUMNS}`,
+    )
+    .bind(
+      i.tenantId,
+      i.id,
+      i.name,
+      i.displayName,
+      i.description,
+      i.logo,
+      JSON.stringify(i.contexts),
+      i.updatedAt,
+    )
+    .first<IntegrationRow>();
+  return row ? toIntegration(row) : undefined;
+}
+
+export function deleteIntegrationStatement(
+  db: D1Database,
+  tenantId: string,
+  id: string,
+): D1PreparedStatement {
+  return db.prepare("DELETE FROM integrations WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, id);
+}

@@ -1,0 +1,102 @@
+// The Intake edge validator: builds the Hono app, registers middleware and the single error
+// path, and mounts one sub-app per resource.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./app-env.ts";
+import { limitsOf } from "./lib/limits.ts";
+import { Problem } from "./lib/problem.ts";
+import { capabilities, catalog } from "./routes/catalog.ts";
+import { health } from "./routes/health.ts";
+import { integrations } from "./routes/integrations.ts";
+import { keys } from "./routes/keys.ts";
+import { me } from "./routes/me.ts";
+import { openapi } from "./routes/openapi.ts";
+import { tenants } from "./routes/tenants.ts";
+
+const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
+
+function allowedOrigin(origin: string, env: Env): string | null {
+  if (EXTENSION_ORIGIN.test(origin)) return origin;
+  const configured = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return configured.includes(origin) ? origin : null;
+}
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  c.set("now", new Date());
+  await next();
+});
+app.use("*", secureHeaders());
+app.use("*", (c, next) =>
+  cors({
+    origin: (origin) => allowedOrigin(origin, c.env),
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    allowHeaders: ["content-type", "x-api-key", "authorization", "idempotency-key"],
+    exposeHeaders: ["retry-after", "etag", "location", "content-disposition"],
+    maxAge: 600,
+  })(c, next),
+);
+app.use("*", (c, next) => {
+  const maxSize = limitsOf(c.env).maxBodyBytes;
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new Problem(
+        413,
+        "payload-too-large",
+        "Payload too large",
+        `The request body is larger than ${maxSize} bytes`,
+      );
+    },
+  })(c, next);
+});
+
+app.route("/", health);
+app.route("/", openapi);
+app.route("/v1/contexts", catalog);
+app.route("/v1/capabilities", capabilities);
+app.route("/v1/tenants", tenants);
+app.route("/v1/me", me);
+app.route("/v1/keys", keys);
+app.route("/v1/integrations", integrations);
+
+app.notFound((c) =>
+  new Problem(
+    404,
+    "not-found",
+    "Not found",
+    `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+  ).toResponse(),
+);
+
+app.onError((error, c) => {
+  if (error instanceof Problem) return error.toResponse();
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    return new Problem(
+      status,
+      "http-error",
+      error.message || "Request failed",
+      error.message || `HTTP ${status}`,
+    ).toResponse();
+  }
+  // Only the unexpected is logged: method, path and the error, never headers or bodies.
+  console.error(`Unhandled error on ${c.req.method} ${new URL(c.req.url).pathname}:`, error);
+  return new Problem(
+    500,
+    "internal",
+    "Internal error",
+    "Something went wrong on our side; the request was not applied",
+  ).toResponse();
+});
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

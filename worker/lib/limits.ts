@@ -1,0 +1,27 @@
+// Limits from wrangler.toml vars, read once per request with safe fallbacks.
+export interface Limits {
+  maxBodyBytes: number;
+  maxRecordsPerBatch: number;
+  maxFieldLength: number;
+  maxNestingDepth: number;
+  maxKeysPerTenant: number;
+  maxIntegrationsPerTenant: number;
+  maxKeyLifetimeDays: number;
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function limitsOf(env: Env): Limits {
+  return {
+    maxBodyBytes: positive(env.MAX_BODY_BYTES, 10 * 1024 * 1024),
+    maxRecordsPerBatch: positive(env.MAX_RECORDS_PER_BATCH, 5000),
+    maxFieldLength: positive(env.MAX_FIELD_LENGTH, 10_000),
+    maxNestingDepth: positive(env.MAX_NESTING_DEPTH, 8),
+    maxKeysPerTenant: positive(env.MAX_KEYS_PER_TENANT, 100),
+    maxIntegrationsPerTenant: positive(env.MAX_INTEGRATIONS_PER_TENANT, 100),
+    maxKeyLifetimeDays: positive(env.MAX_KEY_LIFETIME_DAYS, 730),
+  };
+}

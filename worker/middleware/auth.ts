@@ -1,0 +1,63 @@
+// Authentication: API keys (x-api-key or Authorization: Bearer) and the operator token.
+// Failures never echo the presented secret.
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { findKeyForAuth, type KeyScope, touchKey } from "../db/keys.ts";
+import { constantTimeEqual, keyIdOf, sha256Hex } from "../lib/crypto.ts";
+import { forbidden, unauthorized } from "../lib/problem.ts";
+
+/** The credential of a request: `x-api-key`, else a Bearer token. */
+export function presentedSecret(headers: Headers): string | undefined {
+  const apiKey = headers.get("x-api-key")?.trim();
+  if (apiKey) return apiKey;
+  const auth = headers.get("authorization")?.trim();
+  if (!auth) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(auth);
+  if (!m) throw unauthorized("The Authorization header must be 'Bearer <key>'");
+  return m[1];
+}
+
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Requires a valid, unexpired, unrevoked key; with `scope: "admin"`, an admin key. */
+export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const secret = presentedSecret(c.req.raw.headers);
+    if (!secret) throw unauthorized("An API key is required: send it in the x-api-key header");
+    const id = keyIdOf(secret);
+    if (!id) throw unauthorized("The API key is malformed; copy the whole key as it was shown when created");
+    const found = await findKeyForAuth(c.env.DB, id);
+    // The hash is compared even for unknown ids, so timing does not tell which ids exist.
+    const hash = await sha256Hex(secret);
+    const matches = await constantTimeEqual(hash, found?.secretHash ?? "0".repeat(64));
+    if (!found || !matches) throw unauthorized("The API key is not valid");
+    const { key } = found;
+    const now = c.get("now");
+    if (key.revokedAt) throw unauthorized(`The API key "${key.name}" was revoked on ${key.revokedAt}`);
+    if (Date.parse(key.expiresAt) <= now.getTime())
+      throw unauthorized(`The API key "${key.name}" expired on ${key.expiresAt}`);
+    if (scope === "admin" && key.scope !== "admin") {
+      throw forbidden(`The API key "${key.name}" is an ingest key; this needs an admin key`);
+    }
+    await touchKey(
+      c.env.DB,
+      key.id,
+      now.toISOString(),
+      new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString(),
+    );
+    c.set("key", key);
+    await next();
+  };
+}
+
+/** Requires the operator token (a Worker secret), for creating tenants. */
+export function requireOperator(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const secret = presentedSecret(c.req.raw.headers);
+    const expected = c.env.OPERATOR_TOKEN;
+    if (!expected) throw unauthorized("This Worker has no OPERATOR_TOKEN secret configured");
+    if (!secret || !(await constantTimeEqual(secret, expected)))
+      throw unauthorized("The operator token is not valid");
+    await next();
+  };
+}

@@ -1,0 +1,184 @@
+// The OpenAPI 3.1 description of every route. A test walks the app's routes and fails when one
+// is missing here or described here without existing.
+import { CONTEXT_NAMES } from "../schemas/index.ts";
+
+type Security = "none" | "operator" | "admin" | "any";
+
+interface Operation {
+  summary: string;
+  security: Security;
+  body?: string;
+  responses: Record<string, string>;
+}
+
+const ERRORS = { "4XX": "Problem details (application/problem+json)" };
+
+/** method -> path (OpenAPI form) -> operation. */
+export const OPERATIONS: Record<string, Record<string, Operation>> = {
+  "/health": {
+    get: { summary: "Liveness, with a database round trip", security: "none", responses: { 200: "ok" } },
+  },
+  "/openapi.json": { get: { summary: "This document", security: "none", responses: { 200: "OpenAPI 3.1" } } },
+  "/v1/contexts": {
+    get: {
+      summary: "List contexts (q: search words, category: exact category)",
+      security: "none",
+      responses: { 200: "Contexts" },
+    },
+  },
+  "/v1/contexts/{context}": {
+    get: {
+      summary: "A context: metadata, schema, template links, capabilities",
+      security: "none",
+      responses: { 200: "Context" },
+    },
+  },
+  "/v1/contexts/{context}/schema": {
+    get: {
+      summary: "The context's JSON Schema (application/schema+json)",
+      security: "none",
+      responses: { 200: "Schema" },
+    },
+  },
+  "/v1/contexts/{context}/template.csv": {
+    get: {
+      summary: "CSV template: header and one example row",
+      security: "none",
+      responses: { 200: "text/csv" },
+    },
+  },
+  "/v1/contexts/{context}/template.json": {
+    get: {
+      summary: 'JSON template: {"data":[example]}',
+      security: "none",
+      responses: { 200: "application/json" },
+    },
+  },
+  "/v1/capabilities": {
+    get: {
+      summary: "Discovery capabilities: presets over contexts",
+      security: "none",
+      responses: { 200: "Capabilities" },
+    },
+  },
+  "/v1/tenants": {
+    post: {
+      summary: "Create a tenant and its first admin key (operator token)",
+      security: "operator",
+      body: "{ name, adminKeyName?, adminKeyExpiresAt? }",
+      responses: { 201: "{ tenant, key, secret } — the secret is shown only here" },
+    },
+  },
+  "/v1/me": {
+    get: {
+      summary: "The tenant and key behind the presented API key",
+      security: "any",
+      responses: { 200: "Me" },
+    },
+  },
+  "/v1/keys": {
+    get: { summary: "List keys (never secrets)", security: "admin", responses: { 200: "Keys" } },
+    post: {
+      summary: "Create a key",
+      security: "admin",
+      body: "{ name, scope: admin|ingest, integrationId?, expiresAt }",
+      responses: { 201: "{ key, secret } — the secret is shown only here" },
+    },
+  },
+  "/v1/keys/{id}": {
+    get: { summary: "One key", security: "admin", responses: { 200: "Key" } },
+    delete: {
+      summary: "Revoke a key (effective on the next request)",
+      security: "admin",
+      responses: { 200: "The revoked key" },
+    },
+  },
+  "/v1/integrations": {
+    get: {
+      summary: "List integrations the key may use",
+      security: "any",
+      responses: { 200: "Integrations" },
+    },
+    post: {
+      summary: "Create an integration",
+      security: "admin",
+      body: "{ name, displayName?, description?, logo?: #RRGGBB | data:image/(png|jpeg|webp);base64,… (≤ 5 KB), contexts: [..] }",
+      responses: { 201: "The integration with its endpoints" },
+    },
+  },
+  "/v1/integrations/{id}": {
+    get: {
+      summary: "An integration with per-context endpoints, headers and curl",
+      security: "any",
+      responses: { 200: "Integration" },
+    },
+    patch: {
+      summary: "Update an integration",
+      security: "admin",
+      body: "Any subset of the create fields",
+      responses: { 200: "Integration" },
+    },
+    delete: {
+      summary: "Delete an integration (its bound keys are revoked)",
+      security: "admin",
+      responses: { 204: "Deleted" },
+    },
+  },
+};
+
+const SECURITY: Record<Security, unknown[]> = {
+  none: [],
+  operator: [{ bearer: [] }],
+  admin: [{ apiKey: [] }, { bearer: [] }],
+  any: [{ apiKey: [] }, { bearer: [] }],
+};
+
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, methods] of Object.entries(OPERATIONS)) {
+    paths[path] = {};
+    for (const [method, op] of Object.entries(methods)) {
+      const parameters = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: "path",
+        required: true,
+        schema: m[1] === "context" ? { type: "string", enum: CONTEXT_NAMES } : { type: "string" },
+      }));
+      (paths[path] as Record<string, unknown>)[method] = {
+        summary: op.summary,
+        description: op.security === "admin" ? "Requires an admin key." : undefined,
+        security: SECURITY[op.security],
+        parameters: parameters.length > 0 ? parameters : undefined,
+        requestBody: op.body
+          ? {
+              required: true,
+              description: op.body,
+              content: { "application/json": { schema: { type: "object" } } },
+            }
+          : undefined,
+        responses: Object.fromEntries(
+          Object.entries({ ...op.responses, ...ERRORS }).map(([status, description]) => [
+            status,
+            { description },
+          ]),
+        ),
+      };
+    }
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Intake edge validator",
+      version: "1.0.0",
+      description: "Schemas, API keys, integrations and validated datasets.",
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
+        bearer: { type: "http", scheme: "bearer" },
+      },
+    },
+    paths,
+  };
+}

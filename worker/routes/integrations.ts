@@ -1,0 +1,165 @@
+// Integrations: admin keys create, update and delete; any key reads what it may use (an ingest
+// key bound to one integration sees only that one). Another tenant's integration is a 404.
+import { type Context, Hono } from "hono";
+import { getContext, isContextName } from "../../schemas/index.ts";
+import type { AppEnv } from "../app-env.ts";
+import {
+  countIntegrations,
+  deleteIntegrationStatement,
+  getIntegration,
+  type Integration,
+  insertIntegration,
+  listIntegrations,
+  updateIntegration,
+} from "../db/integrations.ts";
+import { revokeIntegrationKeysStatement } from "../db/keys.ts";
+import { readJsonObject } from "../lib/body.ts";
+import { newId } from "../lib/crypto.ts";
+import { FieldChecker } from "../lib/fields.ts";
+import { limitsOf } from "../lib/limits.ts";
+import { checkLogo } from "../lib/logo.ts";
+import { conflict, notFound } from "../lib/problem.ts";
+import { baseUrl } from "../lib/urls.ts";
+import { requireKey } from "../middleware/auth.ts";
+
+const FIELDS = ["name", "displayName", "description", "logo", "contexts"] as const;
+const MAX_CONTEXTS = 50;
+
+/** An integration as clients see it (no tenant id). */
+function publicIntegration(i: Integration) {
+  return {
+    id: i.id,
+    name: i.name,
+    displayName: i.displayName,
+    description: i.description,
+    logo: i.logo,
+    contexts: i.contexts,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
+  };
+}
+
+/** Per context: absolute endpoints, the headers to send and a ready-to-paste curl example. */
+function endpointsOf(base: string, i: Integration) {
+  return i.contexts.map((context) => {
+    const root = `${base}/v1/integrations/${i.id}/contexts/${context}`;
+    return {
+      context,
+      title: getContext(context)?.title ?? context,
+      records: `${root}/records`,
+      validate: `${root}/validate`,
+      syncs: `${root}/syncs`,
+      schema: `${base}/v1/contexts/${context}/schema`,
+      headers: { "x-api-key": "<your ingest key>", "content-type": "application/json" },
+      curl: `curl -X POST '${root}/records' -H 'x-api-key: <your ingest key>' -H 'content-type: application/json' --data-binary @${context}.json`,
+    };
+  });
+}
+
+/** The integration if the caller's key may see it; otherwise exactly like a missing one. */
+export async function visibleIntegration(c: Context<AppEnv>, id: string): Promise<Integration> {
+  const key = c.get("key");
+  const integration =
+    key.integrationId && key.integrationId !== id
+      ? undefined
+      : await getIntegration(c.env.DB, key.tenantId, id);
+  if (!integration) throw notFound(`Integration "${id}"`);
+  return integration;
+}
+
+function checkIntegrationFields(body: Record<string, unknown>, partial: boolean) {
+  const fields = new FieldChecker(body, FIELDS);
+  const name = fields.text("name", { required: !partial, max: 100 });
+  const displayName = fields.text("displayName", { max: 100, nullable: true });
+  const description = fields.text("description", { max: 2000, nullable: true });
+  // Generous here: checkLogo gives the meaningful size message (5 KB decoded).
+  const logo = fields.text("logo", { max: 64_000, nullable: true });
+  if (typeof logo === "string") {
+    const problem = checkLogo(logo);
+    if (problem) fields.fail("logo", problem);
+  }
+  let contexts: string[] | undefined;
+  if (fields.has("contexts")) {
+    const raw = fields.raw("contexts");
+    if (!Array.isArray(raw) || raw.length === 0) {
+      fields.fail("contexts", 'must be a non-empty list of context names, e.g. ["saas_users"]');
+    } else if (raw.length > MAX_CONTEXTS) {
+      fields.fail("contexts", `must list at most ${MAX_CONTEXTS} contexts`);
+    } else {
+      const unknown = raw.filter((x) => typeof x !== "string" || !isContextName(x));
+      if (unknown.length > 0)
+        fields.fail("contexts", `unknown context(s): ${unknown.map((x) => JSON.stringify(x)).join(", ")}`);
+      else contexts = [...new Set(raw as string[])];
+    }
+  } else if (!partial) {
+    fields.fail("contexts", 'is required: at least one context, e.g. ["saas_users"]');
+  }
+  fields.done();
+  return { name, displayName, description, logo, contexts };
+}
+
+export const integrations = new Hono<AppEnv>()
+  .post("/", requireKey("admin"), async (c) => {
+    const key = c.get("key");
+    const now = c.get("now").toISOString();
+    const input = checkIntegrationFields(await readJsonObject(c), false);
+    const limit = limitsOf(c.env).maxIntegrationsPerTenant;
+    if ((await countIntegrations(c.env.DB, key.tenantId)) >= limit) {
+      throw conflict(
+        "limit-reached",
+        "Too many integrations",
+        `A tenant may have at most ${limit} integrations`,
+      );
+    }
+    const integration: Integration = {
+      id: newId("int"),
+      tenantId: key.tenantId,
+      name: input.name as string,
+      displayName: input.displayName ?? null,
+      description: input.description ?? null,
+      logo: input.logo ?? null,
+      contexts: input.contexts as string[],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertIntegration(c.env.DB, integration);
+    c.header("location", `/v1/integrations/${integration.id}`);
+    return c.json(
+      { ...publicIntegration(integration), endpoints: endpointsOf(baseUrl(c), integration) },
+      201,
+    );
+  })
+  .get("/", requireKey(), async (c) => {
+    const key = c.get("key");
+    const list = await listIntegrations(c.env.DB, key.tenantId, key.integrationId);
+    return c.json({ data: list.map(publicIntegration) });
+  })
+  .get("/:id", requireKey(), async (c) => {
+    const integration = await visibleIntegration(c, c.req.param("id"));
+    return c.json({ ...publicIntegration(integration), endpoints: endpointsOf(baseUrl(c), integration) });
+  })
+  .patch("/:id", requireKey("admin"), async (c) => {
+    const current = await visibleIntegration(c, c.req.param("id"));
+    const input = checkIntegrationFields(await readJsonObject(c), true);
+    const next: Integration = {
+      ...current,
+      name: input.name ?? current.name,
+      displayName: input.displayName === undefined ? current.displayName : input.displayName,
+      description: input.description === undefined ? current.description : input.description,
+      logo: input.logo === undefined ? current.logo : input.logo,
+      contexts: input.contexts ?? current.contexts,
+      updatedAt: c.get("now").toISOString(),
+    };
+    const updated = await updateIntegration(c.env.DB, next);
+    if (!updated) throw notFound(`Integration "${current.id}"`);
+    return c.json({ ...publicIntegration(updated), endpoints: endpointsOf(baseUrl(c), updated) });
+  })
+  .delete("/:id", requireKey("admin"), async (c) => {
+    const integration = await visibleIntegration(c, c.req.param("id"));
+    const key = c.get("key");
+    await c.env.DB.batch([
+      deleteIntegrationStatement(c.env.DB, key.tenantId, integration.id),
+      revokeIntegrationKeysStatement(c.env.DB, key.tenantId, integration.id, c.get("now").toISOString()),
+    ]);
+    return c.body(null, 204);
+  });
