@@ -23,15 +23,17 @@ function instant(value: JsonValue | undefined): number | undefined {
 /** The key of a record as one string, or undefined when a key field is missing. */
 export function recordKey(record: IntakeRecord, schema: ContextSchema): string | undefined {
   const fields = schema["x-intake-key"];
-  const parts: JsonValue[] = [];
-  for (const field of fields) {
-    const value = record[field];
+  const fold = schema["x-intake-key-case-insensitive"] === true;
+  let key = "";
+  for (let i = 0; i < fields.length; i++) {
+    const value = record[fields[i] as string];
     if (value === undefined) return undefined;
-    parts.push(
-      schema["x-intake-key-case-insensitive"] && typeof value === "string" ? value.toLowerCase() : value,
-    );
+    // Strings as they are (the common case); anything else tagged, so 1 and "1" stay apart.
+    const part =
+      typeof value === "string" ? (fold ? value.toLowerCase() : value) : `\u0001${JSON.stringify(value)}`;
+    key = i === 0 ? part : `${key}\u0000${part}`;
   }
-  return JSON.stringify(parts);
+  return key;
 }
 
 export class DatasetChecks {

@@ -9,12 +9,15 @@ import type { AppEnv } from "./app-env.ts";
 import { limitsOf } from "./lib/limits.ts";
 import { Problem } from "./lib/problem.ts";
 import { capabilities, catalog } from "./routes/catalog.ts";
+import { data } from "./routes/data.ts";
 import { health } from "./routes/health.ts";
+import { history } from "./routes/history.ts";
 import { integrations } from "./routes/integrations.ts";
 import { keys } from "./routes/keys.ts";
 import { me } from "./routes/me.ts";
 import { openapi } from "./routes/openapi.ts";
 import { tenants } from "./routes/tenants.ts";
+import { runMaintenance } from "./scheduled.ts";
 
 const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
 
@@ -66,6 +69,8 @@ app.route("/v1/tenants", tenants);
 app.route("/v1/me", me);
 app.route("/v1/keys", keys);
 app.route("/v1/integrations", integrations);
+app.route("/v1/integrations/:id/contexts/:context", data);
+app.route("/v1/integrations/:id", history);
 
 app.notFound((c) =>
   new Problem(
@@ -99,4 +104,7 @@ app.onError((error, c) => {
 
 export default {
   fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runMaintenance(env.DB, new Date()).then(() => undefined));
+  },
 } satisfies ExportedHandler<Env>;

@@ -12,6 +12,7 @@ interface Operation {
 }
 
 const ERRORS = { "4XX": "Problem details (application/problem+json)" };
+const DATA_BODY = '{"data":[records]}, a JSON array, NDJSON (application/x-ndjson) or text/csv';
 
 /** method -> path (OpenAPI form) -> operation. */
 export const OPERATIONS: Record<string, Record<string, Operation>> = {
@@ -119,9 +120,110 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       responses: { 200: "Integration" },
     },
     delete: {
-      summary: "Delete an integration (its bound keys are revoked)",
+      summary: "Delete an integration (its bound keys are revoked, its data deleted)",
       security: "admin",
       responses: { 204: "Deleted" },
+    },
+  },
+  "/v1/integrations/{id}/ingestions": {
+    get: {
+      summary:
+        "Ingestion history: every validate, submit, batch, commit, abort and restore (context, before, limit)",
+      security: "any",
+      responses: { 200: "{ data, nextBefore }" },
+    },
+  },
+  "/v1/integrations/{id}/status": {
+    get: {
+      summary: "Ready / Active / Warning / Failed per context and overall, with reasons",
+      security: "any",
+      responses: { 200: "Status" },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/validate": {
+    post: {
+      summary: "Dry run: validate records, store nothing",
+      security: "any",
+      body: DATA_BODY,
+      responses: { 200: "Validation report" },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/records": {
+    post: {
+      summary:
+        "One-shot snapshot: the body is the complete dataset; atomically becomes current (Idempotency-Key honoured)",
+      security: "any",
+      body: DATA_BODY,
+      responses: {
+        201: "{ version, recordCount, committedAt, warnings }",
+        422: "Invalid records: the report; nothing stored",
+      },
+    },
+    get: {
+      summary:
+        "The current dataset, cursor-paginated (cursor, limit); CSV export with format=csv or Accept: text/csv",
+      security: "any",
+      responses: { 200: "{ version, data, nextCursor } or text/csv" },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/versions": {
+    get: {
+      summary: "Retained versions, newest first",
+      security: "any",
+      responses: { 200: "{ retained, data }" },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/versions/{version}/restore": {
+    post: {
+      summary: "Make an earlier version current again (as a new version)",
+      security: "any",
+      responses: { 201: "The new version" },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/effective-access": {
+    get: {
+      summary:
+        "access_relations only: identity -> resource with the providing chain (identity, resource, limit)",
+      security: "any",
+      responses: { 200: "{ version, total, data }" },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/syncs": {
+    post: {
+      summary: "Start a sync (a snapshot in many batches)",
+      security: "any",
+      responses: { 201: "{ syncId, expiresAt }" },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}/batches/{seq}": {
+    put: {
+      summary: "Upload batch seq (1, 2, …); same payload again -> same answer, different payload -> 409",
+      security: "any",
+      body: DATA_BODY,
+      responses: {
+        200: "{ seq, recordCount }",
+        409: "Different payload for this seq",
+        422: "Invalid records",
+      },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}/commit": {
+    post: {
+      summary:
+        "Commit: checks batches (and expectedRecords), duplicates across batches, then swaps the dataset pointer",
+      security: "any",
+      body: "{ expectedRecords? }",
+      responses: {
+        200: "{ syncId, version, recordCount, committedAt }",
+        409: "Missing batches or count mismatch",
+      },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}": {
+    delete: {
+      summary: "Abort a sync; nothing becomes visible",
+      security: "any",
+      responses: { 204: "Aborted" },
     },
   },
 };

@@ -124,3 +124,14 @@ export function deleteIntegrationStatement(
 ): D1PreparedStatement {
   return db.prepare("DELETE FROM integrations WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, id);
 }
+
+/** Statements deleting an integration's data rows (record sets are then unreferenced; the cron deletes their records). */
+export function deleteIntegrationDataStatements(
+  db: D1Database,
+  tenantId: string,
+  id: string,
+): D1PreparedStatement[] {
+  return ["datasets", "versions", "syncs", "ingestions"].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE tenant_id = ?1 AND integration_id = ?2`).bind(tenantId, id),
+  );
+}

@@ -7,6 +7,8 @@ export interface Limits {
   maxKeysPerTenant: number;
   maxIntegrationsPerTenant: number;
   maxKeyLifetimeDays: number;
+  versionsRetained: number;
+  syncTtlHours: number;
 }
 
 function positive(value: string | undefined, fallback: number): number {
@@ -23,5 +25,7 @@ export function limitsOf(env: Env): Limits {
     maxKeysPerTenant: positive(env.MAX_KEYS_PER_TENANT, 100),
     maxIntegrationsPerTenant: positive(env.MAX_INTEGRATIONS_PER_TENANT, 100),
     maxKeyLifetimeDays: positive(env.MAX_KEY_LIFETIME_DAYS, 730),
+    versionsRetained: positive(env.VERSIONS_RETAINED, 10),
+    syncTtlHours: positive(env.SYNC_TTL_HOURS, 24),
   };
 }

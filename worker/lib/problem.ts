@@ -76,3 +76,16 @@ export const conflict = (
   detail: string,
   extensions: Record<string, unknown> = {},
 ) => new Problem(409, slug, title, detail, extensions);
+
+/** Records that failed validation: 422 with the SPEC report; nothing was stored. */
+export const invalidRecords = (
+  report: { errorCount: number; recordCount: number },
+  what = "nothing was stored",
+) =>
+  new Problem(
+    422,
+    "invalid-records",
+    "The records are not valid",
+    `${report.errorCount} error${report.errorCount === 1 ? "" : "s"} in ${report.recordCount} record${report.recordCount === 1 ? "" : "s"}; ${what}`,
+    { report },
+  );

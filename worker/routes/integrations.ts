@@ -5,6 +5,7 @@ import { getContext, isContextName } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   countIntegrations,
+  deleteIntegrationDataStatements,
   deleteIntegrationStatement,
   getIntegration,
   type Integration,
@@ -160,6 +161,7 @@ export const integrations = new Hono<AppEnv>()
     await c.env.DB.batch([
       deleteIntegrationStatement(c.env.DB, key.tenantId, integration.id),
       revokeIntegrationKeysStatement(c.env.DB, key.tenantId, integration.id, c.get("now").toISOString()),
+      ...deleteIntegrationDataStatements(c.env.DB, key.tenantId, integration.id),
     ]);
     return c.body(null, 204);
   });

@@ -1,0 +1,255 @@
+// SQL for record sets, versions and the current-dataset pointer. Records are inserted with
+// SQLite's json_each over one bound JSON parameter per chunk, so a 5,000-record batch takes a
+// handful of statements whatever D1's 100-parameter limit; a commit is a pointer swap.
+import type { StoredRow } from "../lib/validate-batch.ts";
+
+/** Kept well under D1's ~2 MB per bound value and 100 KB statement text. */
+const CHUNK_BYTES = 900_000;
+
+export interface Version {
+  version: number;
+  setId: string;
+  recordCount: number;
+  source: "submit" | "sync" | "restore";
+  sourceId: string;
+  keyName: string;
+  createdAt: string;
+}
+
+interface VersionRow {
+  version: number;
+  set_id: string;
+  record_count: number;
+  source: Version["source"];
+  source_id: string;
+  key_name: string;
+  created_at: string;
+}
+
+const toVersion = (r: VersionRow): Version => ({
+  version: r.version,
+  setId: r.set_id,
+  recordCount: r.record_count,
+  source: r.source,
+  sourceId: r.source_id,
+  keyName: r.key_name,
+  createdAt: r.created_at,
+});
+
+export interface DatasetRef {
+  tenantId: string;
+  integrationId: string;
+  context: string;
+}
+
+export function insertRecordSetStatement(
+  db: D1Database,
+  ref: DatasetRef,
+  setId: string,
+  now: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      "INSERT INTO record_sets (id, tenant_id, integration_id, context, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(setId, ref.tenantId, ref.integrationId, ref.context, now);
+}
+
+/** Statements inserting rows as (seq, idx 0..n-1) of a record set, chunked by size. */
+export function insertRecordsStatements(
+  db: D1Database,
+  setId: string,
+  seq: number,
+  rows: StoredRow[],
+): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  let chunk: [string, string][] = [];
+  let bytes = 0;
+  let start = 0;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO records (set_id, seq, idx, record_key, data)
+           SELECT ?1, ?2, ?3 + CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?4)`,
+        )
+        .bind(setId, seq, start, JSON.stringify(chunk)),
+    );
+    start += chunk.length;
+    chunk = [];
+    bytes = 0;
+  };
+  for (const row of rows) {
+    const size = row.data.length + row.key.length + 8;
+    if (bytes + size > CHUNK_BYTES) flush();
+    chunk.push([row.key, row.data]);
+    bytes += size;
+  }
+  flush();
+  return statements;
+}
+
+export function addToRecordCountStatement(db: D1Database, setId: string, count: number): D1PreparedStatement {
+  return db
+    .prepare("UPDATE record_sets SET record_count = record_count + ?2 WHERE id = ?1")
+    .bind(setId, count);
+}
+
+/**
+ * Creates the next version of a dataset pointing at a record set and makes it current, in
+ * statements meant for one `batch()` (one transaction). `sourceId` is unique, so committing the
+ * same sync twice cannot create two versions.
+ */
+export function commitVersionStatements(
+  db: D1Database,
+  ref: DatasetRef,
+  v: {
+    setId: string;
+    recordCount: number;
+    source: Version["source"];
+    sourceId: string;
+    keyName: string;
+    now: string;
+  },
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `INSERT INTO versions (tenant_id, integration_id, context, version, set_id, record_count, source, source_id, key_name, created_at)
+         SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9 FROM versions WHERE integration_id = ?2 AND context = ?3`,
+      )
+      .bind(
+        ref.tenantId,
+        ref.integrationId,
+        ref.context,
+        v.setId,
+        v.recordCount,
+        v.source,
+        v.sourceId,
+        v.keyName,
+        v.now,
+      ),
+    db
+      .prepare(
+        `INSERT INTO datasets (tenant_id, integration_id, context, current_version, updated_at)
+         SELECT ?1, ?2, ?3, version, ?5 FROM versions WHERE source_id = ?4
+         ON CONFLICT (integration_id, context) DO UPDATE SET current_version = excluded.current_version, updated_at = excluded.updated_at`,
+      )
+      .bind(ref.tenantId, ref.integrationId, ref.context, v.sourceId, v.now),
+  ];
+}
+
+export async function versionBySource(
+  db: D1Database,
+  ref: DatasetRef,
+  sourceId: string,
+): Promise<Version | undefined> {
+  const row = await db
+    .prepare(
+      "SELECT version, set_id, record_count, source, source_id, key_name, created_at FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND source_id = ?3",
+    )
+    .bind(ref.tenantId, ref.integrationId, sourceId)
+    .first<VersionRow>();
+  return row ? toVersion(row) : undefined;
+}
+
+/** The current version of a dataset, or undefined when nothing was committed yet. */
+export async function currentVersion(db: D1Database, ref: DatasetRef): Promise<Version | undefined> {
+  const row = await db
+    .prepare(
+      `SELECT v.version, v.set_id, v.record_count, v.source, v.source_id, v.key_name, v.created_at
+       FROM datasets d JOIN versions v ON v.integration_id = d.integration_id AND v.context = d.context AND v.version = d.current_version
+       WHERE d.tenant_id = ?1 AND d.integration_id = ?2 AND d.context = ?3`,
+    )
+    .bind(ref.tenantId, ref.integrationId, ref.context)
+    .first<VersionRow>();
+  return row ? toVersion(row) : undefined;
+}
+
+export async function getVersion(
+  db: D1Database,
+  ref: DatasetRef,
+  version: number,
+): Promise<Version | undefined> {
+  const row = await db
+    .prepare(
+      `SELECT version, set_id, record_count, source, source_id, key_name, created_at FROM versions
+       WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 AND version = ?4`,
+    )
+    .bind(ref.tenantId, ref.integrationId, ref.context, version)
+    .first<VersionRow>();
+  return row ? toVersion(row) : undefined;
+}
+
+export async function listVersions(db: D1Database, ref: DatasetRef, limit: number): Promise<Version[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT version, set_id, record_count, source, source_id, key_name, created_at FROM versions
+       WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 ORDER BY version DESC LIMIT ?4`,
+    )
+    .bind(ref.tenantId, ref.integrationId, ref.context, limit)
+    .all<VersionRow>();
+  return results.map(toVersion);
+}
+
+export interface RecordPage {
+  records: { seq: number; idx: number; data: string }[];
+}
+
+/** Records of a set in upload order after the cursor position (seq, idx). */
+export async function readRecords(
+  db: D1Database,
+  setId: string,
+  after: { seq: number; idx: number },
+  limit: number,
+): Promise<RecordPage> {
+  const { results } = await db
+    .prepare(
+      `SELECT seq, idx, data FROM records WHERE set_id = ?1 AND (seq > ?2 OR (seq = ?2 AND idx > ?3))
+       ORDER BY seq, idx LIMIT ?4`,
+    )
+    .bind(setId, after.seq, after.idx, limit)
+    .all<{ seq: number; idx: number; data: string }>();
+  return { records: results };
+}
+
+/** Keys that occur more than once in a set, with their first two positions. */
+export async function duplicateKeys(
+  db: D1Database,
+  setId: string,
+  limit: number,
+): Promise<{ total: number; samples: { key: string; first: number; second: number; count: number }[] }> {
+  const rows = await db
+    .prepare(
+      `WITH ordered AS (
+         SELECT record_key, ROW_NUMBER() OVER (ORDER BY seq, idx) AS row FROM records WHERE set_id = ?1 AND record_key <> ''
+       ), dup AS (
+         SELECT record_key, COUNT(*) AS n, MIN(row) AS first FROM ordered GROUP BY record_key HAVING COUNT(*) > 1
+       )
+       SELECT d.record_key AS key, d.n AS count, d.first AS first,
+              (SELECT MIN(o.row) FROM ordered o WHERE o.record_key = d.record_key AND o.row > d.first) AS second,
+              (SELECT SUM(n - 1) FROM dup) AS total
+       FROM dup d ORDER BY second LIMIT ?2`,
+    )
+    .bind(setId, limit)
+    .all<{ key: string; count: number; first: number; second: number; total: number }>();
+  return { total: rows.results[0]?.total ?? 0, samples: rows.results.map(({ total: _t, ...r }) => r) };
+}
+
+/** access_relations: connection targets that never appear as an entity of the same set. */
+export async function unknownConnectionTargets(db: D1Database, setId: string, limit: number) {
+  const rows = await db
+    .prepare(
+      `WITH rel AS (SELECT seq, idx, json_extract(data, '$.accessSourceId') AS target, json_extract(data, '$.accessName') AS name,
+                           json_extract(data, '$.accessEntityType') AS type, json_extract(data, '$.entitySourceId') AS entity
+                    FROM records WHERE set_id = ?1),
+            numbered AS (SELECT *, ROW_NUMBER() OVER (ORDER BY seq, idx) AS row FROM rel)
+       SELECT target, MIN(name) AS name, MIN(row) AS row FROM numbered
+       WHERE type = 'connection' AND target NOT IN (SELECT entity FROM rel WHERE entity IS NOT NULL)
+       GROUP BY target ORDER BY row LIMIT ?2`,
+    )
+    .bind(setId, limit)
+    .all<{ target: string; name: string | null; row: number }>();
+  return rows.results;
+}

@@ -1,0 +1,121 @@
+// SQL for the ingestion history: every validate, submit, batch, commit, abort and restore.
+import type { Issue } from "../../schemas/index.ts";
+import type { DatasetRef } from "./datasets.ts";
+
+export type IngestionKind = "validate" | "submit" | "batch" | "commit" | "abort" | "restore";
+
+export interface Ingestion {
+  id: string;
+  context: string;
+  kind: IngestionKind;
+  outcome: "success" | "failure";
+  recordCount: number;
+  errorCount: number;
+  warningCount: number;
+  detail: string | null;
+  firstErrors: Issue[];
+  syncId: string | null;
+  version: number | null;
+  keyName: string;
+  createdAt: string;
+}
+
+interface IngestionRow {
+  id: string;
+  context: string;
+  kind: IngestionKind;
+  outcome: "success" | "failure";
+  record_count: number;
+  error_count: number;
+  warning_count: number;
+  detail: string | null;
+  first_errors: string;
+  sync_id: string | null;
+  version: number | null;
+  key_name: string;
+  created_at: string;
+}
+
+const toIngestion = (r: IngestionRow): Ingestion => ({
+  id: r.id,
+  context: r.context,
+  kind: r.kind,
+  outcome: r.outcome,
+  recordCount: r.record_count,
+  errorCount: r.error_count,
+  warningCount: r.warning_count,
+  detail: r.detail,
+  firstErrors: JSON.parse(r.first_errors) as Issue[],
+  syncId: r.sync_id,
+  version: r.version,
+  keyName: r.key_name,
+  createdAt: r.created_at,
+});
+
+export const FIRST_ERRORS = 10;
+
+export function insertIngestionStatement(db: D1Database, ref: DatasetRef, i: Ingestion): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO ingestions (id, tenant_id, integration_id, context, kind, outcome, record_count, error_count, warning_count,
+                               detail, first_errors, sync_id, version, key_name, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`,
+    )
+    .bind(
+      i.id,
+      ref.tenantId,
+      ref.integrationId,
+      ref.context,
+      i.kind,
+      i.outcome,
+      i.recordCount,
+      i.errorCount,
+      i.warningCount,
+      i.detail,
+      JSON.stringify(i.firstErrors.slice(0, FIRST_ERRORS)),
+      i.syncId,
+      i.version,
+      i.keyName,
+      i.createdAt,
+    );
+}
+
+export async function listIngestions(
+  db: D1Database,
+  tenantId: string,
+  integrationId: string,
+  options: { context?: string; before?: string; limit: number },
+): Promise<Ingestion[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, context, kind, outcome, record_count, error_count, warning_count, detail, first_errors, sync_id, version, key_name, created_at
+       FROM ingestions WHERE tenant_id = ?1 AND integration_id = ?2 AND (?3 IS NULL OR context = ?3) AND (?4 IS NULL OR created_at < ?4)
+       ORDER BY created_at DESC, id DESC LIMIT ?5`,
+    )
+    .bind(tenantId, integrationId, options.context ?? null, options.before ?? null, options.limit)
+    .all<IngestionRow>();
+  return results.map(toIngestion);
+}
+
+/** Per context: the latest attempt that changes data (not a dry run) and the latest success. */
+export async function latestAttempts(
+  db: D1Database,
+  tenantId: string,
+  integrationId: string,
+): Promise<{ context: string; outcome: "success" | "failure"; createdAt: string; detail: string | null }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT context, outcome, created_at, detail FROM ingestions i
+       WHERE tenant_id = ?1 AND integration_id = ?2 AND kind IN ('submit', 'batch', 'commit')
+         AND created_at = (SELECT MAX(created_at) FROM ingestions j WHERE j.tenant_id = ?1 AND j.integration_id = ?2
+                           AND j.context = i.context AND j.kind IN ('submit', 'batch', 'commit'))`,
+    )
+    .bind(tenantId, integrationId)
+    .all<{ context: string; outcome: "success" | "failure"; created_at: string; detail: string | null }>();
+  return results.map((r) => ({
+    context: r.context,
+    outcome: r.outcome,
+    createdAt: r.created_at,
+    detail: r.detail,
+  }));
+}

@@ -1,0 +1,75 @@
+// Status per context and per integration, computed on read (never stale), with reasons:
+// Ready (no data yet, keys usable) · Active (data committed in the last 24 h) · Warning (no data
+// in the last 24 h, or a usable key expires within 90 days) · Failed (no usable key left, or the
+// latest attempt failed with no success since). Pure: the clock is an argument.
+
+export type Status = "Ready" | "Active" | "Warning" | "Failed";
+
+const DAY_MS = 86_400_000;
+const ACTIVE_WINDOW_MS = DAY_MS;
+const KEY_WARNING_MS = 90 * DAY_MS;
+const RANK: Record<Status, number> = { Active: 0, Ready: 1, Warning: 2, Failed: 3 };
+
+export interface ContextFacts {
+  context: string;
+  /** When data was last committed (or restored), if ever. */
+  lastCommitAt: string | null;
+  /** The latest data-changing attempt (submit, batch, commit). */
+  latestAttempt: { outcome: "success" | "failure"; at: string; detail: string | null } | null;
+}
+
+export interface UsableKey {
+  name: string;
+  expiresAt: string;
+}
+
+export interface ContextStatus {
+  context: string;
+  status: Status;
+  reasons: string[];
+  lastCommitAt: string | null;
+}
+
+export function contextStatus(facts: ContextFacts, keys: UsableKey[], now: Date): ContextStatus {
+  const reasons: string[] = [];
+  let status: Status;
+  const failed = facts.latestAttempt?.outcome === "failure";
+  if (keys.length === 0) {
+    status = "Failed";
+    reasons.push("No usable API key: every key for this integration is revoked or expired");
+  } else if (failed && facts.latestAttempt) {
+    status = "Failed";
+    reasons.push(
+      `The latest upload (${facts.latestAttempt.at}) failed${facts.latestAttempt.detail ? `: ${facts.latestAttempt.detail}` : ""}, with no success since`,
+    );
+  } else if (facts.lastCommitAt && now.getTime() - Date.parse(facts.lastCommitAt) <= ACTIVE_WINDOW_MS) {
+    status = "Active";
+    reasons.push(`Data committed at ${facts.lastCommitAt}`);
+  } else if (facts.lastCommitAt) {
+    status = "Warning";
+    reasons.push(`No data in the last 24 hours (last committed ${facts.lastCommitAt})`);
+  } else {
+    status = "Ready";
+    reasons.push("No data yet; a usable key is ready");
+  }
+  if (status !== "Failed") {
+    for (const key of keys) {
+      if (Date.parse(key.expiresAt) - now.getTime() <= KEY_WARNING_MS) {
+        reasons.push(`The key "${key.name}" expires on ${key.expiresAt}`);
+        if (RANK.Warning > RANK[status]) status = "Warning";
+      }
+    }
+  }
+  return { context: facts.context, status, reasons, lastCommitAt: facts.lastCommitAt };
+}
+
+/** The integration's status: the worst of its contexts, with their reasons. */
+export function integrationStatus(contexts: ContextStatus[]): { status: Status; reasons: string[] } {
+  let status: Status = "Active";
+  for (const c of contexts) if (RANK[c.status] > RANK[status]) status = c.status;
+  if (contexts.length === 0) status = "Ready";
+  const reasons = contexts
+    .filter((c) => c.status === status)
+    .flatMap((c) => c.reasons.map((r) => `${c.context}: ${r}`));
+  return { status, reasons: [...new Set(reasons)] };
+}
