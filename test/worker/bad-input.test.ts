@@ -78,7 +78,7 @@ describe.each(BODY_ROUTES.map((r) => [r.name, r] as const))("%s", (_name, route)
 
   it.each([
     ['{"__proto__": {"admin": true}, "name": "x"}', "__proto__"],
-    ['{"name": "x", "contexts": [{"constructor": {"prototype": 1}}]}', "prototype"],
+    ['{"name": "x", "contexts": [{"constructor": {"prototype": 1}}]}', "constructor"],
   ])("refuses prototype-polluting keys in %s", async (raw, key) => {
     const problem = await expectProblem(await send(raw, "application/json"), 400);
     expect(problem.detail).toBe(`The key "${key}" is not allowed anywhere in a request body`);

@@ -63,7 +63,9 @@ export function insertRecordsStatements(
   rows: StoredRow[],
 ): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
-  let chunk: [string, string][] = [];
+  // The parameter is written by hand as [[key, record], …]: each record is already JSON, so it
+  // is embedded as it is instead of being escaped into a string a second time.
+  let chunk: string[] = [];
   let bytes = 0;
   let start = 0;
   const flush = () => {
@@ -74,7 +76,7 @@ export function insertRecordsStatements(
           `INSERT INTO records (set_id, seq, idx, record_key, data)
            SELECT ?1, ?2, ?3 + CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?4)`,
         )
-        .bind(setId, seq, start, JSON.stringify(chunk)),
+        .bind(setId, seq, start, `[${chunk.join(",")}]`),
     );
     start += chunk.length;
     chunk = [];
@@ -83,7 +85,7 @@ export function insertRecordsStatements(
   for (const row of rows) {
     const size = row.data.length + row.key.length + 8;
     if (bytes + size > CHUNK_BYTES) flush();
-    chunk.push([row.key, row.data]);
+    chunk.push(`[${JSON.stringify(row.key)},${row.data}]`);
     bytes += size;
   }
   flush();
