@@ -3,8 +3,13 @@
 // handful of statements whatever D1's 100-parameter limit; a commit is a pointer swap.
 import type { StoredRow } from "../lib/validate-batch.ts";
 
-/** Kept well under D1's ~2 MB per bound value and 100 KB statement text. */
+/** Kept under D1's 1,000,000-byte limit per string value (the bound JSON parameter). */
 const CHUNK_BYTES = 900_000;
+const NON_ASCII = /[^\x00-\x7f]/;
+const encoder = new TextEncoder();
+
+/** UTF-8 size of a string, cheaply for the (common) pure-ASCII case. */
+const utf8Length = (text: string) => (NON_ASCII.test(text) ? encoder.encode(text).length : text.length);
 
 export interface Version {
   version: number;
@@ -83,7 +88,7 @@ export function insertRecordsStatements(
     bytes = 0;
   };
   for (const row of rows) {
-    const size = row.data.length + row.key.length + 8;
+    const size = utf8Length(row.data) + utf8Length(row.key) + 8;
     if (bytes + size > CHUNK_BYTES) flush();
     chunk.push(`[${JSON.stringify(row.key)},${row.data}]`);
     bytes += size;
