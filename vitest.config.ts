@@ -33,6 +33,17 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
         plugins: [WxtVitest(), preact()],
         test: {
           name: "extension",

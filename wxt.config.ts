@@ -2,14 +2,22 @@
 import preact from "@preact/preset-vite";
 import { defineConfig } from "wxt";
 
+/** Any Worker URL the admin configures; each origin is requested at run time, never granted up front. */
+const WORKER_ORIGINS = ["http://*/*", "https://*/*"];
+
 export default defineConfig({
   srcDir: "extension",
   outDir: ".output",
   vite: () => ({ plugins: [preact()] }),
-  manifest: {
+  manifest: ({ browser, manifestVersion }) => ({
     name: "Intake",
     description: "Validate, fix and submit CSV/JSON files to Intake from any page.",
-    permissions: ["storage", "sidePanel"],
-    optional_host_permissions: ["http://*/*", "https://*/*"],
-  },
+    permissions: browser === "firefox" ? ["storage"] : ["storage", "sidePanel"],
+    ...(manifestVersion === 3
+      ? { optional_host_permissions: WORKER_ORIGINS }
+      : { optional_permissions: WORKER_ORIGINS }),
+    browser_specific_settings: {
+      gecko: { id: "intake@intake.dev", data_collection_permissions: { required: ["none"] } },
+    },
+  }),
 });

@@ -5,7 +5,7 @@ import type { StoredRow } from "../lib/validate-batch.ts";
 
 /** Kept under D1's 1,000,000-byte limit per string value (the bound JSON parameter). */
 const CHUNK_BYTES = 900_000;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const encoder = new TextEncoder();
 
 /** UTF-8 size of a string, cheaply for the (common) pure-ASCII case. */

@@ -1,0 +1,278 @@
+// The one typed client of the Intake Worker API. fetch, sleep and randomness are injected so
+// retries (exponential backoff with full jitter, Retry-After honoured) are testable and fast.
+import type { IntakeRecord, ValidationReport } from "../schemas/index.ts";
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  report?: ValidationReport;
+}
+
+export interface Me {
+  tenant: { id: string; name: string };
+  key: {
+    id: string;
+    name: string;
+    scope: "admin" | "ingest";
+    integrationId: string | null;
+    expiresAt: string;
+  };
+}
+
+export interface ContextInfo {
+  name: string;
+  title: string;
+  description: string;
+  category: string;
+  version: string;
+  schemaId: string;
+  key: string[];
+  required: string[];
+  fields: string[];
+}
+
+export interface Integration {
+  id: string;
+  name: string;
+  displayName?: string | null;
+  description?: string | null;
+  logo?: string | null;
+  contexts: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SyncStarted {
+  syncId: string;
+  expiresAt: string;
+}
+
+export interface BatchAccepted {
+  seq: number;
+  recordCount: number;
+}
+
+export interface SyncCommitted {
+  version: number;
+  recordCount: number;
+  committedAt: string;
+}
+
+/** A response the Worker answered with an error (RFC 9457 problem). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title);
+    this.name = "ApiError";
+    this.status = problem.status;
+    this.problem = problem;
+  }
+}
+
+/** The Worker could not be reached (after retries). */
+export class NetworkError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "NetworkError";
+  }
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the error is returned instead. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 120_000,
+};
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** Told before each wait, so the UI can say "retrying in 3 s". */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Let the request outlive the page (abort on close). */
+  keepalive?: boolean;
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const RETRYABLE = (status: number) => status === 429 || status >= 500;
+
+async function problemOf(response: Response): Promise<Problem> {
+  const text = await response.text().catch(() => "");
+  try {
+    const body = JSON.parse(text) as Partial<Problem>;
+    if (body && typeof body === "object" && typeof body.title === "string") {
+      return { type: body.type ?? "about:blank", status: response.status, ...body, title: body.title };
+    }
+  } catch {
+    // not a problem document: use the status line
+  }
+  return {
+    type: "about:blank",
+    title: response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+    detail: text.slice(0, 300) || undefined,
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions) {
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const sleep = options.sleep ?? abortableSleep;
+  const random = options.random ?? Math.random;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const base = options.baseUrl.replace(/\/+$/, "");
+
+  async function send(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { "x-api-key": options.apiKey, accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    for (let attempt = 1; ; attempt++) {
+      let reason: string;
+      let retryAfter: number | undefined;
+      try {
+        const response = await doFetch(`${base}${path}`, {
+          method,
+          headers,
+          body: payload,
+          signal: opts.signal,
+          keepalive: opts.keepalive,
+        });
+        if (response.ok) return response;
+        if (!RETRYABLE(response.status) || attempt >= policy.attempts)
+          throw new ApiError(await problemOf(response));
+        retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+          throw new ApiError(await problemOf(response));
+        }
+        await response.body?.cancel().catch(() => {});
+        reason = `HTTP ${response.status}`;
+      } catch (error) {
+        if (error instanceof ApiError || opts.signal?.aborted) throw error;
+        if (attempt >= policy.attempts) {
+          throw new NetworkError(`Could not reach the Intake Worker at ${base}`, { cause: error });
+        }
+        reason = error instanceof Error ? error.message : "network error";
+      }
+      const backoff = random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delayMs = retryAfter !== undefined ? retryAfter + random() * policy.baseDelayMs : backoff;
+      options.onRetry?.({ attempt, delayMs, reason });
+      await sleep(delayMs, opts.signal);
+    }
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<T> {
+    const response = await send(method, path, body, opts);
+    return (await response.json()) as T;
+  }
+
+  const seg = encodeURIComponent;
+  const contextPath = (integrationId: string, context: string) =>
+    `/v1/integrations/${seg(integrationId)}/contexts/${seg(context)}`;
+  const syncPath = (integrationId: string, context: string, syncId: string) =>
+    `${contextPath(integrationId, context)}/syncs/${seg(syncId)}`;
+
+  return {
+    baseUrl: base,
+    health: (opts?: RequestOptions) => json<{ status: string }>("GET", "/health", undefined, opts),
+    me: (opts?: RequestOptions) => json<Me>("GET", "/v1/me", undefined, opts),
+    listContexts: async (filter: { q?: string; category?: string } = {}, opts?: RequestOptions) => {
+      const query = new URLSearchParams();
+      if (filter.q) query.set("q", filter.q);
+      if (filter.category) query.set("category", filter.category);
+      const qs = query.size > 0 ? `?${query}` : "";
+      return (await json<{ data: ContextInfo[] }>("GET", `/v1/contexts${qs}`, undefined, opts)).data;
+    },
+    template: async (context: string, format: "csv" | "json", opts?: RequestOptions) =>
+      (await send("GET", `/v1/contexts/${seg(context)}/template.${format}`, undefined, opts)).text(),
+    listIntegrations: async (opts?: RequestOptions) =>
+      (await json<{ data: Integration[] }>("GET", "/v1/integrations", undefined, opts)).data,
+    validate: (integrationId: string, context: string, records: IntakeRecord[], opts?: RequestOptions) =>
+      json<ValidationReport>(
+        "POST",
+        `${contextPath(integrationId, context)}/validate`,
+        { data: records },
+        opts,
+      ),
+    startSync: (integrationId: string, context: string, opts?: RequestOptions) =>
+      json<SyncStarted>("POST", `${contextPath(integrationId, context)}/syncs`, {}, opts),
+    putBatch: (
+      integrationId: string,
+      context: string,
+      syncId: string,
+      seq: number,
+      records: readonly IntakeRecord[],
+      opts?: RequestOptions,
+    ) =>
+      json<BatchAccepted>(
+        "PUT",
+        `${syncPath(integrationId, context, syncId)}/batches/${seq}`,
+        { data: records },
+        opts,
+      ),
+    commitSync: (
+      integrationId: string,
+      context: string,
+      syncId: string,
+      expectedRecords: number,
+      opts?: RequestOptions,
+    ) =>
+      json<SyncCommitted>(
+        "POST",
+        `${syncPath(integrationId, context, syncId)}/commit`,
+        { expectedRecords },
+        opts,
+      ),
+    abortSync: async (integrationId: string, context: string, syncId: string, opts?: RequestOptions) => {
+      await send("DELETE", syncPath(integrationId, context, syncId), undefined, opts);
+    },
+  };
+}

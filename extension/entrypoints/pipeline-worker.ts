@@ -1,0 +1,15 @@
+// The pipeline Web Worker: parsing, mapping, normalization and validation off the UI thread.
+import { Pipeline } from "../pipeline/pipeline.ts";
+import { handleRequest, type PipelineRequest } from "../pipeline/protocol.ts";
+
+export default defineUnlistedScript(() => {
+  const pipeline = new Pipeline();
+  // The DOM lib has no worker scope type; a dedicated worker's `self` has exactly these two members.
+  const scope = self as unknown as {
+    onmessage: ((event: MessageEvent<PipelineRequest>) => void) | null;
+    postMessage(message: unknown): void;
+  };
+  scope.onmessage = (event) => {
+    void handleRequest(pipeline, event.data, (reply) => scope.postMessage(reply));
+  };
+});

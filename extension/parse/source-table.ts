@@ -1,0 +1,114 @@
+// A decoded file as one table of columns and rows, whatever its format: CSV rows under the chosen
+// header row, or JSON records spread over the union of their keys.
+import type { JsonValue } from "../../schemas/index.ts";
+import type { CsvRows, SourceRow } from "./csv-rows.ts";
+import { detectHeaderRow } from "./header-row.ts";
+import { type JsonParseResult, type JsonShape, jsonColumns } from "./json-records.ts";
+
+export interface TableRow {
+  line?: number;
+  cells: (JsonValue | undefined)[];
+  /** A JSON item that is not an object: kept so validation names it. */
+  notObject?: JsonValue;
+}
+
+/** A problem found while reading the file, before any schema is involved. */
+export interface SourceIssue {
+  /** 1-based data row, when the problem belongs to one. */
+  row?: number;
+  line?: number;
+  keyword: "ragged-row" | "csv" | "json" | "duplicate-column";
+  message: string;
+}
+
+export interface SourceTable {
+  kind: "csv" | "json";
+  delimiter?: string;
+  jsonShape?: JsonShape;
+  /** CSV: index of the header among the parsed rows, and the first rows to choose another from. */
+  headerRow?: number;
+  headerCandidates?: SourceRow[];
+  /** Header text as in the file, and unique display names ("Email", "Email (2)"). */
+  headers: string[];
+  columns: string[];
+  rows: TableRow[];
+  issues: SourceIssue[];
+}
+
+function uniqueNames(headers: readonly string[], issues: SourceIssue[], line?: number): string[] {
+  const seen = new Map<string, number>();
+  return headers.map((raw, i) => {
+    const name = raw.trim() || `Column ${i + 1}`;
+    const key = name.toLowerCase();
+    const count = (seen.get(key) ?? 0) + 1;
+    seen.set(key, count);
+    if (count === 1) return name;
+    issues.push({
+      line,
+      keyword: "duplicate-column",
+      message: `Column ${i + 1} repeats the header "${name}"; only one column can be mapped to a field`,
+    });
+    return `${name} (${count})`;
+  });
+}
+
+/** The CSV table under `headerRow` (detected when not given). */
+export function buildCsvTable(csv: CsvRows, headerRow?: number): SourceTable {
+  const index = Math.min(
+    Math.max(0, headerRow ?? detectHeaderRow(csv.rows)),
+    Math.max(0, csv.rows.length - 1),
+  );
+  const header = csv.rows[index];
+  const issues: SourceIssue[] = csv.issues.map((i) => ({ line: i.line, keyword: "csv", message: i.message }));
+  const headers = header ? header.cells : [];
+  const columns = uniqueNames(headers, issues, header?.line);
+  const rows: TableRow[] = [];
+  for (const source of csv.rows.slice(index + 1)) {
+    rows.push({ line: source.line, cells: source.cells });
+    if (source.cells.length !== headers.length) {
+      issues.push({
+        row: rows.length,
+        line: source.line,
+        keyword: "ragged-row",
+        message: `Line ${source.line} has ${source.cells.length} values but the header has ${headers.length} columns`,
+      });
+    }
+  }
+  if (!header) issues.push({ line: 1, keyword: "csv", message: "The file is empty: no header row found" });
+  return {
+    kind: "csv",
+    delimiter: csv.delimiter,
+    headerRow: index,
+    headerCandidates: csv.rows.slice(0, 10),
+    headers,
+    columns,
+    rows,
+    issues,
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, JsonValue> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+export function buildJsonTable(parsed: Extract<JsonParseResult, { ok: true }>): SourceTable {
+  const headers = jsonColumns(parsed.records);
+  const rows: TableRow[] = parsed.records.map(({ line, value }) => {
+    if (!isObject(value)) return { line, cells: [], notObject: value };
+    return { line, cells: headers.map((h) => (Object.hasOwn(value, h) ? value[h] : undefined)) };
+  });
+  return {
+    kind: "json",
+    jsonShape: parsed.shape,
+    headers,
+    columns: [...headers],
+    rows,
+    issues: parsed.issues.map((i) => ({ line: i.line, keyword: "json", message: i.message })),
+  };
+}
+
+/** JSON when the name says so or the text starts like JSON; CSV otherwise. */
+export function detectKind(fileName: string, text: string): "csv" | "json" {
+  if (/\.(json|ndjson|jsonl)$/i.test(fileName)) return "json";
+  if (/\.(csv|tsv|txt)$/i.test(fileName)) return "csv";
+  return /^\uFEFF?\s*[[{]/.test(text) ? "json" : "csv";
+}

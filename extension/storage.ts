@@ -1,0 +1,69 @@
+// Every persisted key of the extension, declared once. All in `local:` so the API key never
+// syncs to other devices.
+import { storage } from "wxt/utils/storage";
+import type { Mapping } from "./mapping.ts";
+
+export interface Connection {
+  workerUrl: string;
+  apiKey: string;
+}
+
+export interface SavedMapping {
+  mapping: Mapping;
+  savedAt: string;
+}
+
+/** A sync started and not yet committed or aborted: aborted on the next start if the page died. */
+export interface PendingSync {
+  workerUrl: string;
+  integrationId: string;
+  context: string;
+  syncId: string;
+  startedAt: string;
+}
+
+export interface LastChoice {
+  integrationId: string;
+  context: string;
+}
+
+export const connectionItem = storage.defineItem<Connection | null>("local:connection", {
+  fallback: null,
+  version: 1,
+});
+
+/** Saved column mappings, keyed by mappingKey(integration, context, header fingerprint). */
+export const mappingsItem = storage.defineItem<Record<string, SavedMapping>>("local:mappings", {
+  fallback: {},
+  version: 1,
+});
+
+export const pendingSyncItem = storage.defineItem<PendingSync | null>("local:pendingSync", {
+  fallback: null,
+  version: 1,
+});
+
+export const lastChoiceItem = storage.defineItem<LastChoice | null>("local:lastChoice", {
+  fallback: null,
+  version: 1,
+});
+
+/** Mappings kept at most; the oldest are dropped first. */
+const MAX_MAPPINGS = 200;
+
+export function mappingKey(integrationId: string, context: string, fingerprint: string): string {
+  return `${integrationId}/${context}/${fingerprint}`;
+}
+
+export async function loadMapping(key: string): Promise<Mapping | undefined> {
+  const all = await mappingsItem.getValue();
+  return Object.hasOwn(all, key) ? all[key]?.mapping : undefined;
+}
+
+export async function saveMapping(key: string, mapping: Mapping, now = new Date()): Promise<void> {
+  const all = { ...(await mappingsItem.getValue()) };
+  all[key] = { mapping, savedAt: now.toISOString() };
+  const keys = Object.keys(all).sort((a, b) => (all[a]?.savedAt ?? "").localeCompare(all[b]?.savedAt ?? ""));
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_MAPPINGS))) delete all[old];
+  await mappingsItem.setValue(all);
+}

@@ -1,0 +1,157 @@
+// Submitting a dataset as a sync: batches sized by rows and bytes, progress with rows/s and ETA,
+// cancel aborts the sync, commit states the expected record count. Nothing is visible on the
+// Worker until the commit, so a closed popup or a failure never leaves a partial dataset.
+import type { IntakeRecord } from "../schemas/index.ts";
+import { type ApiClient, ApiError, type SyncCommitted } from "./api-client.ts";
+
+export interface BatchLimits {
+  maxRows: number;
+  maxBytes: number;
+}
+
+/** Under the Worker's defaults (5,000 records, 10 MB bodies) with room to spare. */
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxRows: 5000, maxBytes: 4 * 1024 * 1024 };
+
+export interface Batch {
+  records: IntakeRecord[];
+  /** Size of the request body {"data":[...]} in UTF-8 bytes. */
+  bytes: number;
+}
+
+const ENVELOPE_BYTES = '{"data":[]}'.length;
+
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Cuts records into batches of at most maxRows records and maxBytes bytes (a bigger record goes alone). */
+export function* planBatches(records: Iterable<IntakeRecord>, limits: BatchLimits = DEFAULT_BATCH_LIMITS) {
+  let current: IntakeRecord[] = [];
+  let bytes = ENVELOPE_BYTES;
+  for (const record of records) {
+    const size = utf8Length(JSON.stringify(record));
+    if (current.length > 0 && (current.length >= limits.maxRows || bytes + 1 + size > limits.maxBytes)) {
+      yield { records: current, bytes } satisfies Batch;
+      current = [];
+      bytes = ENVELOPE_BYTES;
+    }
+    bytes += current.length > 0 ? size + 1 : size;
+    current.push(record);
+  }
+  if (current.length > 0) yield { records: current, bytes } satisfies Batch;
+}
+
+export interface UploadProgress {
+  phase: "starting" | "uploading" | "committing" | "aborting";
+  sentRecords: number;
+  totalRecords: number;
+  batchesSent: number;
+  rowsPerSecond: number;
+  /** Seconds left at the current rate; undefined until there is a rate. */
+  etaSeconds: number | undefined;
+}
+
+export type UploadOutcome =
+  | ({ status: "committed"; syncId: string } & SyncCommitted)
+  | { status: "cancelled" };
+
+export interface UploadOptions {
+  client: ApiClient;
+  integrationId: string;
+  context: string;
+  records: Iterable<IntakeRecord>;
+  totalRecords: number;
+  limits?: BatchLimits;
+  signal?: AbortSignal;
+  onProgress?: (progress: UploadProgress) => void;
+  /** Called once the sync exists (to remember it) and when it is over (to forget it). */
+  onSyncStarted?: (syncId: string) => void | Promise<void>;
+  onSyncSettled?: (syncId: string) => void | Promise<void>;
+  now?: () => number;
+}
+
+/** Why an upload stopped, and whether the sync was aborted cleanly. */
+export class UploadError extends Error {
+  readonly syncAborted: boolean;
+  constructor(cause: unknown, syncAborted: boolean) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "UploadError";
+    this.syncAborted = syncAborted;
+  }
+  get problem() {
+    return this.cause instanceof ApiError ? this.cause.problem : undefined;
+  }
+}
+
+export async function uploadSync(options: UploadOptions): Promise<UploadOutcome> {
+  const { client, integrationId, context, signal } = options;
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const progress: UploadProgress = {
+    phase: "starting",
+    sentRecords: 0,
+    totalRecords: options.totalRecords,
+    batchesSent: 0,
+    rowsPerSecond: 0,
+    etaSeconds: undefined,
+  };
+  const report = () => options.onProgress?.({ ...progress });
+  report();
+  if (signal?.aborted) return { status: "cancelled" };
+  const { syncId } = await client.startSync(integrationId, context, { signal });
+  await options.onSyncStarted?.(syncId);
+  const abort = async (): Promise<boolean> => {
+    progress.phase = "aborting";
+    report();
+    try {
+      await client.abortSync(integrationId, context, syncId);
+      return true;
+    } catch {
+      return false; // it expires on its own; nothing was committed
+    } finally {
+      await options.onSyncSettled?.(syncId);
+    }
+  };
+  try {
+    progress.phase = "uploading";
+    report();
+    let seq = 0;
+    for (const batch of planBatches(options.records, options.limits)) {
+      signal?.throwIfAborted();
+      await client.putBatch(integrationId, context, syncId, ++seq, batch.records, { signal });
+      progress.sentRecords += batch.records.length;
+      progress.batchesSent = seq;
+      const seconds = Math.max((now() - started) / 1000, 1e-3);
+      progress.rowsPerSecond = progress.sentRecords / seconds;
+      progress.etaSeconds = (progress.totalRecords - progress.sentRecords) / progress.rowsPerSecond;
+      report();
+    }
+    signal?.throwIfAborted();
+    // From here on cancel is refused: an interrupted commit could have landed on the Worker.
+    progress.phase = "committing";
+    report();
+    const committed = await client.commitSync(integrationId, context, syncId, progress.sentRecords);
+    await options.onSyncSettled?.(syncId);
+    return { status: "committed", syncId, ...committed };
+  } catch (error) {
+    if (signal?.aborted && progress.phase !== "committing") {
+      await abort();
+      return { status: "cancelled" };
+    }
+    if (progress.phase === "committing" && !(error instanceof ApiError)) {
+      await options.onSyncSettled?.(syncId);
+      throw new UploadError(error, false);
+    }
+    throw new UploadError(error, await abort());
+  }
+}

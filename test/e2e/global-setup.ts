@@ -1,0 +1,47 @@
+// End-to-end setup: Chromium present, the extension built, the real Worker running under
+// `wrangler dev` on loopback with a fresh local D1 and a tenant, integration and keys.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import {
+  ensureDevTenant,
+  ensureOperatorToken,
+  migrateLocal,
+  ROOT,
+  run,
+  startWorker,
+} from "../../scripts/local-worker.ts";
+import { ensureChromium } from "./chromium.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    workerUrl: string;
+    adminKey: string;
+    ingestKey: string;
+    integrationId: string;
+    operatorToken: string;
+    extensionDir: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  ensureChromium();
+  run("wxt", ["build"], { quiet: true });
+  const persistTo = mkdtempSync(join(tmpdir(), "intake-e2e-d1-"));
+  const operatorToken = ensureOperatorToken();
+  migrateLocal(persistTo);
+  const port = 8790 + Math.floor(Math.random() * 100);
+  const worker = await startWorker({ port, persistTo });
+  const { state } = await ensureDevTenant(worker.url, operatorToken, join(persistTo, "dev.json"));
+  project.provide("workerUrl", worker.url);
+  project.provide("adminKey", state.adminKey);
+  project.provide("ingestKey", state.ingestKey);
+  project.provide("integrationId", state.integrationId);
+  project.provide("operatorToken", operatorToken);
+  project.provide("extensionDir", join(ROOT, ".output", "chrome-mv3"));
+  return async () => {
+    await worker.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,117 @@
+// The Worker client against a fake server: typed calls, problems, and retries with backoff that
+// honour Retry-After on 429/503 and network errors, but never retry a 4xx like 409.
+import { describe, expect, it, vi } from "vitest";
+import {
+  ApiError,
+  abortableSleep,
+  createApiClient,
+  NetworkError,
+  parseRetryAfter,
+} from "../../extension/api-client.ts";
+import { FakeIntakeApi } from "./fake-api.ts";
+
+function setup(random = () => 0.5) {
+  const api = new FakeIntakeApi();
+  const sleeps: number[] = [];
+  const client = createApiClient({
+    baseUrl: "http://127.0.0.1:8787/",
+    apiKey: api.apiKey,
+    fetch: api.fetch,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random,
+  });
+  return { api, client, sleeps };
+}
+
+describe("api client", () => {
+  it("sends the API key and reads typed answers", async () => {
+    const { client } = setup();
+    expect((await client.me()).tenant.name).toBe("Acme Corp");
+    expect((await client.listIntegrations())[0]?.contexts).toContain("saas_users");
+    expect((await client.listContexts({ q: "employee" })).map((c) => c.name)).toContain("list_employees");
+    expect(await client.template("saas_users", "csv")).toMatch(/^Email,/);
+  });
+
+  it("turns an error response into an ApiError carrying the problem", async () => {
+    const api = new FakeIntakeApi();
+    const client = createApiClient({ baseUrl: "http://w", apiKey: "wrong", fetch: api.fetch });
+    const error = await client.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(401);
+    expect((error as ApiError).problem.detail).toBe("The API key is not valid");
+  });
+
+  it("waits the Retry-After of a 429 before trying again", async () => {
+    const { api, client, sleeps } = setup();
+    api.failNext("GET", /\/v1\/me$/, { status: 429, retryAfter: "3" });
+    await expect(client.me()).resolves.toMatchObject({ key: { scope: "ingest" } });
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(3000);
+    expect(sleeps[0]).toBeLessThan(3000 + 500);
+  });
+
+  it("backs off exponentially with jitter on 503 and network errors", async () => {
+    const { api, client, sleeps } = setup(() => 1);
+    api.failNext("GET", /\/v1\/integrations$/, { status: 503 });
+    api.failNext("GET", /\/v1\/integrations$/, "network");
+    api.failNext("GET", /\/v1\/integrations$/, { status: 502 });
+    await expect(client.listIntegrations()).resolves.toHaveLength(1);
+    expect(sleeps).toEqual([500, 1000, 2000]);
+    expect(api.requests.filter((r) => r.path === "/v1/integrations")).toHaveLength(4);
+  });
+
+  it("spreads retries with full jitter", async () => {
+    const { api, client, sleeps } = setup(() => 0.25);
+    api.failNext("GET", /\/v1\/me$/, { status: 503 }, 2);
+    await client.me();
+    expect(sleeps).toEqual([125, 250]);
+  });
+
+  it("gives up after the last attempt with the last problem or a NetworkError", async () => {
+    const { api, client, sleeps } = setup();
+    api.failNext("GET", /\/v1\/me$/, { status: 503 }, 5);
+    await expect(client.me()).rejects.toMatchObject({ status: 503 });
+    expect(sleeps).toHaveLength(4);
+    api.failNext("GET", /\/v1\/me$/, "network", 5);
+    await expect(client.me()).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it("does not retry a 409 conflict", async () => {
+    const { api, client, sleeps } = setup();
+    const { syncId } = await client.startSync("int_acme", "saas_users");
+    await client.putBatch("int_acme", "saas_users", syncId, 1, [{ emailId: "a@x.co" }]);
+    await expect(
+      client.putBatch("int_acme", "saas_users", syncId, 1, [{ emailId: "b@x.co" }]),
+    ).rejects.toMatchObject({ status: 409 });
+    expect(sleeps).toEqual([]);
+    expect(api.requests.filter((r) => r.method === "PUT")).toHaveLength(2);
+  });
+
+  it("stops waiting when the caller aborts", async () => {
+    const api = new FakeIntakeApi();
+    const controller = new AbortController();
+    const client = createApiClient({
+      baseUrl: "http://w",
+      apiKey: api.apiKey,
+      fetch: api.fetch,
+      sleep: (_ms, signal) => abortableSleep(60_000, signal),
+    });
+    api.failNext("GET", /\/v1\/me$/, { status: 503 });
+    const pending = client.me({ signal: controller.signal });
+    await vi.waitFor(() => expect(api.requests).toHaveLength(1));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it("reads Retry-After as seconds or an HTTP date", () => {
+    expect(parseRetryAfter("7")).toBe(7000);
+    expect(
+      parseRetryAfter("Wed, 21 Oct 2015 07:28:10 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT")),
+    ).toBe(10_000);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});

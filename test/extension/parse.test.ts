@@ -1,0 +1,179 @@
+// Reading files: encodings (BOM, UTF-16, invalid UTF-8 -> Windows-1252 offered), CSV delimiters,
+// quoted newlines, ragged rows, duplicate headers, header-row detection, and JSON shapes.
+import { describe, expect, it } from "vitest";
+import { parseCsvRows } from "../../extension/parse/csv-rows.ts";
+import { decodeBytes } from "../../extension/parse/decode.ts";
+import { detectHeaderRow } from "../../extension/parse/header-row.ts";
+import { parseJsonRecords } from "../../extension/parse/json-records.ts";
+import { buildCsvTable, buildJsonTable, detectKind } from "../../extension/parse/source-table.ts";
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+function utf16(text: string, endian: "le" | "be"): Uint8Array {
+  const out = new Uint8Array(2 + text.length * 2);
+  out.set(endian === "le" ? [0xff, 0xfe] : [0xfe, 0xff]);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const [hi, lo] = [c >> 8, c & 0xff];
+    out.set(endian === "le" ? [lo, hi] : [hi, lo], 2 + i * 2);
+  }
+  return out;
+}
+
+describe("decodeBytes", () => {
+  it("reads UTF-8 with and without a BOM", () => {
+    expect(decodeBytes(utf8("Email\nzoë@x.co\n"))).toMatchObject({
+      ok: true,
+      text: "Email\nzoë@x.co\n",
+      bom: false,
+    });
+    const withBom = decodeBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8("Email\n")]));
+    expect(withBom).toEqual({ ok: true, text: "Email\n", encoding: "utf-8", bom: true });
+  });
+
+  it.each(["le", "be"] as const)("reads UTF-16 %s by its BOM", (endian) => {
+    const decoded = decodeBytes(utf16("Email;Name\na@x.co;Zoë\n", endian));
+    expect(decoded).toEqual({
+      ok: true,
+      text: "Email;Name\na@x.co;Zoë\n",
+      encoding: `utf-16${endian}`,
+      bom: true,
+    });
+  });
+
+  it("offers Windows-1252 with a preview of the first bad line instead of guessing", () => {
+    // "Müller" and "€" written by Excel in Windows-1252: 0xFC and 0x80 are not UTF-8.
+    const bytes = new Uint8Array([
+      ...utf8("Email,Last Name\na@x.co,Smith\nb@x.co,M"),
+      0xfc,
+      ...utf8("ller "),
+      0x80,
+      0x0a,
+    ]);
+    const decoded = decodeBytes(bytes);
+    expect(decoded).toMatchObject({ ok: false, line: 3 });
+    if (decoded.ok) throw new Error("expected a preview");
+    expect(decoded.preview).toContainEqual({ line: 3, text: "b@x.co,Müller €" });
+    const forced = decodeBytes(bytes, "windows-1252");
+    expect(forced).toMatchObject({ ok: true, encoding: "windows-1252" });
+    expect(forced.ok && forced.text.split("\n")[2]).toBe("b@x.co,Müller €");
+  });
+});
+
+describe("parseCsvRows", () => {
+  it.each([
+    [",", "Email,Role\na@x.co,ADMIN\n"],
+    [";", "Email;Role;Amount\na@x.co;ADMIN;12,50\n"],
+    ["\t", "Email\tRole\na@x.co\tADMIN\n"],
+    ["|", "Email|Role\na@x.co|ADMIN\n"],
+  ])("sniffs the %j delimiter", (delimiter, text) => {
+    const csv = parseCsvRows(text);
+    expect(csv.delimiter).toBe(delimiter);
+    expect(csv.rows[1]?.cells.slice(0, 2)).toEqual(["a@x.co", "ADMIN"]);
+  });
+
+  it("keeps a decimal comma inside a ;-separated cell", () => {
+    expect(parseCsvRows("Email;Amount\na@x.co;12,50\n").rows[1]?.cells).toEqual(["a@x.co", "12,50"]);
+  });
+
+  it("keeps quoted newlines in one cell and counts source lines across them", () => {
+    const csv = parseCsvRows('Email,Department\na@x.co,"Research\nand Development"\n\nb@x.co,Sales\n');
+    expect(csv.rows).toEqual([
+      { line: 1, cells: ["Email", "Department"] },
+      { line: 2, cells: ["a@x.co", "Research\nand Development"] },
+      { line: 5, cells: ["b@x.co", "Sales"] },
+    ]);
+  });
+
+  it("reports an unterminated quote with its line", () => {
+    const csv = parseCsvRows('Email,Department\na@x.co,"Sales\n');
+    expect(csv.issues).toEqual([{ line: 2, message: 'Line 2: a quoted value is never closed (missing ")' }]);
+  });
+});
+
+describe("buildCsvTable", () => {
+  it("reports ragged rows with their row and line, keeping their cells", () => {
+    const table = buildCsvTable(parseCsvRows("Email,Role\na@x.co,ADMIN,extra\nb@x.co\nc@x.co,USER\n"));
+    expect(table.rows.map((r) => r.cells)).toEqual([
+      ["a@x.co", "ADMIN", "extra"],
+      ["b@x.co"],
+      ["c@x.co", "USER"],
+    ]);
+    expect(table.issues).toEqual([
+      { row: 1, line: 2, keyword: "ragged-row", message: "Line 2 has 3 values but the header has 2 columns" },
+      { row: 2, line: 3, keyword: "ragged-row", message: "Line 3 has 1 values but the header has 2 columns" },
+    ]);
+  });
+
+  it("gives duplicate headers distinct names and says so", () => {
+    const table = buildCsvTable(parseCsvRows("Email,Name,email\na@x.co,Ann,b@x.co\n"));
+    expect(table.columns).toEqual(["Email", "Name", "email (2)"]);
+    expect(table.issues).toEqual([
+      expect.objectContaining({
+        keyword: "duplicate-column",
+        message: expect.stringContaining('repeats the header "email"'),
+      }),
+    ]);
+  });
+
+  it("finds the header below a title block, and lets the admin choose another row", () => {
+    const text =
+      "User export\nGenerated 2024-05-01,by admin@x.co\n\nEmail,First Name,Status\na@x.co,Ann,active\n";
+    const csv = parseCsvRows(text);
+    expect(detectHeaderRow(csv.rows)).toBe(2);
+    const table = buildCsvTable(csv);
+    expect(table.headers).toEqual(["Email", "First Name", "Status"]);
+    expect(table.rows).toEqual([{ line: 5, cells: ["a@x.co", "Ann", "active"] }]);
+    expect(buildCsvTable(csv, 0).headers).toEqual(["User export"]);
+  });
+
+  it("takes the first row when it already looks like a header", () => {
+    expect(detectHeaderRow(parseCsvRows("Email,Role\na@x.co,ADMIN\nb@x.co,USER\n").rows)).toBe(0);
+  });
+});
+
+describe("JSON sources", () => {
+  it.each([
+    ["array", '[{"emailId":"a@x.co"},{"emailId":"b@x.co","role":"ADMIN"}]', 2],
+    ["data", '{"data":[{"emailId":"a@x.co"}]}', 1],
+    ["object", '{"emailId":"a@x.co","role":"USER"}', 1],
+    ["ndjson", '{"emailId":"a@x.co"}\n\n{"emailId":"b@x.co"}\n', 2],
+  ])("reads %s", (shape, text, count) => {
+    const parsed = parseJsonRecords(text);
+    expect(parsed).toMatchObject({ ok: true, shape });
+    expect(parsed.ok && parsed.records).toHaveLength(count);
+  });
+
+  it("keeps NDJSON source lines and reports a broken line", () => {
+    const parsed = parseJsonRecords('{"emailId":"a@x.co"}\n{oops\n{"emailId":"b@x.co"}\n');
+    expect(parsed.ok && parsed.records.map((r) => r.line)).toEqual([1, 3]);
+    expect(parsed.ok && parsed.issues).toEqual([{ line: 2, message: "Line 2 is not valid JSON" }]);
+  });
+
+  it("spreads records over the union of their keys and keeps non-objects for validation", () => {
+    const parsed = parseJsonRecords('[{"emailId":"a@x.co","mfa":true},{"role":"USER"},42]');
+    if (!parsed.ok) throw new Error(parsed.message);
+    const table = buildJsonTable(parsed);
+    expect(table.columns).toEqual(["emailId", "mfa", "role"]);
+    expect(table.rows.map((r) => r.cells)).toEqual([
+      ["a@x.co", true, undefined],
+      [undefined, undefined, "USER"],
+      [],
+    ]);
+    expect(table.rows[2]?.notObject).toBe(42);
+  });
+
+  it("rejects broken JSON with a message", () => {
+    expect(parseJsonRecords('[{"a":1},')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/not valid JSON/),
+    });
+  });
+
+  it("tells JSON from CSV by name, then by content", () => {
+    expect(detectKind("users.ndjson", "")).toBe("json");
+    expect(detectKind("users.csv", "[x]")).toBe("csv");
+    expect(detectKind("export", ' [{"a":1}]')).toBe("json");
+    expect(detectKind("export", "Email,Role")).toBe("csv");
+  });
+});

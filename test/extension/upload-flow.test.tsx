@@ -1,0 +1,260 @@
+// The popup/side panel flow end to end against a fake Worker: connect -> choose -> pick file ->
+// map -> see errors -> fix inline -> accept a suggestion -> resolve a duplicate -> submit.
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import axe from "axe-core";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { UploadFlow } from "../../extension/components/UploadFlow.tsx";
+import type { FlowDeps } from "../../extension/flow-deps.ts";
+import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
+import { connectionItem, mappingsItem, pendingSyncItem } from "../../extension/storage.ts";
+import { FakeIntakeApi } from "./fake-api.ts";
+
+const CSV = [
+  "Email,First Name,Last Name,Status,Created On,Manager Email",
+  "ann@x.co,Ann,Lee,ACTIVE,01012024,boss@x.co",
+  "bob@x.co,Bob,Ray,active,02012024,boss@x.co",
+  "carl.x.co,Carl,Oz,ACTIVE,03012024,boss@x.co",
+  "ann@x.co,Ann,Lee,ACTIVE,01012024,boss@x.co",
+].join("\n");
+
+function setup() {
+  const api = new FakeIntakeApi();
+  const downloads: { name: string; content: string }[] = [];
+  const deps: FlowDeps = {
+    fetch: api.fetch,
+    sleep: async () => {},
+    createPipeline: () => createPipelineClient(inlineTransport()),
+    requestHostPermission: vi.fn(async () => true),
+    download: (name, content) => downloads.push({ name, content }),
+  };
+  // The surfaces mount the flow inside <main>, as here.
+  render(<UploadFlow deps={deps} />, {
+    container: document.body.appendChild(document.createElement("main")),
+  });
+  return { api, deps, downloads };
+}
+
+async function connect(api: FakeIntakeApi) {
+  fireEvent.input(await screen.findByLabelText("Worker URL"), {
+    target: { value: "http://127.0.0.1:8787/" },
+  });
+  fireEvent.input(screen.getByLabelText("API key"), { target: { value: api.apiKey } });
+  fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
+}
+
+async function chooseUsers() {
+  const data = await screen.findByLabelText("Data");
+  fireEvent.change(data, { target: { value: "saas_users" } });
+  fireEvent.click(screen.getByRole("button", { name: "Continue" }));
+}
+
+async function pickFile(text: string, name = "users.csv") {
+  const input = await screen.findByLabelText(/CSV or JSON file/);
+  Object.defineProperty(input, "files", {
+    value: [new File([text], name, { type: "text/csv" })],
+    configurable: true,
+  });
+  fireEvent.change(input);
+  fireEvent.click(await screen.findByRole("button", { name: "Continue to mapping" }));
+}
+
+const errorRows = () =>
+  within(screen.getByRole("table", { name: "Errors" }))
+    .queryAllByRole("row")
+    .slice(1);
+
+beforeEach(() => {
+  fakeBrowser.reset();
+});
+afterEach(cleanup);
+
+describe("upload flow", () => {
+  it("connects, maps, shows errors, fixes them and submits exactly the fixed records", async () => {
+    const { api, deps, downloads } = setup();
+    await connect(api);
+    await screen.findByLabelText("Integration");
+    expect(deps.requestHostPermission).toHaveBeenCalledWith("http://127.0.0.1/*");
+    expect(await connectionItem.getValue()).toEqual({
+      workerUrl: "http://127.0.0.1:8787",
+      apiKey: api.apiKey,
+    });
+
+    // template download from the Worker
+    fireEvent.change(screen.getByLabelText("Data"), { target: { value: "saas_users" } });
+    fireEvent.click(screen.getByRole("button", { name: "Download CSV template" }));
+    await waitFor(() => expect(downloads[0]?.name).toBe("saas_users-template.csv"));
+    expect(downloads[0]?.content).toMatch(/^Email,First Name/);
+
+    await chooseUsers();
+    await pickFile(CSV);
+
+    // mapping: auto-mapped with confidence; Manager Email left for the admin
+    expect(((await screen.findByLabelText("Field for column Email")) as HTMLSelectElement).value).toBe(
+      "emailId",
+    );
+    expect((screen.getByLabelText("Field for column Manager Email") as HTMLSelectElement).value).toBe("");
+    expect((screen.getByLabelText("Field for column Created On") as HTMLSelectElement).value).toBe(
+      "createdOn",
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Validate" }));
+
+    // errors: bad email (row 3), enum case (row 2), duplicate (row 4)
+    await screen.findByRole("table", { name: "Errors" });
+    expect(screen.getByText(/4 rows · 3 errors/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: /Submit 4 records/ }).hasAttribute("disabled")).toBe(true);
+    const rows = errorRows().map((r) => r.textContent);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(/userStatus must be one of ACTIVE, DISABLED, DELETED; got "active"/);
+
+    // fix the email inline
+    const cell = screen.getByLabelText("emailId in row 3") as HTMLInputElement;
+    expect(cell.value).toBe("carl.x.co");
+    fireEvent.input(cell, { target: { value: "carl@x.co" } });
+    fireEvent.keyDown(cell, { key: "Enter" });
+    await waitFor(() => expect(errorRows()).toHaveLength(2));
+
+    // accept the suggested enum case
+    fireEvent.click(
+      screen.getByRole("button", { name: "Use suggested value ACTIVE for userStatus in row 2" }),
+    );
+    await waitFor(() => expect(errorRows()).toHaveLength(1));
+
+    // resolve the duplicate keeping the first row
+    fireEvent.click(screen.getByRole("button", { name: "Keep the first of the rows duplicating row 4" }));
+    await waitFor(() => expect(screen.getByText(/3 rows · 0 errors/)).toBeTruthy());
+
+    // the error report and corrected file can be downloaded
+    fireEvent.click(screen.getByRole("button", { name: "Download corrected CSV" }));
+    expect(downloads.at(-1)?.name).toBe("users-corrected.csv");
+    expect(downloads.at(-1)?.content.split("\r\n")).toHaveLength(5);
+
+    fireEvent.click(screen.getByRole("button", { name: "Submit 3 records" }));
+    await screen.findByText(/Dataset version 1 is live: 3 records of saas_users/);
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
+      { emailId: "ann@x.co", firstName: "Ann", lastName: "Lee", userStatus: "ACTIVE", createdOn: "01012024" },
+      { emailId: "bob@x.co", firstName: "Bob", lastName: "Ray", userStatus: "ACTIVE", createdOn: "02012024" },
+      {
+        emailId: "carl@x.co",
+        firstName: "Carl",
+        lastName: "Oz",
+        userStatus: "ACTIVE",
+        createdOn: "03012024",
+      },
+    ]);
+    expect(await pendingSyncItem.getValue()).toBeNull();
+  });
+
+  it("reuses the saved mapping for the same file layout without asking", async () => {
+    const { api } = setup();
+    await connect(api);
+    await chooseUsers();
+    await pickFile("Email,Manager Email\na@x.co,m@x.co\n");
+    fireEvent.change(await screen.findByLabelText("Field for column Manager Email"), {
+      target: { value: "department" },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Validate" }));
+    await screen.findByRole("table", { name: "Errors" });
+    expect(Object.values(await mappingsItem.getValue())[0]?.mapping.columns).toEqual([
+      "emailId",
+      "department",
+    ]);
+
+    fireEvent.click(screen.getByRole("button", { name: "Change" }));
+    await chooseUsers();
+    await pickFile("email,manager email\nb@x.co,n@x.co\n", "again.csv");
+    await screen.findByText(/mapped with the mapping you saved/);
+    expect(screen.queryByLabelText("Field for column email")).toBeNull();
+    fireEvent.click(await screen.findByRole("button", { name: "Submit 1 records" }));
+    await screen.findByText(/Dataset version 1 is live/);
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
+      { emailId: "b@x.co", department: "n@x.co" },
+    ]);
+  });
+
+  it("maps enum values and sets a constant before validating", async () => {
+    const { api } = setup();
+    await connect(api);
+    await chooseUsers();
+    await pickFile("Email,Status\na@x.co,active\nb@x.co,Disabled\n");
+    fireEvent.click(await screen.findByRole("button", { name: "Use suggested values for userStatus" }));
+    fireEvent.input(screen.getByLabelText("accountType"), { target: { value: "SERVICE" } });
+    fireEvent.click(screen.getByRole("button", { name: "Validate" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Submit 2 records" }));
+    await screen.findByText(/Dataset version 1 is live/);
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
+      { emailId: "a@x.co", userStatus: "ACTIVE", accountType: "SERVICE" },
+      { emailId: "b@x.co", userStatus: "DISABLED", accountType: "SERVICE" },
+    ]);
+  });
+
+  it("offers Windows-1252 with a preview for a file that is not UTF-8", async () => {
+    const { api } = setup();
+    await connect(api);
+    await chooseUsers();
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode("Email,Last Name\na@x.co,M"),
+      0xfc,
+      0x6c,
+      0x0a,
+    ]);
+    const input = await screen.findByLabelText(/CSV or JSON file/);
+    Object.defineProperty(input, "files", { value: [new File([bytes], "excel.csv")], configurable: true });
+    fireEvent.change(input);
+    expect((await screen.findByLabelText("Windows-1252 preview")).textContent).toContain("2: a@x.co,Mül");
+    fireEvent.click(screen.getByRole("button", { name: "Read as Windows-1252" }));
+    expect((await screen.findByRole("status")).textContent).toMatch(/1 rows, 2 columns.*windows-1252/);
+  });
+
+  it("refuses a bad key with a clear message and stays on connect", async () => {
+    const { api } = setup();
+    fireEvent.input(await screen.findByLabelText("Worker URL"), {
+      target: { value: "http://127.0.0.1:8787" },
+    });
+    fireEvent.input(screen.getByLabelText("API key"), { target: { value: "nope" } });
+    fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/refused this API key/);
+    expect(await connectionItem.getValue()).toBeNull();
+    expect(api.requests.map((r) => r.path)).toEqual(["/v1/me"]);
+  });
+
+  it("aborts a sync left open by a popup that was closed mid-upload", async () => {
+    const api = new FakeIntakeApi();
+    const client = await import("../../extension/api-client.ts");
+    const { syncId } = await client
+      .createApiClient({ baseUrl: "http://w", apiKey: api.apiKey, fetch: api.fetch })
+      .startSync("int_acme", "saas_users");
+    await connectionItem.setValue({ workerUrl: "http://w", apiKey: api.apiKey });
+    await pendingSyncItem.setValue({
+      workerUrl: "http://w",
+      integrationId: "int_acme",
+      context: "saas_users",
+      syncId,
+      startedAt: "2024-01-01T00:00:00Z",
+    });
+    render(
+      <UploadFlow
+        deps={{
+          fetch: api.fetch,
+          createPipeline: () => createPipelineClient(inlineTransport()),
+          requestHostPermission: async () => true,
+          download: () => {},
+        }}
+      />,
+    );
+    await screen.findByLabelText("Integration");
+    expect(api.syncs.get(syncId)?.state).toBe("aborted");
+    expect(await pendingSyncItem.getValue()).toBeNull();
+  });
+
+  it("has no accessibility violations on the fixing step", async () => {
+    const { api } = setup();
+    await connect(api);
+    await chooseUsers();
+    await pickFile(CSV);
+    fireEvent.click(await screen.findByRole("button", { name: "Validate" }));
+    await screen.findByRole("table", { name: "Errors" });
+    const results = await axe.run(document.body, { rules: { "color-contrast": { enabled: false } } });
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" ")}`)).toEqual([]);
+  });
+});
