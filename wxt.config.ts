@@ -4,6 +4,8 @@ import { defineConfig } from "wxt";
 
 /** Any Worker URL the admin configures; each origin is requested at run time, never granted up front. */
 const WORKER_ORIGINS = ["http://*/*", "https://*/*"];
+/** The local Worker of `npm start` (loopback only) is granted at install, so local use needs no prompt. */
+const LOCAL_WORKER = ["http://127.0.0.1/*", "http://localhost/*"];
 
 export default defineConfig({
   srcDir: "extension",
@@ -12,9 +14,12 @@ export default defineConfig({
   manifest: ({ browser, manifestVersion }) => ({
     name: "Intake",
     description: "Validate, fix and submit CSV/JSON files to Intake from any page.",
-    permissions: browser === "firefox" ? ["storage"] : ["storage", "sidePanel"],
+    permissions:
+      browser === "firefox"
+        ? ["storage", ...(manifestVersion === 3 ? [] : LOCAL_WORKER)]
+        : ["storage", "sidePanel"],
     ...(manifestVersion === 3
-      ? { optional_host_permissions: WORKER_ORIGINS }
+      ? { host_permissions: LOCAL_WORKER, optional_host_permissions: WORKER_ORIGINS }
       : { optional_permissions: WORKER_ORIGINS }),
     browser_specific_settings: {
       gecko: { id: "intake@intake.dev", data_collection_permissions: { required: ["none"] } },

@@ -1,0 +1,135 @@
+// End to end in a real Chromium: the built extension against the real Worker (wrangler dev,
+// local D1). Connect, pick a CSV with errors, see them, fix one inline, accept a suggested fix,
+// resolve a duplicate, submit — then the API must hold exactly the fixed records.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { type ExtensionBrowser, launchWithExtension } from "./chromium.ts";
+
+const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "e2e");
+const CSV = [
+  "Email,First Name,Last Name,Status,Created On,MFA Enabled",
+  "ann@example.com,Ann,Lee,ACTIVE,01012024,TRUE",
+  "bob@example.com,Bob,Ray,active,02012024,false",
+  "carl.example.com,Carl,Oz,ACTIVE,03012024,True",
+  "dina@example.com,Dina,Kay,DISABLED,29022024,FALSE",
+  "ann@example.com,Ann,Lee,ACTIVE,01012024,TRUE",
+].join("\n");
+
+let browser: ExtensionBrowser;
+let page: Page;
+let step = 0;
+const shot = async (name: string) => {
+  step++;
+  await page.screenshot({
+    path: join(SHOTS, `upload-${String(step).padStart(2, "0")}-${name}.png`),
+    fullPage: true,
+  });
+};
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchWithExtension(inject("extensionDir"));
+  page = await browser.context.newPage();
+  await page.setViewportSize({ width: 900, height: 1000 });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+it("validates, fixes and submits a file; the Worker holds exactly the fixed records", async () => {
+  const workerUrl = inject("workerUrl");
+  const ingestKey = inject("ingestKey");
+  const integrationId = inject("integrationId");
+
+  await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+  await page.getByLabel("Worker URL").fill(workerUrl);
+  await page.getByLabel("API key").fill(ingestKey);
+  await shot("connect");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await page.getByLabel("Integration").waitFor();
+  await page.getByLabel("Data").selectOption("saas_users");
+  await shot("choose");
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+
+  const file = join(tmpdir(), `intake-e2e-users-${Date.now()}.csv`);
+  writeFileSync(file, CSV);
+  await page.getByLabel(/CSV or JSON file/).setInputFiles(file);
+  await page.getByRole("button", { name: "Continue to mapping" }).click();
+  await expect.poll(() => page.getByLabel("Field for column Email").inputValue()).toBe("emailId");
+  expect(await page.getByLabel("Field for column Status").inputValue()).toBe("userStatus");
+  await shot("mapping");
+  await page.getByRole("button", { name: "Validate" }).click();
+
+  const errors = page.getByRole("table", { name: "Errors" });
+  await errors.waitFor();
+  await expect.poll(async () => (await page.getByText(/5 rows · 3 errors/).count()) > 0).toBe(true);
+  expect(
+    await errors.getByText('userStatus must be one of ACTIVE, DISABLED, DELETED; got "active"').count(),
+  ).toBe(1);
+  await shot("errors");
+
+  const cell = page.getByLabel("emailId in row 3");
+  expect(await cell.inputValue()).toBe("carl.example.com");
+  await cell.fill("carl@example.com");
+  await cell.press("Enter");
+  await expect.poll(async () => (await page.getByText(/5 rows · 2 errors/).count()) > 0).toBe(true);
+  await shot("fixed-inline");
+
+  await page.getByRole("button", { name: "Use suggested value ACTIVE for userStatus in row 2" }).click();
+  await expect.poll(async () => (await page.getByText(/5 rows · 1 error/).count()) > 0).toBe(true);
+  await shot("accepted-suggestion");
+
+  await page.getByRole("button", { name: "Keep the first of the rows duplicating row 5" }).click();
+  await expect.poll(async () => (await page.getByText(/4 rows · 0 errors/).count()) > 0).toBe(true);
+  await shot("deduplicated");
+
+  await page.getByRole("button", { name: "Submit 4 records" }).click();
+  await page.getByText(/Dataset version 1 is live: 4 records of saas_users/).waitFor({ timeout: 60_000 });
+  await shot("submitted");
+
+  const response = await fetch(
+    `${workerUrl}/v1/integrations/${integrationId}/contexts/saas_users/records?limit=100`,
+    {
+      headers: { "x-api-key": inject("adminKey") },
+    },
+  );
+  const body = (await response.json()) as { version: number; data: unknown[] };
+  expect(body.version).toBe(1);
+  expect(body.data).toEqual([
+    {
+      emailId: "ann@example.com",
+      firstName: "Ann",
+      lastName: "Lee",
+      userStatus: "ACTIVE",
+      createdOn: "01012024",
+      mfaEnrolmentStatus: true,
+    },
+    {
+      emailId: "bob@example.com",
+      firstName: "Bob",
+      lastName: "Ray",
+      userStatus: "ACTIVE",
+      createdOn: "02012024",
+      mfaEnrolmentStatus: false,
+    },
+    {
+      emailId: "carl@example.com",
+      firstName: "Carl",
+      lastName: "Oz",
+      userStatus: "ACTIVE",
+      createdOn: "03012024",
+      mfaEnrolmentStatus: true,
+    },
+    {
+      emailId: "dina@example.com",
+      firstName: "Dina",
+      lastName: "Kay",
+      userStatus: "DISABLED",
+      createdOn: "29022024",
+      mfaEnrolmentStatus: false,
+    },
+  ]);
+});
