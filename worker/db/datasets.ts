@@ -123,8 +123,11 @@ export function commitVersionStatements(
   return [
     db
       .prepare(
+        // HAVING: only when the tenant owns the integration (defence in depth: a ref with another
+        // tenant's integration id inserts nothing, so the pointer swap below finds no version).
         `INSERT INTO versions (tenant_id, integration_id, context, version, set_id, record_count, source, source_id, key_name, created_at)
-         SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9 FROM versions WHERE integration_id = ?2 AND context = ?3`,
+         SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9 FROM versions WHERE integration_id = ?2 AND context = ?3
+         HAVING EXISTS (SELECT 1 FROM integrations WHERE id = ?2 AND tenant_id = ?1)`,
       )
       .bind(
         ref.tenantId,

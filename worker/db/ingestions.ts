@@ -105,10 +105,13 @@ export async function latestAttempts(
 ): Promise<{ context: string; outcome: "success" | "failure"; createdAt: string; detail: string | null }[]> {
   const { results } = await db
     .prepare(
-      `SELECT context, outcome, created_at, detail FROM ingestions i
-       WHERE tenant_id = ?1 AND integration_id = ?2 AND kind IN ('submit', 'batch', 'commit')
-         AND created_at = (SELECT MAX(created_at) FROM ingestions j WHERE j.tenant_id = ?1 AND j.integration_id = ?2
-                           AND j.context = i.context AND j.kind IN ('submit', 'batch', 'commit'))`,
+      // One row per context: the newest by time, and by insertion order (rowid) among attempts in
+      // the same millisecond, so a success right after a failure is not hidden by a tie.
+      `SELECT context, outcome, created_at, detail FROM (
+         SELECT context, outcome, created_at, detail,
+                ROW_NUMBER() OVER (PARTITION BY context ORDER BY created_at DESC, rowid DESC) AS n
+         FROM ingestions WHERE tenant_id = ?1 AND integration_id = ?2 AND kind IN ('submit', 'batch', 'commit'))
+       WHERE n = 1`,
     )
     .bind(tenantId, integrationId)
     .all<{ context: string; outcome: "success" | "failure"; created_at: string; detail: string | null }>();

@@ -22,20 +22,23 @@ export function isJsonType(type: string | undefined): boolean {
   return type === "application/json" || (type?.startsWith("application/") === true && type.endsWith("+json"));
 }
 
-/** The first forbidden key anywhere in a parsed JSON value. */
-function findForbiddenKey(value: unknown): string | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = findForbiddenKey(item);
-      if (found) return found;
+/**
+ * The first forbidden key anywhere in a parsed JSON value. Iterative (an explicit stack), since a
+ * 10 MB body can nest millions of levels deep and recursion would overflow the stack (a 500).
+ */
+function findForbiddenKey(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
+      continue;
     }
-    return undefined;
-  }
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return key;
-    const found = findForbiddenKey((value as Record<string, unknown>)[key]);
-    if (found) return found;
+    const keys = Object.keys(value);
+    for (const key of keys) if (FORBIDDEN_KEYS.has(key)) return key;
+    for (let i = keys.length - 1; i >= 0; i--)
+      stack.push((value as Record<string, unknown>)[keys[i] as string]);
   }
   return undefined;
 }

@@ -26,7 +26,8 @@ const NDJSON_TYPES = new Set([
 const CSV_TYPES = new Set(["text/csv", "application/csv"]);
 const ACCEPTED = "application/json, application/x-ndjson or text/csv";
 
-function decodeUtf8(bytes: ArrayBuffer): string {
+/** Decodes a body strictly: invalid UTF-8 is a 400, never silently replaced with U+FFFD. */
+export function decodeUtf8(bytes: ArrayBuffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {

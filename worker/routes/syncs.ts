@@ -27,12 +27,12 @@ import {
   missingSeqs,
   type Sync,
 } from "../db/syncs.ts";
-import { isJsonType, mediaType, parseJsonSafely } from "../lib/body.ts";
+import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../lib/body.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
 import { ingestionOf } from "../lib/ingestion.ts";
 import { limitsOf } from "../lib/limits.ts";
 import { badRequest, conflict, invalidRecords, notFound, Problem } from "../lib/problem.ts";
-import { readRecordsBody } from "../lib/records-body.ts";
+import { decodeUtf8, readRecordsBody } from "../lib/records-body.ts";
 import { validateBatch } from "../lib/validate-batch.ts";
 import { refOf } from "../middleware/dataset.ts";
 
@@ -68,10 +68,12 @@ async function usableSync(c: Context<AppEnv>, ref: DatasetRef, id: string): Prom
 }
 
 async function optionalJson(c: Context<AppEnv>): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
+  // Strict UTF-8 (like data bodies) and 415 for a wrong content type (like every other route),
+  // rather than a lenient decode and a generic 400.
+  const text = decodeUtf8(await c.req.arrayBuffer());
   if (text.trim() === "") return {};
-  if (!isJsonType(mediaType(c)))
-    throw badRequest("Send no body or a JSON object with Content-Type application/json");
+  const type = mediaType(c);
+  if (!isJsonType(type)) throw unsupportedMediaType(type, "application/json (or no body)");
   const value = parseJsonSafely(text);
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw badRequest("The body must be a JSON object");

@@ -1,0 +1,212 @@
+// Query tests for the data plane (worker/db/datasets.ts, syncs.ts, retention.ts, status.ts,
+// ingestions.ts): a tenant's ref never reads or writes another tenant's rows (storage is shared
+// within a file, so each tenant here is its own).
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  commitVersionStatements,
+  currentVersion,
+  type DatasetRef,
+  getVersion,
+  insertRecordSetStatement,
+  insertRecordsStatements,
+  listVersions,
+  readRecords,
+  versionBySource,
+} from "../../../worker/db/datasets.ts";
+import { insertIngestionStatement, latestAttempts, listIngestions } from "../../../worker/db/ingestions.ts";
+import { type Integration, insertIntegration } from "../../../worker/db/integrations.ts";
+import { type ApiKey, insertKeyStatement } from "../../../worker/db/keys.ts";
+import { pruneVersionsStatement } from "../../../worker/db/retention.ts";
+import { lastCommits, usableKeysFor } from "../../../worker/db/status.ts";
+import {
+  batchSummary,
+  expireSyncs,
+  getSync,
+  insertBatchStatement,
+  insertSyncStatement,
+  markAborted,
+  missingSeqs,
+  type Sync,
+} from "../../../worker/db/syncs.ts";
+import { insertTenantStatement } from "../../../worker/db/tenants.ts";
+import { ingestionOf } from "../../../worker/lib/ingestion.ts";
+
+const NOW = "2030-01-01T00:00:00.000Z";
+const A: DatasetRef = { tenantId: "ten_da", integrationId: "int_da", context: "vendors" };
+const B: DatasetRef = { tenantId: "ten_db", integrationId: "int_db", context: "vendors" };
+/** Tenant A's ref pointed at tenant B's integration: what a missing route check would pass. */
+const A_ON_B: DatasetRef = { ...B, tenantId: A.tenantId };
+
+const integration = (ref: DatasetRef): Integration => ({
+  id: ref.integrationId,
+  tenantId: ref.tenantId,
+  name: ref.integrationId,
+  displayName: null,
+  description: null,
+  logo: null,
+  contexts: ["vendors"],
+  createdAt: NOW,
+  updatedAt: NOW,
+});
+
+const key = (id: string, tenantId: string, over: Partial<ApiKey> = {}): ApiKey => ({
+  id,
+  tenantId,
+  name: id,
+  scope: "ingest",
+  integrationId: null,
+  createdAt: NOW,
+  expiresAt: "2031-01-01T00:00:00.000Z",
+  lastUsedAt: null,
+  revokedAt: null,
+  ...over,
+});
+
+const sync = (id: string, ref: DatasetRef, setId: string, expiresAt = "2030-01-02T00:00:00.000Z"): Sync => ({
+  id,
+  tenantId: ref.tenantId,
+  integrationId: ref.integrationId,
+  context: ref.context,
+  setId,
+  status: "open",
+  keyName: "k",
+  createdAt: NOW,
+  expiresAt,
+  committedVersion: null,
+});
+
+const row = (name: string) => ({ key: name.toLowerCase(), data: JSON.stringify({ vendorName: name }) });
+
+async function commit(ref: DatasetRef, setId: string, sourceId: string, names: string[]) {
+  await env.DB.batch([
+    insertRecordSetStatement(env.DB, ref, setId, NOW),
+    ...insertRecordsStatements(env.DB, setId, 0, names.map(row)),
+    ...commitVersionStatements(env.DB, ref, {
+      setId,
+      recordCount: names.length,
+      source: "submit",
+      sourceId,
+      keyName: "k",
+      now: NOW,
+    }),
+  ]);
+}
+
+beforeAll(async () => {
+  await env.DB.batch([
+    insertTenantStatement(env.DB, { id: A.tenantId, name: "A", createdAt: NOW }),
+    insertTenantStatement(env.DB, { id: B.tenantId, name: "B", createdAt: NOW }),
+    insertKeyStatement(env.DB, key("key_da", A.tenantId), "h1"),
+    insertKeyStatement(env.DB, key("key_db", B.tenantId, { integrationId: B.integrationId }), "h2"),
+    insertKeyStatement(env.DB, key("key_db_revoked", B.tenantId), "h3"),
+    insertKeyStatement(env.DB, key("key_db_expired", B.tenantId, { expiresAt: NOW }), "h4"),
+    insertKeyStatement(env.DB, key("key_db_other", B.tenantId, { integrationId: "int_elsewhere" }), "h5"),
+    env.DB.prepare("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1").bind("key_db_revoked", NOW),
+  ]);
+  await insertIntegration(env.DB, integration(A));
+  await insertIntegration(env.DB, integration(B));
+  await commit(A, "set_da1", "src_da1", ["Alpha"]);
+  await commit(B, "set_db1", "src_db1", ["Bravo", "Beta"]);
+  await env.DB.batch([
+    insertRecordSetStatement(env.DB, B, "set_db_sync", NOW),
+    insertSyncStatement(env.DB, sync("syn_db", B, "set_db_sync")),
+    insertBatchStatement(env.DB, "syn_db", { seq: 1, payloadHash: "x", recordCount: 2 }, NOW),
+    insertBatchStatement(env.DB, "syn_db", { seq: 3, payloadHash: "y", recordCount: 1 }, NOW),
+    insertIngestionStatement(env.DB, B, {
+      ...ingestionOf("submit", "k", new Date(NOW), { ok: false }),
+      context: "vendors",
+    }),
+  ]);
+});
+
+describe("datasets.ts", () => {
+  it("reads versions only within the tenant", async () => {
+    expect((await currentVersion(env.DB, B))?.setId).toBe("set_db1");
+    expect(await currentVersion(env.DB, A_ON_B)).toBeUndefined();
+    expect(await getVersion(env.DB, A_ON_B, 1)).toBeUndefined();
+    expect(await listVersions(env.DB, A_ON_B, 10)).toEqual([]);
+    expect(await versionBySource(env.DB, A_ON_B, "src_db1")).toBeUndefined();
+    expect(await versionBySource(env.DB, A, "src_db1")).toBeUndefined();
+    expect((await listVersions(env.DB, A, 10)).map((v) => v.setId)).toEqual(["set_da1"]);
+  });
+
+  it("a commit through a ref whose tenant does not own the integration changes nothing", async () => {
+    await env.DB.batch([
+      insertRecordSetStatement(env.DB, A_ON_B, "set_hijack", NOW),
+      ...insertRecordsStatements(env.DB, "set_hijack", 0, [row("Evil")]),
+      ...commitVersionStatements(env.DB, A_ON_B, {
+        setId: "set_hijack",
+        recordCount: 1,
+        source: "submit",
+        sourceId: "src_hijack",
+        keyName: "intruder",
+        now: NOW,
+      }),
+    ]);
+    const current = await currentVersion(env.DB, B);
+    expect(current?.setId).toBe("set_db1");
+    const page = await readRecords(env.DB, current?.setId as string, { seq: -1, idx: -1 }, 10);
+    expect(page.records.map((r) => JSON.parse(r.data).vendorName)).toEqual(["Bravo", "Beta"]);
+    const versions = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM versions WHERE source_id = 'src_hijack'",
+    ).first<{
+      n: number;
+    }>();
+    expect(versions?.n).toBe(0);
+  });
+
+  it("pruning through another tenant's ref deletes nothing", async () => {
+    await pruneVersionsStatement(env.DB, A_ON_B, 0).run();
+    expect((await listVersions(env.DB, B, 10)).length).toBe(1);
+  });
+});
+
+describe("syncs.ts", () => {
+  it("reads and aborts a sync only within its tenant, integration and context", async () => {
+    expect((await getSync(env.DB, B, "syn_db"))?.status).toBe("open");
+    expect(await getSync(env.DB, A_ON_B, "syn_db")).toBeUndefined();
+    expect(
+      await getSync(env.DB, { ...A, integrationId: B.integrationId, tenantId: A.tenantId }, "syn_db"),
+    ).toBeUndefined();
+    expect(await getSync(env.DB, { ...B, context: "invoices" }, "syn_db")).toBeUndefined();
+    expect(await markAborted(env.DB, A_ON_B, "syn_db")).toBe(false);
+    expect((await getSync(env.DB, B, "syn_db"))?.status).toBe("open");
+  });
+
+  it("summarizes batches and the seqs missing below the highest", async () => {
+    expect(await batchSummary(env.DB, "syn_db")).toEqual({ count: 2, maxSeq: 3, records: 3 });
+    expect(await missingSeqs(env.DB, "syn_db", 3)).toEqual([2]);
+    expect(await batchSummary(env.DB, "syn_none")).toEqual({ count: 0, maxSeq: 0, records: 0 });
+  });
+
+  it("expires only open syncs past their expiry", async () => {
+    await env.DB.batch([
+      insertRecordSetStatement(env.DB, A, "set_da_old", NOW),
+      insertSyncStatement(env.DB, sync("syn_da_old", A, "set_da_old", "2030-01-01T12:00:00.000Z")),
+    ]);
+    expect(await expireSyncs(env.DB, "2030-01-01T11:59:59.999Z")).toEqual([]);
+    expect(await expireSyncs(env.DB, "2030-01-01T12:00:00.000Z")).toEqual(["set_da_old"]);
+    expect((await getSync(env.DB, A, "syn_da_old"))?.status).toBe("expired");
+    expect((await getSync(env.DB, B, "syn_db"))?.status).toBe("open");
+  });
+});
+
+describe("status.ts and ingestions.ts", () => {
+  it("last commits, usable keys and history are per tenant", async () => {
+    expect([...(await lastCommits(env.DB, A.tenantId, B.integrationId)).keys()]).toEqual([]);
+    expect([...(await lastCommits(env.DB, B.tenantId, B.integrationId)).keys()]).toEqual(["vendors"]);
+    expect(await usableKeysFor(env.DB, A.tenantId, B.integrationId, NOW)).toEqual([
+      { name: "key_da", expiresAt: "2031-01-01T00:00:00.000Z" },
+    ]);
+    // B: the bound key counts; revoked, expired and keys bound elsewhere do not.
+    expect((await usableKeysFor(env.DB, B.tenantId, B.integrationId, NOW)).map((k) => k.name)).toEqual([
+      "key_db",
+    ]);
+    expect(await listIngestions(env.DB, A.tenantId, B.integrationId, { limit: 10 })).toEqual([]);
+    expect(await latestAttempts(env.DB, A.tenantId, B.integrationId)).toEqual([]);
+    expect((await latestAttempts(env.DB, B.tenantId, B.integrationId)).map((a) => a.outcome)).toEqual([
+      "failure",
+    ]);
+  });
+});
