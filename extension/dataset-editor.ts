@@ -28,7 +28,8 @@ export class DatasetEditor {
   finalWarnings: Issue[] = [];
   /** Bumped on every change, so views know when to re-read. */
   version = 0;
-  private readonly byKey = new Map<string, Set<RowState>>();
+  /** Rows by record key: the row itself while it is the only one (most keys), a set once repeated. */
+  private readonly byKey = new Map<string, RowState | Set<RowState>>();
   private errorCache: Issue[] | undefined;
 
   constructor(context: string) {
@@ -54,8 +55,13 @@ export class DatasetEditor {
   errors(): Issue[] {
     if (!this.errorCache) {
       const out: Issue[] = [];
-      for (const state of this.rows)
-        if (!state.excluded) for (const issue of rowErrors(state)) out.push(issue);
+      for (const state of this.rows) {
+        // Most rows have no error: skip them without building their (empty) error list.
+        if (state.excluded) continue;
+        if (state.sourceIssues.length + state.recordIssues.length + state.datasetErrors.length === 0)
+          continue;
+        for (const issue of rowErrors(state)) out.push(issue);
+      }
       this.errorCache = out;
     }
     return this.errorCache;
@@ -131,14 +137,16 @@ export class DatasetEditor {
   duplicatesOf(row: number): RowState[] {
     const key = this.row(row)?.key;
     if (key === undefined) return [];
-    return [...(this.byKey.get(key) ?? [])].sort((a, b) => a.row - b.row);
+    return this.group(key).sort((a, b) => a.row - b.row);
   }
 
   /** Keeps the first or last row of the key group of `row`, or of every group when omitted. */
   keepDuplicates(keep: DuplicateKeep, row?: number): number {
     const groups =
       row === undefined
-        ? [...this.byKey.values()].filter((g) => g.size > 1).map((g) => [...g].sort((a, b) => a.row - b.row))
+        ? [...this.byKey.values()]
+            .filter((g) => g instanceof Set && g.size > 1)
+            .map((g) => [...(g as Set<RowState>)].sort((a, b) => a.row - b.row))
         : [this.duplicatesOf(row)];
     const dropped: RowState[] = [];
     for (const group of groups) {
@@ -179,18 +187,28 @@ export class DatasetEditor {
     else Object.defineProperty(raw, field, { value, enumerable: true, writable: true, configurable: true });
   }
 
+  /** The rows holding `key` (a fresh array). */
+  private group(key: string): RowState[] {
+    const group = this.byKey.get(key);
+    return group === undefined ? [] : group instanceof Set ? [...group] : [group];
+  }
+
   private index(state: RowState): void {
     if (state.excluded || state.key === undefined) return;
     const group = this.byKey.get(state.key);
-    if (group) group.add(state);
-    else this.byKey.set(state.key, new Set([state]));
+    if (group === undefined) this.byKey.set(state.key, state);
+    else if (group instanceof Set) group.add(state);
+    else if (group !== state) this.byKey.set(state.key, new Set([group, state]));
   }
 
   private unindex(state: RowState): void {
     if (state.key === undefined) return;
     const group = this.byKey.get(state.key);
-    group?.delete(state);
-    if (group?.size === 0) this.byKey.delete(state.key);
+    if (group === state) this.byKey.delete(state.key);
+    else if (group instanceof Set) {
+      group.delete(state);
+      if (group.size === 0) this.byKey.delete(state.key);
+    }
   }
 
   /** Revalidates changed rows and every row whose duplicate status may have changed with them. */
@@ -208,7 +226,7 @@ export class DatasetEditor {
       } else if (state.key !== undefined) keys.add(state.key);
       else alone.push(state);
     }
-    for (const key of keys) recheckGroup(this.context, this.schema, [...(this.byKey.get(key) ?? [])]);
+    for (const key of keys) recheckGroup(this.context, this.schema, this.group(key));
     for (const state of alone) recheckGroup(this.context, this.schema, [state]);
     this.changed();
   }
