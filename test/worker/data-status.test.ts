@@ -282,4 +282,14 @@ describe("contextStatus (pure)", () => {
     });
     expect(integrationStatus([])).toEqual({ status: "Ready", reasons: [] });
   });
+
+  it("integrationStatus: one context with fresh data and others without any is Active", () => {
+    const recent = new Date(now.getTime() - HOUR).toISOString();
+    const active = contextStatus(facts({ lastCommitAt: recent }), [key(365)], now);
+    const ready = contextStatus(facts({ context: "vendors" }), [key(365)], now);
+    expect(integrationStatus([ready, active])).toEqual({
+      status: "Active",
+      reasons: [`saas_users: Data committed at ${recent}`],
+    });
+  });
 });

@@ -1,7 +1,14 @@
 // Building ingestion-history entries from outcomes.
+import type { Context } from "hono";
 import type { ValidationReport } from "../../schemas/index.ts";
-import type { Ingestion, IngestionKind } from "../db/ingestions.ts";
-import { FIRST_ERRORS } from "../db/ingestions.ts";
+import type { AppEnv } from "../app-env.ts";
+import type { DatasetRef } from "../db/datasets.ts";
+import {
+  FIRST_ERRORS,
+  type Ingestion,
+  type IngestionKind,
+  insertIngestionStatement,
+} from "../db/ingestions.ts";
 import { newId } from "./crypto.ts";
 
 export function ingestionOf(
@@ -33,4 +40,13 @@ export function ingestionOf(
     keyName,
     createdAt: now.toISOString(),
   };
+}
+
+/** The statement that records an ingestion of the request's dataset. */
+export function ingestionStatement(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  entry: Ingestion,
+): D1PreparedStatement {
+  return insertIngestionStatement(c.env.DB, ref, { ...entry, context: ref.context });
 }

@@ -8,7 +8,8 @@ export type Status = "Ready" | "Active" | "Warning" | "Failed";
 const DAY_MS = 86_400_000;
 const ACTIVE_WINDOW_MS = DAY_MS;
 const KEY_WARNING_MS = 90 * DAY_MS;
-const RANK: Record<Status, number> = { Active: 0, Ready: 1, Warning: 2, Failed: 3 };
+/** For the integration: the most urgent context wins, and data flowing (Active) outranks none yet (Ready). */
+const RANK: Record<Status, number> = { Ready: 0, Active: 1, Warning: 2, Failed: 3 };
 
 export interface ContextFacts {
   context: string;
@@ -65,9 +66,8 @@ export function contextStatus(facts: ContextFacts, keys: UsableKey[], now: Date)
 
 /** The integration's status: the worst of its contexts, with their reasons. */
 export function integrationStatus(contexts: ContextStatus[]): { status: Status; reasons: string[] } {
-  let status: Status = "Active";
+  let status: Status = "Ready";
   for (const c of contexts) if (RANK[c.status] > RANK[status]) status = c.status;
-  if (contexts.length === 0) status = "Ready";
   const reasons = contexts
     .filter((c) => c.status === status)
     .flatMap((c) => c.reasons.map((r) => `${c.context}: ${r}`));

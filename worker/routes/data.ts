@@ -1,13 +1,12 @@
 // Data routes of one integration context: validate (dry run), one-shot submit, reading the
 // current dataset (JSON pages or CSV), versions and restore, effective access.
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { computeEffectiveAccess, getSchema, type IntakeRecord } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   addToRecordCountStatement,
   commitVersionStatements,
   currentVersion,
-  type DatasetRef,
   getVersion,
   insertRecordSetStatement,
   insertRecordsStatements,
@@ -22,11 +21,10 @@ import {
   getIdempotencyRecord,
   releaseIdempotencyKey,
 } from "../db/idempotency.ts";
-import { insertIngestionStatement } from "../db/ingestions.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
 import { csvOf } from "../lib/csv-export.ts";
-import { ingestionOf } from "../lib/ingestion.ts";
+import { ingestionOf, ingestionStatement as record } from "../lib/ingestion.ts";
 import { limitsOf } from "../lib/limits.ts";
 import { badRequest, conflict, invalidRecords, notFound, Problem } from "../lib/problem.ts";
 import { readRecordsBody } from "../lib/records-body.ts";
@@ -37,14 +35,6 @@ import { syncs } from "./syncs.ts";
 
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 1000;
-
-function record(
-  c: Context<AppEnv>,
-  ref: DatasetRef,
-  entry: ReturnType<typeof ingestionOf>,
-): D1PreparedStatement {
-  return insertIngestionStatement(c.env.DB, ref, { ...entry, context: ref.context });
-}
 
 /** The public shape of a committed version. */
 export function versionView(v: Version, current?: number) {

@@ -14,7 +14,6 @@ import {
   unknownConnectionTargets,
   versionBySource,
 } from "../db/datasets.ts";
-import { insertIngestionStatement } from "../db/ingestions.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
 import {
   batchSummary,
@@ -29,7 +28,7 @@ import {
 } from "../db/syncs.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../lib/body.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
-import { ingestionOf } from "../lib/ingestion.ts";
+import { ingestionOf, ingestionStatement as record } from "../lib/ingestion.ts";
 import { limitsOf } from "../lib/limits.ts";
 import { badRequest, conflict, invalidRecords, notFound, Problem } from "../lib/problem.ts";
 import { decodeUtf8, readRecordsBody } from "../lib/records-body.ts";
@@ -38,14 +37,6 @@ import { refOf } from "../middleware/dataset.ts";
 
 const MAX_SEQ = 100_000;
 const COMMIT_ISSUES = 1000;
-
-function record(
-  c: Context<AppEnv>,
-  ref: DatasetRef,
-  entry: ReturnType<typeof ingestionOf>,
-): D1PreparedStatement {
-  return insertIngestionStatement(c.env.DB, ref, { ...entry, context: ref.context });
-}
 
 /** The sync if it can still take batches or a commit. */
 async function usableSync(c: Context<AppEnv>, ref: DatasetRef, id: string): Promise<Sync> {
