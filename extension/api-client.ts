@@ -1,6 +1,14 @@
 // The one typed client of the Intake Worker API. fetch, sleep and randomness are injected so
 // retries (exponential backoff with full jitter, Retry-After honoured) are testable and fast.
-import type { IntakeRecord, ValidationReport } from "../schemas/index.ts";
+import type { Capability, IntakeRecord, Issue, ValidationReport } from "../schemas/index.ts";
+
+export type { Capability };
+
+/** A field the Worker refused in a request body (pointer like "/logo"). */
+export interface FieldError {
+  pointer: string;
+  message: string;
+}
 
 export interface Problem {
   type: string;
@@ -8,6 +16,7 @@ export interface Problem {
   status: number;
   detail?: string;
   report?: ValidationReport;
+  errors?: FieldError[];
 }
 
 export interface Me {
@@ -42,6 +51,92 @@ export interface Integration {
   contexts: string[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** What an admin sets on an integration (create: name and contexts required). */
+export interface IntegrationInput {
+  name: string;
+  displayName?: string | null;
+  description?: string | null;
+  logo?: string | null;
+  contexts: string[];
+}
+
+export interface Endpoint {
+  context: string;
+  title: string;
+  records: string;
+  validate: string;
+  syncs: string;
+  schema: string;
+  headers: Record<string, string>;
+  curl: string;
+}
+
+export interface IntegrationDetail extends Integration {
+  endpoints: Endpoint[];
+}
+
+export type KeyScope = "admin" | "ingest";
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  scope: KeyScope;
+  integrationId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface KeyInput {
+  name: string;
+  scope: KeyScope;
+  integrationId?: string | null;
+  expiresAt: string;
+}
+
+export type StatusName = "Ready" | "Active" | "Warning" | "Failed";
+
+export interface ContextStatus {
+  context: string;
+  status: StatusName;
+  reasons: string[];
+  lastCommitAt: string | null;
+}
+
+export interface IntegrationStatus {
+  integrationId: string;
+  computedAt: string;
+  status: StatusName;
+  reasons: string[];
+  contexts: ContextStatus[];
+}
+
+export interface Ingestion {
+  id: string;
+  context: string;
+  kind: "validate" | "submit" | "batch" | "commit" | "abort" | "restore";
+  outcome: "success" | "failure";
+  recordCount: number;
+  errorCount: number;
+  warningCount: number;
+  detail: string | null;
+  firstErrors: Issue[];
+  syncId: string | null;
+  version: number | null;
+  keyName: string;
+  createdAt: string;
+}
+
+export interface DatasetVersion {
+  version: number;
+  recordCount: number;
+  source: string;
+  keyName: string;
+  committedAt: string;
+  current?: boolean;
 }
 
 export interface SyncStarted {
@@ -235,6 +330,58 @@ export function createApiClient(options: ApiClientOptions) {
       (await send("GET", `/v1/contexts/${seg(context)}/template.${format}`, undefined, opts)).text(),
     listIntegrations: async (opts?: RequestOptions) =>
       (await json<{ data: Integration[] }>("GET", "/v1/integrations", undefined, opts)).data,
+    catalog: async (opts?: RequestOptions) =>
+      json<{ data: ContextInfo[]; categories: string[] }>("GET", "/v1/contexts", undefined, opts),
+    listCapabilities: async (opts?: RequestOptions) =>
+      (await json<{ data: Capability[] }>("GET", "/v1/capabilities", undefined, opts)).data,
+    getIntegration: (id: string, opts?: RequestOptions) =>
+      json<IntegrationDetail>("GET", `/v1/integrations/${seg(id)}`, undefined, opts),
+    createIntegration: (input: IntegrationInput, opts?: RequestOptions) =>
+      json<IntegrationDetail>("POST", "/v1/integrations", input, opts),
+    updateIntegration: (id: string, patch: Partial<IntegrationInput>, opts?: RequestOptions) =>
+      json<IntegrationDetail>("PATCH", `/v1/integrations/${seg(id)}`, patch, opts),
+    deleteIntegration: async (id: string, opts?: RequestOptions) => {
+      await send("DELETE", `/v1/integrations/${seg(id)}`, undefined, opts);
+    },
+    listKeys: async (opts?: RequestOptions) =>
+      (await json<{ data: ApiKeyInfo[] }>("GET", "/v1/keys", undefined, opts)).data,
+    createKey: (input: KeyInput, opts?: RequestOptions) =>
+      json<{ key: ApiKeyInfo; secret: string }>("POST", "/v1/keys", input, opts),
+    revokeKey: (id: string, opts?: RequestOptions) =>
+      json<ApiKeyInfo>("DELETE", `/v1/keys/${seg(id)}`, undefined, opts),
+    integrationStatus: (id: string, opts?: RequestOptions) =>
+      json<IntegrationStatus>("GET", `/v1/integrations/${seg(id)}/status`, undefined, opts),
+    listIngestions: (
+      id: string,
+      filter: { context?: string; before?: string; limit?: number } = {},
+      opts?: RequestOptions,
+    ) => {
+      const query = new URLSearchParams();
+      if (filter.context) query.set("context", filter.context);
+      if (filter.before) query.set("before", filter.before);
+      if (filter.limit) query.set("limit", String(filter.limit));
+      const qs = query.size > 0 ? `?${query}` : "";
+      return json<{ data: Ingestion[]; nextBefore: string | null }>(
+        "GET",
+        `/v1/integrations/${seg(id)}/ingestions${qs}`,
+        undefined,
+        opts,
+      );
+    },
+    listVersions: (integrationId: string, context: string, opts?: RequestOptions) =>
+      json<{ retained: number; data: DatasetVersion[] }>(
+        "GET",
+        `${contextPath(integrationId, context)}/versions`,
+        undefined,
+        opts,
+      ),
+    restoreVersion: (integrationId: string, context: string, version: number, opts?: RequestOptions) =>
+      json<DatasetVersion & { restoredFrom: number }>(
+        "POST",
+        `${contextPath(integrationId, context)}/versions/${version}/restore`,
+        undefined,
+        opts,
+      ),
     validate: (integrationId: string, context: string, records: IntakeRecord[], opts?: RequestOptions) =>
       json<ValidationReport>(
         "POST",

@@ -15,7 +15,10 @@ export interface FlowDeps {
   now?: () => number;
 }
 
-export function createClient(deps: FlowDeps, workerUrl: string, apiKey: string) {
+/** What connecting to the Worker needs (shared by the upload flow and the console). */
+export type ConnectDeps = Pick<FlowDeps, "fetch" | "sleep" | "requestHostPermission">;
+
+export function createClient(deps: Pick<FlowDeps, "fetch" | "sleep">, workerUrl: string, apiKey: string) {
   return createApiClient({ baseUrl: workerUrl, apiKey, fetch: deps.fetch, sleep: deps.sleep });
 }
 

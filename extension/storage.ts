@@ -67,3 +67,12 @@ export async function saveMapping(key: string, mapping: Mapping, now = new Date(
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_MAPPINGS))) delete all[old];
   await mappingsItem.setValue(all);
 }
+
+/**
+ * The console's own connection (usually an admin key), apart from the upload flow's (often an
+ * ingest key), so connecting the popup with an ingest key does not sign the console out.
+ */
+export const consoleConnectionItem = storage.defineItem<Connection | null>("local:consoleConnection", {
+  fallback: null,
+  version: 1,
+});

@@ -108,7 +108,14 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
   const report = () => options.onProgress?.({ ...progress });
   report();
   if (signal?.aborted) return { status: "cancelled" };
-  const { syncId } = await client.startSync(integrationId, context, { signal });
+  let syncId: string;
+  try {
+    ({ syncId } = await client.startSync(integrationId, context, { signal }));
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    // No batch was sent and no commit asked for: nothing can have been stored (e.g. a revoked key).
+    throw new UploadError(error, true);
+  }
   await options.onSyncStarted?.(syncId);
   const abort = async (): Promise<boolean> => {
     progress.phase = "aborting";

@@ -1,17 +1,20 @@
 // Step 1: Worker URL + API key, "Test connection" (host permission asked for that origin first).
 import { useState } from "preact/hooks";
 import { ApiError, type Me } from "../api-client.ts";
-import { createClient, type FlowDeps } from "../flow-deps.ts";
+import { type ConnectDeps, createClient } from "../flow-deps.ts";
 import { originPattern } from "../host-permission.ts";
 import type { Connection } from "../storage.ts";
 
 interface Props {
-  deps: FlowDeps;
+  deps: ConnectDeps;
+  /** The heading; the console asks for an admin key. */
+  title?: string;
+  hint?: string;
   initial: Connection | null;
   onConnected: (connection: Connection, me: Me) => void;
 }
 
-export function ConnectStep({ deps, initial, onConnected }: Props) {
+export function ConnectStep({ deps, initial, onConnected, title = "Connect to Intake", hint }: Props) {
   const [workerUrl, setWorkerUrl] = useState(initial?.workerUrl ?? "http://127.0.0.1:8787");
   const [apiKey, setApiKey] = useState(initial?.apiKey ?? "");
   const [showKey, setShowKey] = useState(false);
@@ -54,7 +57,8 @@ export function ConnectStep({ deps, initial, onConnected }: Props) {
 
   return (
     <form class="step" onSubmit={test} aria-labelledby="connect-title">
-      <h2 id="connect-title">Connect to Intake</h2>
+      <h2 id="connect-title">{title}</h2>
+      {hint && <p class="hint">{hint}</p>}
       <label>
         Worker URL
         <input

@@ -114,4 +114,45 @@ describe("api client", () => {
     expect(parseRetryAfter("soon")).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
   });
+
+  it("speaks the console's routes: integrations, keys, status, history, versions", async () => {
+    const { api, client } = setup();
+    api.scope = "admin";
+    const created = await client.createIntegration({ name: "Okta", contexts: ["vendors"], logo: "#112233" });
+    expect(created.endpoints.map((e) => e.context)).toEqual(["vendors"]);
+    expect((await client.getIntegration(created.id)).name).toBe("Okta");
+    expect((await client.updateIntegration(created.id, { displayName: "Okta EU" })).displayName).toBe(
+      "Okta EU",
+    );
+    const { key, secret } = await client.createKey({
+      name: "job",
+      scope: "ingest",
+      integrationId: created.id,
+      expiresAt: "2030-01-01T00:00:00Z",
+    });
+    expect(secret).toBeTruthy();
+    expect((await client.listKeys()).map((k) => k.name)).toContain("job");
+    expect((await client.revokeKey(key.id)).revokedAt).not.toBeNull();
+    expect((await client.integrationStatus(created.id)).contexts[0]?.status).toBe("Ready");
+    await client.listIngestions(created.id, { context: "vendors", before: "2030-01-01T00:00:00Z", limit: 5 });
+    expect(api.requests.at(-1)?.path).toBe(`/v1/integrations/${created.id}/ingestions`);
+    expect((await client.listVersions(created.id, "vendors")).data).toEqual([]);
+    expect((await client.listCapabilities()).length).toBeGreaterThan(0);
+    expect((await client.catalog()).categories).toContain("Finance");
+    await client.deleteIntegration(created.id);
+    await expect(client.getIntegration(created.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("carries the Worker's per-field errors on an ApiError", async () => {
+    const { api, client } = setup();
+    api.scope = "admin";
+    const error = await client
+      .createIntegration({ name: "X", contexts: [], logo: "data:image/svg+xml;base64,PHN2Zy8+" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).problem.errors).toEqual([
+      { pointer: "/logo", message: "SVG images are not accepted; use PNG, JPEG or WebP" },
+      { pointer: "/contexts", message: 'must be a non-empty list of context names, e.g. ["saas_users"]' },
+    ]);
+  });
 });

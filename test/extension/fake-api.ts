@@ -1,14 +1,29 @@
 // An in-memory Intake Worker for extension tests: the API the client speaks, with scripted faults
 // (429 + Retry-After, 503, network errors) and sync semantics (idempotent seq, 409s, atomic commit).
+
+import type {
+  ApiKeyInfo,
+  DatasetVersion,
+  Ingestion,
+  Integration,
+  StatusName,
+} from "../../extension/api-client.ts";
 import {
   csvTemplate,
+  getContext,
   type IntakeRecord,
+  isContextName,
   jsonTemplate,
+  listCapabilities,
+  listCategories,
   listContexts,
   validateDataset,
 } from "../../schemas/index.ts";
+import { checkLogo } from "../../schemas/logo.ts";
 
-type Fault = { status: number; retryAfter?: string } | "network";
+type Fault =
+  | { status: number; retryAfter?: string; detail?: string; extra?: Record<string, unknown> }
+  | "network";
 
 interface Sync {
   integrationId: string;
@@ -34,7 +49,10 @@ const ok = (body: unknown, status = 200) =>
 
 export class FakeIntakeApi {
   readonly apiKey = "ik_test_key";
-  readonly integrations = [
+  /** The scope and binding of the key `apiKey` (what /v1/me reports). */
+  scope: "admin" | "ingest" = "ingest";
+  boundIntegrationId: string | null = null;
+  readonly integrations: Integration[] = [
     {
       id: "int_acme",
       name: "Acme CRM",
@@ -50,8 +68,27 @@ export class FakeIntakeApi {
   readonly syncs = new Map<string, Sync>();
   /** Committed datasets by integration/context. */
   readonly datasets = new Map<string, { version: number; records: IntakeRecord[] }>();
+  readonly keys: ApiKeyInfo[] = [
+    {
+      id: "key_1",
+      name: "laptop",
+      scope: "ingest",
+      integrationId: null,
+      createdAt: "2024-01-01T00:00:00Z",
+      expiresAt: "2030-01-01T00:00:00Z",
+      lastUsedAt: "2024-05-01T00:00:00Z",
+      revokedAt: null,
+    },
+  ];
+  /** Newest first, like the Worker's history. */
+  readonly ingestions: Ingestion[] = [];
+  /** Committed versions by integration/context, oldest first. */
+  readonly versions = new Map<string, DatasetVersion[]>();
+  /** Forced statuses by integration/context (else Active with data, Ready without). */
+  readonly statuses = new Map<string, { status: StatusName; reasons: string[] }>();
   private readonly faults: { method?: string; path: RegExp; fault: Fault }[] = [];
   private nextSync = 1;
+  private nextId = 1;
 
   /** The next request matching method and path fails this way (queue several for several). */
   failNext(method: string | undefined, path: RegExp, fault: Fault, times = 1): void {
@@ -71,7 +108,13 @@ export class FakeIntakeApi {
       if (fault === "network") throw new TypeError("Failed to fetch");
       const response = problem(
         fault.status,
-        fault.status === 429 ? "Too Many Requests" : "Service Unavailable",
+        fault.status === 429
+          ? "Too Many Requests"
+          : fault.status === 422
+            ? "Invalid request body"
+            : "Service Unavailable",
+        fault.detail,
+        fault.extra,
       );
       if (fault.retryAfter !== undefined) response.headers.set("retry-after", fault.retryAfter);
       return response;
@@ -90,15 +133,19 @@ export class FakeIntakeApi {
         key: {
           id: "key_1",
           name: "laptop",
-          scope: "ingest",
-          integrationId: null,
+          scope: this.scope,
+          integrationId: this.boundIntegrationId,
           expiresAt: "2030-01-01T00:00:00Z",
         },
       });
     }
     if (method === "GET" && path === "/v1/contexts") {
-      return ok({ data: listContexts({ q: url.searchParams.get("q") ?? undefined }) });
+      return ok({
+        data: listContexts({ q: url.searchParams.get("q") ?? undefined }),
+        categories: listCategories(),
+      });
     }
+    if (method === "GET" && path === "/v1/capabilities") return ok({ data: listCapabilities() });
     const template = /^\/v1\/contexts\/([^/]+)\/template\.(csv|json)$/.exec(path);
     if (method === "GET" && template) {
       const [, context = "", format] = template;
@@ -106,7 +153,15 @@ export class FakeIntakeApi {
         ? new Response(csvTemplate(context), { headers: { "content-type": "text/csv" } })
         : ok(jsonTemplate(context));
     }
-    if (method === "GET" && path === "/v1/integrations") return ok({ data: this.integrations });
+    if (method === "GET" && path === "/v1/integrations") {
+      return ok({
+        data: this.integrations.filter((i) => !this.boundIntegrationId || i.id === this.boundIntegrationId),
+      });
+    }
+    const admin = this.controlPlane(method, path, text);
+    if (admin) return admin;
+    const data = this.dataPlane(method, path, url, text);
+    if (data) return data;
     const m =
       /^\/v1\/integrations\/([^/]+)\/contexts\/([^/]+)\/syncs(?:\/([^/]+)(?:\/(batches\/(\d+)|commit))?)?$/.exec(
         path,
@@ -151,8 +206,259 @@ export class FakeIntakeApi {
       const key = `${integrationId}/${context}`;
       const version = (this.datasets.get(key)?.version ?? 0) + 1;
       this.datasets.set(key, { version, records: all });
+      this.addVersion(key, all.length, "sync");
+      this.log(integrationId, context, "commit", "success", all.length, { version });
       sync.state = "committed";
       return ok({ version, recordCount: all.length, committedAt: "2024-06-01T12:00:00Z" });
+    }
+    return problem(405, "Method Not Allowed");
+  }
+
+  private addVersion(key: string, recordCount: number, source: string): DatasetVersion {
+    const list = this.versions.get(key) ?? [];
+    const made = {
+      version: (list.at(-1)?.version ?? 0) + 1,
+      recordCount,
+      source,
+      keyName: "laptop",
+      committedAt: "2024-06-01T12:00:00Z",
+    };
+    list.push(made);
+    this.versions.set(key, list);
+    return made;
+  }
+
+  log(
+    integrationId: string,
+    context: string,
+    kind: Ingestion["kind"],
+    outcome: Ingestion["outcome"],
+    recordCount: number,
+    extra: Partial<Ingestion> = {},
+  ): void {
+    void integrationId;
+    this.ingestions.unshift({
+      id: `ing_${this.nextId++}`,
+      context,
+      kind,
+      outcome,
+      recordCount,
+      errorCount: 0,
+      warningCount: 0,
+      detail: null,
+      firstErrors: [],
+      syncId: null,
+      version: null,
+      keyName: "laptop",
+      createdAt: `2024-06-01T12:00:${String(this.nextId).padStart(2, "0")}Z`,
+      ...extra,
+    });
+  }
+
+  private endpoints(i: Integration) {
+    return i.contexts.map((context) => {
+      const root = `http://127.0.0.1:8787/v1/integrations/${i.id}/contexts/${context}`;
+      return {
+        context,
+        title: getContext(context)?.title ?? context,
+        records: `${root}/records`,
+        validate: `${root}/validate`,
+        syncs: `${root}/syncs`,
+        schema: `http://127.0.0.1:8787/v1/contexts/${context}/schema`,
+        headers: { "x-api-key": "<your ingest key>", "content-type": "application/json" },
+        curl: `curl -X POST '${root}/records' -H 'x-api-key: <your ingest key>' -H 'content-type: application/json' --data-binary @${context}.json`,
+      };
+    });
+  }
+
+  /** Integrations and keys (admin only for writes), as the Worker checks them. */
+  private controlPlane(method: string, path: string, text: string | undefined): Response | undefined {
+    const forbidden = () =>
+      problem(403, "Forbidden", 'The API key "laptop" is an ingest key; this needs an admin key');
+    const body = () => JSON.parse(text ?? "{}") as Record<string, unknown>;
+    if (path === "/v1/integrations" && method === "POST") {
+      if (this.scope !== "admin") return forbidden();
+      const input = body();
+      const errors = this.integrationErrors(input, false);
+      if (errors.length > 0)
+        return problem(422, "Invalid request body", errors.map((e) => e.message).join("; "), { errors });
+      const created: Integration = {
+        id: `int_${this.nextId++}`,
+        name: String(input.name),
+        displayName: (input.displayName as string | null) ?? null,
+        description: (input.description as string | null) ?? null,
+        logo: (input.logo as string | null) ?? null,
+        contexts: input.contexts as string[],
+        createdAt: "2024-06-01T00:00:00Z",
+        updatedAt: "2024-06-01T00:00:00Z",
+      };
+      this.integrations.push(created);
+      return ok({ ...created, endpoints: this.endpoints(created) }, 201);
+    }
+    const one = /^\/v1\/integrations\/([^/]+)$/.exec(path);
+    if (one) {
+      const index = this.integrations.findIndex(
+        (i) => i.id === one[1] && (!this.boundIntegrationId || i.id === this.boundIntegrationId),
+      );
+      const found = this.integrations[index];
+      if (!found) return problem(404, "Not Found", `Integration "${one[1]}" was not found`);
+      if (method === "GET") return ok({ ...found, endpoints: this.endpoints(found) });
+      if (this.scope !== "admin") return forbidden();
+      if (method === "DELETE") {
+        this.integrations.splice(index, 1);
+        return new Response(null, { status: 204 });
+      }
+      if (method === "PATCH") {
+        const input = body();
+        const errors = this.integrationErrors(input, true);
+        if (errors.length > 0)
+          return problem(422, "Invalid request body", errors.map((e) => e.message).join("; "), { errors });
+        Object.assign(found, input, { updatedAt: "2024-06-02T00:00:00Z" });
+        return ok({ ...found, endpoints: this.endpoints(found) });
+      }
+    }
+    if (path.startsWith("/v1/keys")) {
+      if (this.scope !== "admin") return forbidden();
+      if (path === "/v1/keys" && method === "GET") return ok({ data: this.keys });
+      if (path === "/v1/keys" && method === "POST") {
+        const input = body();
+        const errors: { pointer: string; message: string }[] = [];
+        if (typeof input.name !== "string" || !input.name.trim())
+          errors.push({ pointer: "/name", message: "is required" });
+        if (typeof input.expiresAt !== "string" || Number.isNaN(Date.parse(input.expiresAt)))
+          errors.push({
+            pointer: "/expiresAt",
+            message: "must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z",
+          });
+        if (input.integrationId && input.scope === "admin")
+          errors.push({
+            pointer: "/integrationId",
+            message: "only ingest keys are bound to one integration",
+          });
+        if (errors.length > 0) return problem(422, "Invalid request body", "bad key", { errors });
+        const key: ApiKeyInfo = {
+          id: `key_${++this.nextId}`,
+          name: String(input.name),
+          scope: input.scope as ApiKeyInfo["scope"],
+          integrationId: (input.integrationId as string | null) ?? null,
+          createdAt: "2024-06-01T00:00:00Z",
+          expiresAt: String(input.expiresAt),
+          lastUsedAt: null,
+          revokedAt: null,
+        };
+        this.keys.unshift(key);
+        return ok({ key, secret: `ik_${key.id}_s3cr3t` }, 201);
+      }
+      const keyMatch = /^\/v1\/keys\/([^/]+)$/.exec(path);
+      const key = keyMatch ? this.keys.find((k) => k.id === keyMatch[1]) : undefined;
+      if (!key) return problem(404, "Not Found", "No such key");
+      if (method === "DELETE") {
+        key.revokedAt = "2024-06-03T00:00:00Z";
+        return ok(key);
+      }
+      return ok(key);
+    }
+    return undefined;
+  }
+
+  private integrationErrors(input: Record<string, unknown>, partial: boolean) {
+    const errors: { pointer: string; message: string }[] = [];
+    if (!partial || "name" in input) {
+      if (typeof input.name !== "string" || !input.name.trim())
+        errors.push({ pointer: "/name", message: "is required" });
+    }
+    if (typeof input.logo === "string") {
+      const why = checkLogo(input.logo);
+      if (why) errors.push({ pointer: "/logo", message: why });
+    }
+    if (!partial || "contexts" in input) {
+      const contexts = input.contexts;
+      if (!Array.isArray(contexts) || contexts.length === 0)
+        errors.push({
+          pointer: "/contexts",
+          message: 'must be a non-empty list of context names, e.g. ["saas_users"]',
+        });
+      else if (contexts.some((c) => typeof c !== "string" || !isContextName(c)))
+        errors.push({ pointer: "/contexts", message: "unknown context(s)" });
+    }
+    return errors;
+  }
+
+  /** Status, history, versions, restore and validate of one integration. */
+  private dataPlane(method: string, path: string, url: URL, text: string | undefined): Response | undefined {
+    const m =
+      /^\/v1\/integrations\/([^/]+)\/(status|ingestions|contexts\/([^/]+)\/(validate|versions(?:\/(\d+)\/restore)?))$/.exec(
+        path,
+      );
+    if (!m) return undefined;
+    const [, id = "", what = "", context = "", action = "", restoreText] = m;
+    const integration = this.integrations.find(
+      (i) => i.id === id && (!this.boundIntegrationId || i.id === this.boundIntegrationId),
+    );
+    if (!integration) return problem(404, "Not Found", `Integration "${id}" was not found`);
+    if (what === "status" && method === "GET") {
+      const contexts = integration.contexts.map((c) => {
+        const key = `${id}/${c}`;
+        const forced = this.statuses.get(key);
+        const last = this.versions.get(key)?.at(-1);
+        const status: StatusName = forced?.status ?? (last ? "Active" : "Ready");
+        const reasons = forced?.reasons ?? [
+          last ? `Data committed at ${last.committedAt}` : "No data yet; a usable key is ready",
+        ];
+        return { context: c, status, reasons, lastCommitAt: last?.committedAt ?? null };
+      });
+      const rank: Record<StatusName, number> = { Active: 0, Ready: 1, Warning: 2, Failed: 3 };
+      const worst = contexts.reduce<StatusName>(
+        (w, c) => (rank[c.status] > rank[w] ? c.status : w),
+        "Active",
+      );
+      return ok({
+        integrationId: id,
+        computedAt: "2024-06-01T12:00:00Z",
+        status: worst,
+        reasons: contexts
+          .filter((c) => c.status === worst)
+          .flatMap((c) => c.reasons.map((r) => `${c.context}: ${r}`)),
+        contexts,
+      });
+    }
+    if (what === "ingestions" && method === "GET") {
+      const only = url.searchParams.get("context");
+      const limit = Number(url.searchParams.get("limit") ?? "50");
+      const before = url.searchParams.get("before");
+      const rows = this.ingestions.filter(
+        (i) => (!only || i.context === only) && (!before || i.createdAt < before),
+      );
+      const data = rows.slice(0, limit);
+      return ok({ data, nextBefore: rows.length > limit ? (data.at(-1)?.createdAt ?? null) : null });
+    }
+    if (!integration.contexts.includes(context)) return problem(404, "Not Found", "No such context");
+    const key = `${id}/${context}`;
+    if (action === "validate" && method === "POST") {
+      const records = (JSON.parse(text ?? "{}") as { data: IntakeRecord[] }).data;
+      const { report } = validateDataset(context, records);
+      this.log(id, context, "validate", report.valid ? "success" : "failure", records.length, {
+        errorCount: report.errorCount,
+      });
+      return ok(report);
+    }
+    const list = this.versions.get(key) ?? [];
+    if (action === "versions" && method === "GET") {
+      const current = list.at(-1)?.version;
+      return ok({
+        retained: 10,
+        data: [...list].reverse().map((v) => ({ ...v, current: v.version === current })),
+      });
+    }
+    if (restoreText && method === "POST") {
+      const from = list.find((v) => v.version === Number(restoreText));
+      if (!from) return problem(404, "Not Found", `Version ${restoreText} of ${context} was not found`);
+      const made = this.addVersion(key, from.recordCount, "restore");
+      this.log(id, context, "restore", "success", from.recordCount, {
+        version: made.version,
+        detail: `restored version ${from.version}`,
+      });
+      return ok({ ...made, restoredFrom: from.version }, 201);
     }
     return problem(405, "Method Not Allowed");
   }

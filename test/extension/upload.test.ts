@@ -179,4 +179,21 @@ describe("uploadSync", () => {
     expect(api.requests.filter((r) => r.path.endsWith("/commit"))).toHaveLength(1);
     expect(api.datasets.size).toBe(0);
   });
+
+  it("says nothing was stored when the Worker refuses to start the sync (a revoked key)", async () => {
+    const api = new FakeIntakeApi();
+    const client = createApiClient({ baseUrl: "http://w", apiKey: "revoked", fetch: api.fetch });
+    const error = await uploadSync({
+      client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records: users(3),
+      totalRecords: 3,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadError);
+    expect((error as UploadError).syncAborted).toBe(true);
+    expect((error as UploadError).problem?.status).toBe(401);
+    expect((error as UploadError).message).toBe("Unauthorized: The API key is not valid");
+    expect(api.requests.map((r) => r.path)).toEqual(["/v1/integrations/int_acme/contexts/saas_users/syncs"]);
+  });
 });

@@ -2,6 +2,7 @@
 // key bound to one integration sees only that one). Another tenant's integration is a 404.
 import { type Context, Hono } from "hono";
 import { getContext, isContextName } from "../../schemas/index.ts";
+import { checkLogo } from "../../schemas/logo.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   countIntegrations,
@@ -18,7 +19,6 @@ import { readJsonObject } from "../lib/body.ts";
 import { newId } from "../lib/crypto.ts";
 import { FieldChecker } from "../lib/fields.ts";
 import { limitsOf } from "../lib/limits.ts";
-import { checkLogo } from "../lib/logo.ts";
 import { conflict, notFound } from "../lib/problem.ts";
 import { baseUrl } from "../lib/urls.ts";
 import { requireKey } from "../middleware/auth.ts";

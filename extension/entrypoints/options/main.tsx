@@ -1,15 +1,7 @@
-// Options page: the console (integrations, keys, status, history) arrives in a later issue;
-// until then it points to the upload flow.
+// Options page entrypoint: the console (integrations, API keys, status, history).
 import { render } from "preact";
+import { Console } from "../../components/console/Console.tsx";
+import { browserConsoleDeps } from "../../console-deps.ts";
 import "../../styles.css";
 
-render(
-  <section class="step">
-    <h1>Intake console</h1>
-    <p>
-      Integrations, API keys, status and history will be managed here. To upload a file, open the Intake
-      popup.
-    </p>
-  </section>,
-  document.getElementById("app") as HTMLElement,
-);
+render(<Console deps={browserConsoleDeps()} />, document.getElementById("app") as HTMLElement);

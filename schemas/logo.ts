@@ -1,4 +1,4 @@
-// Integration logos: an avatar colour `#RRGGBB`, or a PNG/JPEG/WebP data URL of at most 5 KB,
+// Integration logos (shared by the Worker and the console): an avatar colour `#RRGGBB`, or a PNG/JPEG/WebP data URL of at most 5 KB,
 // recognized by its magic bytes (never by its claimed type). SVG is refused: it can carry script.
 
 export const MAX_LOGO_BYTES = 5 * 1024;

@@ -1,0 +1,132 @@
+// Status board (every integration and context with its status and reasons), ingestion history
+// with error details, and dataset versions with restore.
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/preact";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { renderConsole } from "./console-helpers.tsx";
+import type { FakeIntakeApi } from "./fake-api.ts";
+
+beforeEach(() => fakeBrowser.reset());
+afterEach(cleanup);
+
+function seed(api: FakeIntakeApi) {
+  api.integrations.push({
+    id: "int_okta",
+    name: "Okta",
+    displayName: null,
+    description: null,
+    logo: "#aa3300",
+    contexts: ["discovered_applications"],
+    createdAt: "2024-01-01T00:00:00Z",
+    updatedAt: "2024-01-01T00:00:00Z",
+  });
+  api.versions.set("int_acme/saas_users", [
+    { version: 1, recordCount: 10, source: "sync", keyName: "laptop", committedAt: "2024-05-01T00:00:00Z" },
+    { version: 2, recordCount: 12, source: "sync", keyName: "laptop", committedAt: "2024-05-02T00:00:00Z" },
+  ]);
+  api.statuses.set("int_acme/list_employees", {
+    status: "Failed",
+    reasons: ["The latest upload (2024-05-03T00:00:00Z) failed: 2 invalid records, with no success since"],
+  });
+  api.statuses.set("int_okta/discovered_applications", {
+    status: "Warning",
+    reasons: ['The key "laptop" expires on 2024-07-01T00:00:00Z'],
+  });
+  api.log("int_acme", "list_employees", "batch", "failure", 2, {
+    errorCount: 2,
+    detail: "2 invalid records",
+    firstErrors: [
+      { row: 1, pointer: "/id", field: "id", keyword: "required", message: "id is required" },
+      {
+        row: 2,
+        pointer: "/email",
+        field: "email",
+        keyword: "format",
+        message: "email must be an email address",
+        value: "x",
+      },
+    ],
+  });
+  api.log("int_acme", "saas_users", "commit", "success", 12, { version: 2 });
+}
+
+describe("status board", () => {
+  it("lists every integration and context with its status and reasons", async () => {
+    await renderConsole({ scope: "admin", prepare: seed });
+    fireEvent.click(await screen.findByRole("button", { name: "Status" }));
+    const board = await screen.findByRole("table", { name: "Status of every integration and context" });
+    await waitFor(() =>
+      expect(board.querySelector('[data-context="int_okta/discovered_applications"]')).toBeTruthy(),
+    );
+    const row = (key: string) => board.querySelector(`[data-context="${key}"]`)?.textContent ?? "";
+    expect(row("int_acme/saas_users")).toMatch(/saas_usersActiveData committed at 2024-05-02/);
+    expect(row("int_acme/list_employees")).toMatch(
+      /list_employeesFailedThe latest upload .* failed: 2 invalid records/,
+    );
+    expect(row("int_okta/discovered_applications")).toMatch(/WarningThe key "laptop" expires/);
+    // the integration rows carry the worst status
+    const heads = within(board)
+      .getAllByRole("rowheader")
+      .map((h) => h.closest("tr")?.textContent);
+    expect(heads).toEqual([expect.stringMatching(/^AAcmeFailed/), expect.stringMatching(/^OOktaWarning/)]);
+    fireEvent.click(within(board).getByRole("button", { name: "Okta" }));
+    await screen.findByRole("heading", { name: "Okta" });
+  });
+});
+
+describe("history and versions", () => {
+  it("shows the ingestion history with the first errors of a failed attempt, filterable by context", async () => {
+    const { api } = await renderConsole({ scope: "admin", prepare: seed });
+    fireEvent.click(await screen.findByRole("button", { name: "Open Acme" }));
+    const history = await screen.findByRole("table", { name: "Ingestion history" });
+    const rows = within(history).getAllByRole("row").slice(1);
+    expect(rows.map((r) => r.querySelectorAll("td")[2]?.textContent)).toEqual(["commit", "batch"]);
+    const failed = rows[1] as HTMLElement;
+    expect(failed.textContent).toMatch(/list_employeesbatchfailure/);
+    expect(within(failed).getByText("2 errors")).toBeTruthy();
+    expect(within(failed).getByText("Row 1, id: id is required")).toBeTruthy();
+    expect(within(failed).getByText("Row 2, email: email must be an email address")).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText("History of context"), { target: { value: "saas_users" } });
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole("table", { name: "Ingestion history" }))
+          .getAllByRole("row")
+          .slice(1),
+      ).toHaveLength(1),
+    );
+    expect(api.requests.at(-1)?.path).toBe("/v1/integrations/int_acme/ingestions");
+  });
+
+  it("restores an earlier dataset version after confirming", async () => {
+    const { api } = await renderConsole({ scope: "ingest", prepare: seed });
+    fireEvent.click(await screen.findByRole("button", { name: "Open Acme" }));
+    const versions = await screen.findByRole("table", { name: "Dataset versions of saas_users" });
+    const rows = within(versions).getAllByRole("row").slice(1);
+    expect(rows.map((r) => r.querySelector("td")?.textContent)).toEqual(["2current", "1"]);
+    expect(within(rows[0] as HTMLElement).queryByRole("button")).toBeNull();
+    fireEvent.click(within(versions).getByRole("button", { name: "Restore version 1 of saas_users" }));
+    const dialog = await screen.findByRole("dialog", { name: "Restore version 1?" });
+    expect(dialog.textContent).toMatch(/10 records/);
+    fireEvent.click(within(dialog).getByRole("button", { name: "Restore version 1" }));
+    await screen.findByText("Version 1 restored as version 3.");
+    expect(
+      api.requests.some((r) => r.method === "POST" && r.path.endsWith("/saas_users/versions/1/restore")),
+    ).toBe(true);
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole("table", { name: "Dataset versions of saas_users" }))
+          .getAllByRole("row")
+          .slice(1)
+          .map((r) => r.querySelector("td")?.textContent),
+      ).toEqual(["3current", "2", "1"]),
+    );
+    // the restore shows in the history too
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole("table", { name: "Ingestion history" })).getByText("restore"),
+      ).toBeTruthy(),
+    );
+    expect(screen.getByText(/No data committed to list_employees yet/)).toBeTruthy();
+  });
+});
