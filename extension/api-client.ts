@@ -1,6 +1,6 @@
 // The one typed client of the Intake Worker API. fetch, sleep and randomness are injected so
 // retries (exponential backoff with full jitter, Retry-After honoured) are testable and fast.
-import type { Capability, IntakeRecord, Issue, ValidationReport } from "../schemas/index.ts";
+import type { Capability, ContextSummary, IntakeRecord, Issue, ValidationReport } from "../schemas/index.ts";
 
 export type { Capability };
 
@@ -30,17 +30,8 @@ export interface Me {
   };
 }
 
-export interface ContextInfo {
-  name: string;
-  title: string;
-  description: string;
-  category: string;
-  version: string;
-  schemaId: string;
-  key: string[];
-  required: string[];
-  fields: string[];
-}
+/** A catalog entry as GET /v1/contexts lists it: the core's summary of a context. */
+export type ContextInfo = ContextSummary;
 
 export interface Integration {
   id: string;

@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
   ensureDevTenant,
   ensureOperatorToken,
@@ -16,8 +16,8 @@ import {
   run,
   startWorker,
 } from "../../scripts/local-worker.ts";
-import { ensureChromium } from "../e2e/chromium.ts";
-import { saasUsers } from "./generate.ts";
+import { type ExtensionBrowser, ensureChromium, launchWithExtension } from "../e2e/chromium.ts";
+import { SAAS_USERS_CSV_HEADER, saasUsersCsvLines } from "./generate.ts";
 
 export interface BrowserRow {
   fileMB: number;
@@ -49,39 +49,13 @@ export interface BrowserRow {
   samples: number;
 }
 
-const HEADER =
-  "Email,First Name,Last Name,Role,Created On,User Status,Account Type,Department,MFA Enabled,Payment Status";
 const INVALID_EVERY = 200;
 
 /** A saas_users CSV of about `targetBytes`; headers auto-map, one row in INVALID_EVERY has an error. */
 function writeCsv(file: string, targetBytes: number): { bytes: number; rows: number; invalid: number } {
-  const parts: string[] = [HEADER];
-  let bytes = HEADER.length + 1;
-  let rows = 0;
-  let invalid = 0;
-  for (let i = 0; bytes < targetBytes; i++) {
-    for (const r of saasUsers(10_000, INVALID_EVERY, 100 + i)) {
-      if (bytes >= targetBytes) break;
-      const line = [
-        String(r.emailId).replace("@", `.${i}@`),
-        r.firstName,
-        r.lastName,
-        r.role,
-        r.createdOn,
-        r.userStatus,
-        r.accountType,
-        r.department,
-        r.mfaEnrolmentStatus ? "TRUE" : "FALSE",
-        r.accountPaymentStatus,
-      ].join(",");
-      if (r.createdOn === "31022023") invalid++;
-      parts.push(line);
-      bytes += Buffer.byteLength(line) + 1;
-      rows++;
-    }
-  }
-  writeFileSync(file, `${parts.join("\n")}\n`);
-  return { bytes, rows, invalid };
+  const { lines, bytes, invalid } = saasUsersCsvLines(targetBytes, INVALID_EVERY);
+  writeFileSync(file, `${SAAS_USERS_CSV_HEADER}\n${lines.join("\n")}\n`);
+  return { bytes, rows: lines.length, invalid };
 }
 
 /** A tiny CDP client over the browser's DevTools WebSocket (flattened sessions). */
@@ -223,28 +197,14 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
   migrateLocal(persistTo);
   const worker = await startWorker({ port, persistTo });
   const userDataDir = join(dir, "profile");
-  let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
+  let browser: ExtensionBrowser | undefined;
   try {
     const { state } = await ensureDevTenant(worker.url, operatorToken, join(persistTo, "dev.json"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: ensureChromium(),
-      headless: true,
-      args: [
-        `--disable-extensions-except=${extensionDir}`,
-        `--load-extension=${extensionDir}`,
-        "--remote-debugging-port=0",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
+    browser = await launchWithExtension(extensionDir, {
+      userDataDir,
+      extraArgs: ["--remote-debugging-port=0"],
     });
-    let [sw] = context.serviceWorkers();
-    sw ??= await context.waitForEvent("serviceworker", { timeout: 30_000 });
-    const extensionId = new URL(sw.url()).host;
+    const { context, extensionId } = browser;
 
     // (1) PapaParse alone, same browser, same file.
     const blank = await context.newPage();
@@ -366,7 +326,7 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
       samples,
     };
   } finally {
-    await context?.close();
+    await browser?.close();
     await worker.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -80,3 +80,41 @@ export function listEmployees(count: number, invalidEvery = 100, seed = 2): Inta
   }
   return out;
 }
+
+/** A saas_users CSV header whose columns all auto-map (aliases of the schema). */
+export const SAAS_USERS_CSV_HEADER =
+  "Email,First Name,Last Name,Role,Created On,User Status,Account Type,Department,MFA Enabled,Payment Status";
+
+/**
+ * Lines (without the header) of a saas_users CSV of about `targetBytes`, unique emails; with
+ * `invalidEvery` > 0 every n-th record has an impossible createdOn.
+ */
+export function saasUsersCsvLines(
+  targetBytes: number,
+  invalidEvery = 0,
+): { lines: string[]; bytes: number; invalid: number } {
+  const lines: string[] = [];
+  let bytes = SAAS_USERS_CSV_HEADER.length + 1;
+  let invalid = 0;
+  for (let i = 0; bytes < targetBytes; i++) {
+    for (const r of saasUsers(10_000, invalidEvery, 100 + i)) {
+      if (bytes >= targetBytes) break;
+      const line = [
+        String(r.emailId).replace("@", `.${i}@`),
+        r.firstName,
+        r.lastName,
+        r.role,
+        r.createdOn,
+        r.userStatus,
+        r.accountType,
+        r.department,
+        r.mfaEnrolmentStatus ? "TRUE" : "FALSE",
+        r.accountPaymentStatus,
+      ].join(",");
+      if (r.createdOn === "31022023") invalid++;
+      lines.push(line);
+      bytes += Buffer.byteLength(line) + 1;
+    }
+  }
+  return { lines, bytes, invalid };
+}

@@ -12,7 +12,7 @@ import {
   migrateLocal,
   startWorker,
 } from "../../scripts/local-worker.ts";
-import { saasUsers } from "./generate.ts";
+import { SAAS_USERS_CSV_HEADER, saasUsersCsvLines } from "./generate.ts";
 
 export interface UploadRow {
   fileMB: number;
@@ -25,35 +25,7 @@ export interface UploadRow {
   ratio: number;
 }
 
-const HEADER =
-  "Email,First Name,Last Name,Role,Created On,User Status,Account Type,Department,MFA Enabled,Payment Status";
-
-function csvLines(targetBytes: number): string[] {
-  const lines: string[] = [];
-  let bytes = HEADER.length;
-  let i = 0;
-  while (bytes < targetBytes) {
-    const chunk = saasUsers(10_000, 0, 100 + i);
-    for (const r of chunk) {
-      const line = [
-        String(r.emailId).replace("@", `.${i}@`),
-        r.firstName,
-        r.lastName,
-        r.role,
-        r.createdOn,
-        r.userStatus,
-        r.accountType,
-        r.department,
-        String(r.mfaEnrolmentStatus),
-        r.accountPaymentStatus,
-      ].join(",");
-      lines.push(line);
-      bytes += line.length + 1;
-    }
-    i++;
-  }
-  return lines;
-}
+const HEADER = SAAS_USERS_CSV_HEADER;
 
 function sqliteBulkInsert(lines: string[]): number {
   const schema = getSchema("saas_users");
@@ -76,7 +48,7 @@ function sqliteBulkInsert(lines: string[]): number {
 }
 
 export async function benchUpload(targetMB = 50, port = 8799): Promise<UploadRow> {
-  const lines = csvLines(targetMB * 1024 * 1024);
+  const { lines } = saasUsersCsvLines(targetMB * 1024 * 1024);
   const fileBytes = HEADER.length + lines.reduce((n, l) => n + l.length + 1, 0);
   const persistTo = mkdtempSync(join(tmpdir(), "intake-bench-d1-"));
   const operatorToken = ensureOperatorToken();

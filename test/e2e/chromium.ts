@@ -29,8 +29,11 @@ export interface ExtensionBrowser {
 }
 
 /** A fresh Chromium profile with the extension in `extensionDir` loaded; resolves its id. */
-export async function launchWithExtension(extensionDir: string): Promise<ExtensionBrowser> {
-  const userDataDir = mkdtempSync(join(tmpdir(), "intake-e2e-profile-"));
+export async function launchWithExtension(
+  extensionDir: string,
+  options: { extraArgs?: string[]; userDataDir?: string } = {},
+): Promise<ExtensionBrowser> {
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), "intake-e2e-profile-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: ensureChromium(),
     headless: true,
@@ -44,6 +47,7 @@ export async function launchWithExtension(extensionDir: string): Promise<Extensi
       "--disable-sync",
       "--no-first-run",
       "--disable-quic",
+      ...(options.extraArgs ?? []),
     ],
   });
   let [worker] = context.serviceWorkers();
