@@ -91,6 +91,11 @@ export interface CsvReadResult {
 
 const DELIMITERS = [",", ";", "\t", "|"];
 
+/** The message for a row whose cell count differs from the header's (shared with the extension). */
+export function raggedRowMessage(line: number, cells: number, columns: number): string {
+  return `Line ${line} has ${cells} values but the header has ${columns} columns`;
+}
+
 /**
  * Parses CSV text with a header row (delimiter sniffed) into raw records keyed by field. Blank
  * lines are skipped; a row with more or fewer cells than the header is an error, not a guess.
@@ -151,7 +156,7 @@ export function readCsv(text: string, schema: ContextSchema, context: string): C
           pointer: "",
           field: "",
           keyword: "ragged-row",
-          message: `Line ${start} has ${cells.length} values but the header has ${resolution.fields.length} columns`,
+          message: raggedRowMessage(start, cells.length, resolution.fields.length),
         });
       }
       const record: Record<string, string> = {};

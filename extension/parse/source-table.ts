@@ -1,6 +1,6 @@
 // A decoded file as one table of columns and rows, whatever its format: CSV rows under the chosen
 // header row, or JSON records spread over the union of their keys.
-import type { JsonValue } from "../../schemas/index.ts";
+import { type JsonValue, raggedRowMessage } from "../../schemas/index.ts";
 import type { CsvRows, SourceRow } from "./csv-rows.ts";
 import { detectHeaderRow } from "./header-row.ts";
 import { type JsonParseResult, type JsonShape, jsonColumns } from "./json-records.ts";
@@ -70,7 +70,7 @@ export function buildCsvTable(csv: CsvRows, headerRow?: number): SourceTable {
         row: rows.length,
         line: source.line,
         keyword: "ragged-row",
-        message: `Line ${source.line} has ${source.cells.length} values but the header has ${headers.length} columns`,
+        message: raggedRowMessage(source.line, source.cells.length, headers.length),
       });
     }
   }

@@ -1,5 +1,6 @@
 // Every malformed input of SPEC §6 on every data route that takes records (validate, one-shot
 // submit, sync batch): a precise 4xx problem or a report naming the cell, never a 500.
+import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { dataWorld, startSync, user, users } from "./data-helpers.ts";
 import { call, expectProblem, json } from "./helpers.ts";
@@ -344,16 +345,17 @@ describe("formula-looking values", () => {
     const exported = await call("GET", `${base()}/records?format=csv`, { key: ingest });
     expect(exported.status).toBe(200);
     expect(exported.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    const lines = (await exported.text()).split("\r\n");
-    const header = (lines[0] as string).split(",");
-    const cells = (line: string) => Object.fromEntries(header.map((h, i) => [h, line.split(",")[i]]));
-    expect(cells(lines[1] as string)).toMatchObject({
+    const rows = Papa.parse<Record<string, string>>(await exported.text(), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(rows[0]).toMatchObject({
       emailId: "user1@example.com",
       firstName: "'=SUM(A1)",
       lastName: "'+1-2",
       department: "'@cmd|' /C calc'!A0",
     });
-    expect(cells(lines[2] as string)).toMatchObject({ firstName: "'-5", lastName: "plain", department: "" });
+    expect(rows[1]).toMatchObject({ firstName: "'-5", lastName: "plain", department: "" });
   });
 });
 

@@ -1,17 +1,10 @@
-// CSV export of stored records, with spreadsheet-formula escaping: a cell that starts with
-// = + - @ tab or CR gets a leading apostrophe, so no spreadsheet runs it.
+// CSV export of stored records. PapaParse's escapeFormulae prefixes a cell that starts with
+// = + - @ tab or CR with an apostrophe, so no spreadsheet runs a stored value as a formula.
 import Papa from "papaparse";
-import type { IntakeRecord } from "../../schemas/index.ts";
-import { toCsvCell } from "../../schemas/index.ts";
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function escapeFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
+import { type IntakeRecord, toCsvCell } from "../../schemas/index.ts";
 
 export function csvOf(fields: string[], records: IntakeRecord[], withHeader: boolean): string {
-  const data = records.map((record) => fields.map((f) => escapeFormula(toCsvCell(record[f]))));
+  const data = records.map((record) => fields.map((f) => toCsvCell(record[f])));
   const rows = withHeader ? [fields, ...data] : data;
-  return rows.length > 0 ? `${Papa.unparse(rows, { newline: "\r\n" })}\r\n` : "";
+  return rows.length > 0 ? `${Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true })}\r\n` : "";
 }
