@@ -9,6 +9,7 @@ afterEach(() => {
 });
 
 interface Entry {
+  id: string;
   context: string;
   kind: string;
   outcome: string;
@@ -128,7 +129,7 @@ describe("ingestion history", () => {
       await call("GET", `${path}?limit=4`, { key: ingest }),
     );
     expect(page1.data).toHaveLength(4);
-    expect(page1.nextBefore).toBe(page1.data[3]?.createdAt);
+    expect(page1.nextBefore).toBe(`${page1.data[3]?.createdAt}~${page1.data[3]?.id}`);
     const page2 = await json<{ data: Entry[]; nextBefore: string | null }>(
       await call("GET", `${path}?limit=4&before=${encodeURIComponent(page1.nextBefore)}`, { key: ingest }),
     );
@@ -136,5 +137,27 @@ describe("ingestion history", () => {
     expect(page2.nextBefore).toBeNull();
     for (const query of ["context=nope", "before=yesterday", "limit=0", "limit=501"])
       await expectProblem(await call("GET", `${path}?${query}`, { key: ingest }), 400, "bad-request");
+  });
+
+  it("pages through entries that share one millisecond without skipping or repeating any", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.parse("2031-01-01T00:00:00.000Z"));
+    const { base, ingest, integrationId } = await dataWorld(["saas_users"]);
+    for (let i = 0; i < 5; i++) {
+      await call("POST", `${base("saas_users")}/validate`, { key: ingest, body: users(1, 1) });
+    }
+    const path = `/v1/integrations/${integrationId}/ingestions?limit=2`;
+    const seen: string[] = [];
+    let before: string | null = "";
+    while (before !== null) {
+      const page: { data: Entry[]; nextBefore: string | null } = await json(
+        await call("GET", before ? `${path}&before=${encodeURIComponent(before)}` : path, { key: ingest }),
+      );
+      seen.push(...page.data.map((e) => e.id));
+      before = page.nextBefore;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+    vi.useRealTimers();
   });
 });

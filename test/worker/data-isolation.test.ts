@@ -250,7 +250,7 @@ describe.each(ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as co
   },
 );
 
-it("rate-limits a key on every context route with 429 and Retry-After, and only that key", async () => {
+it("rate-limits a key on every data route (context routes, history, status) with 429 and Retry-After, and only that key", async () => {
   const { a, target } = await world();
   const limited = await createKey(a.admin, {
     integrationId: target.integrationId,
@@ -263,7 +263,7 @@ it("rate-limits a key on every context route with 429 and Retry-After, and only 
   const exhaust = async () => {
     for (let i = 0; i < 1000 && (await env.RATE_LIMITER.limit({ key: limited.id })).success; i++);
   };
-  for (const route of ROUTES.filter((r) => r.contextScoped)) {
+  for (const route of ROUTES) {
     let response: Response | undefined;
     for (let attempt = 0; attempt < 2 && response?.status !== 429; attempt++) {
       await exhaust();

@@ -84,15 +84,23 @@ export async function listIngestions(
   db: D1Database,
   tenantId: string,
   integrationId: string,
-  options: { context?: string; before?: string; limit: number },
+  options: { context?: string; before?: string; beforeId?: string; limit: number },
 ): Promise<Ingestion[]> {
   const { results } = await db
     .prepare(
       `SELECT id, context, kind, outcome, record_count, error_count, warning_count, detail, first_errors, sync_id, version, key_name, created_at
-       FROM ingestions WHERE tenant_id = ?1 AND integration_id = ?2 AND (?3 IS NULL OR context = ?3) AND (?4 IS NULL OR created_at < ?4)
-       ORDER BY created_at DESC, id DESC LIMIT ?5`,
+       FROM ingestions WHERE tenant_id = ?1 AND integration_id = ?2 AND (?3 IS NULL OR context = ?3)
+         AND (?4 IS NULL OR created_at < ?4 OR (?5 IS NOT NULL AND created_at = ?4 AND id < ?5))
+       ORDER BY created_at DESC, id DESC LIMIT ?6`,
     )
-    .bind(tenantId, integrationId, options.context ?? null, options.before ?? null, options.limit)
+    .bind(
+      tenantId,
+      integrationId,
+      options.context ?? null,
+      options.before ?? null,
+      options.beforeId ?? null,
+      options.limit,
+    )
     .all<IngestionRow>();
   return results.map(toIngestion);
 }

@@ -31,6 +31,7 @@ import { readRecordsBody } from "../lib/records-body.ts";
 import { validateBatch } from "../lib/validate-batch.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { datasetScope, refOf } from "../middleware/dataset.ts";
+import { rateLimit } from "../middleware/rate-limit.ts";
 import { syncs } from "./syncs.ts";
 
 const PAGE_DEFAULT = 100;
@@ -75,7 +76,7 @@ async function* allRecords(db: D1Database, setId: string): AsyncGenerator<Intake
 }
 
 export const data = new Hono<AppEnv>()
-  .use("*", requireKey(), datasetScope())
+  .use("*", requireKey(), rateLimit(), datasetScope())
   .post("/validate", async (c) => {
     const ref = refOf(c);
     const key = c.get("key");

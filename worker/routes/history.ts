@@ -7,17 +7,22 @@ import { lastCommits, usableKeysFor } from "../db/status.ts";
 import { badRequest } from "../lib/problem.ts";
 import { contextStatus, integrationStatus } from "../lib/status.ts";
 import { requireKey } from "../middleware/auth.ts";
+import { rateLimit } from "../middleware/rate-limit.ts";
 import { visibleIntegration } from "./integrations.ts";
 
 export const history = new Hono<AppEnv>()
-  .use("*", requireKey())
+  .use("*", requireKey(), rateLimit())
   .get("/ingestions", async (c) => {
     const integration = await visibleIntegration(c, c.req.param("id") as string);
     const context = c.req.query("context");
     if (context !== undefined && !isContextName(context)) throw badRequest(`Unknown context "${context}"`);
-    const before = c.req.query("before");
-    if (before !== undefined && Number.isNaN(Date.parse(before)))
-      throw badRequest("before must be an ISO 8601 date-time");
+    // `before` is a previous page's nextBefore (`<createdAt>~<id>`, exact even within one
+    // millisecond) or a plain ISO 8601 date-time.
+    const cursor = c.req.query("before");
+    const [before, beforeId] = cursor === undefined ? [undefined, undefined] : cursor.split("~", 2);
+    if (before !== undefined && Number.isNaN(Date.parse(before))) {
+      throw badRequest("before must be the nextBefore of a previous page or an ISO 8601 date-time");
+    }
     const limitText = c.req.query("limit") ?? "50";
     const limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500)
@@ -25,9 +30,14 @@ export const history = new Hono<AppEnv>()
     const data = await listIngestions(c.env.DB, integration.tenantId, integration.id, {
       context,
       before,
+      beforeId,
       limit,
     });
-    return c.json({ data, nextBefore: data.length === limit ? (data.at(-1)?.createdAt ?? null) : null });
+    const last = data.at(-1);
+    return c.json({
+      data,
+      nextBefore: data.length === limit && last ? `${last.createdAt}~${last.id}` : null,
+    });
   })
   .get("/status", async (c) => {
     const integration = await visibleIntegration(c, c.req.param("id") as string);
