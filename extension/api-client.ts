@@ -1,8 +1,9 @@
 // The one typed client of the Intake Worker API. fetch, sleep and randomness are injected so
 // retries (exponential backoff with full jitter, Retry-After honoured) are testable and fast.
-import type { Capability, ContextSummary, IntakeRecord, Issue, ValidationReport } from "../schemas/index.ts";
+import type { ContextStatus, Ingestion, StatusName } from "../schemas/api-types.ts";
+import type { Capability, ContextSummary, IntakeRecord, ValidationReport } from "../schemas/index.ts";
 
-export type { Capability };
+export type { Capability, ContextStatus, Ingestion, StatusName };
 
 /** A field the Worker refused in a request body (pointer like "/logo"). */
 export interface FieldError {
@@ -88,37 +89,12 @@ export interface KeyInput {
   expiresAt: string;
 }
 
-export type StatusName = "Ready" | "Active" | "Warning" | "Failed";
-
-export interface ContextStatus {
-  context: string;
-  status: StatusName;
-  reasons: string[];
-  lastCommitAt: string | null;
-}
-
 export interface IntegrationStatus {
   integrationId: string;
   computedAt: string;
   status: StatusName;
   reasons: string[];
   contexts: ContextStatus[];
-}
-
-export interface Ingestion {
-  id: string;
-  context: string;
-  kind: "validate" | "submit" | "batch" | "commit" | "abort" | "restore";
-  outcome: "success" | "failure";
-  recordCount: number;
-  errorCount: number;
-  warningCount: number;
-  detail: string | null;
-  firstErrors: Issue[];
-  syncId: string | null;
-  version: number | null;
-  keyName: string;
-  createdAt: string;
 }
 
 export interface DatasetVersion {

@@ -1,24 +1,8 @@
 // SQL for the ingestion history: every validate, submit, batch, commit, abort and restore.
+import type { Ingestion, IngestionKind } from "../../schemas/api-types.ts";
 import type { Issue } from "../../schemas/index.ts";
+
 import type { DatasetRef } from "./datasets.ts";
-
-export type IngestionKind = "validate" | "submit" | "batch" | "commit" | "abort" | "restore";
-
-export interface Ingestion {
-  id: string;
-  context: string;
-  kind: IngestionKind;
-  outcome: "success" | "failure";
-  recordCount: number;
-  errorCount: number;
-  warningCount: number;
-  detail: string | null;
-  firstErrors: Issue[];
-  syncId: string | null;
-  version: number | null;
-  keyName: string;
-  createdAt: string;
-}
 
 interface IngestionRow {
   id: string;

@@ -1,14 +1,10 @@
 // Building ingestion-history entries from outcomes.
 import type { Context } from "hono";
+import type { Ingestion, IngestionKind } from "../../schemas/api-types.ts";
 import type { ValidationReport } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { DatasetRef } from "../db/datasets.ts";
-import {
-  FIRST_ERRORS,
-  type Ingestion,
-  type IngestionKind,
-  insertIngestionStatement,
-} from "../db/ingestions.ts";
+import { FIRST_ERRORS, insertIngestionStatement } from "../db/ingestions.ts";
 import { newId } from "./crypto.ts";
 
 export function ingestionOf(

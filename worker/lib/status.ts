@@ -3,7 +3,7 @@
 // in the last 24 h, or a usable key expires within 90 days) · Failed (no usable key left, or the
 // latest attempt failed with no success since). Pure: the clock is an argument.
 
-export type Status = "Ready" | "Active" | "Warning" | "Failed";
+import type { ContextStatus, StatusName as Status } from "../../schemas/api-types.ts";
 
 const DAY_MS = 86_400_000;
 const ACTIVE_WINDOW_MS = DAY_MS;
@@ -22,13 +22,6 @@ export interface ContextFacts {
 export interface UsableKey {
   name: string;
   expiresAt: string;
-}
-
-export interface ContextStatus {
-  context: string;
-  status: Status;
-  reasons: string[];
-  lastCommitAt: string | null;
 }
 
 export function contextStatus(facts: ContextFacts, keys: UsableKey[], now: Date): ContextStatus {
