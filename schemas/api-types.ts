@@ -30,3 +30,14 @@ export interface ContextStatus {
   reasons: string[];
   lastCommitAt: string | null;
 }
+
+/**
+ * The limits a Worker announces (POST …/syncs and GET /v1/me) and the extension validates and
+ * batches with, so that a file the extension accepts never fails at the edge on one of them.
+ */
+export interface AnnouncedLimits {
+  maxRecordsPerBatch: number;
+  maxBodyBytes: number;
+  maxFieldLength: number;
+  maxNestingDepth: number;
+}

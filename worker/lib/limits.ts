@@ -1,4 +1,6 @@
 // Limits from wrangler.toml vars, read once per request with safe fallbacks.
+import type { AnnouncedLimits } from "../../schemas/api-types.ts";
+
 export interface Limits {
   maxBodyBytes: number;
   maxRecordsPerBatch: number;
@@ -27,5 +29,15 @@ export function limitsOf(env: Env): Limits {
     maxKeyLifetimeDays: positive(env.MAX_KEY_LIFETIME_DAYS, 730),
     versionsRetained: positive(env.VERSIONS_RETAINED, 10),
     syncTtlHours: positive(env.SYNC_TTL_HOURS, 24),
+  };
+}
+
+/** The limits a client must respect, as POST …/syncs and GET /v1/me announce them. */
+export function announcedLimits(limits: Limits): AnnouncedLimits {
+  return {
+    maxRecordsPerBatch: limits.maxRecordsPerBatch,
+    maxBodyBytes: limits.maxBodyBytes,
+    maxFieldLength: limits.maxFieldLength,
+    maxNestingDepth: limits.maxNestingDepth,
   };
 }
