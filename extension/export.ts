@@ -1,35 +1,33 @@
-// Downloads made from the fixing step: the error report (CSV, spreadsheet formulas escaped) and
-// the corrected file (CSV with the template's headers, or JSON).
-import Papa from "papaparse";
+// Downloads made from the fixing step: the error report (CSV) and the corrected file (CSV with the
+// template's headers, or JSON). Both CSVs escape spreadsheet formulas with the core's `toSafeCsv`.
 import { csvHeaderOf, type Issue, type JsonValue, toCsvCell } from "../schemas/index.ts";
+import { toSafeCsv } from "../schemas/spreadsheet.ts";
 import type { DatasetEditor } from "./dataset-editor.ts";
 
 const show = (value: JsonValue | undefined) =>
   value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
 
 /**
- * The error report as CSV. Cells starting with = + - @ tab or CR get a leading ' (PapaParse's
- * escapeFormulae), so a spreadsheet never runs a value from the file as a formula.
+ * The error report as CSV. Cells starting with = + - @ tab or CR get a leading ' (`escapeFormula`),
+ * so a spreadsheet never runs a value from the file as a formula.
  */
 export function errorReportCsv(issues: readonly Issue[]): string {
   const rows = issues.map((i) => [
-    i.row,
-    i.line ?? "",
+    String(i.row),
+    i.line === undefined ? "" : String(i.line),
     i.field,
     show(i.value),
     i.message,
     i.keyword,
     show(i.suggestion),
   ]);
-  return `${Papa.unparse(
-    { fields: ["row", "line", "column", "value", "message", "rule", "suggestion"], data: rows },
-    { escapeFormulae: true, newline: "\r\n" },
-  )}\r\n`;
+  return toSafeCsv(rows, { fields: ["row", "line", "column", "value", "message", "rule", "suggestion"] });
 }
 
 /**
- * The included rows as CSV with the template's headers. Values are not formula-escaped: this file
- * is data for Intake, and escaping would change it.
+ * The included rows as CSV with the template's headers. The file is also opened in spreadsheets,
+ * so formula-looking values are escaped like everywhere else (`=HYPERLINK(…)` -> `'=HYPERLINK(…)`,
+ * `-2` -> `'-2`): a value starting with = + - @ tab or CR comes back with a leading '.
  */
 export function correctedCsv(editor: DatasetEditor): string {
   const fields = Object.keys(editor.schema.properties);
@@ -40,10 +38,10 @@ export function correctedCsv(editor: DatasetEditor): string {
     const raw = state.raw;
     data.push(fields.map((f) => toCsvCell(Object.hasOwn(raw, f) ? raw[f] : undefined)));
   }
-  return `${Papa.unparse(
-    { fields: fields.map((f) => csvHeaderOf(editor.schema, f)), data },
-    { quotes: editor.schema["x-intake-csv-quote-all"] === true, newline: "\r\n" },
-  )}\r\n`;
+  return toSafeCsv(data, {
+    fields: fields.map((f) => csvHeaderOf(editor.schema, f)),
+    quoteAll: editor.schema["x-intake-csv-quote-all"] === true,
+  });
 }
 
 /** The included rows, normalized, as {"data":[...]}. */

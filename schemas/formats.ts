@@ -141,9 +141,42 @@ export function suggestDateTime(value: string): string | undefined {
   return iso && iso !== value ? iso.replace(/\.\d{3}Z$/, "Z") : undefined;
 }
 
-/** `Jane Doe <jane@example.com>` or `<jane@example.com>` -> `jane@example.com`. */
+/** Whether `text` is non-empty, has no whitespace, and has an `@` with text on both sides. */
+function isAddressLike(text: string): boolean {
+  if (/\s/.test(text)) return false;
+  const at = text.indexOf("@", 1);
+  return at > 0 && at < text.length - 1;
+}
+
+/**
+ * The address inside the first `<…>` holding exactly one address-like token (optionally padded
+ * with whitespace), like `/<\s*([^<>\s]+@[^<>\s]+)\s*>/` but found by one left-to-right scan: that
+ * regex backtracks quadratically on `<a@a@a@…` without a closing `>`.
+ */
+function bracketedAddress(value: string): string | undefined {
+  let open = value.indexOf("<");
+  while (open !== -1) {
+    let end = open + 1;
+    while (end < value.length && value[end] !== "<" && value[end] !== ">") end++;
+    if (end === value.length) return undefined;
+    if (value[end] === ">") {
+      // `\s` and String#trim both mean WhiteSpace or LineTerminator.
+      const inner = value.slice(open + 1, end).trim();
+      if (isAddressLike(inner)) return inner;
+      open = value.indexOf("<", end + 1);
+    } else {
+      open = end;
+    }
+  }
+  return undefined;
+}
+
+/** `Jane Doe <jane@example.com>`, `<jane@example.com>` or `mailto:jane@example.com` -> `jane@example.com`. */
 export function suggestEmail(value: string): string | undefined {
-  const m = /<\s*([^<>\s]+@[^<>\s]+)\s*>/.exec(value) ?? /^mailto:(\S+@\S+)$/i.exec(value);
-  const candidate = m?.[1];
+  let candidate = bracketedAddress(value);
+  if (candidate === undefined && value.slice(0, 7).toLowerCase() === "mailto:") {
+    const rest = value.slice(7);
+    if (isAddressLike(rest)) candidate = rest;
+  }
   return candidate && format.email?.(candidate) ? candidate : undefined;
 }

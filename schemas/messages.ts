@@ -18,9 +18,47 @@ const TYPE_HINTS: Record<string, string> = {
   array: "a list of values (a;b;c in a CSV cell)",
 };
 
+/** Characters of a user's value quoted in a message or a report (SPEC §2: "at most ~200"). */
+export const QUOTE_LIMIT = 200;
+
+/**
+ * At most `max` characters of `text`, then `…(1,000,000 characters)` with the full length when
+ * it was longer; a surrogate pair is never split. Every message and report quotes user text
+ * through this, so a 1 MB value costs a few hundred bytes wherever it is echoed.
+ */
+export function clipText(text: string, max = QUOTE_LIMIT): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  const head = last >= 0xd800 && last <= 0xdbff ? text.slice(0, max - 1) : text.slice(0, max);
+  return `${head}…(${text.length.toLocaleString("en-US")} characters)`;
+}
+
+/**
+ * A value as `Issue.value` carries it: strings clipped by `clipText`; a list or object whose JSON
+ * is longer than the limit becomes that JSON, clipped (a string); anything else unchanged.
+ */
+export function clipValue(value: JsonValue): JsonValue {
+  if (typeof value === "string") return clipText(value);
+  if (value === null || typeof value !== "object") return value;
+  const json = JSON.stringify(value);
+  return json.length <= QUOTE_LIMIT ? value : clipText(json);
+}
+
+/**
+ * Longest suggestion a report offers. A suggestion is written into the data when accepted, so it
+ * is never clipped; one longer than this (none of ours except from a huge value) is left out.
+ * Any valid email address (64 + 1 + 253 characters) fits.
+ */
+export const SUGGESTION_LIMIT = 320;
+
+/** Whether a suggestion is short enough to carry in a report. */
+export function offerable(suggestion: JsonValue): boolean {
+  return typeof suggestion !== "string" || suggestion.length <= SUGGESTION_LIMIT;
+}
+
+/** A value as a message quotes it: text as is, anything else as JSON; clipped by `clipText`. */
 export function show(value: JsonValue | undefined): string {
-  if (typeof value === "string") return value;
-  return JSON.stringify(value) ?? "";
+  return clipText(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
 }
 
 function exampleOf(prop: PropertySchema | undefined): string {
@@ -45,7 +83,8 @@ export function suggestFix(
   if (!prop || value === undefined) return undefined;
   if (prop.enum && typeof value === "string") {
     const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, "");
-    return prop.enum.find((option) => typeof option === "string" && squash(option) === squash(value));
+    const wanted = squash(value);
+    return prop.enum.find((option) => typeof option === "string" && squash(option) === wanted);
   }
   if (typeof value === "number" && prop.type === "string") return String(value);
   if (typeof value !== "string") return undefined;
@@ -86,12 +125,12 @@ export function describeIssue(
     case "required":
       return `${field} is required but missing${exampleOf(prop)}`;
     case "unknown-field":
-      return `"${field}" is not a field of ${context}; map it to one of its fields or leave it out`;
+      return `"${clipText(field)}" is not a field of ${context}; map it to one of its fields or leave it out`;
     case "enum":
       return `${field} must be one of ${(prop?.enum ?? []).map((v) => show(v)).join(", ")}; got "${show(value)}"`;
     case "type":
       return `${field} must be ${TYPE_HINTS[prop?.type ?? "string"] ?? "a valid value"}${exampleOf(prop)}; got ${
-        typeof value === "string" ? `"${value}"` : show(value)
+        typeof value === "string" ? `"${show(value)}"` : show(value)
       }`;
     case "items":
       return `${field} must be a list of text values${exampleOf(prop)}`;

@@ -1,7 +1,7 @@
 // File templates per context: CSV (header from the first alias of each field, one example row)
 // and JSON ({"data":[example]}).
-import Papa from "papaparse";
 import { getSchema } from "./catalog.ts";
+import { toSafeCsv } from "./spreadsheet.ts";
 import type { ContextSchema, IntakeRecord, JsonValue } from "./types.ts";
 
 /** The CSV header of a field: its first alias, else its name. */
@@ -38,10 +38,10 @@ export function csvTemplate(context: string): string {
   const schema = requireSchema(context);
   const fields = Object.keys(schema.properties);
   const example = exampleRecord(schema);
-  return `${Papa.unparse(
-    { fields: fields.map((f) => csvHeaderOf(schema, f)), data: [fields.map((f) => toCsvCell(example[f]))] },
-    { quotes: schema["x-intake-csv-quote-all"] === true, newline: "\r\n" },
-  )}\r\n`;
+  return toSafeCsv([fields.map((f) => toCsvCell(example[f]))], {
+    fields: fields.map((f) => csvHeaderOf(schema, f)),
+    quoteAll: schema["x-intake-csv-quote-all"] === true,
+  });
 }
 
 export function jsonTemplate(context: string): { data: IntakeRecord[] } {

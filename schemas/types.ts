@@ -62,9 +62,18 @@ export interface Issue {
   pointer: string;
   field: string;
   keyword: string;
+  /** Quotes user text through `clipText` (schemas/messages.ts): at most ~200 characters of it. */
   message: string;
+  /**
+   * The offending value for display, clipped by `clipValue`: a string longer than 200 characters
+   * becomes its first 200 and `…(1,000,000 characters)`; a list or object whose JSON is longer
+   * becomes that JSON, clipped. Never write it back into the data.
+   */
   value?: JsonValue;
-  /** A value the user may accept with one click; never applied silently. */
+  /**
+   * A value the user may accept with one click; never applied silently. Never clipped (accepting
+   * it writes it into the data): left out when longer than `SUGGESTION_LIMIT` (320) characters.
+   */
   suggestion?: JsonValue;
   /** For duplicates: the row this one repeats. */
   relatedRow?: number;

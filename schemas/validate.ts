@@ -2,8 +2,8 @@
 // messages. Valid records take a short-circuit pass; only failing ones are re-run for all errors.
 import { type OutputUnit, Validator } from "@cfworker/json-schema";
 import "./formats.ts";
-import { describeIssue, suggestFix } from "./messages.ts";
-import type { ContextSchema, IntakeRecord, Issue, JsonValue } from "./types.ts";
+import { clipValue, describeIssue, offerable, suggestFix } from "./messages.ts";
+import type { ContextSchema, IntakeRecord, Issue, JsonValue, PropertySchema } from "./types.ts";
 
 /** An issue before it is placed in a dataset: the row is added by the caller. */
 export type RecordIssue = Omit<Issue, "row" | "line">;
@@ -13,8 +13,50 @@ type JsonSchemaObject = ConstructorParameters<typeof Validator>[0];
 /** Distinct values remembered per field before that field's verdict cache is reset. */
 const VERDICT_CACHE_LIMIT = 4096;
 
+/**
+ * Whether a list holds the same item twice, with the equality of @cfworker/json-schema's
+ * `uniqueItems` (=== for primitives, deep equality for lists and objects) in linear time: its own
+ * check compares every pair, so a 1,000,000-item list would take 10^12 steps.
+ */
+export function hasDuplicateItems(items: readonly JsonValue[]): boolean {
+  const primitives = new Set<JsonValue>();
+  const composites = new Set<string>();
+  for (const item of items) {
+    if (item !== null && typeof item === "object") {
+      const key = canonicalJson(item);
+      if (composites.has(key)) return true;
+      composites.add(key);
+    } else {
+      if (primitives.has(item)) return true;
+      primitives.add(item);
+    }
+  }
+  return false;
+}
+
+/** JSON with object keys sorted, so deep-equal values have equal text. */
+function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  return `{${Object.keys(value)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`)
+    .join(",")}}`;
+}
+
+/** A property schema without `uniqueItems`, which `hasDuplicateItems` checks instead. */
+function withoutUniqueItems(prop: PropertySchema): PropertySchema {
+  if (!prop.uniqueItems) return prop;
+  const { uniqueItems: _checkedSeparately, ...rest } = prop;
+  return rest;
+}
+
+const duplicatesIn = (value: JsonValue | undefined): boolean =>
+  Array.isArray(value) && hasDuplicateItems(value);
+
 interface FieldCheck {
   validator: Validator;
+  unique: boolean;
   verdicts: Map<JsonValue, boolean> | undefined;
   hits: number;
   misses: number;
@@ -38,7 +80,8 @@ class QuickCheck {
     this.closed = schema.additionalProperties === false;
     for (const [field, prop] of Object.entries(schema.properties)) {
       this.fields.set(field, {
-        validator: new Validator(prop as unknown as JsonSchemaObject, "2020-12", true),
+        validator: new Validator(withoutUniqueItems(prop) as unknown as JsonSchemaObject, "2020-12", true),
+        unique: prop.uniqueItems === true,
         verdicts: new Map(),
         hits: 0,
         misses: 0,
@@ -71,7 +114,7 @@ class QuickCheck {
       if (++field.misses > VERDICT_CACHE_LIMIT && field.hits < field.misses) field.verdicts = undefined;
       else if (cache.size >= VERDICT_CACHE_LIMIT) cache.clear();
     }
-    const valid = field.validator.validate(value).valid;
+    const valid = field.validator.validate(value).valid && !(field.unique && duplicatesIn(value));
     field.verdicts?.set(value, valid);
     return valid;
   }
@@ -79,7 +122,12 @@ class QuickCheck {
 
 interface CompiledContext {
   quick: QuickCheck;
+  /** The whole schema without `uniqueItems` (checked by `hasDuplicateItems`). */
   full: Validator;
+  /** Fields with `uniqueItems`. */
+  unique: string[];
+  /** Each property's position, to place a uniqueItems issue where the validator would. */
+  order: Map<string, number>;
 }
 
 const compiled = new WeakMap<ContextSchema, CompiledContext>();
@@ -87,9 +135,16 @@ const compiled = new WeakMap<ContextSchema, CompiledContext>();
 function compile(schema: ContextSchema): CompiledContext {
   let c = compiled.get(schema);
   if (!c) {
+    const properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([field, prop]) => [field, withoutUniqueItems(prop)]),
+    );
     c = {
       quick: new QuickCheck(schema),
-      full: new Validator(schema as unknown as JsonSchemaObject, "2020-12", false),
+      full: new Validator({ ...schema, properties } as unknown as JsonSchemaObject, "2020-12", false),
+      unique: Object.keys(schema.properties).filter(
+        (field) => schema.properties[field]?.uniqueItems === true,
+      ),
+      order: new Map(Object.keys(schema.properties).map((field, i) => [field, i])),
     };
     compiled.set(schema, c);
   }
@@ -136,7 +191,7 @@ function issueFromOutput(
       field,
       keyword: "unknown-field",
       message: describeIssue("unknown-field", field, undefined, undefined, context),
-      value: fieldValue,
+      value: clipValue(fieldValue as JsonValue),
     };
   }
   // Errors inside a list item are reported on the whole field, with the item's pointer.
@@ -154,9 +209,9 @@ function issueFromOutput(
     keyword,
     message: describeIssue(keyword, field, prop, fieldValue, context),
   };
-  if (value !== undefined) issue.value = value;
+  if (value !== undefined) issue.value = clipValue(value);
   const suggestion = suggestFix(fieldValue, prop);
-  if (suggestion !== undefined) issue.suggestion = suggestion;
+  if (suggestion !== undefined && offerable(suggestion)) issue.suggestion = suggestion;
   return issue;
 }
 
@@ -180,7 +235,7 @@ export function validateRecord(record: unknown, schema: ContextSchema, context: 
       },
     ];
   }
-  const { quick, full } = compile(schema);
+  const { quick, full, unique, order } = compile(schema);
   const rec = record as IntakeRecord;
   if (quick.isValid(rec)) return [];
   const issues: RecordIssue[] = [];
@@ -194,6 +249,7 @@ export function validateRecord(record: unknown, schema: ContextSchema, context: 
       });
     }
   }
+  const requiredCount = issues.length;
   const seen = new Set<string>();
   for (const unit of full.validate(rec).errors) {
     const issue = issueFromOutput(unit, rec, schema, context);
@@ -202,6 +258,27 @@ export function validateRecord(record: unknown, schema: ContextSchema, context: 
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
     issues.push(issue);
+  }
+  for (const field of unique) {
+    const value = Object.hasOwn(rec, field) ? rec[field] : undefined;
+    if (!duplicatesIn(value)) continue;
+    const issue: RecordIssue = {
+      pointer: `/${encodeSegment(field)}`,
+      field,
+      keyword: "uniqueItems",
+      message: describeIssue("uniqueItems", field, schema.properties[field], value, context),
+      value: clipValue(value as JsonValue),
+    };
+    // After the field's other issues and before later fields' ones, as the validator orders them.
+    const position = order.get(field) ?? Number.POSITIVE_INFINITY;
+    let at = issues.findIndex(
+      (other, i) =>
+        i >= requiredCount &&
+        (other.keyword === "unknown-field" ||
+          (order.get(other.field) ?? Number.POSITIVE_INFINITY) > position),
+    );
+    if (at === -1) at = issues.length;
+    issues.splice(at, 0, issue);
   }
   return issues;
 }

@@ -1,14 +1,17 @@
-// `npm run bench [-- core worker upload browser]`: runs the performance suite (all parts by default),
+// `npm run bench [-- core worker hostile upload browser]`: runs the performance suite (all parts by default),
 // prints tables and writes JSON to bench-results/ (git-ignored).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchBrowser } from "./browser.ts";
 import { benchCore } from "./core.ts";
+import { benchHostile } from "./hostile.ts";
 import { benchUpload } from "./upload.ts";
 import { benchWorkerCpu } from "./worker-cpu.ts";
 
 const parts = new Set(
-  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["core", "worker", "upload", "browser"],
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : ["core", "worker", "hostile", "upload", "browser"],
 );
 const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version };
 const fmt = (n: number) => n.toLocaleString("en");
@@ -46,6 +49,21 @@ if (parts.has("worker")) {
   console.table([cpu]);
   console.log(
     `median ${cpu.medianMs} ms, p95 ${cpu.p95Ms} ms: ${verdict(cpu.medianMs <= cpu.budgetMs)} the ${cpu.budgetMs} ms budget`,
+  );
+}
+
+if (parts.has("hostile")) {
+  console.log(
+    "\nHostile values: normal saas_users records beside records whose every field holds a worst-case value of 10,000 characters (normalize + validate + messages + dataset checks, best of 3)",
+  );
+  const hostile = benchHostile();
+  results.hostile = hostile;
+  console.table([
+    { context: "saas_users (normal)", ...hostile.normal },
+    ...hostile.rows.map(({ context, ...row }) => ({ context: `${context} (hostile)`, ...row })),
+  ]);
+  console.log(
+    `worst hostile / normal cost per input character ${hostile.worstRatioPerChar}: ${verdict(hostile.worstRatioPerChar <= hostile.target)} the SPEC §5 target of ${hostile.target}; per record a hostile record is up to ${Math.max(...hostile.rows.map((r) => r.ratioPerRecord))}× a normal one, being ~${Math.round(Math.max(...hostile.rows.map((r) => r.charsPerRecord)) / hostile.normal.charsPerRecord)}× longer`,
   );
 }
 

@@ -163,13 +163,13 @@ describe("exports", () => {
         keyword: "enum",
         message: "-x",
         value: "@SUM",
-        suggestion: "+1",
+        suggestion: "+1+1",
       },
     ]);
     expect(csv.split("\r\n")).toEqual([
       "row,line,column,value,message,rule,suggestion",
       `1,2,emailId,"'=HYPERLINK(1)",bad,format,`,
-      `2,,role,"'@SUM","'-x",enum,"'+1"`,
+      `2,,role,"'@SUM","'-x",enum,"'+1+1"`,
       "",
     ]);
   });
@@ -193,5 +193,27 @@ describe("exports", () => {
       createdOn: "01022024",
       role: "USER",
     });
+  });
+});
+
+describe("announced limits", () => {
+  it("validates with the Worker's field length in the pipeline and after an edit", () => {
+    const csv = "Email,First Name\nann@x.co,Annabelle\nbob@x.co,Bob\n";
+    const pipeline = new Pipeline();
+    const limits = { maxFieldLength: 5 };
+    const inspection = pipeline.inspect(new TextEncoder().encode(csv), { fileName: "u.csv", limits });
+    if (inspection.status !== "ready") throw new Error(inspection.status);
+    const mapping = mappingFromGuesses(autoMap(inspection.headers, getSchema("saas_users") as never));
+    const editor = new DatasetEditor("saas_users", limits);
+    const rows: RowState[] = [];
+    pipeline.validate("saas_users", mapping, (chunk) => rows.push(...chunk));
+    editor.append(rows);
+    // Every email is over 5 characters too: one maxLength error per over-long field, nothing else.
+    expect(summary(editor)).toEqual(["1:emailId:maxLength", "1:firstName:maxLength", "2:emailId:maxLength"]);
+    editor.setValue(2, "firstName", "Robert");
+    expect(summary(editor)).toContain("2:firstName:maxLength");
+    expect(editor.errors().find((e) => e.row === 2 && e.field === "firstName")?.message).toBe(
+      "firstName is longer than 5 characters",
+    );
   });
 });

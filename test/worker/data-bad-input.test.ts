@@ -355,7 +355,8 @@ describe("formula-looking values", () => {
       lastName: "'+1-2",
       department: "'@cmd|' /C calc'!A0",
     });
-    expect(rows[1]).toMatchObject({ firstName: "'-5", lastName: "plain", department: "" });
+    // A plain signed number cannot run as a formula and stays a number.
+    expect(rows[1]).toMatchObject({ firstName: "-5", lastName: "plain", department: "" });
   });
 });
 

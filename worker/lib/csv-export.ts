@@ -1,10 +1,9 @@
-// CSV export of stored records. PapaParse's escapeFormulae prefixes a cell that starts with
-// = + - @ tab or CR with an apostrophe, so no spreadsheet runs a stored value as a formula.
-import Papa from "papaparse";
+// CSV export of stored records. Cells go through the core's formula escaping (`toSafeCsv`), so no
+// spreadsheet runs a stored value as a formula, whatever follows its first character.
 import { type IntakeRecord, toCsvCell } from "../../schemas/index.ts";
+import { toSafeCsv } from "../../schemas/spreadsheet.ts";
 
 export function csvOf(fields: string[], records: IntakeRecord[], withHeader: boolean): string {
   const data = records.map((record) => fields.map((f) => toCsvCell(record[f])));
-  const rows = withHeader ? [fields, ...data] : data;
-  return rows.length > 0 ? `${Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true })}\r\n` : "";
+  return toSafeCsv(data, withHeader ? { fields } : {});
 }
