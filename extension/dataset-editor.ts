@@ -6,6 +6,7 @@ import {
   type IntakeRecord,
   type Issue,
   type JsonValue,
+  type RecordLimits,
 } from "../schemas/index.ts";
 import { checkRow, type RowState, recheckGroup, requireSchema, rowErrors } from "./row-validation.ts";
 
@@ -32,9 +33,13 @@ export class DatasetEditor {
   private readonly byKey = new Map<string, RowState | Set<RowState>>();
   private errorCache: Issue[] | undefined;
 
-  constructor(context: string) {
+  /** The limits rows are validated with (the Worker's announced ones); the core's defaults otherwise. */
+  readonly limits: Partial<RecordLimits>;
+
+  constructor(context: string, limits: Partial<RecordLimits> = {}) {
     this.context = context;
     this.schema = requireSchema(context);
+    this.limits = limits;
   }
 
   /** Adds validated rows as they stream in from the pipeline. */
@@ -178,7 +183,8 @@ export class DatasetEditor {
   /** Normalized records of the included rows, lazily, for the upload. */
   *records(): Generator<IntakeRecord> {
     for (const state of this.rows) {
-      if (!state.excluded) yield checkRecord(state.raw, this.context, state.row, state.line).record;
+      if (!state.excluded)
+        yield checkRecord(state.raw, this.context, state.row, state.line, this.limits).record;
     }
   }
 
@@ -218,7 +224,7 @@ export class DatasetEditor {
     for (const state of states) {
       if (state.key !== undefined) keys.add(state.key);
       this.unindex(state);
-      checkRow(state, this.context, this.schema);
+      checkRow(state, this.context, this.schema, this.limits);
       this.index(state);
       if (state.excluded) {
         state.datasetErrors = [];
@@ -226,8 +232,8 @@ export class DatasetEditor {
       } else if (state.key !== undefined) keys.add(state.key);
       else alone.push(state);
     }
-    for (const key of keys) recheckGroup(this.context, this.schema, this.group(key));
-    for (const state of alone) recheckGroup(this.context, this.schema, [state]);
+    for (const key of keys) recheckGroup(this.context, this.schema, this.group(key), this.limits);
+    for (const state of alone) recheckGroup(this.context, this.schema, [state], this.limits);
     this.changed();
   }
 

@@ -8,6 +8,7 @@ import {
   getSchema,
   type Issue,
   type JsonValue,
+  type RecordLimits,
   recordKey,
 } from "../schemas/index.ts";
 
@@ -36,9 +37,14 @@ export function requireSchema(context: string): ContextSchema {
   return schema;
 }
 
-/** Re-runs the record's own rules; returns its normalized record. */
-export function checkRow(state: RowState, context: string, schema: ContextSchema) {
-  const outcome = checkRecord(state.raw, context, state.row, state.line);
+/** Re-runs the record's own rules (field length first, with `limits`); returns its normalized record. */
+export function checkRow(
+  state: RowState,
+  context: string,
+  schema: ContextSchema,
+  limits?: Partial<RecordLimits>,
+) {
+  const outcome = checkRecord(state.raw, context, state.row, state.line, limits);
   state.recordIssues = outcome.errors;
   const isObject = state.raw !== null && typeof state.raw === "object" && !Array.isArray(state.raw);
   state.key = isObject ? recordKey(outcome.record, schema) : undefined;
@@ -53,6 +59,7 @@ export function validateRows(
   context: string,
   rows: Iterable<RowState>,
   onRow?: (state: RowState) => void,
+  limits?: Partial<RecordLimits>,
 ): Issue[] {
   const schema = requireSchema(context);
   const checks = new DatasetChecks(schema);
@@ -63,7 +70,7 @@ export function validateRows(
       onRow?.(state);
       continue;
     }
-    const record = checkRow(state, context, schema);
+    const record = checkRow(state, context, schema, limits);
     const isObject = state.raw !== null && typeof state.raw === "object" && !Array.isArray(state.raw);
     const dataset = isObject ? checks.check(record, state.row, state.line) : { errors: [], warnings: [] };
     state.datasetErrors = dataset.errors;
@@ -74,11 +81,16 @@ export function validateRows(
 }
 
 /** Re-runs dataset checks over a few rows (e.g. those sharing a key), in row order. */
-export function recheckGroup(context: string, schema: ContextSchema, group: readonly RowState[]): void {
+export function recheckGroup(
+  context: string,
+  schema: ContextSchema,
+  group: readonly RowState[],
+  limits?: Partial<RecordLimits>,
+): void {
   const checks = new DatasetChecks(schema);
   for (const state of [...group].sort((a, b) => a.row - b.row)) {
     if (state.excluded) continue;
-    const record = checkRecord(state.raw, context, state.row, state.line).record;
+    const record = checkRecord(state.raw, context, state.row, state.line, limits).record;
     const dataset = checks.check(record, state.row, state.line);
     state.datasetErrors = dataset.errors;
     state.datasetWarnings = dataset.warnings;

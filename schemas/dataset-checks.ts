@@ -1,6 +1,6 @@
 // Checks that look beyond one field: record keys (duplicates, reporting both rows), the
 // cross-field rules of a schema's `x-intake-rules`, and dataset-wide access_relations warnings.
-import { show } from "./messages.ts";
+import { clipValue, show } from "./messages.ts";
 import type { ContextSchema, DatasetRule, IntakeRecord, Issue, JsonValue } from "./types.ts";
 import { encodeSegment } from "./validate.ts";
 
@@ -20,31 +20,102 @@ function instant(value: JsonValue | undefined): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** The key of a record as one string, or undefined when a key field is missing. */
+/**
+ * The key of a record as one string, or undefined when a key field is missing: a JSON array of the
+ * key's parts, so no value can run into the next (("a\u0000b","c") and ("a","b\u0000c") differ).
+ * Text parts are case-folded when the schema says so; any other value is wrapped in a list, so 1
+ * and "1" differ. The Worker stores this string (records.record_key) and compares it at commit.
+ */
 export function recordKey(record: IntakeRecord, schema: ContextSchema): string | undefined {
   const fields = schema["x-intake-key"];
   const fold = schema["x-intake-key-case-insensitive"] === true;
-  let key = "";
-  for (let i = 0; i < fields.length; i++) {
-    const value = record[fields[i] as string];
+  if (fields.length === 1) {
+    // The common case, without an intermediate list.
+    const value = record[fields[0] as string];
     if (value === undefined) return undefined;
-    // Strings as they are (the common case); anything else tagged, so 1 and "1" stay apart.
-    const part =
-      typeof value === "string" ? (fold ? value.toLowerCase() : value) : `\u0001${JSON.stringify(value)}`;
-    key = i === 0 ? part : `${key}\u0000${part}`;
+    return typeof value === "string"
+      ? `[${JSON.stringify(fold ? value.toLowerCase() : value)}]`
+      : `[${JSON.stringify([value])}]`;
   }
-  return key;
+  const parts: JsonValue[] = [];
+  for (const field of fields) {
+    const value = record[field];
+    if (value === undefined) return undefined;
+    parts.push(typeof value === "string" ? (fold ? value.toLowerCase() : value) : [value]);
+  }
+  return JSON.stringify(parts);
+}
+
+/** The key fields' values a record key was made from (text as compared, i.e. case-folded when the schema folds). */
+export function keyValues(key: string, schema: ContextSchema): Record<string, JsonValue> {
+  const parts = JSON.parse(key) as JsonValue[];
+  const out: Record<string, JsonValue> = {};
+  schema["x-intake-key"].forEach((field, i) => {
+    const part = parts[i] as JsonValue;
+    out[field] = Array.isArray(part) ? (part[0] as JsonValue) : part;
+  });
+  return out;
+}
+
+/** Where a record is: its 1-based row and, when known, its source line. */
+export interface RecordPlace {
+  row: number;
+  line?: number;
+}
+
+/**
+ * The error for a record whose key repeats an earlier record's: `values` holds the key fields'
+ * values (the record itself will do), `first` the earlier record, `second` this one. The one
+ * wording of a duplicate, for a one-shot report and for a sync's commit alike.
+ */
+export function duplicateKeyIssue(
+  schema: ContextSchema,
+  values: Readonly<Record<string, JsonValue | undefined>>,
+  first: RecordPlace,
+  second: RecordPlace,
+): Issue {
+  const fields = schema["x-intake-key"];
+  const field = fields[0] ?? "";
+  const keyText = fields.map((f) => `${f} "${show(values[f])}"`).join(", ");
+  const where =
+    first.line !== undefined && second.line !== undefined ? ` (lines ${first.line} and ${second.line})` : "";
+  const issue: Issue = place(
+    {
+      pointer: `/${encodeSegment(field)}`,
+      field,
+      keyword: "duplicate-key",
+      message: `Duplicate record: rows ${first.row} and ${second.row}${where} have the same ${keyText}; each record must be unique`,
+      relatedRow: first.row,
+    },
+    second.row,
+    second.line,
+  );
+  const value = values[field];
+  if (value !== undefined) issue.value = clipValue(value);
+  return issue;
+}
+
+/** The warning for a connection that is an access target but never appears as an entity. */
+export function connectionTargetIssue(target: { id: string; name?: JsonValue }, at: RecordPlace): Issue {
+  return place(
+    {
+      pointer: "/accessSourceId",
+      field: "accessSourceId",
+      keyword: "connection-target-known",
+      message: `Connection "${show(target.name ?? target.id)}" (${show(target.id)}) is an access target but never appears as an entity, so what it grants is unknown`,
+      value: clipValue(target.id),
+    },
+    at.row,
+    at.line,
+  );
 }
 
 export class DatasetChecks {
   private readonly schema: ContextSchema;
   private readonly rules: DatasetRule[];
-  private readonly firstRowByKey = new Map<string, { row: number; line: number | undefined }>();
+  private readonly firstRowByKey = new Map<string, RecordPlace>();
   private readonly entityIds = new Set<string>();
-  private readonly connectionTargets = new Map<
-    string,
-    { row: number; line: number | undefined; name: JsonValue | undefined }
-  >();
+  private readonly connectionTargets = new Map<string, RecordPlace & { name: JsonValue | undefined }>();
   private readonly tracksTargets: boolean;
 
   constructor(schema: ContextSchema) {
@@ -110,26 +181,11 @@ export class DatasetChecks {
     if (key === undefined) return;
     const first = this.firstRowByKey.get(key);
     if (!first) {
-      this.firstRowByKey.set(key, { row, line });
+      this.firstRowByKey.set(key, line === undefined ? { row } : { row, line });
       return;
     }
-    const fields = this.schema["x-intake-key"];
-    const field = fields[0] ?? "";
-    const keyText = fields.map((f) => `${f} "${show(record[f])}"`).join(", ");
-    const where = first.line !== undefined && line !== undefined ? ` (lines ${first.line} and ${line})` : "";
     result.errors.push(
-      place(
-        {
-          pointer: `/${encodeSegment(field)}`,
-          field,
-          keyword: "duplicate-key",
-          message: `Duplicate record: rows ${first.row} and ${row}${where} have the same ${keyText}; each record must be unique`,
-          value: record[field] as JsonValue,
-          relatedRow: first.row,
-        },
-        row,
-        line,
-      ),
+      duplicateKeyIssue(this.schema, record, first, line === undefined ? { row } : { row, line }),
     );
   }
 
@@ -141,7 +197,10 @@ export class DatasetChecks {
       typeof target === "string" &&
       !this.connectionTargets.has(target)
     ) {
-      this.connectionTargets.set(target, { row, line, name: record.accessName });
+      this.connectionTargets.set(
+        target,
+        line === undefined ? { row, name: record.accessName } : { row, line, name: record.accessName },
+      );
     }
   }
 
@@ -150,19 +209,7 @@ export class DatasetChecks {
     const result: CheckResult = { errors: [], warnings: [] };
     for (const [id, seen] of this.connectionTargets) {
       if (this.entityIds.has(id)) continue;
-      result.warnings.push(
-        place(
-          {
-            pointer: "/accessSourceId",
-            field: "accessSourceId",
-            keyword: "connection-target-known",
-            message: `Connection "${show(seen.name ?? id)}" (${id}) is an access target but never appears as an entity, so what it grants is unknown`,
-            value: id,
-          },
-          seen.row,
-          seen.line,
-        ),
-      );
+      result.warnings.push(connectionTargetIssue({ id, name: seen.name }, seen));
     }
     return result;
   }

@@ -2,14 +2,20 @@
 // checks, one report. The same entry point serves the Worker and the extension.
 import { getSchema } from "./catalog.ts";
 import { DatasetChecks } from "./dataset-checks.ts";
-import { normalizeRecord } from "./normalize.ts";
+import { fieldTooLongMessage, isOverLong, type RecordLimits, recordLimits } from "./limits.ts";
+import { clipValue } from "./messages.ts";
+import { normalizeRecord, setOwn } from "./normalize.ts";
 import { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
-import type { ContextSchema, IntakeRecord, Issue, ValidationReport } from "./types.ts";
-import { type RecordIssue, validateRecord } from "./validate.ts";
+import type { ContextSchema, IntakeRecord, Issue, JsonValue, ValidationReport } from "./types.ts";
+import { encodeSegment, type RecordIssue, validateRecord } from "./validate.ts";
 
 export interface DatasetValidatorOptions {
   /** How many errors and how many warnings the report lists (counts stay exact). */
   maxIssues?: number;
+  /** The Worker's limits (its announced ones, in the extension); DEFAULT_LIMITS otherwise. */
+  limits?: Partial<RecordLimits>;
+  /** The row of the first record added (a sync batch's place in its file); 1 by default. */
+  firstRow?: number;
 }
 
 export interface RecordOutcome {
@@ -28,11 +34,57 @@ function placeAll(issues: RecordIssue[], row: number, line: number | undefined):
   return issues.map((issue) => (line === undefined ? { row, ...issue } : { row, line, ...issue }));
 }
 
-/** Normalizes and validates one record on its own (no dataset checks): for revalidating an edited row. */
-export function checkRecord(raw: unknown, context: string, row = 1, line?: number): RecordOutcome {
+/**
+ * The fields of a record whose text is longer than the limit, each as one `maxLength` issue. Runs
+ * before any other work on the values, so an over-long value costs its length once: the caller
+ * leaves these fields out of normalization and validation.
+ */
+function overLongFields(raw: Readonly<Record<string, unknown>>, max: number): RecordIssue[] {
+  const issues: RecordIssue[] = [];
+  for (const field of Object.keys(raw)) {
+    const value = raw[field];
+    if (!isOverLong(value, max)) continue;
+    issues.push({
+      pointer: `/${encodeSegment(field)}`,
+      field,
+      keyword: "maxLength",
+      message: fieldTooLongMessage(field, max),
+      value: clipValue(value as JsonValue),
+    });
+  }
+  return issues;
+}
+
+/**
+ * Normalizes and validates one record on its own (no dataset checks): for revalidating an edited
+ * row. A field longer than the field-length limit gets one `maxLength` error and no other check.
+ */
+export function checkRecord(
+  raw: unknown,
+  context: string,
+  row = 1,
+  line?: number,
+  limits?: Partial<RecordLimits>,
+): RecordOutcome {
   const schema = requireSchema(context);
-  const record = isPlainObject(raw) ? normalizeRecord(raw, schema) : {};
-  const errors = placeAll(validateRecord(isPlainObject(raw) ? record : raw, schema, context), row, line);
+  if (!isPlainObject(raw)) {
+    const errors = placeAll(validateRecord(raw, schema, context), row, line);
+    return { record: {}, valid: false, errors, warnings: [] };
+  }
+  const long = overLongFields(raw, recordLimits(limits).maxFieldLength);
+  let input: Readonly<Record<string, unknown>> = raw;
+  let cut: Set<string> | undefined;
+  if (long.length > 0) {
+    cut = new Set(long.map((issue) => issue.field));
+    const rest: Record<string, unknown> = {};
+    for (const key of Object.keys(raw)) if (!cut.has(key)) setOwn(rest, key, raw[key]);
+    input = rest;
+  }
+  const record = normalizeRecord(input, schema);
+  let issues = validateRecord(record, schema, context);
+  // A required field that was cut is not "missing": it already has its error.
+  if (cut) issues = [...long, ...issues.filter((issue) => !cut.has(issue.field))];
+  const errors = placeAll(issues, row, line);
   return { record, valid: errors.length === 0, errors, warnings: [] };
 }
 
@@ -47,6 +99,8 @@ export class DatasetValidator {
   private readonly schema: ContextSchema;
   private readonly checks: DatasetChecks;
   private readonly report: ReportBuilder;
+  private readonly limits: RecordLimits;
+  private readonly rowOffset: number;
   private finished: ValidationReport | undefined;
 
   constructor(context: string, options: DatasetValidatorOptions = {}) {
@@ -54,13 +108,15 @@ export class DatasetValidator {
     this.schema = requireSchema(context);
     this.checks = new DatasetChecks(this.schema);
     this.report = new ReportBuilder(options.maxIssues ?? DEFAULT_ISSUE_CAP);
+    this.limits = recordLimits(options.limits);
+    this.rowOffset = (options.firstRow ?? 1) - 1;
   }
 
-  /** Adds the next record (row = records added so far + 1); `line` is its source line when known. */
+  /** Adds the next record (row = firstRow + records added before it); `line` is its source line when known. */
   add(raw: unknown, line?: number): RecordOutcome {
     if (this.finished) throw new Error("DatasetValidator.add() after finish()");
-    const row = ++this.report.recordCount;
-    const outcome = checkRecord(raw, this.context, row, line);
+    const row = ++this.report.recordCount + this.rowOffset;
+    const outcome = checkRecord(raw, this.context, row, line, this.limits);
     if (isPlainObject(raw)) {
       const dataset = this.checks.check(outcome.record, row, line);
       outcome.errors.push(...dataset.errors);

@@ -1,11 +1,21 @@
 // The schema core's public surface: catalog, normalization, validation, dataset checks,
-// CSV reading, templates and effective access. No platform imports.
+// CSV and JSON reading, limits, templates and effective access. No platform imports.
 export * from "./catalog.ts";
 export * from "./csv.ts";
 export * from "./dataset.ts";
-export { DatasetChecks, recordKey } from "./dataset-checks.ts";
+export {
+  connectionTargetIssue,
+  DatasetChecks,
+  duplicateKeyIssue,
+  keyValues,
+  type RecordPlace,
+  recordKey,
+} from "./dataset-checks.ts";
 export * from "./effective-access.ts";
 export { CUSTOM_FORMATS, isDdmmyyyy, toIsoUtc } from "./formats.ts";
+export * from "./json-records.ts";
+export * from "./limits.ts";
+export { splitLines, toLf } from "./lines.ts";
 export { expectation, suggestFix } from "./messages.ts";
 export { normalizeRecord, normalizeText } from "./normalize.ts";
 export { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";

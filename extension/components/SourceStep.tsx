@@ -9,12 +9,14 @@ export type ReadyInspection = Extract<Inspection, { status: "ready" }>;
 
 interface Props {
   pipeline: PipelineClient;
+  /** The Worker's announced limits, so the file is read and validated as the Worker will. */
+  limits?: InspectOptions["limits"];
   onReady: (file: File, inspection: ReadyInspection) => void;
 }
 
 const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
-export function SourceStep({ pipeline, onReady }: Props) {
+export function SourceStep({ pipeline, limits, onReady }: Props) {
   const [file, setFile] = useState<File>();
   const [options, setOptions] = useState<InspectOptions>();
   const [inspection, setInspection] = useState<Inspection>();
@@ -36,7 +38,7 @@ export function SourceStep({ pipeline, onReady }: Props) {
     }
   }
 
-  const pick = (picked: File | undefined) => picked && read(picked, { fileName: picked.name });
+  const pick = (picked: File | undefined) => picked && read(picked, { fileName: picked.name, limits });
   const ready = inspection?.status === "ready" ? inspection : undefined;
 
   return (

@@ -93,7 +93,8 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
     setError(undefined);
     await saveMapping(current.savedKey, mapping);
     setSource({ ...current, mapping });
-    const next = new DatasetEditor(choice.context.name);
+    // Validated with the limits the Worker announced, so what passes here passes there.
+    const next = new DatasetEditor(choice.context.name, me?.limits);
     try {
       const done = await pipeline.validate(
         choice.context.name,
@@ -192,7 +193,7 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
           </button>
         </p>
       )}
-      {step === "source" && <SourceStep pipeline={pipeline} onReady={sourceReady} />}
+      {step === "source" && <SourceStep pipeline={pipeline} limits={me?.limits} onReady={sourceReady} />}
       {step === "map" && source && schema && (
         <MappingStep
           schema={schema}

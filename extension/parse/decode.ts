@@ -57,7 +57,7 @@ export function decodeBytes(bytes: Uint8Array, forced?: SourceEncoding): Decoded
   try {
     return {
       ok: true,
-      text: new TextDecoder("utf-8", { fatal: true }).decode(bytes),
+      text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes),
       encoding: "utf-8",
       bom: false,
     };

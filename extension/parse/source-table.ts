@@ -1,9 +1,17 @@
 // A decoded file as one table of columns and rows, whatever its format: CSV rows under the chosen
-// header row, or JSON records spread over the union of their keys.
-import { type JsonValue, raggedRowMessage } from "../../schemas/index.ts";
-import type { CsvRows, SourceRow } from "./csv-rows.ts";
+// header row, or JSON records spread over the union of their keys. The files are read by the
+// core's readers (schemas/csv.ts, schemas/json-records.ts), the Worker's too.
+import {
+  type CsvCells,
+  csvTextIssue,
+  EMPTY_CSV_MESSAGE,
+  type JsonRecords,
+  type JsonShape,
+  type JsonValue,
+  raggedRowIssue,
+  type SourceRow,
+} from "../../schemas/index.ts";
 import { detectHeaderRow } from "./header-row.ts";
-import { type JsonParseResult, type JsonShape, jsonColumns } from "./json-records.ts";
 
 export interface TableRow {
   line?: number;
@@ -17,7 +25,7 @@ export interface SourceIssue {
   /** 1-based data row, when the problem belongs to one. */
   row?: number;
   line?: number;
-  keyword: "ragged-row" | "csv" | "json" | "duplicate-column";
+  keyword: "ragged-row" | "csv" | "duplicate-column";
   message: string;
 }
 
@@ -53,28 +61,27 @@ function uniqueNames(headers: readonly string[], issues: SourceIssue[], line?: n
 }
 
 /** The CSV table under `headerRow` (detected when not given). */
-export function buildCsvTable(csv: CsvRows, headerRow?: number): SourceTable {
+export function buildCsvTable(csv: CsvCells, headerRow?: number): SourceTable {
   const index = Math.min(
     Math.max(0, headerRow ?? detectHeaderRow(csv.rows)),
     Math.max(0, csv.rows.length - 1),
   );
   const header = csv.rows[index];
-  const issues: SourceIssue[] = csv.issues.map((i) => ({ line: i.line, keyword: "csv", message: i.message }));
+  // A quoting problem belongs to its data row, as in the Worker's reading; above, to the file.
+  const issues: SourceIssue[] = csv.issues.map((textIssue) => {
+    const { row, line, message } = csvTextIssue(textIssue, index);
+    return row > 0 ? { row, line, keyword: "csv", message } : { line, keyword: "csv", message };
+  });
   const headers = header ? header.cells : [];
   const columns = uniqueNames(headers, issues, header?.line);
   const rows: TableRow[] = [];
   for (const source of csv.rows.slice(index + 1)) {
     rows.push({ line: source.line, cells: source.cells });
-    if (source.cells.length !== headers.length) {
-      issues.push({
-        row: rows.length,
-        line: source.line,
-        keyword: "ragged-row",
-        message: raggedRowMessage(source.line, source.cells.length, headers.length),
-      });
-    }
+    const ragged = raggedRowIssue(rows.length, source, headers.length);
+    if (ragged)
+      issues.push({ row: ragged.row, line: source.line, keyword: "ragged-row", message: ragged.message });
   }
-  if (!header) issues.push({ line: 1, keyword: "csv", message: "The file is empty: no header row found" });
+  if (!header) issues.push({ line: 1, keyword: "csv", message: EMPTY_CSV_MESSAGE });
   return {
     kind: "csv",
     delimiter: csv.delimiter,
@@ -90,11 +97,23 @@ export function buildCsvTable(csv: CsvRows, headerRow?: number): SourceTable {
 const isObject = (v: unknown): v is Record<string, JsonValue> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
-export function buildJsonTable(parsed: Extract<JsonParseResult, { ok: true }>): SourceTable {
+/** Column names of JSON records: every key, in order of first appearance. */
+export function jsonColumns(records: readonly unknown[]): string[] {
+  const seen = new Set<string>();
+  for (const value of records) if (isObject(value)) for (const key of Object.keys(value)) seen.add(key);
+  return [...seen];
+}
+
+export function buildJsonTable(parsed: JsonRecords): SourceTable {
   const headers = jsonColumns(parsed.records);
-  const rows: TableRow[] = parsed.records.map(({ line, value }) => {
-    if (!isObject(value)) return { line, cells: [], notObject: value };
-    return { line, cells: headers.map((h) => (Object.hasOwn(value, h) ? value[h] : undefined)) };
+  const rows: TableRow[] = parsed.records.map((record, i) => {
+    const line = parsed.lines?.[i];
+    const value = record as JsonValue;
+    const row: TableRow = isObject(value)
+      ? { cells: headers.map((h) => (Object.hasOwn(value, h) ? value[h] : undefined)) }
+      : { cells: [], notObject: value };
+    if (line !== undefined) row.line = line;
+    return row;
   });
   return {
     kind: "json",
@@ -102,7 +121,7 @@ export function buildJsonTable(parsed: Extract<JsonParseResult, { ok: true }>): 
     headers,
     columns: [...headers],
     rows,
-    issues: parsed.issues.map((i) => ({ line: i.line, keyword: "json", message: i.message })),
+    issues: [],
   };
 }
 

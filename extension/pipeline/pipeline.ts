@@ -1,10 +1,17 @@
 // The file pipeline run off the main thread: decode -> parse -> (admin maps columns) -> map ->
 // normalize -> validate, streaming rows back in chunks with progress.
-import type { Issue, JsonValue } from "../../schemas/index.ts";
+import {
+  type CsvCells,
+  type Issue,
+  type JsonValue,
+  type RecordLimits,
+  readCsvCells,
+  readJsonRecords,
+  recordLimits,
+  type SourceRow,
+} from "../../schemas/index.ts";
 import { applyMapping, type Mapping } from "../mapping.ts";
-import { type CsvRows, parseCsvRows, type SourceRow } from "../parse/csv-rows.ts";
 import { decodeBytes, type SourceEncoding } from "../parse/decode.ts";
-import { parseJsonRecords } from "../parse/json-records.ts";
 import {
   buildCsvTable,
   buildJsonTable,
@@ -20,6 +27,8 @@ export interface InspectOptions {
   delimiter?: string;
   /** Index of the header among the parsed CSV rows (overrides detection). */
   headerRow?: number;
+  /** The Worker's announced limits (field length, nesting depth); the core's defaults otherwise. */
+  limits?: Partial<RecordLimits>;
 }
 
 export type Inspection =
@@ -74,8 +83,9 @@ function profile(table: SourceTable): { samples: string[][]; distinct: string[][
 }
 
 export class Pipeline {
-  private csv: CsvRows | undefined;
+  private csv: CsvCells | undefined;
   private table: SourceTable | undefined;
+  private limits: RecordLimits = recordLimits();
 
   inspect(
     bytes: Uint8Array,
@@ -84,15 +94,21 @@ export class Pipeline {
   ): Inspection {
     const decoded = decodeBytes(bytes, options.encoding);
     if (!decoded.ok) return { status: "needs-encoding", line: decoded.line, preview: decoded.preview };
+    this.limits = recordLimits(options.limits);
     const kind = detectKind(options.fileName, decoded.text);
     if (kind === "json") {
-      const parsed = parseJsonRecords(decoded.text);
+      // The Worker's reader: forbidden keys and nesting depth refuse the file with its words.
+      const parsed = readJsonRecords(decoded.text, {
+        source: "file",
+        allowObject: true,
+        limits: this.limits,
+      });
       if (!parsed.ok) return { status: "error", message: parsed.message };
       this.table = buildJsonTable(parsed);
     } else {
       const total = decoded.text.length;
       if (!this.csv || options.delimiter !== this.csv.delimiter || options.headerRow === undefined) {
-        this.csv = parseCsvRows(decoded.text, {
+        this.csv = readCsvCells(decoded.text, {
           delimiter: options.delimiter,
           onProgress: (done) => onProgress({ phase: "parse", done, total }),
         });
@@ -161,15 +177,20 @@ export class Pipeline {
     }
     let chunk: RowState[] = [];
     let done = 0;
-    const warnings = validateRows(context, states(), (state) => {
-      chunk.push(state);
-      done++;
-      if (chunk.length >= ROW_CHUNK) {
-        onRows(chunk);
-        chunk = [];
-        onProgress({ phase: "validate", done, total });
-      }
-    });
+    const warnings = validateRows(
+      context,
+      states(),
+      (state) => {
+        chunk.push(state);
+        done++;
+        if (chunk.length >= ROW_CHUNK) {
+          onRows(chunk);
+          chunk = [];
+          onProgress({ phase: "validate", done, total });
+        }
+      },
+      this.limits,
+    );
     if (chunk.length > 0) onRows(chunk);
     onProgress({ phase: "validate", done: total, total });
     return { recordCount: total, warnings };

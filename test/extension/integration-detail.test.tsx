@@ -70,6 +70,24 @@ describe("integration detail", () => {
     expect(sent?.body).toEqual({ data: [{ emailId: "a@x.co" }, { emailId: "nope", createdOn: "29022023" }] });
   });
 
+  it("sends a CSV file as text/csv and shows the Worker's report with its file problems and source lines", async () => {
+    const { api } = await openAcme("ingest");
+    const input = within(endpoint(/saas_users/)).getByLabelText(/Validate a JSON file against saas_users/);
+    const csv = "Email,Shoe Size\r\ra@x.co,44\rnope,45\r";
+    setFiles(input, [new File([csv], "users.csv", { type: "text/csv" })]);
+    fireEvent.change(input);
+    await screen.findByText(/users.csv: not valid — 2 records · 2 errors/);
+    const sent = api.requests.find((r) => r.path.endsWith("/contexts/saas_users/validate"));
+    expect(sent?.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(sent?.body).toBe(csv);
+    const report = screen.getByRole("table", { name: "Validation report for users.csv" });
+    const rows = within(report).getAllByRole("row").slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/^0 \(line 1\)Shoe Size.*not a field of saas_users/),
+      expect.stringMatching(/^2 \(line 4\)emailIderror.*"nope"$/),
+    ]);
+  });
+
   it("reports a valid file, and a file that is not JSON without calling the Worker", async () => {
     const { api } = await openAcme();
     const input = within(endpoint(/saas_users/)).getByLabelText(/Validate a JSON file/);

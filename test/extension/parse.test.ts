@@ -1,11 +1,15 @@
 // Reading files: encodings (BOM, UTF-16, invalid UTF-8 -> Windows-1252 offered), CSV delimiters,
 // quoted newlines, ragged rows, duplicate headers, header-row detection, and JSON shapes.
 import { describe, expect, it } from "vitest";
-import { parseCsvRows } from "../../extension/parse/csv-rows.ts";
+import { recordsOfJson } from "../../extension/components/console/ValidateFile.tsx";
 import { decodeBytes } from "../../extension/parse/decode.ts";
 import { detectHeaderRow } from "../../extension/parse/header-row.ts";
-import { parseJsonRecords } from "../../extension/parse/json-records.ts";
 import { buildCsvTable, buildJsonTable, detectKind } from "../../extension/parse/source-table.ts";
+import { Pipeline } from "../../extension/pipeline/pipeline.ts";
+import { readCsvCells, readJsonRecords } from "../../schemas/index.ts";
+
+// The readers are the core's (test/schemas/readers.test.ts); here, as the extension's pipeline uses them.
+const FILE = { source: "file", allowObject: true } as const;
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -60,24 +64,24 @@ describe("decodeBytes", () => {
   });
 });
 
-describe("parseCsvRows", () => {
+describe("reading CSV rows", () => {
   it.each([
     [",", "Email,Role\na@x.co,ADMIN\n"],
     [";", "Email;Role;Amount\na@x.co;ADMIN;12,50\n"],
     ["\t", "Email\tRole\na@x.co\tADMIN\n"],
     ["|", "Email|Role\na@x.co|ADMIN\n"],
   ])("sniffs the %j delimiter", (delimiter, text) => {
-    const csv = parseCsvRows(text);
+    const csv = readCsvCells(text);
     expect(csv.delimiter).toBe(delimiter);
     expect(csv.rows[1]?.cells.slice(0, 2)).toEqual(["a@x.co", "ADMIN"]);
   });
 
   it("keeps a decimal comma inside a ;-separated cell", () => {
-    expect(parseCsvRows("Email;Amount\na@x.co;12,50\n").rows[1]?.cells).toEqual(["a@x.co", "12,50"]);
+    expect(readCsvCells("Email;Amount\na@x.co;12,50\n").rows[1]?.cells).toEqual(["a@x.co", "12,50"]);
   });
 
   it("keeps quoted newlines in one cell and counts source lines across them", () => {
-    const csv = parseCsvRows('Email,Department\na@x.co,"Research\nand Development"\n\nb@x.co,Sales\n');
+    const csv = readCsvCells('Email,Department\na@x.co,"Research\nand Development"\n\nb@x.co,Sales\n');
     expect(csv.rows).toEqual([
       { line: 1, cells: ["Email", "Department"] },
       { line: 2, cells: ["a@x.co", "Research\nand Development"] },
@@ -86,14 +90,22 @@ describe("parseCsvRows", () => {
   });
 
   it("reports an unterminated quote with its line", () => {
-    const csv = parseCsvRows('Email,Department\na@x.co,"Sales\n');
-    expect(csv.issues).toEqual([{ line: 2, message: 'Line 2: a quoted value is never closed (missing ")' }]);
+    const csv = readCsvCells('Email,Department\na@x.co,"Sales\n');
+    expect(csv.issues).toEqual([
+      { line: 2, index: 1, message: 'Line 2: a quoted value is never closed (missing ")' },
+    ]);
+    expect(buildCsvTable(csv).issues).toContainEqual({
+      row: 1,
+      line: 2,
+      keyword: "csv",
+      message: 'Line 2: a quoted value is never closed (missing ")',
+    });
   });
 });
 
 describe("buildCsvTable", () => {
   it("reports ragged rows with their row and line, keeping their cells", () => {
-    const table = buildCsvTable(parseCsvRows("Email,Role\na@x.co,ADMIN,extra\nb@x.co\nc@x.co,USER\n"));
+    const table = buildCsvTable(readCsvCells("Email,Role\na@x.co,ADMIN,extra\nb@x.co\nc@x.co,USER\n"));
     expect(table.rows.map((r) => r.cells)).toEqual([
       ["a@x.co", "ADMIN", "extra"],
       ["b@x.co"],
@@ -106,7 +118,7 @@ describe("buildCsvTable", () => {
   });
 
   it("gives duplicate headers distinct names and says so", () => {
-    const table = buildCsvTable(parseCsvRows("Email,Name,email\na@x.co,Ann,b@x.co\n"));
+    const table = buildCsvTable(readCsvCells("Email,Name,email\na@x.co,Ann,b@x.co\n"));
     expect(table.columns).toEqual(["Email", "Name", "email (2)"]);
     expect(table.issues).toEqual([
       expect.objectContaining({
@@ -119,7 +131,7 @@ describe("buildCsvTable", () => {
   it("finds the header below a title block, and lets the admin choose another row", () => {
     const text =
       "User export\nGenerated 2024-05-01,by admin@x.co\n\nEmail,First Name,Status\na@x.co,Ann,active\n";
-    const csv = parseCsvRows(text);
+    const csv = readCsvCells(text);
     expect(detectHeaderRow(csv.rows)).toBe(2);
     const table = buildCsvTable(csv);
     expect(table.headers).toEqual(["Email", "First Name", "Status"]);
@@ -128,7 +140,7 @@ describe("buildCsvTable", () => {
   });
 
   it("takes the first row when it already looks like a header", () => {
-    expect(detectHeaderRow(parseCsvRows("Email,Role\na@x.co,ADMIN\nb@x.co,USER\n").rows)).toBe(0);
+    expect(detectHeaderRow(readCsvCells("Email,Role\na@x.co,ADMIN\nb@x.co,USER\n").rows)).toBe(0);
   });
 });
 
@@ -139,19 +151,24 @@ describe("JSON sources", () => {
     ["object", '{"emailId":"a@x.co","role":"USER"}', 1],
     ["ndjson", '{"emailId":"a@x.co"}\n\n{"emailId":"b@x.co"}\n', 2],
   ])("reads %s", (shape, text, count) => {
-    const parsed = parseJsonRecords(text);
+    const parsed = readJsonRecords(text, FILE);
     expect(parsed).toMatchObject({ ok: true, shape });
     expect(parsed.ok && parsed.records).toHaveLength(count);
   });
 
-  it("keeps NDJSON source lines and reports a broken line", () => {
-    const parsed = parseJsonRecords('{"emailId":"a@x.co"}\n{oops\n{"emailId":"b@x.co"}\n');
-    expect(parsed.ok && parsed.records.map((r) => r.line)).toEqual([1, 3]);
-    expect(parsed.ok && parsed.issues).toEqual([{ line: 2, message: "Line 2 is not valid JSON" }]);
+  it("keeps NDJSON source lines, and refuses a broken line as the Worker does", () => {
+    const parsed = readJsonRecords('{"emailId":"a@x.co"}\n\n{"emailId":"b@x.co"}\n', FILE);
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(buildJsonTable(parsed).rows.map((r) => r.line)).toEqual([1, 3]);
+    expect(parsed.lines).toEqual([1, 3]);
+    expect(readJsonRecords('{"emailId":"a@x.co"}\n{oops\n{"emailId":"b@x.co"}\n', FILE)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^NDJSON line 2: The file is not valid JSON: /),
+    });
   });
 
   it("spreads records over the union of their keys and keeps non-objects for validation", () => {
-    const parsed = parseJsonRecords('[{"emailId":"a@x.co","mfa":true},{"role":"USER"},42]');
+    const parsed = readJsonRecords('[{"emailId":"a@x.co","mfa":true},{"role":"USER"},42]', FILE);
     if (!parsed.ok) throw new Error(parsed.message);
     const table = buildJsonTable(parsed);
     expect(table.columns).toEqual(["emailId", "mfa", "role"]);
@@ -164,7 +181,7 @@ describe("JSON sources", () => {
   });
 
   it("rejects broken JSON with a message", () => {
-    expect(parseJsonRecords('[{"a":1},')).toMatchObject({
+    expect(readJsonRecords('[{"a":1},', FILE)).toMatchObject({
       ok: false,
       message: expect.stringMatching(/not valid JSON/),
     });
@@ -175,5 +192,39 @@ describe("JSON sources", () => {
     expect(detectKind("users.csv", "[x]")).toBe("csv");
     expect(detectKind("export", ' [{"a":1}]')).toBe("json");
     expect(detectKind("export", "Email,Role")).toBe("csv");
+  });
+});
+
+describe("the console's dry run", () => {
+  it("refuses a JSON file the Worker would refuse, with its words", () => {
+    expect(() => recordsOfJson('[{"emailId":"a@x.co","__proto__":{}}]')).toThrow(
+      'The key "__proto__" is not allowed anywhere in the file',
+    );
+    expect(recordsOfJson('{"emailId":"a@x.co"}\r{"emailId":"b@x.co"}\r')).toHaveLength(2);
+  });
+});
+
+describe("the pipeline's JSON rules are the Worker's", () => {
+  it.each([
+    ['[{"emailId":"a@x.co","x":[[[[[[[[1]]]]]]]]}]', "Record 1 (record 1) is nested deeper than 8 levels"],
+    [
+      '{"emailId":"a@x.co"}\n{"emailId":"b@x.co","x":[[[[[[[[[]]]]]]]]]}',
+      "Record 2 (line 2) is nested deeper than 8 levels",
+    ],
+    ['[{"emailId":"a@x.co","constructor":1}]', 'The key "constructor" is not allowed anywhere in the file'],
+  ])("refuses %s", (text, message) => {
+    expect(new Pipeline().inspect(new TextEncoder().encode(text), { fileName: "u.json" })).toEqual({
+      status: "error",
+      message,
+    });
+  });
+
+  it("applies the announced nesting depth", () => {
+    const bytes = new TextEncoder().encode('[{"emailId":"a@x.co","x":[[1]]}]');
+    expect(new Pipeline().inspect(bytes, { fileName: "u.json", limits: { maxNestingDepth: 2 } })).toEqual({
+      status: "error",
+      message: "Record 1 (record 1) is nested deeper than 2 levels",
+    });
+    expect(new Pipeline().inspect(bytes, { fileName: "u.json" })).toMatchObject({ status: "ready" });
   });
 });

@@ -1,6 +1,89 @@
 // Dataset-wide checks: duplicate keys, cross-field order rules and access_relations warnings.
 import { describe, expect, it } from "vitest";
-import { DatasetValidator, getSchemaOrThrow, validateDataset } from "./helpers.ts";
+import {
+  connectionTargetIssue,
+  DatasetValidator,
+  duplicateKeyIssue,
+  getSchemaOrThrow,
+  keyValues,
+  recordKey,
+  validateDataset,
+} from "./helpers.ts";
+
+describe("recordKey", () => {
+  const pairs = getSchemaOrThrow("access_pairs"); // key: identityId, entitlementName
+  const users = getSchemaOrThrow("saas_users"); // key: emailId, case-insensitive
+  const employees = getSchemaOrThrow("list_employees"); // key: id, exact
+
+  it("cannot be forged through a separator in a value", () => {
+    const a = recordKey({ identityId: "a\u0000b", entitlementName: "c" }, pairs);
+    const b = recordKey({ identityId: "a", entitlementName: "b\u0000c" }, pairs);
+    expect(a).not.toBe(b);
+    expect(recordKey({ identityId: 'a","b', entitlementName: "c" }, pairs)).not.toBe(
+      recordKey({ identityId: "a", entitlementName: 'b","c' }, pairs),
+    );
+    const { report } = validateDataset("access_pairs", [
+      { identityName: "x", identityId: "a\u0000b", entitlementName: "c" },
+      { identityName: "x", identityId: "a", entitlementName: "b\u0000c" },
+    ]);
+    expect(report.errors).toEqual([]);
+  });
+
+  it("folds case only where the schema says so", () => {
+    expect(recordKey({ emailId: "Jane@X.co" }, users)).toBe(recordKey({ emailId: "jane@x.co" }, users));
+    expect(recordKey({ id: "E1" }, employees)).not.toBe(recordKey({ id: "e1" }, employees));
+  });
+
+  it('keeps 1 and "1" apart, and is undefined when a key field is missing', () => {
+    expect(recordKey({ id: 1 }, employees)).not.toBe(recordKey({ id: "1" }, employees));
+    expect(recordKey({ identityId: 1, entitlementName: "e" }, pairs)).not.toBe(
+      recordKey({ identityId: "1", entitlementName: "e" }, pairs),
+    );
+    expect(recordKey({ identityId: "u" }, pairs)).toBeUndefined();
+  });
+
+  it("is a JSON array of the parts, which keyValues reads back", () => {
+    const key = recordKey({ identityId: 7, entitlementName: "Admin" }, pairs) as string;
+    expect(JSON.parse(key)).toEqual([[7], "Admin"]);
+    expect(keyValues(key, pairs)).toEqual({ identityId: 7, entitlementName: "Admin" });
+    expect(keyValues(recordKey({ emailId: "Jane@X.co" }, users) as string, users)).toEqual({
+      emailId: "jane@x.co",
+    });
+  });
+});
+
+describe("dataset-wide issue words", () => {
+  it("writes a duplicate from the key values and both places, lines when both are known", () => {
+    const pairs = getSchemaOrThrow("access_pairs");
+    const values = { identityId: "u1", entitlementName: "admin" };
+    expect(duplicateKeyIssue(pairs, values, { row: 1 }, { row: 4 })).toEqual({
+      row: 4,
+      pointer: "/identityId",
+      field: "identityId",
+      keyword: "duplicate-key",
+      message:
+        'Duplicate record: rows 1 and 4 have the same identityId "u1", entitlementName "admin"; each record must be unique',
+      value: "u1",
+      relatedRow: 1,
+    });
+    expect(duplicateKeyIssue(pairs, values, { row: 1, line: 2 }, { row: 4, line: 9 }).message).toContain(
+      "rows 1 and 4 (lines 2 and 9) have",
+    );
+  });
+
+  it("writes the unknown connection target warning", () => {
+    expect(connectionTargetIssue({ id: "g2", name: "Finance" }, { row: 3, line: 4 })).toEqual({
+      row: 3,
+      line: 4,
+      pointer: "/accessSourceId",
+      field: "accessSourceId",
+      keyword: "connection-target-known",
+      message:
+        'Connection "Finance" (g2) is an access target but never appears as an entity, so what it grants is unknown',
+      value: "g2",
+    });
+  });
+});
 
 describe("duplicate keys", () => {
   it("compares saas_users emails case-insensitively and names both rows and lines", () => {

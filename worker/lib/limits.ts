@@ -1,5 +1,6 @@
 // Limits from wrangler.toml vars, read once per request with safe fallbacks.
 import type { AnnouncedLimits } from "../../schemas/api-types.ts";
+import { DEFAULT_LIMITS } from "../../schemas/limits.ts";
 
 export interface Limits {
   maxBodyBytes: number;
@@ -20,10 +21,10 @@ function positive(value: string | undefined, fallback: number): number {
 
 export function limitsOf(env: Env): Limits {
   return {
-    maxBodyBytes: positive(env.MAX_BODY_BYTES, 10 * 1024 * 1024),
-    maxRecordsPerBatch: positive(env.MAX_RECORDS_PER_BATCH, 5000),
-    maxFieldLength: positive(env.MAX_FIELD_LENGTH, 10_000),
-    maxNestingDepth: positive(env.MAX_NESTING_DEPTH, 8),
+    maxBodyBytes: positive(env.MAX_BODY_BYTES, DEFAULT_LIMITS.maxBodyBytes),
+    maxRecordsPerBatch: positive(env.MAX_RECORDS_PER_BATCH, DEFAULT_LIMITS.maxRecordsPerBatch),
+    maxFieldLength: positive(env.MAX_FIELD_LENGTH, DEFAULT_LIMITS.maxFieldLength),
+    maxNestingDepth: positive(env.MAX_NESTING_DEPTH, DEFAULT_LIMITS.maxNestingDepth),
     maxKeysPerTenant: positive(env.MAX_KEYS_PER_TENANT, 100),
     maxIntegrationsPerTenant: positive(env.MAX_INTEGRATIONS_PER_TENANT, 100),
     maxKeyLifetimeDays: positive(env.MAX_KEY_LIFETIME_DAYS, 730),

@@ -1,11 +1,5 @@
 // Normalizes and validates a batch with the shared core, and prepares its rows for storage.
-import {
-  DatasetValidator,
-  getSchema,
-  type Issue,
-  recordKey,
-  type ValidationReport,
-} from "../../schemas/index.ts";
+import { DatasetValidator, getSchema, recordKey, type ValidationReport } from "../../schemas/index.ts";
 import type { Limits } from "./limits.ts";
 import type { RecordsBody } from "./records-body.ts";
 
@@ -19,45 +13,28 @@ export interface ValidatedBatch {
   rows: StoredRow[];
 }
 
-function longField(record: Record<string, unknown>, max: number): string | undefined {
-  for (const [field, value] of Object.entries(record)) {
-    if (typeof value === "string" && value.length > max) return field;
-    if (Array.isArray(value) && value.some((item) => typeof item === "string" && item.length > max))
-      return field;
-  }
-  return undefined;
-}
-
 /**
  * `datasetWarnings: false` leaves out findings that need the whole dataset (a sync's batches
- * are checked together at commit).
+ * are checked together at commit). `firstRow` is the file row of the body's first record (a sync
+ * batch's place in its file), so that reports name rows of the file; 1 by default.
  */
 export function validateBatch(
   context: string,
   body: RecordsBody,
   limits: Limits,
-  options: { datasetWarnings: boolean },
+  options: { datasetWarnings: boolean; firstRow?: number },
 ): ValidatedBatch {
   const schema = getSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
-  const validator = new DatasetValidator(context);
-  for (const issue of body.issues) validator.addIssue(issue);
+  // Field length is a record rule of the core, checked before any other work on a value.
+  const firstRow = options.firstRow ?? 1;
+  const validator = new DatasetValidator(context, { limits, firstRow });
+  // Problems of the file itself: row 0 is the header, any other row moves with the batch.
+  for (const issue of body.issues)
+    validator.addIssue(issue.row > 0 ? { ...issue, row: issue.row + firstRow - 1 } : issue);
   const rows: StoredRow[] = [];
   body.records.forEach((raw, i) => {
-    const line = body.lines?.[i];
-    const { record } = validator.add(raw, line);
-    const field = longField(record, limits.maxFieldLength);
-    if (field) {
-      const issue: Issue = {
-        row: i + 1,
-        pointer: `/${field}`,
-        field,
-        keyword: "maxLength",
-        message: `${field} is longer than ${limits.maxFieldLength} characters`,
-      };
-      if (line !== undefined) issue.line = line;
-      validator.addIssue(issue);
-    }
+    const { record } = validator.add(raw, body.lines?.[i]);
     rows.push({ key: recordKey(record, schema) ?? "", data: JSON.stringify(record) });
   });
   let report = validator.finish();

@@ -1,24 +1,19 @@
-// "Validate a JSON file against this schema": the file's records go to the Worker's dry-run
-// validate route as {"data":[...]}; nothing is stored, the report is shown.
+// "Validate a file against this schema": a JSON file is read with the core's reader (the Worker's)
+// and its records sent, a CSV file is sent as text/csv, to the Worker's dry-run validate route;
+// nothing is stored, the report is shown.
 import { useState } from "preact/hooks";
-import type { IntakeRecord, ValidationReport } from "../../../schemas/index.ts";
+import { type IntakeRecord, readJsonRecords, type ValidationReport } from "../../../schemas/index.ts";
 import type { ApiClient } from "../../api-client.ts";
+import { detectKind } from "../../parse/source-table.ts";
 import { errorView, plural } from "./ui.tsx";
 
 const SHOWN_ISSUES = 100;
 
-/** The records of a {"data":[...]} document (a bare array is accepted too). */
+/** The records of a {"data":[...]} document, a JSON array or NDJSON (the Worker's reader). */
 export function recordsOfJson(text: string): IntakeRecord[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw new Error(`The file is not valid JSON: ${(e as Error).message}`);
-  }
-  const data = Array.isArray(body) ? body : (body as { data?: unknown } | null)?.data;
-  if (!Array.isArray(data))
-    throw new Error('The file must hold {"data":[ …records… ]} (or a JSON array of records)');
-  return data as IntakeRecord[];
+  const read = readJsonRecords(text, { source: "file" });
+  if (!read.ok) throw new Error(read.message);
+  return read.records as IntakeRecord[];
 }
 
 export function ValidateFile({
@@ -41,8 +36,13 @@ export function ValidateFile({
     if (!file) return;
     setState({ kind: "busy", file: file.name });
     try {
-      const records = recordsOfJson(await file.text());
-      const report = await client.validate(integrationId, context, records);
+      const text = await file.text();
+      // A CSV goes as it is: the Worker reads it with the same reader and reports its problems
+      // (header, ragged rows, quotes) and source lines itself.
+      const report =
+        detectKind(file.name, text) === "json"
+          ? await client.validate(integrationId, context, recordsOfJson(text))
+          : await client.validateCsv(integrationId, context, text);
       setState({ kind: "done", file: file.name, report });
     } catch (e) {
       const view = errorView(e);
@@ -55,10 +55,10 @@ export function ValidateFile({
   return (
     <div class="validate-file">
       <label>
-        Validate a JSON file against {context} (dry run, nothing is stored)
+        Validate a JSON file against {context}, or a CSV file (dry run, nothing is stored)
         <input
           type="file"
-          accept=".json,application/json"
+          accept=".json,.ndjson,.jsonl,.csv,.tsv,.txt,application/json,text/csv"
           onChange={(e) => check(e.currentTarget.files?.[0])}
         />
       </label>
@@ -93,7 +93,7 @@ export function ValidateFile({
                   .slice(0, SHOWN_ISSUES)
                   .map((i) => (
                     <tr key={`${i.level}|${i.row}|${i.pointer}|${i.keyword}`}>
-                      <td>{i.row}</td>
+                      <td>{i.line === undefined ? i.row : `${i.row} (line ${i.line})`}</td>
                       <td>{i.field || "(record)"}</td>
                       <td>{i.level}</td>
                       <td>{i.message}</td>

@@ -1,0 +1,92 @@
+// The limits every record and every JSON document is held to, written once for the Worker and the
+// extension: field length (checked before any per-value work), nesting depth and the keys that
+// could pollute prototypes. The Worker configures them from wrangler vars and announces them; the
+// extension validates with the announced values, these defaults otherwise.
+import type { AnnouncedLimits } from "./api-types.ts";
+import { clipText } from "./messages.ts";
+
+/** Defaults of the limits a Worker announces (wrangler vars override them). */
+export const DEFAULT_LIMITS: Readonly<AnnouncedLimits> = Object.freeze({
+  maxRecordsPerBatch: 5000,
+  maxBodyBytes: 10 * 1024 * 1024,
+  maxFieldLength: 10_000,
+  maxNestingDepth: 8,
+});
+
+/** The limits that apply to one record or one JSON document. */
+export type RecordLimits = Pick<AnnouncedLimits, "maxFieldLength" | "maxNestingDepth">;
+
+/** The given limits completed with the defaults. */
+export function recordLimits(limits: Partial<RecordLimits> = {}): RecordLimits {
+  return {
+    maxFieldLength: limits.maxFieldLength ?? DEFAULT_LIMITS.maxFieldLength,
+    maxNestingDepth: limits.maxNestingDepth ?? DEFAULT_LIMITS.maxNestingDepth,
+  };
+}
+
+/** Keys refused anywhere in a JSON document, so no code can ever trip on them. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Where a JSON document came from, for the words of its problems. */
+export type JsonSource = "request body" | "file";
+
+export function forbiddenKeyMessage(key: string, source: JsonSource = "request body"): string {
+  return `The key "${key}" is not allowed anywhere in ${source === "file" ? "the file" : "a request body"}`;
+}
+
+/**
+ * The first forbidden key anywhere in a parsed JSON value. Iterative (an explicit stack), since a
+ * 10 MB document can nest millions of levels deep and recursion would overflow the stack.
+ */
+export function findForbiddenKey(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
+      continue;
+    }
+    const keys = Object.keys(value);
+    for (const key of keys) if (FORBIDDEN_KEYS.has(key)) return key;
+    for (let i = keys.length - 1; i >= 0; i--)
+      stack.push((value as Record<string, unknown>)[keys[i] as string]);
+  }
+  return undefined;
+}
+
+/** Whether JSON text could hold a forbidden key (the walk costs ~5x the parse, so it is skipped otherwise). */
+export function mayHoldForbiddenKey(text: string): boolean {
+  return /proto|constructor|\\u/.test(text);
+}
+
+/**
+ * Depth of nested arrays/objects of a value (a record's own fields are depth 1), counted no
+ * further than just past `limit`, so the work and the recursion stay bounded.
+ */
+export function nestingDepth(value: unknown, limit: number, depth = 0): number {
+  if (value === null || typeof value !== "object") return depth;
+  if (depth > limit) return depth;
+  let max = depth + 1;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    max = Math.max(max, nestingDepth(child, limit, depth + 1));
+    if (max > limit) break;
+  }
+  return max;
+}
+
+/** `where` is "line 3" when the record has a source line, "record 2" otherwise. */
+export function tooDeepMessage(record: number, where: string, limit: number): string {
+  return `Record ${record} (${where}) is nested deeper than ${limit} levels`;
+}
+
+/** Whether a field's value holds a text longer than `max` (itself or an item of its list). */
+export function isOverLong(value: unknown, max: number): boolean {
+  if (typeof value === "string") return value.length > max;
+  if (Array.isArray(value)) return value.some((item) => typeof item === "string" && item.length > max);
+  return false;
+}
+
+export function fieldTooLongMessage(field: string, max: number): string {
+  return `${clipText(field)} is longer than ${max} characters`;
+}
