@@ -1,13 +1,12 @@
 // The Intake edge validator: builds the Hono app, registers middleware and the single error
 // path, and mounts one sub-app per resource.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env.ts";
-import { limitsOf } from "./lib/limits.ts";
 import { Problem } from "./lib/problem.ts";
+import { requestBody } from "./middleware/request-body.ts";
 import { capabilities, catalog } from "./routes/catalog.ts";
 import { data } from "./routes/data.ts";
 import { health } from "./routes/health.ts";
@@ -16,6 +15,7 @@ import { integrations } from "./routes/integrations.ts";
 import { keys } from "./routes/keys.ts";
 import { me } from "./routes/me.ts";
 import { openapi } from "./routes/openapi.ts";
+import { status } from "./routes/status.ts";
 import { tenants } from "./routes/tenants.ts";
 import { runMaintenance } from "./scheduled.ts";
 
@@ -41,25 +41,12 @@ app.use("*", (c, next) =>
   cors({
     origin: (origin) => allowedOrigin(origin, c.env),
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    allowHeaders: ["content-type", "x-api-key", "authorization", "idempotency-key"],
+    allowHeaders: ["content-type", "content-encoding", "x-api-key", "authorization", "idempotency-key"],
     exposeHeaders: ["retry-after", "etag", "location", "content-disposition"],
     maxAge: 600,
   })(c, next),
 );
-app.use("*", (c, next) => {
-  const maxSize = limitsOf(c.env).maxBodyBytes;
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new Problem(
-        413,
-        "payload-too-large",
-        "Payload too large",
-        `The request body is larger than ${maxSize} bytes`,
-      );
-    },
-  })(c, next);
-});
+app.use("*", requestBody());
 
 app.route("/", health);
 app.route("/", openapi);
@@ -71,6 +58,7 @@ app.route("/v1/keys", keys);
 app.route("/v1/integrations", integrations);
 app.route("/v1/integrations/:id/contexts/:context", data);
 app.route("/v1/integrations/:id", history);
+app.route("/v1/integrations/:id", status);
 
 app.notFound((c) =>
   new Problem(
@@ -84,12 +72,12 @@ app.notFound((c) =>
 app.onError((error, c) => {
   if (error instanceof Problem) return error.toResponse();
   if (error instanceof HTTPException) {
-    const status = error.status;
+    const code = error.status;
     return new Problem(
-      status,
+      code,
       "http-error",
       error.message || "Request failed",
-      error.message || `HTTP ${status}`,
+      error.message || `HTTP ${code}`,
     ).toResponse();
   }
   // Only the unexpected is logged: method, path and the error, never headers or bodies.

@@ -72,9 +72,10 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   },
   "/v1/me": {
     get: {
-      summary: "The tenant and key behind the presented API key",
+      summary:
+        "The tenant and key behind the presented API key, and the limits to respect (rate-limited per key)",
       security: "any",
-      responses: { 200: "Me" },
+      responses: { 200: "{ tenant, key, limits }" },
     },
   },
   "/v1/keys": {
@@ -135,7 +136,8 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   },
   "/v1/integrations/{id}/status": {
     get: {
-      summary: "Ready / Active / Warning / Failed per context and overall, with reasons",
+      summary:
+        "Ready / Active / Warning / Failed per context and overall, with reasons (an ingest key sees no other key's name)",
       security: "any",
       responses: { 200: "Status" },
     },
@@ -183,9 +185,9 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   "/v1/integrations/{id}/contexts/{context}/effective-access": {
     get: {
       summary:
-        "access_relations only: identity -> resource with the providing chain (identity, resource, limit)",
+        "access_relations only: identity -> resource with the providing chain (first 25 links; chainLength, chainTruncated), paged by identity (identity, resource, limit 1-1000, cursor); a page stops at 1 MB",
       security: "any",
-      responses: { 200: "{ version, total, data }" },
+      responses: { 200: "{ version, data, nextCursor }", 409: "The cursor's version was pruned" },
     },
   },
   "/v1/integrations/{id}/contexts/{context}/syncs": {

@@ -30,6 +30,9 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: (i) => `/v1/integrations/${i}`, admin: true },
 ];
 
+let addresses = 0;
+const nextAddress = () => `2001:db8::a:${(++addresses).toString(16)}`;
+
 const label = (r: Route) => `${r.method} ${r.path(":id", ":key")}`;
 
 async function world() {
@@ -45,7 +48,14 @@ describe.each(ROUTES.map((r) => [label(r), r] as const))("%s", (_name, route) =>
     integrationId: string,
     keyId: string,
     headers: Record<string, string> = {},
-  ) => call(route.method, route.path(integrationId, keyId), { key, body: route.body, headers });
+  ) =>
+    call(route.method, route.path(integrationId, keyId), {
+      key,
+      body: route.body,
+      // Each request from its own address, so these deliberate failures never exhaust a shared
+      // failed-authentication budget (rate-limit.test.ts tests that budget).
+      headers: { "cf-connecting-ip": nextAddress(), ...headers },
+    });
 
   it("refuses a request without a key", async () => {
     const { integrationId, ingest } = await world();

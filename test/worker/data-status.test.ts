@@ -1,9 +1,9 @@
 // Status per context and integration, computed on read under a controlled clock (the Worker reads
 // `new Date()` per request, which vitest's fake Date reaches), and the pure rules in lib/status.ts.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { contextStatus, integrationStatus } from "../../worker/lib/status.ts";
+import { contextStatus, integrationStatus, keysVisibleTo } from "../../worker/lib/status.ts";
 import { commitSync, dataWorld, putBatch, startSync, user, users } from "./data-helpers.ts";
-import { call, createKey, json } from "./helpers.ts";
+import { call, createIntegration, createKey, json } from "./helpers.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -90,7 +90,9 @@ describe("status transitions", () => {
     );
     s = await status(integrationId, ingest);
     expect(s.status).toBe("Failed");
-    expect(s.contexts[0]?.reasons).toEqual([`The latest upload (${failedAt}) failed, with no success since`]);
+    expect(s.contexts[0]?.reasons).toEqual([
+      `An upload failed at ${failedAt}; nothing was committed or restored since`,
+    ]);
     expect(s.contexts[0]?.lastCommitAt).toBe(committedAt);
 
     const again = time.advance(60_000);
@@ -111,16 +113,22 @@ describe("status transitions", () => {
     let s = await status(integrationId, ingest);
     expect(s.status).toBe("Failed");
     expect(s.contexts[0]?.reasons).toEqual([
-      `The latest upload (${commitFailedAt}) failed: Batches 1 of sync ${syncId} were never received, with no success since`,
+      `An upload failed at ${commitFailedAt} (Batches 1 of sync ${syncId} were never received); nothing was committed or restored since`,
     ]);
     const batchFailedAt = time.advance(1000);
     expect((await putBatch(base(), ingest, syncId, 1, [{ emailId: "broken" }])).status).toBe(422);
     s = await status(integrationId, ingest);
     expect(s.contexts[0]?.reasons).toEqual([
-      `The latest upload (${batchFailedAt}) failed: batch 1, with no success since`,
+      `An upload failed at ${batchFailedAt} (batch 1); nothing was committed or restored since`,
     ]);
+    // An accepted batch is not data yet: only the commit clears Failed.
     time.advance(1000);
     expect((await putBatch(base(), ingest, syncId, 1, users(1, 2))).status).toBe(200);
+    s = await status(integrationId, ingest);
+    expect(s.status).toBe("Failed");
+    expect(s.contexts[0]?.reasons).toEqual([
+      `An upload failed at ${batchFailedAt} (batch 1); nothing was committed or restored since`,
+    ]);
     const committedAt = time.advance(1000);
     expect((await commitSync(base(), ingest, syncId)).status).toBe(200);
     s = await status(integrationId, ingest);
@@ -161,7 +169,7 @@ describe("status transitions", () => {
     expect((await status(integrationId, ingest)).status).toBe("Ready");
     const expiresAt = new Date(Date.now() + 89 * DAY).toISOString();
     await createKey(admin, { integrationId, name: "cron job", expiresAt });
-    const s = await status(integrationId, ingest);
+    const s = await status(integrationId, admin);
     expect(s.status).toBe("Warning");
     expect(s.contexts[0]?.reasons).toEqual([
       "No data yet; a usable key is ready",
@@ -188,6 +196,83 @@ describe("status transitions", () => {
     expect((await status(integrationId, ingest)).status).toBe("Ready");
   });
 
+  it("a restore clears Failed, and so does a later commit; a dry run or abort does not", async () => {
+    const time = clock();
+    const { integrationId, ingest, base } = await dataWorld();
+    await call("POST", `${base()}/records`, { key: ingest, body: users(1, 1) });
+    time.advance(1000);
+    expect((await call("POST", `${base()}/records`, { key: ingest, body: [{ emailId: "x" }] })).status).toBe(
+      422,
+    );
+    time.advance(1000);
+    expect((await call("POST", `${base()}/validate`, { key: ingest, body: users(1, 1) })).status).toBe(200);
+    const syncId = await startSync(base(), ingest);
+    expect((await call("DELETE", `${base()}/syncs/${syncId}`, { key: ingest })).status).toBeLessThan(300);
+    expect((await status(integrationId, ingest)).status).toBe("Failed");
+    const restoredAt = time.advance(1000);
+    expect((await call("POST", `${base()}/versions/1/restore`, { key: ingest })).status).toBe(201);
+    const s = await status(integrationId, ingest);
+    expect(s.status).toBe("Active");
+    expect(s.contexts[0]?.reasons).toEqual([`Data committed at ${restoredAt}`]);
+  });
+
+  it("counts admin keys and unbound ingest keys as usable, not keys bound elsewhere", async () => {
+    clock();
+    const { integrationId, admin, ingest } = await dataWorld();
+    const elsewhere = await createIntegration(admin, ["vendors"], "Elsewhere");
+    const soon = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+    await createKey(admin, { integrationId: elsewhere, name: "elsewhere", expiresAt: soon(5) });
+    expect((await status(integrationId, admin)).status).toBe("Ready");
+    const adminSoon = soon(6);
+    await createKey(admin, { scope: "admin", name: "ops", expiresAt: adminSoon });
+    const unboundSoon = soon(7);
+    await createKey(admin, { name: "any integration", expiresAt: unboundSoon });
+    const s = await status(integrationId, admin);
+    expect(s.status).toBe("Warning");
+    expect(s.contexts[0]?.reasons).toEqual([
+      "No data yet; a usable key is ready",
+      `The key "ops" expires on ${adminSoon}`,
+      `The key "any integration" expires on ${unboundSoon}`,
+    ]);
+    expect((await status(integrationId, ingest)).status).toBe("Warning");
+  });
+
+  it("an ingest key sees no other key's name, only its own; an admin key sees every name", async () => {
+    clock();
+    const { integrationId, admin, ingest } = await dataWorld();
+    const cronExpiry = new Date(Date.now() + 20 * DAY).toISOString();
+    await createKey(admin, { integrationId, name: "cron job", expiresAt: cronExpiry });
+    const laptopExpiry = new Date(Date.now() + 30 * DAY).toISOString();
+    const laptop = await createKey(admin, { integrationId, name: "laptop", expiresAt: laptopExpiry });
+
+    const byAdmin = await status(integrationId, admin);
+    expect(byAdmin.contexts[0]?.reasons).toEqual([
+      "No data yet; a usable key is ready",
+      `The key "cron job" expires on ${cronExpiry}`,
+      `The key "laptop" expires on ${laptopExpiry}`,
+    ]);
+
+    const byLaptop = await status(integrationId, laptop.secret);
+    expect(byLaptop.status).toBe("Warning");
+    expect(byLaptop.contexts[0]?.reasons).toEqual([
+      "No data yet; a usable key is ready",
+      `Another key for this integration expires on ${cronExpiry}`,
+      `The key "laptop" expires on ${laptopExpiry}`,
+    ]);
+    expect(JSON.stringify(byLaptop)).not.toContain("cron job");
+
+    const byIngest = await status(integrationId, ingest);
+    expect(byIngest.status).toBe("Warning");
+    expect(byIngest.reasons).toEqual([
+      "saas_users: No data yet; a usable key is ready",
+      `saas_users: Another key for this integration expires on ${cronExpiry}`,
+      `saas_users: Another key for this integration expires on ${laptopExpiry}`,
+    ]);
+    const text = JSON.stringify(byIngest);
+    expect(text).not.toContain("cron job");
+    expect(text).not.toContain("laptop");
+  });
+
   it("the integration takes the worst of its contexts, with their reasons", async () => {
     clock();
     const { integrationId, ingest, base } = await dataWorld(["saas_users", "vendors"]);
@@ -200,7 +285,9 @@ describe("status transitions", () => {
     ]);
     expect(s.status).toBe("Failed");
     expect(s.reasons).toHaveLength(1);
-    expect(s.reasons[0]).toMatch(/^vendors: The latest upload \(.+\) failed, with no success since$/);
+    expect(s.reasons[0]).toMatch(
+      /^vendors: An upload failed at .+; nothing was committed or restored since$/,
+    );
   });
 });
 
@@ -213,7 +300,7 @@ describe("contextStatus (pure)", () => {
   const facts = (over: Partial<Parameters<typeof contextStatus>[0]> = {}) => ({
     context: "saas_users",
     lastCommitAt: null,
-    latestAttempt: null,
+    failure: null,
     ...over,
   });
 
@@ -228,11 +315,7 @@ describe("contextStatus (pure)", () => {
 
   it("Failed with no usable key, whatever else is true", () => {
     const recent = new Date(now.getTime() - HOUR).toISOString();
-    const result = contextStatus(
-      facts({ lastCommitAt: recent, latestAttempt: { outcome: "success", at: recent, detail: null } }),
-      [],
-      now,
-    );
+    const result = contextStatus(facts({ lastCommitAt: recent }), [], now);
     expect(result.status).toBe("Failed");
     expect(result.reasons).toEqual([
       "No usable API key: every key for this integration is revoked or expired",
@@ -247,19 +330,21 @@ describe("contextStatus (pure)", () => {
     expect(late.reasons).toEqual([`No data in the last 24 hours (last committed ${at(DAY + 1)})`]);
   });
 
-  it("Failed when the latest attempt failed, with its detail", () => {
+  it("Failed when an upload failed with nothing committed since, with its detail", () => {
     const at = new Date(now.getTime() - 1000).toISOString();
     const result = contextStatus(
       facts({
         lastCommitAt: new Date(now.getTime() - HOUR).toISOString(),
-        latestAttempt: { outcome: "failure", at, detail: "batch 3" },
+        failure: { at, detail: "batch 3" },
       }),
       [key(10)],
       now,
     );
     expect(result.status).toBe("Failed");
     // Failed already says enough: no key-expiry reason is added.
-    expect(result.reasons).toEqual([`The latest upload (${at}) failed: batch 3, with no success since`]);
+    expect(result.reasons).toEqual([
+      `An upload failed at ${at} (batch 3); nothing was committed or restored since`,
+    ]);
   });
 
   it("warns about keys expiring within 90 days (inclusive), not after", () => {
@@ -271,6 +356,20 @@ describe("contextStatus (pure)", () => {
       `The key "a" expires on ${key(90).expiresAt}`,
     ]);
     expect(contextStatus(facts({ lastCommitAt: recent }), [key(91)], now).status).toBe("Active");
+  });
+
+  it("keysVisibleTo: an ingest key sees its own name only; same name, other expiry stays anonymous", () => {
+    const keys = [
+      { name: "laptop", expiresAt: key(10).expiresAt },
+      { name: "laptop", expiresAt: key(20).expiresAt },
+      { name: "cron", expiresAt: key(30).expiresAt },
+    ];
+    expect(keysVisibleTo(keys, { scope: "ingest", name: "laptop", expiresAt: key(10).expiresAt })).toEqual([
+      { name: "laptop", expiresAt: key(10).expiresAt },
+      { name: null, expiresAt: key(20).expiresAt },
+      { name: null, expiresAt: key(30).expiresAt },
+    ]);
+    expect(keysVisibleTo(keys, { scope: "admin", name: "root", expiresAt: key(99).expiresAt })).toEqual(keys);
   });
 
   it("integrationStatus: the worst context wins; no contexts is Ready", () => {

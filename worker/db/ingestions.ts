@@ -88,29 +88,3 @@ export async function listIngestions(
     .all<IngestionRow>();
   return results.map(toIngestion);
 }
-
-/** Per context: the latest attempt that changes data (not a dry run) and the latest success. */
-export async function latestAttempts(
-  db: D1Database,
-  tenantId: string,
-  integrationId: string,
-): Promise<{ context: string; outcome: "success" | "failure"; createdAt: string; detail: string | null }[]> {
-  const { results } = await db
-    .prepare(
-      // One row per context: the newest by time, and by insertion order (rowid) among attempts in
-      // the same millisecond, so a success right after a failure is not hidden by a tie.
-      `SELECT context, outcome, created_at, detail FROM (
-         SELECT context, outcome, created_at, detail,
-                ROW_NUMBER() OVER (PARTITION BY context ORDER BY created_at DESC, rowid DESC) AS n
-         FROM ingestions WHERE tenant_id = ?1 AND integration_id = ?2 AND kind IN ('submit', 'batch', 'commit'))
-       WHERE n = 1`,
-    )
-    .bind(tenantId, integrationId)
-    .all<{ context: string; outcome: "success" | "failure"; created_at: string; detail: string | null }>();
-  return results.map((r) => ({
-    context: r.context,
-    outcome: r.outcome,
-    createdAt: r.created_at,
-    detail: r.detail,
-  }));
-}

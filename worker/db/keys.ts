@@ -120,17 +120,6 @@ export async function revokeKey(
   return row ? toKey(row) : undefined;
 }
 
-/** Keys of a tenant that can still be used (not revoked, not expired), for status. */
-export async function listUsableKeys(db: D1Database, tenantId: string, now: string): Promise<ApiKey[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = ?1 AND revoked_at IS NULL AND expires_at > ?2`,
-    )
-    .bind(tenantId, now)
-    .all<KeyRow>();
-  return results.map(toKey);
-}
-
 /** Revokes the keys bound to an integration (when it is deleted). */
 export function revokeIntegrationKeysStatement(
   db: D1Database,

@@ -1,4 +1,5 @@
-// SQL reads for status: last commit per context and the keys that can still reach an integration.
+// SQL reads for status: last commit per context, uploads that failed with nothing committed since,
+// and the keys that can still write to an integration.
 export async function lastCommits(
   db: D1Database,
   tenantId: string,
@@ -11,7 +12,42 @@ export async function lastCommits(
   return new Map(results.map((r) => [r.context, r.updated_at]));
 }
 
-/** Unrevoked, unexpired keys that may submit to the integration (admin, unbound ingest, or bound to it). */
+export interface UploadFailure {
+  context: string;
+  at: string;
+  detail: string | null;
+}
+
+/**
+ * Per context, the newest failed upload (submit, batch or commit) that no successful commit
+ * (submit, commit) or restore followed. Dry runs, aborts and accepted batches change nothing:
+ * only data becoming current clears a failure. Ties within a millisecond go by insertion order.
+ */
+export async function uploadFailures(
+  db: D1Database,
+  tenantId: string,
+  integrationId: string,
+): Promise<UploadFailure[]> {
+  const { results } = await db
+    .prepare(
+      `WITH latest AS (
+         SELECT context, outcome, created_at, detail, rowid AS rid,
+                ROW_NUMBER() OVER (PARTITION BY context, outcome ORDER BY created_at DESC, rowid DESC) AS n
+         FROM ingestions
+         WHERE tenant_id = ?1 AND integration_id = ?2
+           AND ((outcome = 'failure' AND kind IN ('submit', 'batch', 'commit'))
+             OR (outcome = 'success' AND kind IN ('submit', 'commit', 'restore'))))
+       SELECT f.context, f.created_at, f.detail FROM latest f
+       LEFT JOIN latest s ON s.context = f.context AND s.outcome = 'success' AND s.n = 1
+       WHERE f.outcome = 'failure' AND f.n = 1
+         AND (s.rid IS NULL OR f.created_at > s.created_at OR (f.created_at = s.created_at AND f.rid > s.rid))`,
+    )
+    .bind(tenantId, integrationId)
+    .all<{ context: string; created_at: string; detail: string | null }>();
+  return results.map((r) => ({ context: r.context, at: r.created_at, detail: r.detail }));
+}
+
+/** Unrevoked, unexpired keys that may write to the integration: admin, unbound ingest, or bound to it. */
 export async function usableKeysFor(
   db: D1Database,
   tenantId: string,
@@ -21,7 +57,7 @@ export async function usableKeysFor(
   const { results } = await db
     .prepare(
       `SELECT name, expires_at FROM api_keys WHERE tenant_id = ?1 AND revoked_at IS NULL AND expires_at > ?3
-       AND (integration_id IS NULL OR integration_id = ?2) ORDER BY expires_at`,
+       AND (scope = 'admin' OR integration_id IS NULL OR integration_id = ?2) ORDER BY expires_at, name`,
     )
     .bind(tenantId, integrationId, now)
     .all<{ name: string; expires_at: string }>();

@@ -1,7 +1,7 @@
 // Status per context and per integration, computed on read (never stale), with reasons:
 // Ready (no data yet, keys usable) · Active (data committed in the last 24 h) · Warning (no data
-// in the last 24 h, or a usable key expires within 90 days) · Failed (no usable key left, or the
-// latest attempt failed with no success since). Pure: the clock is an argument.
+// in the last 24 h, or a usable key expires within 90 days) · Failed (no usable key left, or an
+// upload failed and nothing was committed or restored since). Pure: the clock is an argument.
 
 import type { ContextStatus, StatusName as Status } from "../../schemas/api-types.ts";
 
@@ -15,26 +15,41 @@ export interface ContextFacts {
   context: string;
   /** When data was last committed (or restored), if ever. */
   lastCommitAt: string | null;
-  /** The latest data-changing attempt (submit, batch, commit). */
-  latestAttempt: { outcome: "success" | "failure"; at: string; detail: string | null } | null;
+  /** The newest failed upload (submit, batch, commit) with no successful commit or restore since. */
+  failure: { at: string; detail: string | null } | null;
 }
 
+/** A key that may write to the integration; `name` is null when the viewer may not see it. */
 export interface UsableKey {
-  name: string;
+  name: string | null;
   expiresAt: string;
+}
+
+/**
+ * The usable keys as a viewer may see them: an admin key sees every name; an ingest key sees only
+ * its own (what it already knows: its name and expiry), other keys stay anonymous.
+ */
+export function keysVisibleTo(
+  keys: { name: string; expiresAt: string }[],
+  viewer: { scope: "admin" | "ingest"; name: string; expiresAt: string },
+): UsableKey[] {
+  if (viewer.scope === "admin") return keys;
+  return keys.map((k) => ({
+    name: k.name === viewer.name && k.expiresAt === viewer.expiresAt ? k.name : null,
+    expiresAt: k.expiresAt,
+  }));
 }
 
 export function contextStatus(facts: ContextFacts, keys: UsableKey[], now: Date): ContextStatus {
   const reasons: string[] = [];
   let status: Status;
-  const failed = facts.latestAttempt?.outcome === "failure";
   if (keys.length === 0) {
     status = "Failed";
     reasons.push("No usable API key: every key for this integration is revoked or expired");
-  } else if (failed && facts.latestAttempt) {
+  } else if (facts.failure) {
     status = "Failed";
     reasons.push(
-      `The latest upload (${facts.latestAttempt.at}) failed${facts.latestAttempt.detail ? `: ${facts.latestAttempt.detail}` : ""}, with no success since`,
+      `An upload failed at ${facts.failure.at}${facts.failure.detail ? ` (${facts.failure.detail})` : ""}; nothing was committed or restored since`,
     );
   } else if (facts.lastCommitAt && now.getTime() - Date.parse(facts.lastCommitAt) <= ACTIVE_WINDOW_MS) {
     status = "Active";
@@ -49,7 +64,11 @@ export function contextStatus(facts: ContextFacts, keys: UsableKey[], now: Date)
   if (status !== "Failed") {
     for (const key of keys) {
       if (Date.parse(key.expiresAt) - now.getTime() <= KEY_WARNING_MS) {
-        reasons.push(`The key "${key.name}" expires on ${key.expiresAt}`);
+        reasons.push(
+          key.name === null
+            ? `Another key for this integration expires on ${key.expiresAt}`
+            : `The key "${key.name}" expires on ${key.expiresAt}`,
+        );
         if (RANK.Warning > RANK[status]) status = "Warning";
       }
     }

@@ -1,10 +1,11 @@
 // Authentication: API keys (x-api-key or Authorization: Bearer) and the operator token.
-// Failures never echo the presented secret.
-import type { MiddlewareHandler } from "hono";
+// Failures never echo the presented secret, and count against the client IP's budget.
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { findKeyForAuth, type KeyScope, touchKey } from "../db/keys.ts";
+import { type ApiKey, findKeyForAuth, type KeyScope, touchKey } from "../db/keys.ts";
 import { constantTimeEqual, keyIdOf, sha256Hex } from "../lib/crypto.ts";
-import { forbidden, unauthorized } from "../lib/problem.ts";
+import { forbidden, Problem, unauthorized } from "../lib/problem.ts";
+import { countFailedAuth, refuseBlockedClient } from "./rate-limit.ts";
 
 /** The credential of a request: `x-api-key`, else a Bearer token. */
 export function presentedSecret(headers: Headers): string | undefined {
@@ -19,26 +20,48 @@ export function presentedSecret(headers: Headers): string | undefined {
 
 const TOUCH_INTERVAL_MS = 60_000;
 
-/** Requires a valid, unexpired, unrevoked key; with `scope: "admin"`, an admin key. */
+/** A failed authentication counts against the client IP's budget (and may become a 429). */
+async function counted(c: Context<AppEnv>, error: unknown): Promise<unknown> {
+  return error instanceof Problem && error.status === 401 ? countFailedAuth(c, error) : error;
+}
+
+/** The key behind a presented secret, if it is valid, unexpired and unrevoked; else a 401. */
+async function verifiedKey(c: Context<AppEnv>, secret: string): Promise<ApiKey> {
+  const id = keyIdOf(secret);
+  if (!id) throw unauthorized("The API key is malformed; copy the whole key as it was shown when created");
+  const found = await findKeyForAuth(c.env.DB, id);
+  // The hash is compared even for unknown ids, so timing does not tell which ids exist.
+  const hash = await sha256Hex(secret);
+  const matches = await constantTimeEqual(hash, found?.secretHash ?? "0".repeat(64));
+  if (!found || !matches) throw unauthorized("The API key is not valid");
+  const { key } = found;
+  if (key.revokedAt) throw unauthorized(`The API key "${key.name}" was revoked on ${key.revokedAt}`);
+  if (Date.parse(key.expiresAt) <= c.get("now").getTime())
+    throw unauthorized(`The API key "${key.name}" expired on ${key.expiresAt}`);
+  return key;
+}
+
+/**
+ * Requires a valid, unexpired, unrevoked key; with `scope: "admin"`, an admin key. Failed
+ * attempts are counted per client IP; an IP over that budget is refused with 429.
+ */
 export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const secret = presentedSecret(c.req.raw.headers);
+    refuseBlockedClient(c);
+    let secret: string | undefined;
+    try {
+      secret = presentedSecret(c.req.raw.headers);
+    } catch (error) {
+      throw await counted(c, error);
+    }
     if (!secret) throw unauthorized("An API key is required: send it in the x-api-key header");
-    const id = keyIdOf(secret);
-    if (!id) throw unauthorized("The API key is malformed; copy the whole key as it was shown when created");
-    const found = await findKeyForAuth(c.env.DB, id);
-    // The hash is compared even for unknown ids, so timing does not tell which ids exist.
-    const hash = await sha256Hex(secret);
-    const matches = await constantTimeEqual(hash, found?.secretHash ?? "0".repeat(64));
-    if (!found || !matches) throw unauthorized("The API key is not valid");
-    const { key } = found;
-    const now = c.get("now");
-    if (key.revokedAt) throw unauthorized(`The API key "${key.name}" was revoked on ${key.revokedAt}`);
-    if (Date.parse(key.expiresAt) <= now.getTime())
-      throw unauthorized(`The API key "${key.name}" expired on ${key.expiresAt}`);
+    const key = await verifiedKey(c, secret).catch(async (error: unknown) => {
+      throw await counted(c, error);
+    });
     if (scope === "admin" && key.scope !== "admin") {
       throw forbidden(`The API key "${key.name}" is an ingest key; this needs an admin key`);
     }
+    const now = c.get("now");
     await touchKey(
       c.env.DB,
       key.id,
@@ -50,14 +73,21 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Requires the operator token (a Worker secret), for creating tenants. */
+/** Requires the operator token (a Worker secret), for creating tenants; failures count per IP. */
 export function requireOperator(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const secret = presentedSecret(c.req.raw.headers);
+    refuseBlockedClient(c);
     const expected = c.env.OPERATOR_TOKEN;
     if (!expected) throw unauthorized("This Worker has no OPERATOR_TOKEN secret configured");
-    if (!secret || !(await constantTimeEqual(secret, expected)))
-      throw unauthorized("The operator token is not valid");
+    let secret: string | undefined;
+    try {
+      secret = presentedSecret(c.req.raw.headers);
+    } catch (error) {
+      throw await counted(c, error);
+    }
+    const invalid = unauthorized("The operator token is not valid");
+    if (!secret) throw invalid;
+    if (!(await constantTimeEqual(secret, expected))) throw await counted(c, invalid);
     await next();
   };
 }
