@@ -103,7 +103,7 @@ describe("data flow", () => {
         row: 3,
         relatedRow: 2,
         message:
-          "Duplicate record: rows 2 and 3 have the same emailId (user2@example.com); each record must be unique",
+          'Duplicate record: rows 2 and 3 have the same emailId "USER2@example.com"; each record must be unique',
       }),
     ]);
   });

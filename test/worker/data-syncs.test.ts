@@ -129,16 +129,21 @@ describe("commit checks", () => {
     expect((await commitSync(base(), ingest, syncId, { expectedRecords: 4 })).status).toBe(200);
   });
 
-  it.each([["0"], ["-1"], ["1.5"], ["abc"], ["100001"]])("refuses the batch seq %s", async (seq) => {
-    const { base, ingest } = await dataWorld();
-    const syncId = await startSync(base(), ingest);
-    const problem = await expectProblem(
-      await call("PUT", `${base()}/syncs/${syncId}/batches/${seq}`, { key: ingest, body: users(1, 1) }),
-      400,
-      "bad-request",
-    );
-    expect(problem.detail).toBe("The batch seq must be a whole number from 1 to 100000");
-  });
+  it.each([["0"], ["-1"], ["1.5"], ["abc"], ["100001"], ["011"], ["0xb"], ["1e1"], ["Infinity"]])(
+    "refuses the batch seq %s",
+    async (seq) => {
+      const { base, ingest } = await dataWorld();
+      const syncId = await startSync(base(), ingest);
+      const problem = await expectProblem(
+        await call("PUT", `${base()}/syncs/${syncId}/batches/${seq}`, { key: ingest, body: users(1, 1) }),
+        400,
+        "bad-request",
+      );
+      expect(problem.detail).toBe(
+        `The batch seq must be a whole number from 1 to 100000 written in plain digits; got "${seq}"`,
+      );
+    },
+  );
 
   it("an unknown sync, or one of another context, is a 404 on batch, commit and abort", async () => {
     const world = await dataWorld(["saas_users", "vendors"]);

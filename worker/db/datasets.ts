@@ -1,7 +1,13 @@
 // SQL for record sets, versions and the current-dataset pointer. Records are inserted with
 // SQLite's json_each over one bound JSON parameter per chunk, so a 5,000-record batch takes a
 // handful of statements whatever D1's 100-parameter limit; a commit is a pointer swap.
-import type { StoredRow } from "../lib/validate-batch.ts";
+import { type SyncGuard, syncOpenSql } from "./syncs.ts";
+
+/** A record ready for storage: its key (the core's unambiguous encoding) and its JSON. */
+export interface StoredRow {
+  key: string;
+  data: string;
+}
 
 /** Kept under D1's 1,000,000-byte limit per string value (the bound JSON parameter). */
 const CHUNK_BYTES = 900_000;
@@ -60,12 +66,16 @@ export function insertRecordSetStatement(
     .bind(setId, ref.tenantId, ref.integrationId, ref.context, now);
 }
 
-/** Statements inserting rows as (seq, idx 0..n-1) of a record set, chunked by size. */
+/**
+ * Statements inserting rows as (seq, idx 0..n-1) of a record set, chunked by size. With a guard
+ * (a sync's batch), each statement inserts nothing unless the sync is still open.
+ */
 export function insertRecordsStatements(
   db: D1Database,
   setId: string,
   seq: number,
   rows: StoredRow[],
+  guard?: SyncGuard,
 ): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   // The parameter is written by hand as [[key, record], …]: each record is already JSON, so it
@@ -75,13 +85,15 @@ export function insertRecordsStatements(
   let start = 0;
   const flush = () => {
     if (chunk.length === 0) return;
+    const sql = `INSERT INTO records (set_id, seq, idx, record_key, data)
+       SELECT ?1, ?2, ?3 + CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?4)`;
+    const param = `[${chunk.join(",")}]`;
     statements.push(
-      db
-        .prepare(
-          `INSERT INTO records (set_id, seq, idx, record_key, data)
-           SELECT ?1, ?2, ?3 + CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?4)`,
-        )
-        .bind(setId, seq, start, `[${chunk.join(",")}]`),
+      guard
+        ? db
+            .prepare(`${sql} WHERE ${syncOpenSql(5, 6)}`)
+            .bind(setId, seq, start, param, guard.syncId, guard.now)
+        : db.prepare(sql).bind(setId, seq, start, param),
     );
     start += chunk.length;
     chunk = [];
@@ -97,16 +109,30 @@ export function insertRecordsStatements(
   return statements;
 }
 
-export function addToRecordCountStatement(db: D1Database, setId: string, count: number): D1PreparedStatement {
-  return db
-    .prepare("UPDATE record_sets SET record_count = record_count + ?2 WHERE id = ?1")
-    .bind(setId, count);
+export function addToRecordCountStatement(
+  db: D1Database,
+  setId: string,
+  count: number,
+  guard?: SyncGuard,
+): D1PreparedStatement {
+  const sql = "UPDATE record_sets SET record_count = record_count + ?2 WHERE id = ?1";
+  return guard
+    ? db.prepare(`${sql} AND ${syncOpenSql(3, 4)}`).bind(setId, count, guard.syncId, guard.now)
+    : db.prepare(sql).bind(setId, count);
 }
+
+/** What must still hold when a version is created, checked inside its transaction. */
+export type CommitGuard =
+  /** A sync: still open and unexpired, holding exactly the batches the commit checked. */
+  | { kind: "sync"; syncId: string; now: string; batches: number }
+  /** A restore: the restored version is still retained (its record set is not up for deletion). */
+  | { kind: "restore"; version: number };
 
 /**
  * Creates the next version of a dataset pointing at a record set and makes it current, in
  * statements meant for one `batch()` (one transaction). `sourceId` is unique, so committing the
- * same sync twice cannot create two versions.
+ * same sync twice cannot create two versions; with a guard, nothing is created unless it holds
+ * (then `versionBySource` finds no version).
  */
 export function commitVersionStatements(
   db: D1Database,
@@ -119,7 +145,28 @@ export function commitVersionStatements(
     keyName: string;
     now: string;
   },
+  guard?: CommitGuard,
 ): D1PreparedStatement[] {
+  const params: unknown[] = [
+    ref.tenantId,
+    ref.integrationId,
+    ref.context,
+    v.setId,
+    v.recordCount,
+    v.source,
+    v.sourceId,
+    v.keyName,
+    v.now,
+  ];
+  let condition = "";
+  if (guard?.kind === "sync") {
+    condition = ` AND ${syncOpenSql(10, 11)} AND (SELECT COUNT(*) FROM sync_batches WHERE sync_id = ?10) = ?12`;
+    params.push(guard.syncId, guard.now, guard.batches);
+  } else if (guard?.kind === "restore") {
+    condition =
+      " AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?10 AND set_id = ?4)";
+    params.push(guard.version);
+  }
   return [
     db
       .prepare(
@@ -127,19 +174,9 @@ export function commitVersionStatements(
         // tenant's integration id inserts nothing, so the pointer swap below finds no version).
         `INSERT INTO versions (tenant_id, integration_id, context, version, set_id, record_count, source, source_id, key_name, created_at)
          SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9 FROM versions WHERE integration_id = ?2 AND context = ?3
-         HAVING EXISTS (SELECT 1 FROM integrations WHERE id = ?2 AND tenant_id = ?1)`,
+         HAVING EXISTS (SELECT 1 FROM integrations WHERE id = ?2 AND tenant_id = ?1)${condition}`,
       )
-      .bind(
-        ref.tenantId,
-        ref.integrationId,
-        ref.context,
-        v.setId,
-        v.recordCount,
-        v.source,
-        v.sourceId,
-        v.keyName,
-        v.now,
-      ),
+      .bind(...params),
     db
       .prepare(
         `INSERT INTO datasets (tenant_id, integration_id, context, current_version, updated_at)
@@ -224,42 +261,55 @@ export async function readRecords(
   return { records: results };
 }
 
-/** Keys that occur more than once in a set, with their first two positions. */
+/**
+ * Keys that occur more than once in a sync's record set: the first two occurrences of each (as
+ * file rows, from each batch's first row) and the later record's data, for the core to word the
+ * issue. Positions (batch, index) decide which occurrence is first.
+ */
 export async function duplicateKeys(
   db: D1Database,
   setId: string,
+  syncId: string,
   limit: number,
-): Promise<{ total: number; samples: { key: string; first: number; second: number; count: number }[] }> {
+): Promise<{ total: number; samples: { first: number; second: number; count: number; data: string }[] }> {
   const rows = await db
     .prepare(
       `WITH ordered AS (
-         SELECT record_key, ROW_NUMBER() OVER (ORDER BY seq, idx) AS row FROM records WHERE set_id = ?1 AND record_key <> ''
+         SELECT r.record_key, r.seq, r.idx, b.first_row + r.idx AS row, ROW_NUMBER() OVER (ORDER BY r.seq, r.idx) AS pos
+         FROM records r JOIN sync_batches b ON b.sync_id = ?3 AND b.seq = r.seq
+         WHERE r.set_id = ?1 AND r.record_key <> ''
        ), dup AS (
-         SELECT record_key, COUNT(*) AS n, MIN(row) AS first FROM ordered GROUP BY record_key HAVING COUNT(*) > 1
+         SELECT record_key, COUNT(*) AS n, MIN(pos) AS first FROM ordered GROUP BY record_key HAVING COUNT(*) > 1
+       ), pairs AS (
+         SELECT d.n, d.first, (SELECT MIN(o.pos) FROM ordered o WHERE o.record_key = d.record_key AND o.pos > d.first) AS second
+         FROM dup d ORDER BY second LIMIT ?2
        )
-       SELECT d.record_key AS key, d.n AS count, d.first AS first,
-              (SELECT MIN(o.row) FROM ordered o WHERE o.record_key = d.record_key AND o.row > d.first) AS second,
+       SELECT p.n AS count, f.row AS first, s.row AS second,
+              (SELECT data FROM records WHERE set_id = ?1 AND seq = s.seq AND idx = s.idx) AS data,
               (SELECT SUM(n - 1) FROM dup) AS total
-       FROM dup d ORDER BY second LIMIT ?2`,
+       FROM pairs p JOIN ordered f ON f.pos = p.first JOIN ordered s ON s.pos = p.second
+       ORDER BY p.second`,
     )
-    .bind(setId, limit)
-    .all<{ key: string; count: number; first: number; second: number; total: number }>();
+    .bind(setId, limit, syncId)
+    .all<{ count: number; first: number; second: number; data: string; total: number }>();
   return { total: rows.results[0]?.total ?? 0, samples: rows.results.map(({ total: _t, ...r }) => r) };
 }
 
-/** access_relations: connection targets that never appear as an entity of the same set. */
-export async function unknownConnectionTargets(db: D1Database, setId: string, limit: number) {
+/** access_relations: connection targets that never appear as an entity of the same sync's set (file rows). */
+export async function unknownConnectionTargets(db: D1Database, setId: string, syncId: string, limit: number) {
   const rows = await db
     .prepare(
-      `WITH rel AS (SELECT seq, idx, json_extract(data, '$.accessSourceId') AS target, json_extract(data, '$.accessName') AS name,
-                           json_extract(data, '$.accessEntityType') AS type, json_extract(data, '$.entitySourceId') AS entity
-                    FROM records WHERE set_id = ?1),
-            numbered AS (SELECT *, ROW_NUMBER() OVER (ORDER BY seq, idx) AS row FROM rel)
-       SELECT target, MIN(name) AS name, MIN(row) AS row FROM numbered
-       WHERE type = 'connection' AND target NOT IN (SELECT entity FROM rel WHERE entity IS NOT NULL)
-       GROUP BY target ORDER BY row LIMIT ?2`,
+      `WITH rel AS (SELECT b.first_row + r.idx AS row, r.seq, r.idx,
+                           json_extract(r.data, '$.accessSourceId') AS target, json_extract(r.data, '$.accessName') AS name,
+                           json_extract(r.data, '$.accessEntityType') AS type, json_extract(r.data, '$.entitySourceId') AS entity
+                    FROM records r JOIN sync_batches b ON b.sync_id = ?3 AND b.seq = r.seq WHERE r.set_id = ?1),
+            firsts AS (SELECT target, MIN(seq * 1000000 + idx) AS pos FROM rel
+                       WHERE type = 'connection' AND target NOT IN (SELECT entity FROM rel WHERE entity IS NOT NULL)
+                       GROUP BY target)
+       SELECT f.target AS target, rel.name AS name, rel.row AS row FROM firsts f JOIN rel ON rel.seq * 1000000 + rel.idx = f.pos
+       ORDER BY f.pos LIMIT ?2`,
     )
-    .bind(setId, limit)
+    .bind(setId, limit, syncId)
     .all<{ target: string; name: string | null; row: number }>();
   return rows.results;
 }

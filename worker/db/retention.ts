@@ -18,8 +18,6 @@ export async function unreferencedSets(db: D1Database, limit: number): Promise<s
       `SELECT id FROM record_sets rs
        WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.set_id = rs.id)
          AND NOT EXISTS (SELECT 1 FROM syncs s WHERE s.set_id = rs.id AND s.status = 'open')
-         AND NOT EXISTS (SELECT 1 FROM syncs s WHERE s.set_id = rs.id AND s.status = 'committed'
-                         AND EXISTS (SELECT 1 FROM versions v2 WHERE v2.source_id = s.id))
        ORDER BY created_at LIMIT ?1`,
     )
     .bind(limit)
@@ -27,11 +25,18 @@ export async function unreferencedSets(db: D1Database, limit: number): Promise<s
   return results.map((r) => r.id);
 }
 
-/** Deletes one record set and its records (records first, in bounded statements). */
+/** Nothing points to record set ?1: no version, no open sync (checked again at deletion). */
+const UNREFERENCED =
+  "NOT EXISTS (SELECT 1 FROM versions WHERE set_id = ?1) AND NOT EXISTS (SELECT 1 FROM syncs WHERE set_id = ?1 AND status = 'open')";
+
+/**
+ * Deletes one record set and its records, only while nothing points to it: the check is repeated
+ * inside the deleting transaction, so a set that became referenced since it was listed survives.
+ */
 export async function deleteRecordSet(db: D1Database, setId: string): Promise<void> {
   await db.batch([
-    db.prepare("DELETE FROM records WHERE set_id = ?1").bind(setId),
-    db.prepare("DELETE FROM record_sets WHERE id = ?1").bind(setId),
+    db.prepare(`DELETE FROM records WHERE set_id = ?1 AND ${UNREFERENCED}`).bind(setId),
+    db.prepare(`DELETE FROM record_sets WHERE id = ?1 AND ${UNREFERENCED}`).bind(setId),
   ]);
 }
 

@@ -14,6 +14,10 @@ export interface Sync {
   createdAt: string;
   expiresAt: string;
   committedVersion: number | null;
+  /** What the commit was asked to expect (null when it was not told). */
+  expectedRecords: number | null;
+  /** The warnings the commit answered with (JSON), for replaying its answer. */
+  commitWarnings: string | null;
 }
 
 interface SyncRow {
@@ -27,10 +31,12 @@ interface SyncRow {
   created_at: string;
   expires_at: string;
   committed_version: number | null;
+  expected_records: number | null;
+  commit_warnings: string | null;
 }
 
 const COLUMNS =
-  "id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, committed_version";
+  "id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, committed_version, expected_records, commit_warnings";
 
 const toSync = (r: SyncRow): Sync => ({
   id: r.id,
@@ -43,7 +49,24 @@ const toSync = (r: SyncRow): Sync => ({
   createdAt: r.created_at,
   expiresAt: r.expires_at,
   committedVersion: r.committed_version,
+  expectedRecords: r.expected_records,
+  commitWarnings: r.commit_warnings,
 });
+
+/**
+ * The guard every write into a sync carries, evaluated inside the same transaction as the write:
+ * the sync is open and not past its expiry. A batch or commit racing an abort, a commit or the
+ * expiry therefore writes nothing. Parameters: ?1 = sync id, ?2 = now.
+ */
+export const syncOpenSql = (id: number, now: number) =>
+  `EXISTS (SELECT 1 FROM syncs WHERE id = ?${id} AND status = 'open' AND expires_at > ?${now})`;
+const SYNC_OPEN = syncOpenSql(1, 2);
+
+/** A write into a sync's record set that must not land once the sync is closed. */
+export interface SyncGuard {
+  syncId: string;
+  now: string;
+}
 
 export function insertSyncStatement(db: D1Database, s: Sync): D1PreparedStatement {
   return db
@@ -68,16 +91,41 @@ export interface BatchRow {
   seq: number;
   payloadHash: string;
   recordCount: number;
+  /** File row of the batch's first record. */
+  firstRow: number;
+  /** The answer given when the batch was stored (JSON), replayed to a retry. */
+  response: string | null;
 }
 
 export async function getBatch(db: D1Database, syncId: string, seq: number): Promise<BatchRow | undefined> {
   const row = await db
-    .prepare("SELECT seq, payload_hash, record_count FROM sync_batches WHERE sync_id = ?1 AND seq = ?2")
+    .prepare(
+      "SELECT seq, payload_hash, record_count, first_row, response FROM sync_batches WHERE sync_id = ?1 AND seq = ?2",
+    )
     .bind(syncId, seq)
-    .first<{ seq: number; payload_hash: string; record_count: number }>();
-  return row ? { seq: row.seq, payloadHash: row.payload_hash, recordCount: row.record_count } : undefined;
+    .first<{
+      seq: number;
+      payload_hash: string;
+      record_count: number;
+      first_row: number;
+      response: string | null;
+    }>();
+  return row
+    ? {
+        seq: row.seq,
+        payloadHash: row.payload_hash,
+        recordCount: row.record_count,
+        firstRow: row.first_row,
+        response: row.response,
+      }
+    : undefined;
 }
 
+/**
+ * Inserts a batch row only while its sync is open (see SYNC_OPEN); 0 changes means the sync was
+ * committed, aborted or expired meanwhile. Run it first in the batch's transaction: the records
+ * statements that follow are guarded by the same condition.
+ */
 export function insertBatchStatement(
   db: D1Database,
   syncId: string,
@@ -86,9 +134,21 @@ export function insertBatchStatement(
 ): D1PreparedStatement {
   return db
     .prepare(
-      "INSERT INTO sync_batches (sync_id, seq, payload_hash, record_count, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+      `INSERT INTO sync_batches (sync_id, seq, payload_hash, record_count, first_row, response, created_at)
+       SELECT ?1, ?3, ?4, ?5, ?6, ?7, ?2 WHERE ${SYNC_OPEN}`,
     )
-    .bind(syncId, batch.seq, batch.payloadHash, batch.recordCount, now);
+    .bind(syncId, now, batch.seq, batch.payloadHash, batch.recordCount, batch.firstRow, batch.response);
+}
+
+/** The file row the next batch starts at when the client does not say: after every lower batch, when they are all here. */
+export async function defaultFirstRow(db: D1Database, syncId: string, seq: number): Promise<number> {
+  const row = await db
+    .prepare(
+      "SELECT COUNT(*) AS n, COALESCE(SUM(record_count), 0) AS records FROM sync_batches WHERE sync_id = ?1 AND seq < ?2",
+    )
+    .bind(syncId, seq)
+    .first<{ n: number; records: number }>();
+  return row && row.n === seq - 1 ? row.records + 1 : 1;
 }
 
 /** Batch count, highest seq and record total of a sync. */
@@ -117,14 +177,23 @@ export async function missingSeqs(db: D1Database, syncId: string, upTo: number):
   return missing;
 }
 
-/** Moves an open sync to committed (guarded: only one commit can win). */
-export function markCommittedStatement(db: D1Database, syncId: string): D1PreparedStatement {
+/**
+ * Moves an open sync to committed, remembering what the commit expected and answered; guarded
+ * like every write into a sync, so only one commit can win and a closed sync stays closed.
+ */
+export function markCommittedStatement(
+  db: D1Database,
+  syncId: string,
+  now: string,
+  answer: { expectedRecords: number | null; warnings: string },
+): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE syncs SET status = 'committed', committed_version = (SELECT version FROM versions WHERE source_id = ?1)
-       WHERE id = ?1 AND status = 'open'`,
+      `UPDATE syncs SET status = 'committed', committed_version = (SELECT version FROM versions WHERE source_id = ?1),
+         expected_records = ?3, commit_warnings = ?4
+       WHERE id = ?1 AND status = 'open' AND expires_at > ?2 AND EXISTS (SELECT 1 FROM versions WHERE source_id = ?1)`,
     )
-    .bind(syncId);
+    .bind(syncId, now, answer.expectedRecords, answer.warnings);
 }
 
 export async function markAborted(db: D1Database, ref: DatasetRef, syncId: string): Promise<boolean> {

@@ -1,8 +1,11 @@
-// Syncs: a snapshot uploaded in many batches. Nothing is visible before commit; a batch seq is
-// idempotent (same payload -> same answer, different payload -> 409); commit checks the batches
-// and the dataset-wide rules, then swaps the dataset pointer in one transaction.
+// Syncs: a snapshot uploaded in many batches. Nothing is visible before commit. A sync ends in
+// exactly one terminal state (committed, aborted, expired) that no route leaves: every write into
+// a sync is guarded inside its own transaction by "the sync is still open", so a batch racing a
+// commit or an abort stores nothing, and a repeated commit replays the first answer (or says the
+// version was pruned) instead of committing again.
 import { type Context, Hono } from "hono";
-import { getSchema, type Issue } from "../../schemas/index.ts";
+import type { BatchAccepted, SyncCommitted, SyncStarted } from "../../schemas/api-types.ts";
+import { connectionTargetIssue, duplicateKeyIssue, getSchema, type Issue } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   addToRecordCountStatement,
@@ -17,6 +20,7 @@ import {
 import { pruneVersionsStatement } from "../db/retention.ts";
 import {
   batchSummary,
+  defaultFirstRow,
   getBatch,
   getSync,
   insertBatchStatement,
@@ -28,33 +32,56 @@ import {
 } from "../db/syncs.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../lib/body.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
-import { ingestionOf, ingestionStatement as record } from "../lib/ingestion.ts";
-import { limitsOf } from "../lib/limits.ts";
+import { ingestionStatement } from "../lib/ingestion.ts";
+import { announcedLimits, limitsOf } from "../lib/limits.ts";
+import { strictInt } from "../lib/params.ts";
 import { badRequest, conflict, invalidRecords, notFound, Problem } from "../lib/problem.ts";
 import { decodeUtf8, readRecordsBody } from "../lib/records-body.ts";
+import { replayJson } from "../lib/replay.ts";
 import { validateBatch } from "../lib/validate-batch.ts";
 import { refOf } from "../middleware/dataset.ts";
+import { committedView } from "../views.ts";
 
 const MAX_SEQ = 100_000;
+const MAX_ROW = 1_000_000_000;
 const COMMIT_ISSUES = 1000;
+/** The header a client uses to say which file row a batch's first record is. */
+const FIRST_ROW_HEADER = "intake-first-row";
 
-/** The sync if it can still take batches or a commit. */
-async function usableSync(c: Context<AppEnv>, ref: DatasetRef, id: string): Promise<Sync> {
+const expiredProblem = (sync: Sync) =>
+  new Problem(
+    410,
+    "sync-expired",
+    "Sync expired",
+    `Sync ${sync.id} expired at ${sync.expiresAt} before it was committed; start a new sync`,
+  );
+
+const abortedProblem = (sync: Sync) =>
+  conflict("sync-aborted", "Sync aborted", `Sync ${sync.id} was aborted; start a new sync`);
+
+const committedProblem = (sync: Sync) =>
+  conflict(
+    "sync-committed",
+    "Sync committed",
+    `Sync ${sync.id} is already committed${sync.committedVersion ? ` as version ${sync.committedVersion}` : ""}; start a new sync to upload again`,
+  );
+
+/** Open past its expiry counts as expired, whether or not the Cron Trigger has marked it yet. */
+function isExpired(sync: Sync, now: Date): boolean {
+  return sync.status === "expired" || (sync.status === "open" && Date.parse(sync.expiresAt) <= now.getTime());
+}
+
+/** The problem for a sync that can take no more batches (undefined while it is open). */
+function closedProblem(sync: Sync, now: Date): Problem | undefined {
+  if (sync.status === "committed") return committedProblem(sync);
+  if (sync.status === "aborted") return abortedProblem(sync);
+  if (isExpired(sync, now)) return expiredProblem(sync);
+  return undefined;
+}
+
+async function requireSync(c: Context<AppEnv>, ref: DatasetRef, id: string): Promise<Sync> {
   const sync = await getSync(c.env.DB, ref, id);
   if (!sync) throw notFound(`Sync "${id}"`);
-  if (sync.status === "aborted")
-    throw conflict("sync-aborted", "Sync aborted", `Sync ${id} was aborted; start a new sync`);
-  if (
-    sync.status === "expired" ||
-    (sync.status === "open" && Date.parse(sync.expiresAt) <= c.get("now").getTime())
-  ) {
-    throw new Problem(
-      410,
-      "sync-expired",
-      "Sync expired",
-      `Sync ${id} expired at ${sync.expiresAt} before it was committed; start a new sync`,
-    );
-  }
   return sync;
 }
 
@@ -71,13 +98,32 @@ async function optionalJson(c: Context<AppEnv>): Promise<Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
-function committedView(sync: Sync, version: { version: number; recordCount: number; createdAt: string }) {
-  return {
-    syncId: sync.id,
-    version: version.version,
-    recordCount: version.recordCount,
-    committedAt: version.createdAt,
-  };
+/** A commit repeated after it succeeded: the first answer again, never a second commit. */
+async function replayCommit(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  expected: number | undefined,
+): Promise<Response> {
+  const version = await versionBySource(c.env.DB, ref, sync.id);
+  if (!version) {
+    throw conflict(
+      "sync-committed",
+      "Sync committed, version pruned",
+      `Sync ${sync.id} was committed as version ${sync.committedVersion ?? "?"}, since pruned; it is never committed again. Start a new sync to upload again`,
+      { committedVersion: sync.committedVersion },
+    );
+  }
+  if (expected !== undefined && expected !== version.recordCount) {
+    throw conflict(
+      "sync-committed",
+      "Sync committed with another count",
+      `Sync ${sync.id} was committed as version ${version.version} with ${version.recordCount} records; this commit expects ${expected}`,
+      { committedVersion: version.version, expectedRecords: expected, receivedRecords: version.recordCount },
+    );
+  }
+  const warnings = JSON.parse(sync.commitWarnings ?? "[]") as Issue[];
+  return replayJson(c, committedView(sync, version, warnings));
 }
 
 export const syncs = new Hono<AppEnv>()
@@ -99,35 +145,35 @@ export const syncs = new Hono<AppEnv>()
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + limits.syncTtlHours * 3_600_000).toISOString(),
       committedVersion: null,
+      expectedRecords: null,
+      commitWarnings: null,
     };
     await c.env.DB.batch([
       insertRecordSetStatement(c.env.DB, ref, sync.setId, sync.createdAt),
       insertSyncStatement(c.env.DB, sync),
     ]);
-    return c.json(
-      {
-        syncId: sync.id,
-        expiresAt: sync.expiresAt,
-        maxRecordsPerBatch: limits.maxRecordsPerBatch,
-        maxBodyBytes: limits.maxBodyBytes,
-      },
-      201,
-    );
+    const response: SyncStarted = {
+      syncId: sync.id,
+      expiresAt: sync.expiresAt,
+      limits: announcedLimits(limits),
+    };
+    return c.json(response, 201);
   })
   .put("/:syncId/batches/:seq", async (c) => {
     const ref = refOf(c);
-    const key = c.get("key");
     const now = c.get("now");
     const limits = limitsOf(c.env);
-    const seqText = c.req.param("seq");
-    const seq = Number(seqText);
-    if (!/^\d+$/.test(seqText) || seq < 1 || seq > MAX_SEQ)
-      throw badRequest(`The batch seq must be a whole number from 1 to ${MAX_SEQ}`);
-    const sync = await usableSync(c, ref, c.req.param("syncId"));
-    if (sync.status === "committed")
-      throw conflict("sync-committed", "Sync committed", `Sync ${sync.id} is already committed`);
+    const seq = strictInt(c.req.param("seq"), "The batch seq", 1, MAX_SEQ);
+    const firstRowHeader = c.req.header(FIRST_ROW_HEADER);
+    const declaredFirstRow =
+      firstRowHeader === undefined ? undefined : strictInt(firstRowHeader, "Intake-First-Row", 1, MAX_ROW);
+    const sync = await requireSync(c, ref, c.req.param("syncId"));
+    const closed = closedProblem(sync, now);
+    if (closed) throw closed;
     const body = await readRecordsBody(c, ref.context, limits);
-    const payloadHash = await sha256Hex(`${c.req.header("content-type") ?? ""}\n${body.text}`);
+    // Over the parsed records: a charset parameter, whitespace or CSV vs JSON of the same records
+    // is the same batch.
+    const payloadHash = await sha256Hex(JSON.stringify(body.records));
     const answerExisting = async () => {
       const existing = await getBatch(c.env.DB, sync.id, seq);
       if (!existing) return undefined;
@@ -138,53 +184,76 @@ export const syncs = new Hono<AppEnv>()
           `Batch ${seq} of sync ${sync.id} was already received with a different payload`,
         );
       }
-      return c.json({ seq, recordCount: existing.recordCount, replayed: true });
+      const answer: BatchAccepted = existing.response
+        ? (JSON.parse(existing.response) as BatchAccepted)
+        : {
+            seq,
+            recordCount: existing.recordCount,
+            firstRow: existing.firstRow,
+            warnings: [],
+            warningCount: 0,
+          };
+      return replayJson(c, answer);
     };
     const replay = await answerExisting();
     if (replay) return replay;
-    const { report, rows } = validateBatch(ref.context, body, limits, { datasetWarnings: false });
+    const firstRow = declaredFirstRow ?? (await defaultFirstRow(c.env.DB, sync.id, seq));
+    const { report, rows } = validateBatch(ref.context, body, limits, { datasetWarnings: false, firstRow });
     if (!report.valid) {
-      await record(
-        c,
-        ref,
-        ingestionOf("batch", key.name, now, { report, ok: false, syncId: sync.id, detail: `batch ${seq}` }),
-      ).run();
+      await ingestionStatement(c, ref, "batch", {
+        report,
+        ok: false,
+        syncId: sync.id,
+        detail: `batch ${seq}`,
+      }).run();
       throw invalidRecords(report, `batch ${seq} was not stored`);
     }
+    const answer: BatchAccepted = {
+      seq,
+      recordCount: rows.length,
+      firstRow,
+      warnings: report.warnings,
+      warningCount: report.warningCount,
+    };
+    const guard = { syncId: sync.id, now: now.toISOString() };
+    let stored: boolean;
     try {
-      await c.env.DB.batch([
+      // One transaction; every statement inserts nothing unless the sync is still open.
+      const results = await c.env.DB.batch([
         insertBatchStatement(
           c.env.DB,
           sync.id,
-          { seq, payloadHash, recordCount: rows.length },
-          now.toISOString(),
+          { seq, payloadHash, recordCount: rows.length, firstRow, response: JSON.stringify(answer) },
+          guard.now,
         ),
-        ...insertRecordsStatements(c.env.DB, sync.setId, seq, rows),
-        addToRecordCountStatement(c.env.DB, sync.setId, rows.length),
-        record(
-          c,
-          ref,
-          ingestionOf("batch", key.name, now, { report, ok: true, syncId: sync.id, detail: `batch ${seq}` }),
-        ),
+        ...insertRecordsStatements(c.env.DB, sync.setId, seq, rows, guard),
+        addToRecordCountStatement(c.env.DB, sync.setId, rows.length, guard),
       ]);
+      stored = (results[0]?.meta.changes ?? 0) > 0;
     } catch (error) {
       // A concurrent request stored the same seq first: answer as for a retry.
       const concurrent = await answerExisting();
       if (concurrent) return concurrent;
       throw error;
     }
-    return c.json({
-      seq,
-      recordCount: rows.length,
-      warnings: report.warnings,
-      warningCount: report.warningCount,
-    });
+    if (!stored) {
+      // Committed, aborted or expired while this batch was on its way: it was not stored.
+      const now2 = await requireSync(c, ref, sync.id);
+      throw closedProblem(now2, now) ?? expiredProblem(now2);
+    }
+    await ingestionStatement(c, ref, "batch", {
+      report,
+      ok: true,
+      syncId: sync.id,
+      detail: `batch ${seq}`,
+    }).run();
+    return c.json(answer);
   })
   .post("/:syncId/commit", async (c) => {
     const ref = refOf(c);
     const key = c.get("key");
     const now = c.get("now");
-    const sync = await usableSync(c, ref, c.req.param("syncId"));
+    const sync = await requireSync(c, ref, c.req.param("syncId"));
     const body = await optionalJson(c);
     const unknown = Object.keys(body).filter((k) => k !== "expectedRecords");
     if (unknown.length > 0)
@@ -192,20 +261,19 @@ export const syncs = new Hono<AppEnv>()
     const expected = body.expectedRecords;
     if (
       expected !== undefined &&
-      (typeof expected !== "number" || !Number.isInteger(expected) || expected < 0)
+      (typeof expected !== "number" || !Number.isSafeInteger(expected) || expected < 0)
     ) {
       throw badRequest("expectedRecords must be a whole number of 0 or more");
     }
-    if (sync.status === "committed") {
-      const version = await versionBySource(c.env.DB, ref, sync.id);
-      if (version) return c.json({ ...committedView(sync, version), replayed: true });
-    }
+    if (sync.status === "committed") return replayCommit(c, ref, sync, expected);
+    const closed = closedProblem(sync, now);
+    if (closed) throw closed;
     const fail = async (problem: Problem) => {
-      await record(
-        c,
-        ref,
-        ingestionOf("commit", key.name, now, { ok: false, syncId: sync.id, detail: problem.body.detail }),
-      ).run();
+      await ingestionStatement(c, ref, "commit", {
+        ok: false,
+        syncId: sync.id,
+        detail: problem.body.detail,
+      }).run();
       return problem;
     };
     const summary = await batchSummary(c.env.DB, sync.id);
@@ -230,25 +298,18 @@ export const syncs = new Hono<AppEnv>()
           "count-mismatch",
           "Record count mismatch",
           `Expected ${expected} records but the batches hold ${summary.records}`,
-          {
-            expectedRecords: expected,
-            receivedRecords: summary.records,
-          },
+          { expectedRecords: expected, receivedRecords: summary.records },
         ),
       );
     }
     const schema = getSchema(ref.context);
-    const keyFields = schema?.["x-intake-key"] ?? [];
-    const duplicates = await duplicateKeys(c.env.DB, sync.setId, COMMIT_ISSUES);
+    if (!schema) throw notFound(`Context "${ref.context}"`);
+    // The SQL finds the rows; the core words the issue, exactly as it does for one request.
+    const duplicates = await duplicateKeys(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES);
     if (duplicates.total > 0) {
-      const errors: Issue[] = duplicates.samples.map((d) => ({
-        row: d.second,
-        pointer: `/${keyFields[0] ?? ""}`,
-        field: keyFields[0] ?? "",
-        keyword: "duplicate-key",
-        message: `Duplicate record: rows ${d.first} and ${d.second} have the same ${keyFields.join(", ")} (${d.key.split("\u0000").join(", ")}); each record must be unique`,
-        relatedRow: d.first,
-      }));
+      const errors: Issue[] = duplicates.samples.map((d) =>
+        duplicateKeyIssue(schema, JSON.parse(d.data), { row: d.first }, { row: d.second }),
+      );
       const report = {
         valid: false,
         recordCount: summary.records,
@@ -258,72 +319,68 @@ export const syncs = new Hono<AppEnv>()
         warnings: [],
         truncated: errors.length < duplicates.total,
       };
-      await record(
-        c,
-        ref,
-        ingestionOf("commit", key.name, now, { report, ok: false, syncId: sync.id }),
-      ).run();
+      await ingestionStatement(c, ref, "commit", { report, ok: false, syncId: sync.id }).run();
       throw invalidRecords(report, "nothing was committed");
     }
     const warnings: Issue[] = [];
-    if ((schema?.["x-intake-rules"] ?? []).some((r) => r.rule === "connection-target-known")) {
-      for (const t of await unknownConnectionTargets(c.env.DB, sync.setId, COMMIT_ISSUES)) {
-        warnings.push({
-          row: t.row,
-          pointer: "/accessSourceId",
-          field: "accessSourceId",
-          keyword: "connection-target-known",
-          message: `Connection "${t.name ?? t.target}" (${t.target}) is an access target but never appears as an entity, so what it grants is unknown`,
-          value: t.target,
-        });
-      }
+    if ((schema["x-intake-rules"] ?? []).some((r) => r.rule === "connection-target-known")) {
+      for (const t of await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES))
+        warnings.push(connectionTargetIssue({ id: t.target, name: t.name ?? undefined }, { row: t.row }));
     }
-    try {
-      await c.env.DB.batch([
-        ...commitVersionStatements(c.env.DB, ref, {
+    const stamp = now.toISOString();
+    await c.env.DB.batch([
+      ...commitVersionStatements(
+        c.env.DB,
+        ref,
+        {
           setId: sync.setId,
           recordCount: summary.records,
           source: "sync",
           sourceId: sync.id,
           keyName: key.name,
-          now: now.toISOString(),
-        }),
-        markCommittedStatement(c.env.DB, sync.id),
-        pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
-      ]);
-    } catch (error) {
-      // A concurrent commit of this sync won: answer with its version.
-      const version = await versionBySource(c.env.DB, ref, sync.id);
-      if (version) return c.json({ ...committedView(sync, version), replayed: true });
-      throw error;
-    }
-    const version = await versionBySource(c.env.DB, ref, sync.id);
-    if (!version) throw new Error(`commit of ${sync.id} left no version`);
-    await record(
-      c,
-      ref,
-      ingestionOf("commit", key.name, now, {
-        ok: true,
-        recordCount: version.recordCount,
-        syncId: sync.id,
-        version: version.version,
-        report: {
-          valid: true,
-          recordCount: version.recordCount,
-          errorCount: 0,
-          warningCount: warnings.length,
-          errors: [],
-          warnings,
-          truncated: false,
+          now: stamp,
         },
+        { kind: "sync", syncId: sync.id, now: stamp, batches: summary.count },
+      ),
+      markCommittedStatement(c.env.DB, sync.id, stamp, {
+        expectedRecords: expected ?? null,
+        warnings: JSON.stringify(warnings),
       }),
-    ).run();
-    return c.json({ ...committedView(sync, version), warnings, warningCount: warnings.length });
+      pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
+    ]);
+    const after = await requireSync(c, ref, sync.id);
+    const version = await versionBySource(c.env.DB, ref, sync.id);
+    if (!version || after.status !== "committed") {
+      if (after.status === "committed") return replayCommit(c, ref, after, expected);
+      const problem = closedProblem(after, now);
+      if (problem) throw problem;
+      throw conflict(
+        "batches-changed",
+        "Batches changed during the commit",
+        `A batch of sync ${sync.id} arrived while the commit was checking the batches; nothing was committed. Commit again`,
+      );
+    }
+    await ingestionStatement(c, ref, "commit", {
+      ok: true,
+      recordCount: version.recordCount,
+      syncId: sync.id,
+      version: version.version,
+      report: {
+        valid: true,
+        recordCount: version.recordCount,
+        errorCount: 0,
+        warningCount: warnings.length,
+        errors: [],
+        warnings,
+        truncated: false,
+      },
+    }).run();
+    const response: SyncCommitted = committedView(after, version, warnings);
+    return c.json(response);
   })
   .delete("/:syncId", async (c) => {
     const ref = refOf(c);
-    const sync = await getSync(c.env.DB, ref, c.req.param("syncId"));
-    if (!sync) throw notFound(`Sync "${c.req.param("syncId")}"`);
+    const sync = await requireSync(c, ref, c.req.param("syncId"));
     if (sync.status === "committed")
       throw conflict(
         "sync-committed",
@@ -331,11 +388,7 @@ export const syncs = new Hono<AppEnv>()
         `Sync ${sync.id} is already committed; restore an earlier version instead`,
       );
     if (sync.status === "open" && (await markAborted(c.env.DB, ref, sync.id))) {
-      await record(
-        c,
-        ref,
-        ingestionOf("abort", c.get("key").name, c.get("now"), { ok: true, syncId: sync.id }),
-      ).run();
+      await ingestionStatement(c, ref, "abort", { ok: true, syncId: sync.id }).run();
     }
     return c.body(null, 204);
   });

@@ -14,11 +14,11 @@ import {
   readRecords,
   versionBySource,
 } from "../../../worker/db/datasets.ts";
-import { insertIngestionStatement, latestAttempts, listIngestions } from "../../../worker/db/ingestions.ts";
+import { insertIngestionStatement, listIngestions } from "../../../worker/db/ingestions.ts";
 import { type Integration, insertIntegration } from "../../../worker/db/integrations.ts";
 import { type ApiKey, insertKeyStatement } from "../../../worker/db/keys.ts";
 import { pruneVersionsStatement } from "../../../worker/db/retention.ts";
-import { lastCommits, usableKeysFor } from "../../../worker/db/status.ts";
+import { lastCommits, uploadFailures, usableKeysFor } from "../../../worker/db/status.ts";
 import {
   batchSummary,
   expireSyncs,
@@ -30,7 +30,6 @@ import {
   type Sync,
 } from "../../../worker/db/syncs.ts";
 import { insertTenantStatement } from "../../../worker/db/tenants.ts";
-import { ingestionOf } from "../../../worker/lib/ingestion.ts";
 
 const NOW = "2030-01-01T00:00:00.000Z";
 const A: DatasetRef = { tenantId: "ten_da", integrationId: "int_da", context: "vendors" };
@@ -74,6 +73,8 @@ const sync = (id: string, ref: DatasetRef, setId: string, expiresAt = "2030-01-0
   createdAt: NOW,
   expiresAt,
   committedVersion: null,
+  expectedRecords: null,
+  commitWarnings: null,
 });
 
 const row = (name: string) => ({ key: name.toLowerCase(), data: JSON.stringify({ vendorName: name }) });
@@ -111,11 +112,32 @@ beforeAll(async () => {
   await env.DB.batch([
     insertRecordSetStatement(env.DB, B, "set_db_sync", NOW),
     insertSyncStatement(env.DB, sync("syn_db", B, "set_db_sync")),
-    insertBatchStatement(env.DB, "syn_db", { seq: 1, payloadHash: "x", recordCount: 2 }, NOW),
-    insertBatchStatement(env.DB, "syn_db", { seq: 3, payloadHash: "y", recordCount: 1 }, NOW),
+    insertBatchStatement(
+      env.DB,
+      "syn_db",
+      { seq: 1, payloadHash: "x", recordCount: 2, firstRow: 1, response: null },
+      NOW,
+    ),
+    insertBatchStatement(
+      env.DB,
+      "syn_db",
+      { seq: 3, payloadHash: "y", recordCount: 1, firstRow: 3, response: null },
+      NOW,
+    ),
     insertIngestionStatement(env.DB, B, {
-      ...ingestionOf("submit", "k", new Date(NOW), { ok: false }),
+      id: "ing_db1",
       context: "vendors",
+      kind: "submit",
+      outcome: "failure",
+      recordCount: 0,
+      errorCount: 0,
+      warningCount: 0,
+      detail: null,
+      firstErrors: [],
+      syncId: null,
+      version: null,
+      keyName: "k",
+      createdAt: NOW,
     }),
   ]);
 });
@@ -204,9 +226,9 @@ describe("status.ts and ingestions.ts", () => {
       "key_db",
     ]);
     expect(await listIngestions(env.DB, A.tenantId, B.integrationId, { limit: 10 })).toEqual([]);
-    expect(await latestAttempts(env.DB, A.tenantId, B.integrationId)).toEqual([]);
-    expect((await latestAttempts(env.DB, B.tenantId, B.integrationId)).map((a) => a.outcome)).toEqual([
-      "failure",
+    expect(await uploadFailures(env.DB, A.tenantId, B.integrationId)).toEqual([]);
+    expect((await uploadFailures(env.DB, B.tenantId, B.integrationId)).map((f) => f.context)).toEqual([
+      "vendors",
     ]);
   });
 });
