@@ -1,49 +1,54 @@
 // The one typed client of the Intake Worker API. fetch, sleep and randomness are injected so
 // retries (exponential backoff with full jitter, Retry-After honoured) are testable and fast.
-import type { ContextStatus, Ingestion, StatusName } from "../schemas/api-types.ts";
+import type {
+  AnnouncedLimits,
+  ApiKeyInfo,
+  BatchAccepted,
+  ContextStatus,
+  DatasetVersion,
+  Endpoint,
+  Ingestion,
+  Integration,
+  IntegrationDetail,
+  IntegrationStatus,
+  KeyScope,
+  Me,
+  ProblemDocument,
+  Restored,
+  StatusName,
+  Submitted,
+  SyncCommitted,
+  SyncStarted,
+} from "../schemas/api-types.ts";
 import type { Capability, ContextSummary, IntakeRecord, ValidationReport } from "../schemas/index.ts";
 
-export type { Capability, ContextStatus, Ingestion, StatusName };
+// The wire types are declared once, in schemas/api-types.ts, and typed there against the Worker's
+// views; the client re-exports them for the extension's components.
+export type {
+  AnnouncedLimits,
+  ApiKeyInfo,
+  BatchAccepted,
+  Capability,
+  ContextStatus,
+  DatasetVersion,
+  Endpoint,
+  Ingestion,
+  Integration,
+  IntegrationDetail,
+  IntegrationStatus,
+  KeyScope,
+  Me,
+  StatusName,
+  Submitted,
+  SyncCommitted,
+  SyncStarted,
+};
 
-/** A field the Worker refused in a request body (pointer like "/logo"). */
-export interface FieldError {
-  pointer: string;
-  message: string;
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  report?: ValidationReport;
-  errors?: FieldError[];
-}
-
-export interface Me {
-  tenant: { id: string; name: string };
-  key: {
-    id: string;
-    name: string;
-    scope: "admin" | "ingest";
-    integrationId: string | null;
-    expiresAt: string;
-  };
-}
+/** An error answer of the Worker (RFC 9457 problem document). */
+export type Problem = ProblemDocument;
 
 /** A catalog entry as GET /v1/contexts lists it: the core's summary of a context. */
 export type ContextInfo = ContextSummary;
-
-export interface Integration {
-  id: string;
-  name: string;
-  displayName?: string | null;
-  description?: string | null;
-  logo?: string | null;
-  contexts: string[];
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** What an admin sets on an integration (create: name and contexts required). */
 export interface IntegrationInput {
@@ -54,72 +59,11 @@ export interface IntegrationInput {
   contexts: string[];
 }
 
-export interface Endpoint {
-  context: string;
-  title: string;
-  records: string;
-  validate: string;
-  syncs: string;
-  schema: string;
-  headers: Record<string, string>;
-  curl: string;
-}
-
-export interface IntegrationDetail extends Integration {
-  endpoints: Endpoint[];
-}
-
-export type KeyScope = "admin" | "ingest";
-
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  scope: KeyScope;
-  integrationId: string | null;
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
 export interface KeyInput {
   name: string;
   scope: KeyScope;
   integrationId?: string | null;
   expiresAt: string;
-}
-
-export interface IntegrationStatus {
-  integrationId: string;
-  computedAt: string;
-  status: StatusName;
-  reasons: string[];
-  contexts: ContextStatus[];
-}
-
-export interface DatasetVersion {
-  version: number;
-  recordCount: number;
-  source: string;
-  keyName: string;
-  committedAt: string;
-  current?: boolean;
-}
-
-export interface SyncStarted {
-  syncId: string;
-  expiresAt: string;
-}
-
-export interface BatchAccepted {
-  seq: number;
-  recordCount: number;
-}
-
-export interface SyncCommitted {
-  version: number;
-  recordCount: number;
-  committedAt: string;
 }
 
 /** A response the Worker answered with an error (RFC 9457 problem). */
@@ -175,6 +119,9 @@ export interface RequestOptions {
   keepalive?: boolean;
 }
 
+/** The header that tells the Worker which row of the file a batch's first record is. */
+export const FIRST_ROW_HEADER = "intake-first-row";
+
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -219,6 +166,16 @@ async function problemOf(response: Response): Promise<Problem> {
   };
 }
 
+/** A body sent as it is (e.g. a CSV file as text/csv), not as JSON. */
+class TextBody {
+  readonly text: string;
+  readonly contentType: string;
+  constructor(text: string, contentType: string) {
+    this.text = text;
+    this.contentType = contentType;
+  }
+}
+
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(options: ApiClientOptions) {
@@ -233,10 +190,21 @@ export function createApiClient(options: ApiClientOptions) {
     path: string,
     body?: unknown,
     opts: RequestOptions = {},
+    extraHeaders: Record<string, string> = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { "x-api-key": options.apiKey, accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      "x-api-key": options.apiKey,
+      accept: "application/json",
+      ...extraHeaders,
+    };
+    let payload: string | undefined;
+    if (body instanceof TextBody) {
+      headers["content-type"] = body.contentType;
+      payload = body.text;
+    } else if (body !== undefined) {
+      headers["content-type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
     for (let attempt = 1; ; attempt++) {
       let reason: string;
       let retryAfter: number | undefined;
@@ -271,8 +239,14 @@ export function createApiClient(options: ApiClientOptions) {
     }
   }
 
-  async function json<T>(method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<T> {
-    const response = await send(method, path, body, opts);
+  async function json<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: RequestOptions,
+    extraHeaders?: Record<string, string>,
+  ): Promise<T> {
+    const response = await send(method, path, body, opts, extraHeaders);
     return (await response.json()) as T;
   }
 
@@ -343,7 +317,7 @@ export function createApiClient(options: ApiClientOptions) {
         opts,
       ),
     restoreVersion: (integrationId: string, context: string, version: number, opts?: RequestOptions) =>
-      json<DatasetVersion & { restoredFrom: number }>(
+      json<Restored>(
         "POST",
         `${contextPath(integrationId, context)}/versions/${version}/restore`,
         undefined,
@@ -356,6 +330,14 @@ export function createApiClient(options: ApiClientOptions) {
         { data: records },
         opts,
       ),
+    /** Dry run of a CSV file as the Worker reads it (text/csv): its file problems and source lines included. */
+    validateCsv: (integrationId: string, context: string, csv: string, opts?: RequestOptions) =>
+      json<ValidationReport>(
+        "POST",
+        `${contextPath(integrationId, context)}/validate`,
+        new TextBody(csv, "text/csv; charset=utf-8"),
+        opts,
+      ),
     startSync: (integrationId: string, context: string, opts?: RequestOptions) =>
       json<SyncStarted>("POST", `${contextPath(integrationId, context)}/syncs`, {}, opts),
     putBatch: (
@@ -364,13 +346,14 @@ export function createApiClient(options: ApiClientOptions) {
       syncId: string,
       seq: number,
       records: readonly IntakeRecord[],
-      opts?: RequestOptions,
+      opts?: RequestOptions & { firstRow?: number },
     ) =>
       json<BatchAccepted>(
         "PUT",
         `${syncPath(integrationId, context, syncId)}/batches/${seq}`,
         { data: records },
         opts,
+        opts?.firstRow === undefined ? {} : { [FIRST_ROW_HEADER]: String(opts.firstRow) },
       ),
     commitSync: (
       integrationId: string,

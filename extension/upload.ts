@@ -1,16 +1,23 @@
-// Submitting a dataset as a sync: batches sized by rows and bytes, progress with rows/s and ETA,
-// cancel aborts the sync, commit states the expected record count. Nothing is visible on the
-// Worker until the commit, so a closed popup or a failure never leaves a partial dataset.
+// Submitting a dataset as a sync: batches sized by the rows and bytes the Worker announces when
+// the sync starts, each telling the Worker its first record's position (Intake-First-Row), so the
+// Worker's reports number records as the upload does; progress with rows/s and ETA; cancel aborts
+// the sync; commit states the expected record count. Nothing is visible on the Worker until the
+// commit, so a closed popup or a failure never leaves a partial dataset.
 import type { IntakeRecord } from "../schemas/index.ts";
-import { type ApiClient, ApiError, type SyncCommitted } from "./api-client.ts";
+import { type AnnouncedLimits, type ApiClient, ApiError, type SyncCommitted } from "./api-client.ts";
 
 export interface BatchLimits {
   maxRows: number;
   maxBytes: number;
 }
 
-/** Under the Worker's defaults (5,000 records, 10 MB bodies) with room to spare. */
-export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxRows: 5000, maxBytes: 4 * 1024 * 1024 };
+/** The batch limits of a Worker's announced limits, within an optional tighter cap. */
+export function batchLimitsOf(announced: AnnouncedLimits, cap?: BatchLimits): BatchLimits {
+  return {
+    maxRows: Math.min(announced.maxRecordsPerBatch, cap?.maxRows ?? Number.POSITIVE_INFINITY),
+    maxBytes: Math.min(announced.maxBodyBytes, cap?.maxBytes ?? Number.POSITIVE_INFINITY),
+  };
+}
 
 export interface Batch {
   records: IntakeRecord[];
@@ -35,7 +42,7 @@ export function utf8Length(text: string): number {
 }
 
 /** Cuts records into batches of at most maxRows records and maxBytes bytes (a bigger record goes alone). */
-export function* planBatches(records: Iterable<IntakeRecord>, limits: BatchLimits = DEFAULT_BATCH_LIMITS) {
+export function* planBatches(records: Iterable<IntakeRecord>, limits: BatchLimits) {
   let current: IntakeRecord[] = [];
   let bytes = ENVELOPE_BYTES;
   for (const record of records) {
@@ -71,6 +78,7 @@ export interface UploadOptions {
   context: string;
   records: Iterable<IntakeRecord>;
   totalRecords: number;
+  /** A cap below the Worker's announced batch limits (the announced ones apply anyway). */
   limits?: BatchLimits;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
@@ -109,8 +117,11 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
   report();
   if (signal?.aborted) return { status: "cancelled" };
   let syncId: string;
+  let limits: BatchLimits;
   try {
-    ({ syncId } = await client.startSync(integrationId, context, { signal }));
+    const opened = await client.startSync(integrationId, context, { signal });
+    syncId = opened.syncId;
+    limits = batchLimitsOf(opened.limits, options.limits);
   } catch (error) {
     if (signal?.aborted) throw error;
     // No batch was sent and no commit asked for: nothing can have been stored (e.g. a revoked key).
@@ -133,9 +144,12 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
     progress.phase = "uploading";
     report();
     let seq = 0;
-    for (const batch of planBatches(options.records, options.limits)) {
+    for (const batch of planBatches(options.records, limits)) {
       signal?.throwIfAborted();
-      await client.putBatch(integrationId, context, syncId, ++seq, batch.records, { signal });
+      await client.putBatch(integrationId, context, syncId, ++seq, batch.records, {
+        signal,
+        firstRow: progress.sentRecords + 1,
+      });
       progress.sentRecords += batch.records.length;
       progress.batchesSent = seq;
       const seconds = Math.max((now() - started) / 1000, 1e-3);
@@ -149,7 +163,7 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
     report();
     const committed = await client.commitSync(integrationId, context, syncId, progress.sentRecords);
     await options.onSyncSettled?.(syncId);
-    return { status: "committed", syncId, ...committed };
+    return { ...committed, status: "committed", syncId };
   } catch (error) {
     if (signal?.aborted && progress.phase !== "committing") {
       await abort();

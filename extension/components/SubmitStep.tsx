@@ -81,6 +81,16 @@ export function SubmitStep({
   }, []);
 
   const report = error instanceof UploadError ? error.problem?.report : undefined;
+  // The Worker numbers the records of the upload 1..n (each batch says where it starts); rows the
+  // admin excluded are not sent, so record n is the n-th included row of the file.
+  const fileRowOf = (position: number) => {
+    let seen = 0;
+    for (const state of editor.rows) {
+      if (state.excluded) continue;
+      if (++seen === position) return state;
+    }
+    return undefined;
+  };
   return (
     <section class="step" aria-labelledby="submit-title">
       <h2 id="submit-title">Submit to {integrationName}</h2>
@@ -130,11 +140,15 @@ export function SubmitStep({
           </p>
           {report && (
             <ul>
-              {report.errors.slice(0, 20).map((i) => (
-                <li key={`${i.row}|${i.pointer}|${i.keyword}`}>
-                  Row {i.row}: {i.message}
-                </li>
-              ))}
+              {report.errors.slice(0, 20).map((i) => {
+                const state = fileRowOf(i.row);
+                return (
+                  <li key={`${i.row}|${i.pointer}|${i.keyword}`}>
+                    Row {state?.row ?? i.row}
+                    {state?.line !== undefined ? ` (line ${state.line})` : ""}: {i.message}
+                  </li>
+                );
+              })}
             </ul>
           )}
           <button type="button" onClick={onBack}>

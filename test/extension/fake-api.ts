@@ -2,14 +2,21 @@
 // (429 + Retry-After, 503, network errors) and sync semantics (idempotent seq, 409s, atomic commit).
 
 import type {
+  AnnouncedLimits,
   ApiKeyInfo,
+  BatchAccepted,
   DatasetVersion,
   Ingestion,
   Integration,
+  Me,
   StatusName,
+  SyncCommitted,
+  SyncStarted,
 } from "../../extension/api-client.ts";
+import { requireSchema } from "../../extension/row-validation.ts";
 import {
   csvTemplate,
+  DatasetValidator,
   getContext,
   type IntakeRecord,
   isContextName,
@@ -17,6 +24,7 @@ import {
   listCapabilities,
   listCategories,
   listContexts,
+  readCsv,
   validateDataset,
 } from "../../schemas/index.ts";
 import { checkLogo } from "../../schemas/logo.ts";
@@ -28,7 +36,7 @@ type Fault =
 interface Sync {
   integrationId: string;
   context: string;
-  batches: Map<number, { payload: string; count: number; records: IntakeRecord[] }>;
+  batches: Map<number, { payload: string; count: number; records: IntakeRecord[]; answer: BatchAccepted }>;
   state: "open" | "committed" | "aborted";
 }
 
@@ -36,6 +44,7 @@ export interface LoggedRequest {
   method: string;
   path: string;
   body?: unknown;
+  headers: Record<string, string>;
 }
 
 const problem = (status: number, title: string, detail?: string, extra: Record<string, unknown> = {}) =>
@@ -44,7 +53,17 @@ const problem = (status: number, title: string, detail?: string, extra: Record<s
     headers: { "content-type": "application/problem+json" },
   });
 
-const ok = (body: unknown, status = 200) =>
+/** An answer typed with the wire types the Worker's views use, so the fake cannot drift from them. */
+/** What the Worker's validate route does with a text/csv body: the core's reader, then the core's validator. */
+function validateCsvText(context: string, text: string) {
+  const csv = readCsv(text, requireSchema(context), context);
+  const validator = new DatasetValidator(context);
+  for (const issue of csv.issues) validator.addIssue(issue);
+  for (const row of csv.rows) validator.add(row.record, row.line);
+  return validator.finish();
+}
+
+const ok = <T>(body: T, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 export class FakeIntakeApi {
@@ -65,6 +84,13 @@ export class FakeIntakeApi {
     },
   ];
   readonly requests: LoggedRequest[] = [];
+  /** What /v1/me and POST …/syncs announce. */
+  limits: AnnouncedLimits = {
+    maxRecordsPerBatch: 5000,
+    maxBodyBytes: 10 * 1024 * 1024,
+    maxFieldLength: 10_000,
+    maxNestingDepth: 8,
+  };
   readonly syncs = new Map<string, Sync>();
   /** Committed datasets by integration/context. */
   readonly datasets = new Map<string, { version: number; records: IntakeRecord[] }>();
@@ -100,7 +126,14 @@ export class FakeIntakeApi {
     const method = (init.method ?? "GET").toUpperCase();
     const path = url.pathname;
     const text = typeof init.body === "string" ? init.body : undefined;
-    this.requests.push({ method, path, body: text === undefined ? undefined : JSON.parse(text) });
+    const headers = { ...(init.headers as Record<string, string> | undefined) };
+    const isJson = (headers["content-type"] ?? "application/json").startsWith("application/json");
+    this.requests.push({
+      method,
+      path,
+      body: text === undefined ? undefined : isJson ? JSON.parse(text) : text,
+      headers,
+    });
     init.signal?.throwIfAborted();
     const i = this.faults.findIndex((f) => (!f.method || f.method === method) && f.path.test(path));
     if (i >= 0) {
@@ -123,20 +156,30 @@ export class FakeIntakeApi {
     if (init.headers && (init.headers as Record<string, string>)["x-api-key"] !== this.apiKey) {
       if (!path.startsWith("/v1/contexts")) return problem(401, "Unauthorized", "The API key is not valid");
     }
-    return this.route(method, path, url, text);
+    return this.route(method, path, url, text, headers);
   };
 
-  private route(method: string, path: string, url: URL, text: string | undefined): Response {
+  private route(
+    method: string,
+    path: string,
+    url: URL,
+    text: string | undefined,
+    headers: Record<string, string>,
+  ): Response {
     if (method === "GET" && path === "/v1/me") {
-      return ok({
+      return ok<Me>({
         tenant: { id: "ten_1", name: "Acme Corp" },
         key: {
           id: "key_1",
           name: "laptop",
           scope: this.scope,
           integrationId: this.boundIntegrationId,
+          createdAt: "2024-01-01T00:00:00Z",
           expiresAt: "2030-01-01T00:00:00Z",
+          lastUsedAt: null,
+          revokedAt: null,
         },
+        limits: this.limits,
       });
     }
     if (method === "GET" && path === "/v1/contexts") {
@@ -160,7 +203,7 @@ export class FakeIntakeApi {
     }
     const admin = this.controlPlane(method, path, text);
     if (admin) return admin;
-    const data = this.dataPlane(method, path, url, text);
+    const data = this.dataPlane(method, path, url, text, headers);
     if (data) return data;
     const m =
       /^\/v1\/integrations\/([^/]+)\/contexts\/([^/]+)\/syncs(?:\/([^/]+)(?:\/(batches\/(\d+)|commit))?)?$/.exec(
@@ -174,7 +217,7 @@ export class FakeIntakeApi {
     if (method === "POST" && !syncId) {
       const id = `sync_${this.nextSync++}`;
       this.syncs.set(id, { integrationId, context, batches: new Map(), state: "open" });
-      return ok({ syncId: id, expiresAt: "2030-01-01T00:00:00Z" }, 201);
+      return ok<SyncStarted>({ syncId: id, expiresAt: "2030-01-01T00:00:00Z", limits: this.limits }, 201);
     }
     const sync = syncId ? this.syncs.get(syncId) : undefined;
     if (sync?.state !== "open") return problem(404, "Not Found", "No open sync with this id");
@@ -184,17 +227,26 @@ export class FakeIntakeApi {
     }
     if (method === "PUT" && seqText) {
       const seq = Number(seqText);
+      const firstRowText = headers["intake-first-row"];
+      const firstRow = firstRowText === undefined ? undefined : Number(firstRowText);
       const previous = sync.batches.get(seq);
       if (previous) {
         return previous.payload === text
-          ? ok({ seq, recordCount: previous.count })
+          ? ok<BatchAccepted>({ ...previous.answer, replayed: true })
           : problem(409, "Conflict", `Batch ${seq} was already sent with a different payload`);
       }
       const records = (JSON.parse(text ?? "{}") as { data: IntakeRecord[] }).data;
       const { report } = validateDataset(context, records);
       if (!report.valid) return problem(422, "Invalid records", `${report.errorCount} errors`, { report });
-      sync.batches.set(seq, { payload: text ?? "", count: records.length, records });
-      return ok({ seq, recordCount: records.length });
+      const answer: BatchAccepted = {
+        seq,
+        recordCount: records.length,
+        firstRow: firstRow ?? 1,
+        warnings: [],
+        warningCount: 0,
+      };
+      sync.batches.set(seq, { payload: text ?? "", count: records.length, records, answer });
+      return ok(answer);
     }
     if (method === "POST" && tail === "commit") {
       const expected = (JSON.parse(text ?? "{}") as { expectedRecords?: number }).expectedRecords;
@@ -209,14 +261,21 @@ export class FakeIntakeApi {
       this.addVersion(key, all.length, "sync");
       this.log(integrationId, context, "commit", "success", all.length, { version });
       sync.state = "committed";
-      return ok({ version, recordCount: all.length, committedAt: "2024-06-01T12:00:00Z" });
+      return ok<SyncCommitted>({
+        syncId: syncId ?? "",
+        version,
+        recordCount: all.length,
+        committedAt: "2024-06-01T12:00:00Z",
+        warnings: [],
+        warningCount: 0,
+      });
     }
     return problem(405, "Method Not Allowed");
   }
 
-  private addVersion(key: string, recordCount: number, source: string): DatasetVersion {
+  private addVersion(key: string, recordCount: number, source: DatasetVersion["source"]): DatasetVersion {
     const list = this.versions.get(key) ?? [];
-    const made = {
+    const made: DatasetVersion = {
       version: (list.at(-1)?.version ?? 0) + 1,
       recordCount,
       source,
@@ -385,7 +444,13 @@ export class FakeIntakeApi {
   }
 
   /** Status, history, versions, restore and validate of one integration. */
-  private dataPlane(method: string, path: string, url: URL, text: string | undefined): Response | undefined {
+  private dataPlane(
+    method: string,
+    path: string,
+    url: URL,
+    text: string | undefined,
+    headers: Record<string, string>,
+  ): Response | undefined {
     const m =
       /^\/v1\/integrations\/([^/]+)\/(status|ingestions|contexts\/([^/]+)\/(validate|versions(?:\/(\d+)\/restore)?))$/.exec(
         path,
@@ -435,9 +500,10 @@ export class FakeIntakeApi {
     if (!integration.contexts.includes(context)) return problem(404, "Not Found", "No such context");
     const key = `${id}/${context}`;
     if (action === "validate" && method === "POST") {
-      const records = (JSON.parse(text ?? "{}") as { data: IntakeRecord[] }).data;
-      const { report } = validateDataset(context, records);
-      this.log(id, context, "validate", report.valid ? "success" : "failure", records.length, {
+      const report = (headers["content-type"] ?? "").startsWith("text/csv")
+        ? validateCsvText(context, text ?? "")
+        : validateDataset(context, (JSON.parse(text ?? "{}") as { data: IntakeRecord[] }).data).report;
+      this.log(id, context, "validate", report.valid ? "success" : "failure", report.recordCount, {
         errorCount: report.errorCount,
       });
       return ok(report);

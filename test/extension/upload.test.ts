@@ -92,6 +92,37 @@ describe("uploadSync", () => {
     expect(progress.at(-1)?.phase).toBe("committing");
   });
 
+  it("batches by the limits the Worker announces and tells each batch's first row", async () => {
+    const { api, client, now } = setup();
+    api.limits = { ...api.limits, maxRecordsPerBatch: 4 };
+    const outcome = await uploadSync({
+      client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records: users(10),
+      totalRecords: 10,
+      now,
+    });
+    expect(outcome).toMatchObject({ status: "committed", recordCount: 10 });
+    const puts = api.requests.filter((r) => r.method === "PUT");
+    expect(puts.map((r) => (r.body as { data: unknown[] }).data.length)).toEqual([4, 4, 2]);
+    expect(puts.map((r) => r.headers["intake-first-row"])).toEqual(["1", "5", "9"]);
+    // A byte limit announced below one batch's size splits it further.
+    const small = setup();
+    small.api.limits = { ...small.api.limits, maxBodyBytes: 200 };
+    await uploadSync({
+      client: small.client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records: users(6),
+      totalRecords: 6,
+      now: small.now,
+    });
+    const bodies = small.api.requests.filter((r) => r.method === "PUT").map((r) => JSON.stringify(r.body));
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(200);
+  });
+
   it("retries a batch after a 429, a 503 and a lost connection without duplicating records", async () => {
     const { api, client, now } = setup();
     api.failNext("PUT", /batches\/2$/, { status: 429, retryAfter: "1" });
@@ -115,7 +146,7 @@ describe("uploadSync", () => {
     const { syncId } = await client.startSync("int_acme", "saas_users");
     const first = await client.putBatch("int_acme", "saas_users", syncId, 1, users(3));
     const again = await client.putBatch("int_acme", "saas_users", syncId, 1, users(3));
-    expect(again).toEqual(first);
+    expect(again).toEqual({ ...first, replayed: true });
     expect(api.syncs.get(syncId)?.batches.size).toBe(1);
   });
 

@@ -31,21 +31,48 @@ describe("Idempotency-Key on one-shot submits", () => {
     expect(second.status).toBe(201);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     expect(second.headers.get("content-type")).toBe("application/json");
-    expect(await second.text()).toBe(firstBody);
+    expect(await second.json()).toEqual({ ...JSON.parse(firstBody), replayed: true });
     expect(JSON.parse(firstBody)).toMatchObject({ version: 1, recordCount: 3 });
     expect(await versionNumbers(base(), ingest)).toEqual([1]);
     expect((await currentData(base(), ingest)).data).toHaveLength(3);
   });
 
-  it("same key, different body: 422 idempotency-key-reused and nothing changes", async () => {
+  it("the hash is over the parsed payload: a charset parameter, whitespace or the envelope is the same request", async () => {
+    const { base, ingest } = await dataWorld();
+    expect((await submitWithKey(base(), ingest, "same", users(1, 2))).status).toBe(201);
+    const variants: [string, string][] = [
+      ["application/json; charset=utf-8", JSON.stringify({ data: users(1, 2) })],
+      ["application/json", `  ${JSON.stringify(users(1, 2), null, 2)}\n`],
+      [
+        "application/x-ndjson",
+        `${users(1, 2)
+          .map((u) => JSON.stringify(u))
+          .join("\n")}\n`,
+      ],
+    ];
+    for (const [type, raw] of variants) {
+      const again = await call("POST", `${base()}/records`, {
+        key: ingest,
+        raw,
+        headers: { "content-type": type, "idempotency-key": "same" },
+      });
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+    }
+    expect(await versionNumbers(base(), ingest)).toEqual([1]);
+  });
+
+  it("same key, different payload: 409 idempotency-key-reused and nothing changes", async () => {
     const { base, ingest } = await dataWorld();
     expect((await submitWithKey(base(), ingest, "k", users(1, 2))).status).toBe(201);
     const problem = await expectProblem(
       await submitWithKey(base(), ingest, "k", users(1, 3)),
-      422,
+      409,
       "idempotency-key-reused",
     );
-    expect(problem.detail).toBe("This Idempotency-Key was already used with a different request body");
+    expect(problem.detail).toBe(
+      "This Idempotency-Key was already used with a different payload; use a new key for a new request",
+    );
     expect(await versionNumbers(base(), ingest)).toEqual([1]);
     expect((await currentData(base(), ingest)).data).toHaveLength(2);
   });
@@ -57,7 +84,7 @@ describe("Idempotency-Key on one-shot submits", () => {
     const firstProblem = await expectProblem(first, 422, "invalid-records");
     const second = await submitWithKey(base(), ingest, "bad-1", bad);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
-    expect(await expectProblem(second, 422, "invalid-records")).toEqual(firstProblem);
+    expect(await expectProblem(second, 422, "invalid-records")).toEqual({ ...firstProblem, replayed: true });
     const history = await json<{ data: { kind: string }[] }>(
       await call("GET", `/v1/integrations/${integrationId}/ingestions`, { key: ingest }),
     );
@@ -95,8 +122,8 @@ describe("Idempotency-Key on one-shot submits", () => {
     expect(await json(other)).toMatchObject({ version: 1, recordCount: 2 });
   });
 
-  it.each([[""], ["x".repeat(256)]])(
-    "refuses an Idempotency-Key of %j length outside 1..255",
+  it.each([[""], ["x".repeat(256)], ["caf\u00e9"], ["a\tb"]])(
+    "refuses an Idempotency-Key %j: empty, over 255 characters or not printable ASCII",
     async (value) => {
       const { base, ingest } = await dataWorld();
       const problem = await expectProblem(
@@ -104,7 +131,7 @@ describe("Idempotency-Key on one-shot submits", () => {
         400,
         "bad-request",
       );
-      expect(problem.detail).toBe("Idempotency-Key must be 1 to 255 characters");
+      expect(problem.detail).toBe("Idempotency-Key must be 1 to 255 printable ASCII characters");
     },
   );
 
@@ -126,14 +153,22 @@ describe("batch seq idempotency", () => {
     expect(await json(first)).toMatchObject({ seq: 1, recordCount: 3 });
     const replay = await putBatch(base(), ingest, syncId, 1, users(1, 3));
     expect(replay.status).toBe(200);
-    expect(await json(replay)).toEqual({ seq: 1, recordCount: 3, replayed: true });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(await json(replay)).toEqual({
+      seq: 1,
+      recordCount: 3,
+      firstRow: 1,
+      warnings: [],
+      warningCount: 0,
+      replayed: true,
+    });
     const conflict = await expectProblem(
       await putBatch(base(), ingest, syncId, 1, users(1, 4)),
       409,
       "batch-conflict",
     );
     expect(conflict.detail).toBe(`Batch 1 of sync ${syncId} was already received with a different payload`);
-    // Same records, different bytes (another content type) are a different payload too.
+    // Other records sent as CSV are a different payload.
     const asCsv = await call("PUT", `${base()}/syncs/${syncId}/batches/1`, {
       key: ingest,
       raw: "emailId,firstName,role\nuser1@example.com,U1,USER\n",
@@ -141,7 +176,14 @@ describe("batch seq idempotency", () => {
     });
     await expectProblem(asCsv, 409, "batch-conflict");
     expect((await putBatch(base(), ingest, syncId, 2, users(4, 4))).status).toBe(200);
-    expect((await putBatch(base(), ingest, syncId, 2, users(4, 4))).status).toBe(200);
+    // The same records with a charset parameter and other whitespace: the same batch, replayed.
+    const spaced = await call("PUT", `${base()}/syncs/${syncId}/batches/2`, {
+      key: ingest,
+      raw: `\n ${JSON.stringify({ data: users(4, 4) }, null, 1)} `,
+      headers: { "content-type": "application/json; charset=utf-8" },
+    });
+    expect(spaced.status).toBe(200);
+    expect(spaced.headers.get("idempotent-replayed")).toBe("true");
     const commit = await commitSync(base(), ingest, syncId, { expectedRecords: 4 });
     expect(commit.status).toBe(200);
     expect((await currentData(base(), ingest)).data).toEqual(users(1, 4));
@@ -166,11 +208,14 @@ describe("commit idempotency", () => {
     expect(first).toMatchObject({ syncId, version: 1, recordCount: 2 });
     const second = await commitSync(base(), ingest, syncId);
     expect(second.status).toBe(200);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
     expect(await json(second)).toEqual({
       syncId,
       version: 1,
       recordCount: 2,
       committedAt: first.committedAt,
+      warnings: [],
+      warningCount: 0,
       replayed: true,
     });
     expect(await versionNumbers(base(), ingest)).toEqual([1]);
@@ -198,7 +243,9 @@ describe("commit idempotency", () => {
       409,
       "sync-committed",
     );
-    expect(problem.detail).toBe(`Sync ${syncId} is already committed`);
+    expect(problem.detail).toBe(
+      `Sync ${syncId} is already committed as version 1; start a new sync to upload again`,
+    );
     expect((await currentData(base(), ingest)).data).toEqual(users(1, 2));
   });
 });

@@ -1,4 +1,5 @@
-// Building ingestion-history entries from outcomes.
+// The one way an ingestion is recorded in the history: a statement built from the request (its
+// key and clock), the dataset and the outcome, to run alone or inside a write's batch.
 import type { Context } from "hono";
 import type { Ingestion, IngestionKind } from "../../schemas/api-types.ts";
 import type { ValidationReport } from "../../schemas/index.ts";
@@ -7,23 +8,26 @@ import type { DatasetRef } from "../db/datasets.ts";
 import { FIRST_ERRORS, insertIngestionStatement } from "../db/ingestions.ts";
 import { newId } from "./crypto.ts";
 
-export function ingestionOf(
+export interface IngestionOutcome {
+  report?: ValidationReport;
+  ok: boolean;
+  recordCount?: number;
+  detail?: string;
+  syncId?: string;
+  version?: number;
+}
+
+/** The statement recording one ingestion of the request's dataset by the request's key. */
+export function ingestionStatement(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
   kind: IngestionKind,
-  keyName: string,
-  now: Date,
-  outcome: {
-    report?: ValidationReport;
-    ok: boolean;
-    recordCount?: number;
-    detail?: string;
-    syncId?: string;
-    version?: number;
-  },
-): Ingestion {
+  outcome: IngestionOutcome,
+): D1PreparedStatement {
   const report = outcome.report;
-  return {
+  const entry: Ingestion = {
     id: newId("ing"),
-    context: "",
+    context: ref.context,
     kind,
     outcome: outcome.ok ? "success" : "failure",
     recordCount: outcome.recordCount ?? report?.recordCount ?? 0,
@@ -33,16 +37,8 @@ export function ingestionOf(
     firstErrors: (report?.errors ?? []).slice(0, FIRST_ERRORS),
     syncId: outcome.syncId ?? null,
     version: outcome.version ?? null,
-    keyName,
-    createdAt: now.toISOString(),
+    keyName: c.get("key").name,
+    createdAt: c.get("now").toISOString(),
   };
-}
-
-/** The statement that records an ingestion of the request's dataset. */
-export function ingestionStatement(
-  c: Context<AppEnv>,
-  ref: DatasetRef,
-  entry: Ingestion,
-): D1PreparedStatement {
-  return insertIngestionStatement(c.env.DB, ref, { ...entry, context: ref.context });
+  return insertIngestionStatement(c.env.DB, ref, entry);
 }

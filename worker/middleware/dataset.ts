@@ -1,10 +1,22 @@
-// Data routes: the key may use this integration and the context is enabled on it.
+// Which integrations a key may use, and for data routes: the key may use this integration and the
+// context is enabled on it.
 import type { Context, MiddlewareHandler } from "hono";
 import { isContextName } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { DatasetRef } from "../db/datasets.ts";
+import { getIntegration, type Integration } from "../db/integrations.ts";
 import { notFound } from "../lib/problem.ts";
-import { visibleIntegration } from "../routes/integrations.ts";
+
+/** The integration if the caller's key may see it; otherwise exactly like a missing one. */
+export async function visibleIntegration(c: Context<AppEnv>, id: string): Promise<Integration> {
+  const key = c.get("key");
+  const integration =
+    key.integrationId && key.integrationId !== id
+      ? undefined
+      : await getIntegration(c.env.DB, key.tenantId, id);
+  if (!integration) throw notFound(`Integration "${id}"`);
+  return integration;
+}
 
 export function datasetScope(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -1,7 +1,8 @@
 // Data routes of one integration context: validate (dry run), one-shot submit, reading the
 // current dataset (JSON pages or CSV), versions and restore, effective access.
 import { Hono } from "hono";
-import { computeEffectiveAccess, getSchema, type IntakeRecord } from "../../schemas/index.ts";
+import type { Restored, Submitted } from "../../schemas/api-types.ts";
+import { getSchema, type IntakeRecord } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   addToRecordCountStatement,
@@ -15,39 +16,25 @@ import {
   type Version,
   versionBySource,
 } from "../db/datasets.ts";
-import {
-  claimIdempotencyKey,
-  completeIdempotencyStatement,
-  getIdempotencyRecord,
-  releaseIdempotencyKey,
-} from "../db/idempotency.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
-import { newId, sha256Hex } from "../lib/crypto.ts";
+import { newId } from "../lib/crypto.ts";
 import { csvOf } from "../lib/csv-export.ts";
-import { ingestionOf, ingestionStatement as record } from "../lib/ingestion.ts";
+import { ingestionStatement } from "../lib/ingestion.ts";
 import { limitsOf } from "../lib/limits.ts";
-import { badRequest, conflict, invalidRecords, notFound, Problem } from "../lib/problem.ts";
+import { strictInt } from "../lib/params.ts";
+import { badRequest, conflict, invalidRecords, notFound } from "../lib/problem.ts";
 import { readRecordsBody } from "../lib/records-body.ts";
 import { validateBatch } from "../lib/validate-batch.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { datasetScope, refOf } from "../middleware/dataset.ts";
+import { claimIdempotency, idempotency } from "../middleware/idempotency.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
+import { versionView } from "../views.ts";
+import { effectiveAccess } from "./effective-access.ts";
 import { syncs } from "./syncs.ts";
 
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 1000;
-
-/** The public shape of a committed version. */
-export function versionView(v: Version, current?: number) {
-  return {
-    version: v.version,
-    recordCount: v.recordCount,
-    source: v.source,
-    keyName: v.keyName,
-    committedAt: v.createdAt,
-    ...(current !== undefined ? { current: v.version === current } : {}),
-  };
-}
 
 function parseCursor(cursor: string | undefined): { version: number; seq: number; idx: number } | undefined {
   if (!cursor) return undefined;
@@ -56,13 +43,8 @@ function parseCursor(cursor: string | undefined): { version: number; seq: number
   return { version: Number(m[1]), seq: Number(m[2]), idx: Number(m[3]) };
 }
 
-function pageSize(raw: string | undefined): number {
-  if (raw === undefined) return PAGE_DEFAULT;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > PAGE_MAX)
-    throw badRequest(`limit must be a whole number from 1 to ${PAGE_MAX}`);
-  return n;
-}
+const pageSize = (raw: string | undefined) =>
+  raw === undefined ? PAGE_DEFAULT : strictInt(raw, "limit", 1, PAGE_MAX);
 
 async function* allRecords(db: D1Database, setId: string): AsyncGenerator<IntakeRecord> {
   let after = { seq: -1, idx: -1 };
@@ -79,82 +61,29 @@ export const data = new Hono<AppEnv>()
   .use("*", requireKey(), rateLimit(), datasetScope())
   .post("/validate", async (c) => {
     const ref = refOf(c);
-    const key = c.get("key");
     const body = await readRecordsBody(c, ref.context, limitsOf(c.env));
     const { report } = validateBatch(ref.context, body, limitsOf(c.env), { datasetWarnings: true });
-    await record(c, ref, ingestionOf("validate", key.name, c.get("now"), { report, ok: report.valid })).run();
+    await ingestionStatement(c, ref, "validate", { report, ok: report.valid }).run();
     return c.json(report);
   })
-  .post("/records", async (c) => {
-    const ref = refOf(c);
-    const key = c.get("key");
-    const now = c.get("now");
-    const limits = limitsOf(c.env);
-    const idempotencyKey = c.req.header("idempotency-key")?.trim();
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-      throw badRequest("Idempotency-Key must be 1 to 255 characters");
-    }
-    const body = await readRecordsBody(c, ref.context, limits);
-    const scope = `${ref.integrationId}/${ref.context}/records`;
-    if (idempotencyKey) {
-      const bodyHash = await sha256Hex(`${c.req.header("content-type") ?? ""}\n${body.text}`);
-      if (
-        !(await claimIdempotencyKey(
-          c.env.DB,
-          ref.tenantId,
-          scope,
-          idempotencyKey,
-          bodyHash,
-          now.toISOString(),
-        ))
-      ) {
-        const existing = await getIdempotencyRecord(c.env.DB, ref.tenantId, scope, idempotencyKey);
-        if (existing && existing.bodyHash !== bodyHash) {
-          throw new Problem(
-            422,
-            "idempotency-key-reused",
-            "Idempotency-Key reused",
-            "This Idempotency-Key was already used with a different request body",
-          );
-        }
-        if (!existing?.status || !existing.response) {
-          throw conflict(
-            "idempotency-in-progress",
-            "Request in progress",
-            "A request with this Idempotency-Key is still being processed; retry shortly",
-          );
-        }
-        return new Response(existing.response, {
-          status: existing.status,
-          headers: {
-            "content-type": existing.status >= 400 ? "application/problem+json" : "application/json",
-            "idempotent-replayed": "true",
-          },
-        });
-      }
-    }
-    try {
+  .post(
+    "/records",
+    idempotency((c) => `${c.req.param("id")}/${c.req.param("context")}/records`),
+    async (c) => {
+      const ref = refOf(c);
+      const key = c.get("key");
+      const now = c.get("now");
+      const limits = limitsOf(c.env);
+      const body = await readRecordsBody(c, ref.context, limits);
+      const replay = await claimIdempotency(c, body.records);
+      if (replay) return replay;
       const { report, rows } = validateBatch(ref.context, body, limits, { datasetWarnings: true });
       if (!report.valid) {
-        const problem = invalidRecords(report);
-        const statements = [record(c, ref, ingestionOf("submit", key.name, now, { report, ok: false }))];
-        if (idempotencyKey) {
-          statements.push(
-            completeIdempotencyStatement(
-              c.env.DB,
-              ref.tenantId,
-              scope,
-              idempotencyKey,
-              422,
-              JSON.stringify(problem.body),
-            ),
-          );
-        }
-        await c.env.DB.batch(statements);
-        throw problem;
+        await ingestionStatement(c, ref, "submit", { report, ok: false }).run();
+        throw invalidRecords(report);
       }
       const setId = newId("set");
-      const statements = [
+      await c.env.DB.batch([
         insertRecordSetStatement(c.env.DB, ref, setId, now.toISOString()),
         ...insertRecordsStatements(c.env.DB, setId, 0, rows),
         addToRecordCountStatement(c.env.DB, setId, rows.length),
@@ -167,37 +96,17 @@ export const data = new Hono<AppEnv>()
           now: now.toISOString(),
         }),
         pruneVersionsStatement(c.env.DB, ref, limits.versionsRetained),
-      ];
-      await c.env.DB.batch(statements);
+      ]);
       const version = (await versionBySource(c.env.DB, ref, setId)) as Version;
-      const response = {
+      await ingestionStatement(c, ref, "submit", { report, ok: true, version: version.version }).run();
+      const response: Submitted = {
         ...versionView(version),
         warnings: report.warnings,
         warningCount: report.warningCount,
       };
-      const after = [
-        record(c, ref, ingestionOf("submit", key.name, now, { report, ok: true, version: version.version })),
-      ];
-      if (idempotencyKey) {
-        after.push(
-          completeIdempotencyStatement(
-            c.env.DB,
-            ref.tenantId,
-            scope,
-            idempotencyKey,
-            201,
-            JSON.stringify(response),
-          ),
-        );
-      }
-      await c.env.DB.batch(after);
       return c.json(response, 201);
-    } catch (error) {
-      if (idempotencyKey && !(error instanceof Problem))
-        await releaseIdempotencyKey(c.env.DB, ref.tenantId, scope, idempotencyKey);
-      throw error;
-    }
-  })
+    },
+  )
   .get("/records", async (c) => {
     const ref = refOf(c);
     const wantsCsv = c.req.query("format") === "csv" || (c.req.header("accept") ?? "").includes("text/csv");
@@ -253,49 +162,37 @@ export const data = new Hono<AppEnv>()
     const ref = refOf(c);
     const key = c.get("key");
     const now = c.get("now");
-    const number = Number(c.req.param("version"));
-    if (!Number.isInteger(number) || number < 1)
-      throw badRequest("The version must be a positive whole number");
+    const number = strictInt(c.req.param("version"), "The version", 1, Number.MAX_SAFE_INTEGER);
     const target = await getVersion(c.env.DB, ref, number);
     if (!target) throw notFound(`Version ${number} of ${ref.context}`);
     const sourceId = newId("rst");
     await c.env.DB.batch([
-      ...commitVersionStatements(c.env.DB, ref, {
-        setId: target.setId,
-        recordCount: target.recordCount,
-        source: "restore",
-        sourceId,
-        keyName: key.name,
-        now: now.toISOString(),
-      }),
+      ...commitVersionStatements(
+        c.env.DB,
+        ref,
+        {
+          setId: target.setId,
+          recordCount: target.recordCount,
+          source: "restore",
+          sourceId,
+          keyName: key.name,
+          now: now.toISOString(),
+        },
+        { kind: "restore", version: number },
+      ),
       pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
     ]);
-    const restored = (await versionBySource(c.env.DB, ref, sourceId)) as Version;
-    await record(
-      c,
-      ref,
-      ingestionOf("restore", key.name, now, {
-        ok: true,
-        recordCount: restored.recordCount,
-        version: restored.version,
-        detail: `restored version ${number}`,
-      }),
-    ).run();
-    return c.json({ ...versionView(restored), restoredFrom: number }, 201);
+    const restored = await versionBySource(c.env.DB, ref, sourceId);
+    // Pruned by a concurrent commit between the read and the restore: nothing was created.
+    if (!restored) throw notFound(`Version ${number} of ${ref.context}`);
+    await ingestionStatement(c, ref, "restore", {
+      ok: true,
+      recordCount: restored.recordCount,
+      version: restored.version,
+      detail: `restored version ${number}`,
+    }).run();
+    const response: Restored = { ...versionView(restored), restoredFrom: number };
+    return c.json(response, 201);
   })
-  .get("/effective-access", async (c) => {
-    const ref = refOf(c);
-    if (ref.context !== "access_relations")
-      throw notFound("Effective access (it exists only for access_relations)");
-    const limit = pageSize(c.req.query("limit"));
-    const version = await currentVersion(c.env.DB, ref);
-    if (!version) return c.json({ version: null, total: 0, data: [] });
-    const records: IntakeRecord[] = [];
-    for await (const r of allRecords(c.env.DB, version.setId)) records.push(r);
-    const access = computeEffectiveAccess(records, {
-      identity: c.req.query("identity"),
-      resource: c.req.query("resource"),
-    });
-    return c.json({ version: version.version, total: access.length, data: access.slice(0, limit) });
-  })
+  .route("/effective-access", effectiveAccess)
   .route("/syncs", syncs);

@@ -1,14 +1,13 @@
 // Integrations: admin keys create, update and delete; any key reads what it may use (an ingest
 // key bound to one integration sees only that one). Another tenant's integration is a 404.
-import { type Context, Hono } from "hono";
-import { getContext, isContextName } from "../../schemas/index.ts";
+import { Hono } from "hono";
+import { isContextName } from "../../schemas/index.ts";
 import { checkLogo } from "../../schemas/logo.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   countIntegrations,
   deleteIntegrationDataStatements,
   deleteIntegrationStatement,
-  getIntegration,
   type Integration,
   insertIntegration,
   listIntegrations,
@@ -22,51 +21,11 @@ import { limitsOf } from "../lib/limits.ts";
 import { conflict, notFound } from "../lib/problem.ts";
 import { baseUrl } from "../lib/urls.ts";
 import { requireKey } from "../middleware/auth.ts";
+import { visibleIntegration } from "../middleware/dataset.ts";
+import { endpointsOf, publicIntegration } from "../views.ts";
 
 const FIELDS = ["name", "displayName", "description", "logo", "contexts"] as const;
 const MAX_CONTEXTS = 50;
-
-/** An integration as clients see it (no tenant id). */
-function publicIntegration(i: Integration) {
-  return {
-    id: i.id,
-    name: i.name,
-    displayName: i.displayName,
-    description: i.description,
-    logo: i.logo,
-    contexts: i.contexts,
-    createdAt: i.createdAt,
-    updatedAt: i.updatedAt,
-  };
-}
-
-/** Per context: absolute endpoints, the headers to send and a ready-to-paste curl example. */
-function endpointsOf(base: string, i: Integration) {
-  return i.contexts.map((context) => {
-    const root = `${base}/v1/integrations/${i.id}/contexts/${context}`;
-    return {
-      context,
-      title: getContext(context)?.title ?? context,
-      records: `${root}/records`,
-      validate: `${root}/validate`,
-      syncs: `${root}/syncs`,
-      schema: `${base}/v1/contexts/${context}/schema`,
-      headers: { "x-api-key": "<your ingest key>", "content-type": "application/json" },
-      curl: `curl -X POST '${root}/records' -H 'x-api-key: <your ingest key>' -H 'content-type: application/json' --data-binary @${context}.json`,
-    };
-  });
-}
-
-/** The integration if the caller's key may see it; otherwise exactly like a missing one. */
-export async function visibleIntegration(c: Context<AppEnv>, id: string): Promise<Integration> {
-  const key = c.get("key");
-  const integration =
-    key.integrationId && key.integrationId !== id
-      ? undefined
-      : await getIntegration(c.env.DB, key.tenantId, id);
-  if (!integration) throw notFound(`Integration "${id}"`);
-  return integration;
-}
 
 function checkIntegrationFields(body: Record<string, unknown>, partial: boolean) {
   const fields = new FieldChecker(body, FIELDS);

@@ -10,20 +10,7 @@ import { checkExpiry } from "../lib/key-input.ts";
 import { limitsOf } from "../lib/limits.ts";
 import { conflict, notFound } from "../lib/problem.ts";
 import { requireKey } from "../middleware/auth.ts";
-
-/** A key as clients see it: no tenant id, no hash. */
-export function publicKey(key: ApiKey) {
-  return {
-    id: key.id,
-    name: key.name,
-    scope: key.scope,
-    integrationId: key.integrationId,
-    createdAt: key.createdAt,
-    expiresAt: key.expiresAt,
-    lastUsedAt: key.lastUsedAt,
-    revokedAt: key.revokedAt,
-  };
-}
+import { publicKey } from "../views.ts";
 
 export const keys = new Hono<AppEnv>()
   .use("*", requireKey("admin"))

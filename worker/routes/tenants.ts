@@ -9,7 +9,7 @@ import { FieldChecker } from "../lib/fields.ts";
 import { checkExpiry } from "../lib/key-input.ts";
 import { limitsOf } from "../lib/limits.ts";
 import { requireOperator } from "../middleware/auth.ts";
-import { publicKey } from "./keys.ts";
+import { publicKey } from "../views.ts";
 
 const DEFAULT_FIRST_KEY_DAYS = 365;
 

@@ -199,6 +199,7 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
                 id: "",
                 name: name || "?",
                 displayName,
+                description: null,
                 logo,
                 contexts: selected,
                 createdAt: "",
