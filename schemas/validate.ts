@@ -2,7 +2,7 @@
 // messages. Valid records take a short-circuit pass; only failing ones are re-run for all errors.
 import { type OutputUnit, Validator } from "@cfworker/json-schema";
 import "./formats.ts";
-import { clipValue, describeIssue, offerable, suggestFix } from "./messages.ts";
+import { clipText, clipValue, describeIssue, offerable, suggestFix } from "./messages.ts";
 import type { ContextSchema, IntakeRecord, Issue, JsonValue, PropertySchema } from "./types.ts";
 
 /** An issue before it is placed in a dataset: the row is added by the caller. */
@@ -186,9 +186,11 @@ function issueFromOutput(
   const prop = Object.hasOwn(schema.properties, field) ? schema.properties[field] : undefined;
   const fieldValue = record[field];
   if (unit.keyword === "false" && !prop) {
+    // A field's name is user input too: a huge one is named clipped, like any value.
+    const named = clipText(field);
     return {
-      pointer: `/${encodeSegment(field)}`,
-      field,
+      pointer: `/${encodeSegment(named)}`,
+      field: named,
       keyword: "unknown-field",
       message: describeIssue("unknown-field", field, undefined, undefined, context),
       value: clipValue(fieldValue as JsonValue),

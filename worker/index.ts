@@ -5,7 +5,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env.ts";
-import { Problem } from "./lib/problem.ts";
+import { Problem } from "./http/problem.ts";
 import { requestBody } from "./middleware/request-body.ts";
 import { capabilities, catalog } from "./routes/catalog.ts";
 import { data } from "./routes/data.ts";

@@ -2,7 +2,7 @@
 // build the D1 statements — with the Worker's own code. D1 itself is not called: statements are
 // built against a recorder, as the Worker builds them before handing them to `batch()`.
 import { insertRecordsStatements } from "../../worker/db/datasets.ts";
-import { parseJsonSafely } from "../../worker/lib/body.ts";
+import { parseJsonSafely } from "../../worker/http/body.ts";
 import type { Limits } from "../../worker/lib/limits.ts";
 import { validateBatch } from "../../worker/lib/validate-batch.ts";
 import { saasUsers } from "./generate.ts";
@@ -42,14 +42,9 @@ export function benchWorkerCpu(iterations = 200): WorkerCpuRow {
   for (let i = 0; i < iterations + 20; i++) {
     const start = performance.now();
     const parsed = parseJsonSafely(body) as { data: unknown[] };
-    const { report, rows } = validateBatch(
-      "saas_users",
-      { records: parsed.data, issues: [], text: body },
-      LIMITS,
-      {
-        datasetWarnings: false,
-      },
-    );
+    const { report, rows } = validateBatch("saas_users", { records: parsed.data, issues: [] }, LIMITS, {
+      datasetWarnings: false,
+    });
     if (!report.valid) throw new Error("benchmark batch should be valid");
     statements = insertRecordsStatements(db, "set_bench", 1, rows).length;
     const elapsed = performance.now() - start;

@@ -1,11 +1,21 @@
 // Normalizes and validates a batch with the shared core, and prepares its rows for storage.
-import { DatasetValidator, getSchema, recordKey, type ValidationReport } from "../../schemas/index.ts";
+import {
+  DatasetValidator,
+  getSchema,
+  type Issue,
+  recordKey,
+  type ValidationReport,
+} from "../../schemas/index.ts";
+import type { StoredRow } from "../db/datasets.ts";
 import type { Limits } from "./limits.ts";
-import type { RecordsBody } from "./records-body.ts";
 
-export interface StoredRow {
-  key: string;
-  data: string;
+/** Records as a request body held them, before any normalization. */
+export interface RecordsBody {
+  records: unknown[];
+  /** Source line per record when the body has lines (NDJSON, CSV). */
+  lines?: number[];
+  /** Problems of the file itself (CSV header, ragged rows, quotes). */
+  issues: Issue[];
 }
 
 export interface ValidatedBatch {

@@ -5,7 +5,7 @@ import { isContextName } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { DatasetRef } from "../db/datasets.ts";
 import { getIntegration, type Integration } from "../db/integrations.ts";
-import { notFound } from "../lib/problem.ts";
+import { notFound } from "../http/problem.ts";
 
 /** The integration if the caller's key may see it; otherwise exactly like a missing one. */
 export async function visibleIntegration(c: Context<AppEnv>, id: string): Promise<Integration> {

@@ -11,9 +11,9 @@ import {
   getIdempotencyRecord,
   releaseIdempotencyKey,
 } from "../db/idempotency.ts";
+import { badRequest, conflict, Problem } from "../http/problem.ts";
+import { replayResponse } from "../http/replay.ts";
 import { sha256Hex } from "../lib/crypto.ts";
-import { badRequest, conflict, Problem } from "../lib/problem.ts";
-import { replayResponse } from "../lib/replay.ts";
 
 const MAX_KEY_LENGTH = 255;
 const PRINTABLE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;

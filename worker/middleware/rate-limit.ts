@@ -2,7 +2,7 @@
 // on every authenticated route, and per client IP for failed authentications.
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { Problem } from "../lib/problem.ts";
+import { Problem } from "../http/problem.ts";
 
 /** Both bindings count in 60-second windows. */
 const RETRY_AFTER_SECONDS = 60;

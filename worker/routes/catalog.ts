@@ -14,8 +14,8 @@ import {
   listContexts,
 } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
-import { badRequest, notFound } from "../lib/problem.ts";
-import { baseUrl } from "../lib/urls.ts";
+import { badRequest, notFound } from "../http/problem.ts";
+import { baseUrl } from "../http/urls.ts";
 
 const CACHE_CONTROL = "public, max-age=300";
 

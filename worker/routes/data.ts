@@ -17,13 +17,13 @@ import {
   versionBySource,
 } from "../db/datasets.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
+import { strictInt } from "../http/params.ts";
+import { badRequest, conflict, invalidRecords, notFound } from "../http/problem.ts";
+import { readRecordsBody } from "../http/records-body.ts";
 import { newId } from "../lib/crypto.ts";
 import { csvOf } from "../lib/csv-export.ts";
 import { ingestionStatement } from "../lib/ingestion.ts";
 import { limitsOf } from "../lib/limits.ts";
-import { strictInt } from "../lib/params.ts";
-import { badRequest, conflict, invalidRecords, notFound } from "../lib/problem.ts";
-import { readRecordsBody } from "../lib/records-body.ts";
 import { validateBatch } from "../lib/validate-batch.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { datasetScope, refOf } from "../middleware/dataset.ts";

@@ -6,8 +6,8 @@ import { Hono } from "hono";
 import { type EffectiveAccessCursor, effectiveAccessPage, type IntakeRecord } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { currentVersion, getVersion, readRecords } from "../db/datasets.ts";
-import { strictInt } from "../lib/params.ts";
-import { badRequest, conflict, notFound } from "../lib/problem.ts";
+import { strictInt } from "../http/params.ts";
+import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { refOf } from "../middleware/dataset.ts";
 
 const PAGE_DEFAULT = 100;

@@ -14,12 +14,12 @@ import {
   updateIntegration,
 } from "../db/integrations.ts";
 import { revokeIntegrationKeysStatement } from "../db/keys.ts";
-import { readJsonObject } from "../lib/body.ts";
+import { readJsonObject } from "../http/body.ts";
+import { FieldChecker } from "../http/fields.ts";
+import { conflict, notFound } from "../http/problem.ts";
+import { baseUrl } from "../http/urls.ts";
 import { newId } from "../lib/crypto.ts";
-import { FieldChecker } from "../lib/fields.ts";
 import { limitsOf } from "../lib/limits.ts";
-import { conflict, notFound } from "../lib/problem.ts";
-import { baseUrl } from "../lib/urls.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { visibleIntegration } from "../middleware/dataset.ts";
 import { endpointsOf, publicIntegration } from "../views.ts";

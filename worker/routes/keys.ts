@@ -3,12 +3,12 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { getIntegration } from "../db/integrations.ts";
 import { type ApiKey, countKeys, getKey, insertKeyStatement, listKeys, revokeKey } from "../db/keys.ts";
-import { readJsonObject } from "../lib/body.ts";
+import { readJsonObject } from "../http/body.ts";
+import { FieldChecker } from "../http/fields.ts";
+import { checkExpiry } from "../http/key-input.ts";
+import { conflict, notFound } from "../http/problem.ts";
 import { newApiKey } from "../lib/crypto.ts";
-import { FieldChecker } from "../lib/fields.ts";
-import { checkExpiry } from "../lib/key-input.ts";
 import { limitsOf } from "../lib/limits.ts";
-import { conflict, notFound } from "../lib/problem.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { publicKey } from "../views.ts";
 

@@ -30,14 +30,14 @@ import {
   missingSeqs,
   type Sync,
 } from "../db/syncs.ts";
-import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../lib/body.ts";
+import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
+import { strictInt } from "../http/params.ts";
+import { badRequest, conflict, invalidRecords, notFound, Problem } from "../http/problem.ts";
+import { decodeUtf8, readRecordsBody } from "../http/records-body.ts";
+import { replayJson } from "../http/replay.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
 import { ingestionStatement } from "../lib/ingestion.ts";
 import { announcedLimits, limitsOf } from "../lib/limits.ts";
-import { strictInt } from "../lib/params.ts";
-import { badRequest, conflict, invalidRecords, notFound, Problem } from "../lib/problem.ts";
-import { decodeUtf8, readRecordsBody } from "../lib/records-body.ts";
-import { replayJson } from "../lib/replay.ts";
 import { validateBatch } from "../lib/validate-batch.ts";
 import { refOf } from "../middleware/dataset.ts";
 import { committedView } from "../views.ts";

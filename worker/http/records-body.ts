@@ -1,21 +1,12 @@
 // Data bodies: {"data":[...]}, a bare array, NDJSON or text/csv, read into raw records with their
 // source lines. Malformed input gets a precise 4xx; nothing is guessed.
 import type { Context } from "hono";
-import { getSchema, type Issue, readCsv, readJsonRecords } from "../../schemas/index.ts";
+import { getSchema, readCsv, readJsonRecords } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import type { Limits } from "../lib/limits.ts";
+import type { RecordsBody } from "../lib/validate-batch.ts";
 import { isJsonType, mediaType, unsupportedMediaType } from "./body.ts";
-import type { Limits } from "./limits.ts";
 import { badRequest, Problem } from "./problem.ts";
-
-export interface RecordsBody {
-  records: unknown[];
-  /** Source line per record when the body has lines (NDJSON, CSV). */
-  lines?: number[];
-  /** Problems of the file itself (CSV header, ragged rows, quotes). */
-  issues: Issue[];
-  /** The raw text, for idempotency and batch hashes. */
-  text: string;
-}
 
 const NDJSON_TYPES = new Set([
   "application/x-ndjson",
@@ -75,8 +66,8 @@ export async function readRecordsBody(
       );
     checkCount(read.records, limits);
     return read.lines
-      ? { records: read.records, lines: read.lines, issues: [], text: body }
-      : { records: read.records, issues: [], text: body };
+      ? { records: read.records, lines: read.lines, issues: [] }
+      : { records: read.records, issues: [] };
   }
   if (type && CSV_TYPES.has(type)) {
     const schema = getSchema(context);
@@ -87,7 +78,7 @@ export async function readRecordsBody(
     if (records.length === 0 && csv.issues.length === 0)
       throw badRequest("The CSV has a header but no records");
     if (records.length > 0) checkCount(records, limits);
-    return { records, lines, issues: csv.issues, text: body };
+    return { records, lines, issues: csv.issues };
   }
   throw unsupportedMediaType(type, ACCEPTED);
 }
