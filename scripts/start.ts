@@ -51,13 +51,25 @@ Try it:
 
 Press Ctrl+C to stop.`);
 
-const shutdown = async () => {
-  await worker.stop();
+// Ctrl+C reaches wrangler too (same process group), so its exit during a stop is the stop itself.
+let stopping = false;
+const stopped = () => {
+  console.log("Stopped.");
   process.exit(0);
+};
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await worker.stop();
+  stopped();
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
-worker.child.once("exit", (code) => {
-  console.error(`wrangler dev exited (code ${code})`);
+worker.child.once("exit", (code, signal) => {
+  if (stopping || signal === "SIGINT" || signal === "SIGTERM" || code === 130 || code === 143) {
+    stopped();
+    return;
+  }
+  console.error(`wrangler dev exited (code ${code}); the Worker is not running`);
   process.exit(code ?? 1);
 });
