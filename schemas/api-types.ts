@@ -1,6 +1,6 @@
 // Shapes of Worker API responses that both the Worker and the extension's client use, declared
 // once so the two cannot drift.
-import type { Issue, ValidationReport } from "./types.ts";
+import type { Issue, JsonValue, ValidationReport } from "./types.ts";
 
 export type IngestionKind = "validate" | "submit" | "batch" | "commit" | "abort" | "restore";
 
@@ -161,3 +161,29 @@ export interface SyncCommitted extends AcceptedWarnings, Replayable {
   recordCount: number;
   committedAt: string;
 }
+
+/**
+ * What an upload would do to the current dataset, by record key (GET …/syncs/{id}/diff, and the
+ * `diff` of POST …/validate): the version it replaces and how many records are added, removed,
+ * changed or unchanged, with a few example keys of each (the key fields' values).
+ */
+export interface DatasetDiff {
+  /** The current version the upload would replace; null when the dataset has none yet. */
+  current: { version: number; recordCount: number } | null;
+  /** Records in the upload. */
+  incoming: number;
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+  /** removed ÷ the current record count (0 when there is no current version). */
+  removedShare: number;
+  examples: {
+    added: Record<string, JsonValue>[];
+    removed: Record<string, JsonValue>[];
+    changed: Record<string, JsonValue>[];
+  };
+}
+
+/** POST …/validate (200): the report, and what the records would do to the current dataset. */
+export type ValidateResponse = ValidationReport & { diff: DatasetDiff };

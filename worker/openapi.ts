@@ -144,10 +144,10 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   },
   "/v1/integrations/{id}/contexts/{context}/validate": {
     post: {
-      summary: "Dry run: validate records, store nothing",
+      summary: "Dry run: validate records, store nothing; the diff says what a submit would replace",
       security: "any",
       body: DATA_BODY,
-      responses: { 200: "Validation report" },
+      responses: { 200: "Validation report with diff { current, added, removed, changed, unchanged, … }" },
     },
   },
   "/v1/integrations/{id}/contexts/{context}/records": {
@@ -216,8 +216,20 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       security: "any",
       body: "{ expectedRecords? }",
       responses: {
-        200: "{ syncId, version, recordCount, committedAt }",
+        200: "{ syncId, version, recordCount, committedAt, warnings, warningCount, replayed? }",
         409: "Missing batches or count mismatch",
+      },
+    },
+  },
+  "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}/diff": {
+    get: {
+      summary:
+        "What committing the sync would do to the current dataset, by record key: added, removed, changed, unchanged, with example keys",
+      security: "any",
+      responses: {
+        200: "{ current, incoming, added, removed, changed, unchanged, removedShare, examples }",
+        409: "The sync is committed or aborted",
+        410: "The sync expired",
       },
     },
   },

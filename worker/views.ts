@@ -2,13 +2,15 @@
 // of schemas/api-types.ts so that the Worker and the extension cannot drift apart.
 import type {
   ApiKeyInfo,
+  DatasetDiff,
   DatasetVersion,
   Endpoint,
   Integration as IntegrationView,
   SyncCommitted,
 } from "../schemas/api-types.ts";
-import { getContext, type Issue } from "../schemas/index.ts";
+import { type ContextSchema, getContext, type Issue, keyValues } from "../schemas/index.ts";
 import type { Version } from "./db/datasets.ts";
+import type { RawDiff } from "./db/diff.ts";
 import type { Integration } from "./db/integrations.ts";
 import type { ApiKey } from "./db/keys.ts";
 import type { Sync } from "./db/syncs.ts";
@@ -80,4 +82,28 @@ export function endpointsOf(base: string, i: Integration): Endpoint[] {
       curl: `curl -X POST '${root}/records' -H 'x-api-key: <your ingest key>' -H 'content-type: application/json' --data-binary @${context}.json`,
     };
   });
+}
+
+/** A difference found by SQL, with its example keys as the key fields' values. */
+export function diffView(
+  raw: RawDiff,
+  current: Version | undefined,
+  incoming: number,
+  schema: ContextSchema,
+): DatasetDiff {
+  const values = (keys: string[]) => keys.map((key) => keyValues(key, schema));
+  return {
+    current: current ? { version: current.version, recordCount: current.recordCount } : null,
+    incoming,
+    added: raw.added,
+    removed: raw.removed,
+    changed: raw.changed,
+    unchanged: raw.unchanged,
+    removedShare: current && current.recordCount > 0 ? raw.removed / current.recordCount : 0,
+    examples: {
+      added: values(raw.examples.added),
+      removed: values(raw.examples.removed),
+      changed: values(raw.examples.changed),
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // Data routes of one integration context: validate (dry run), one-shot submit, reading the
 // current dataset (JSON pages or CSV), versions and restore, effective access.
 import { Hono } from "hono";
-import type { Restored, Submitted } from "../../schemas/api-types.ts";
+import type { Restored, Submitted, ValidateResponse } from "../../schemas/api-types.ts";
 import { getSchema, type IntakeRecord } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
@@ -16,6 +16,7 @@ import {
   type Version,
   versionBySource,
 } from "../db/datasets.ts";
+import { rowsDiff } from "../db/diff.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
 import { strictInt } from "../http/params.ts";
 import { badRequest, conflict, invalidRecords, notFound } from "../http/problem.ts";
@@ -29,7 +30,8 @@ import { requireKey } from "../middleware/auth.ts";
 import { datasetScope, refOf } from "../middleware/dataset.ts";
 import { claimIdempotency, idempotency } from "../middleware/idempotency.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
-import { versionView } from "../views.ts";
+import { diffView, versionView } from "../views.ts";
+import { syncDiff } from "./diff.ts";
 import { effectiveAccess } from "./effective-access.ts";
 import { syncs } from "./syncs.ts";
 
@@ -62,9 +64,15 @@ export const data = new Hono<AppEnv>()
   .post("/validate", async (c) => {
     const ref = refOf(c);
     const body = await readRecordsBody(c, ref.context, limitsOf(c.env));
-    const { report } = validateBatch(ref.context, body, limitsOf(c.env), { datasetWarnings: true });
+    const { report, rows } = validateBatch(ref.context, body, limitsOf(c.env), { datasetWarnings: true });
+    // The records as a one-shot submit would store them, against the current dataset.
+    const current = await currentVersion(c.env.DB, ref);
+    const raw = await rowsDiff(c.env.DB, rows, current?.setId);
+    const schema = getSchema(ref.context);
+    if (!schema) throw notFound(`Context "${ref.context}"`);
     await ingestionStatement(c, ref, "validate", { report, ok: report.valid }).run();
-    return c.json(report);
+    const response: ValidateResponse = { ...report, diff: diffView(raw, current, rows.length, schema) };
+    return c.json(response);
   })
   .post(
     "/records",
@@ -195,4 +203,5 @@ export const data = new Hono<AppEnv>()
     return c.json(response, 201);
   })
   .route("/effective-access", effectiveAccess)
-  .route("/syncs", syncs);
+  .route("/syncs", syncs)
+  .route("/syncs", syncDiff);

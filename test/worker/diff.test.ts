@@ -1,0 +1,134 @@
+// What an upload would do to the current dataset, by record key, before anything is committed:
+// the diff of POST …/validate and GET …/syncs/{id}/diff.
+import { describe, expect, it } from "vitest";
+import { commitSync, dataWorld, putBatch, startSync, submit, user, users } from "./data-helpers.ts";
+import { call, expectProblem, json } from "./helpers.ts";
+
+interface Diff {
+  current: { version: number; recordCount: number } | null;
+  incoming: number;
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+  removedShare: number;
+  examples: { added: unknown[]; removed: unknown[]; changed: unknown[] };
+}
+
+const email = (i: number) => ({ emailId: `user${i}@example.com` });
+
+describe("POST …/validate reports what the records would replace", () => {
+  it("with no current version, everything is added", async () => {
+    const { base, ingest } = await dataWorld();
+    const response = await call("POST", `${base()}/validate`, { key: ingest, body: users(1, 3) });
+    const { diff } = await json<{ diff: Diff }>(response);
+    expect(diff).toEqual({
+      current: null,
+      incoming: 3,
+      added: 3,
+      removed: 0,
+      changed: 0,
+      unchanged: 0,
+      removedShare: 0,
+      examples: { added: [email(1), email(2), email(3)], removed: [], changed: [] },
+    });
+  });
+
+  it("against the current version: added, removed, changed and unchanged by key (case-insensitive where the key is)", async () => {
+    const { base, ingest } = await dataWorld();
+    await submit(base(), ingest, users(1, 5));
+    const upload = [user(3), { ...user(4), firstName: "Changed" }, user(5), user(6), user(7)];
+    // The key folds case: USER5 is user5, and its stored data differs only by that case.
+    upload[2] = { ...user(5), emailId: "USER5@example.com" };
+    const response = await call("POST", `${base()}/validate`, { key: ingest, body: upload });
+    expect(response.status).toBe(200);
+    const body = await json<{ valid: boolean; diff: Diff }>(response);
+    expect(body.valid).toBe(true);
+    expect(body.diff).toEqual({
+      current: { version: 1, recordCount: 5 },
+      incoming: 5,
+      added: 2,
+      removed: 2,
+      changed: 2,
+      unchanged: 1,
+      removedShare: 0.4,
+      examples: {
+        added: [email(6), email(7)],
+        removed: [email(1), email(2)],
+        changed: [email(4), email(5)],
+      },
+    });
+  });
+
+  it("an upload of one record against 40 shows 39 going", async () => {
+    const { base, ingest } = await dataWorld();
+    await submit(base(), ingest, users(1, 40));
+    const response = await call("POST", `${base()}/validate`, { key: ingest, body: [user(1)] });
+    const { diff } = await json<{ diff: Diff }>(response);
+    expect([diff.removed, diff.unchanged, diff.removedShare]).toEqual([39, 1, 39 / 40]);
+    expect(diff.examples.removed).toEqual([email(2), email(3), email(4), email(5), email(6)]);
+  });
+});
+
+describe("GET …/syncs/{id}/diff", () => {
+  it("after the last batch, before the commit: the same difference, computed over the stored batches", async () => {
+    const { base, ingest } = await dataWorld();
+    await submit(base(), ingest, users(1, 10));
+    const syncId = await startSync(base(), ingest);
+    expect(
+      (await putBatch(base(), ingest, syncId, 1, [user(9), { ...user(10), role: "ADMIN" }])).status,
+    ).toBe(200);
+    expect((await putBatch(base(), ingest, syncId, 2, users(11, 12))).status).toBe(200);
+    const response = await call("GET", `${base()}/syncs/${syncId}/diff`, { key: ingest });
+    expect(response.status).toBe(200);
+    expect(await json<Diff>(response)).toEqual({
+      current: { version: 1, recordCount: 10 },
+      incoming: 4,
+      added: 2,
+      removed: 8,
+      changed: 1,
+      unchanged: 1,
+      removedShare: 0.8,
+      examples: {
+        added: [email(11), email(12)],
+        removed: [email(1), email(2), email(3), email(4), email(5)],
+        changed: [email(10)],
+      },
+    });
+    // Nothing changed by asking.
+    expect((await commitSync(base(), ingest, syncId, { expectedRecords: 4 })).status).toBe(200);
+  });
+
+  it("a sync with no batches would empty the dataset", async () => {
+    const { base, ingest } = await dataWorld();
+    await submit(base(), ingest, users(1, 2));
+    const syncId = await startSync(base(), ingest);
+    const diff = await json<Diff>(await call("GET", `${base()}/syncs/${syncId}/diff`, { key: ingest }));
+    expect([diff.incoming, diff.removed, diff.removedShare]).toEqual([0, 2, 1]);
+  });
+
+  it("is refused for a closed sync, and another tenant's sync is a 404", async () => {
+    const { base, ingest } = await dataWorld();
+    const other = await dataWorld();
+    const syncId = await startSync(base(), ingest);
+    await putBatch(base(), ingest, syncId, 1, [user(1)]);
+    await expectProblem(
+      await call("GET", `${other.base()}/syncs/${syncId}/diff`, { key: other.ingest }),
+      404,
+      "not-found",
+    );
+    expect((await commitSync(base(), ingest, syncId)).status).toBe(200);
+    await expectProblem(
+      await call("GET", `${base()}/syncs/${syncId}/diff`, { key: ingest }),
+      409,
+      "sync-committed",
+    );
+    const aborted = await startSync(base(), ingest);
+    await call("DELETE", `${base()}/syncs/${aborted}`, { key: ingest });
+    await expectProblem(
+      await call("GET", `${base()}/syncs/${aborted}/diff`, { key: ingest }),
+      409,
+      "sync-aborted",
+    );
+  });
+});

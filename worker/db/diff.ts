@@ -1,0 +1,175 @@
+// SQL for the difference between an upload and the current dataset, by record key: what a commit
+// would add, remove and change. Records are compared by their stored JSON.
+import type { StoredRow } from "./datasets.ts";
+
+const EXAMPLES = 5;
+/** Kept under D1's 1,000,000-byte limit for one bound value (a JSON array of keys). */
+const KEYS_PARAM_BYTES = 900_000;
+
+export interface RawDiff {
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+  examples: { added: string[]; removed: string[]; changed: string[] };
+}
+
+/** The difference between two stored record sets (`current` may be absent: all added). */
+export async function setDiff(
+  db: D1Database,
+  incomingSet: string,
+  currentSet: string | undefined,
+): Promise<RawDiff> {
+  if (!currentSet) {
+    const [count, added] = await db.batch<{ n: number; record_key: string }>([
+      db.prepare("SELECT COUNT(*) AS n FROM records WHERE set_id = ?1").bind(incomingSet),
+      db
+        .prepare("SELECT record_key FROM records WHERE set_id = ?1 ORDER BY seq, idx LIMIT ?2")
+        .bind(incomingSet, EXAMPLES),
+    ]);
+    return {
+      added: count?.results[0]?.n ?? 0,
+      removed: 0,
+      changed: 0,
+      unchanged: 0,
+      examples: { added: (added?.results ?? []).map((r) => r.record_key), removed: [], changed: [] },
+    };
+  }
+  const only = (from: number, other: number) =>
+    `FROM records x WHERE x.set_id = ?${from} AND NOT EXISTS (SELECT 1 FROM records y WHERE y.set_id = ?${other} AND y.record_key = x.record_key)`;
+  const matched =
+    "FROM records x JOIN records y ON y.set_id = ?2 AND y.record_key = x.record_key WHERE x.set_id = ?1";
+  const [counts, added, removed, changed] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare(
+        `SELECT (SELECT COUNT(*) ${only(1, 2)}) AS added, (SELECT COUNT(*) ${only(2, 1)}) AS removed,
+                (SELECT COUNT(*) ${matched} AND x.data <> y.data) AS changed,
+                (SELECT COUNT(*) ${matched} AND x.data = y.data) AS unchanged`,
+      )
+      .bind(incomingSet, currentSet),
+    db
+      .prepare(`SELECT x.record_key ${only(1, 2)} ORDER BY x.seq, x.idx LIMIT ?3`)
+      .bind(incomingSet, currentSet, EXAMPLES),
+    db
+      .prepare(`SELECT x.record_key ${only(1, 2)} ORDER BY x.seq, x.idx LIMIT ?3`)
+      .bind(currentSet, incomingSet, EXAMPLES),
+    db
+      .prepare(`SELECT x.record_key ${matched} AND x.data <> y.data ORDER BY x.seq, x.idx LIMIT ?3`)
+      .bind(incomingSet, currentSet, EXAMPLES),
+  ]);
+  const c = (counts?.results[0] ?? {}) as Record<string, number>;
+  const keys = (r: D1Result<Record<string, unknown>> | undefined) =>
+    (r?.results ?? []).map((row) => row.record_key as string);
+  return {
+    added: c.added ?? 0,
+    removed: c.removed ?? 0,
+    changed: c.changed ?? 0,
+    unchanged: c.unchanged ?? 0,
+    examples: { added: keys(added), removed: keys(removed), changed: keys(changed) },
+  };
+}
+
+/** The difference between rows not stored yet (one request's records) and a stored set. */
+export async function rowsDiff(
+  db: D1Database,
+  rows: readonly StoredRow[],
+  currentSet: string | undefined,
+): Promise<RawDiff> {
+  const keyed = rows.filter((r) => r.key !== "");
+  if (!currentSet) {
+    return {
+      added: rows.length,
+      removed: 0,
+      changed: 0,
+      unchanged: 0,
+      examples: { added: keyed.slice(0, EXAMPLES).map((r) => r.key), removed: [], changed: [] },
+    };
+  }
+  // The upload's keys as JSON arrays, each a bound value under D1's size limit.
+  const chunks: string[] = [];
+  let chunk: string[] = [];
+  let bytes = 0;
+  for (const row of keyed) {
+    const size = row.key.length * 3 + 4;
+    if (chunk.length > 0 && bytes + size > KEYS_PARAM_BYTES) {
+      chunks.push(JSON.stringify(chunk));
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(row.key);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(JSON.stringify(chunk));
+  const stored = new Map<string, string>();
+  for (const keys of chunks) {
+    const { results } = await db
+      .prepare(
+        "SELECT record_key, data FROM records WHERE set_id = ?1 AND record_key IN (SELECT value FROM json_each(?2))",
+      )
+      .bind(currentSet, keys)
+      .all<{ record_key: string; data: string }>();
+    for (const r of results) if (!stored.has(r.record_key)) stored.set(r.record_key, r.data);
+  }
+  const diff: RawDiff = {
+    added: rows.length - keyed.length,
+    removed: 0,
+    changed: 0,
+    unchanged: 0,
+    examples: { added: [], removed: [], changed: [] },
+  };
+  for (const row of keyed) {
+    const data = stored.get(row.key);
+    if (data === undefined) {
+      diff.added++;
+      if (diff.examples.added.length < EXAMPLES) diff.examples.added.push(row.key);
+    } else if (data === row.data) {
+      diff.unchanged++;
+    } else {
+      diff.changed++;
+      if (diff.examples.changed.length < EXAMPLES) diff.examples.changed.push(row.key);
+    }
+  }
+  // A committed set holds each key once, so every stored key not matched would go.
+  const total = await db
+    .prepare("SELECT COUNT(*) AS n FROM records WHERE set_id = ?1")
+    .bind(currentSet)
+    .first<{ n: number }>();
+  diff.removed = (total?.n ?? 0) - stored.size;
+  if (diff.removed > 0) diff.examples.removed = await removedExamples(db, currentSet, chunks, stored);
+  return diff;
+}
+
+/** A few stored keys the upload does not hold, in stored order. */
+async function removedExamples(
+  db: D1Database,
+  currentSet: string,
+  chunks: string[],
+  stored: ReadonlyMap<string, string>,
+): Promise<string[]> {
+  if (chunks.length <= 1) {
+    const { results } = await db
+      .prepare(
+        "SELECT record_key FROM records WHERE set_id = ?1 AND record_key NOT IN (SELECT value FROM json_each(?2)) ORDER BY seq, idx LIMIT ?3",
+      )
+      .bind(currentSet, chunks[0] ?? "[]", EXAMPLES)
+      .all<{ record_key: string }>();
+    return results.map((r) => r.record_key);
+  }
+  // Keys too many for one bound value: look through the first pages of the stored set.
+  const found: string[] = [];
+  let after = { seq: -1, idx: -1 };
+  for (let page = 0; page < 10 && found.length < EXAMPLES; page++) {
+    const { results } = await db
+      .prepare(
+        "SELECT seq, idx, record_key FROM records WHERE set_id = ?1 AND (seq > ?2 OR (seq = ?2 AND idx > ?3)) ORDER BY seq, idx LIMIT 2000",
+      )
+      .bind(currentSet, after.seq, after.idx)
+      .all<{ seq: number; idx: number; record_key: string }>();
+    for (const r of results)
+      if (!stored.has(r.record_key) && found.length < EXAMPLES) found.push(r.record_key);
+    const last = results.at(-1);
+    if (!last || results.length < 2000) break;
+    after = { seq: last.seq, idx: last.idx };
+  }
+  return found;
+}
