@@ -9,7 +9,11 @@ import {
   type PropertySchema,
   suggestFix,
 } from "../schemas/index.ts";
+import { headerTokens, matchScore } from "./mapping/header.ts";
+import type { ColumnSuggestion } from "./mapping/suggest.ts";
 import type { TableRow } from "./parse/source-table.ts";
+
+export { headerTokens, matchScore };
 
 /** Guesses below this stay unmapped and are only offered as a hint. */
 export const AUTO_MAP_THRESHOLD = 0.6;
@@ -21,6 +25,8 @@ export interface Mapping {
   constants: Record<string, string>;
   /** Field -> source value -> value to use instead (e.g. active -> ACTIVE). */
   valueMaps: Record<string, Record<string, string>>;
+  /** The file's header text per column, kept so other integrations can reuse the choices. */
+  headers?: string[];
 }
 
 export interface ColumnGuess {
@@ -31,67 +37,6 @@ export interface ColumnGuess {
   /** The best candidate when it was not confident enough (or its field was taken). */
   hint?: { field: string; confidence: number };
   reason: string;
-}
-
-const NOISE = new Set(["profile", "required", "optional", "has", "is", "primary", "of", "the"]);
-const SYNONYMS: Record<string, string> = {
-  "2sv": "mfa",
-  "2fa": "mfa",
-  twofa: "mfa",
-  enrolled: "enrol",
-  enrolment: "enrol",
-  enrollment: "enrol",
-  no: "number",
-  num: "number",
-  nbr: "number",
-};
-/** Words a header may add to a name without changing what it is ("Created Date" = "Created"). */
-const EXTRA_OK = new Set(["date", "time", "at", "on"]);
-
-function stem(token: string): string {
-  const t = SYNONYMS[token] ?? token;
-  return t.length > 3 && t.endsWith("s") && !t.endsWith("ss") && !t.endsWith("us") ? t.slice(0, -1) : t;
-}
-
-/** Words of a header: camelCase and punctuation split, notes in brackets dropped, noise removed. */
-export function headerTokens(header: string): string[] {
-  const text = header
-    .replace(/\[[^\]]*\]|\([^)]*\)/g, " ")
-    .replace(/#/g, " number ")
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .normalize("NFKD")
-    .toLowerCase();
-  const words = text
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean)
-    .map(stem);
-  const kept = words.filter((w) => !NOISE.has(w));
-  return kept.length > 0 ? kept : words;
-}
-
-const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
-const minus = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x));
-
-/** How surely `header` names the field or alias `name` (0..1). */
-export function matchScore(header: string, name: string, isFieldName: boolean): number {
-  if (normalizeHeader(header) === normalizeHeader(name)) return isFieldName ? 1 : 0.95;
-  const stripped = header.replace(/\[[^\]]*\]|\([^)]*\)/g, " ");
-  if (normalizeHeader(stripped) !== "" && normalizeHeader(stripped) === normalizeHeader(name)) return 0.9;
-  const h = new Set(headerTokens(header));
-  const c = new Set(headerTokens(name));
-  if (h.size === 0 || c.size === 0) return 0;
-  if (sameSet(h, c)) return 0.85;
-  const extra = minus(h, c);
-  const missing = minus(c, h);
-  if (missing.length === 0) return extra.every((w) => EXTRA_OK.has(w)) ? 0.75 : 0.35;
-  if (extra.length === 0) {
-    // "Worker" for "Worker Name", "2sv Enrolled" for "MFA Enrolment Status".
-    if (missing.length === 1 && missing[0] === "name") return 0.75;
-    if (missing.length === 1 && missing[0] === "status" && h.size >= 2) return 0.7;
-    return 0.3;
-  }
-  return 0;
 }
 
 function fieldScore(header: string, field: string, prop: PropertySchema): number {
@@ -205,3 +150,47 @@ export function suggestValueMap(
   }
   return out;
 }
+
+/** The mapping the suggestions apply: auto columns with their proposed value maps; hints left out. */
+export function mappingFromSuggestions(
+  headers: readonly string[],
+  suggestions: readonly ColumnSuggestion[],
+): Mapping {
+  const valueMaps: Record<string, Record<string, string>> = {};
+  for (const s of suggestions) if (s.auto && s.field && s.valueMap) valueMaps[s.field] = { ...s.valueMap };
+  return {
+    columns: suggestions.map((s) => (s.auto ? s.field : null)),
+    constants: {},
+    valueMaps,
+    headers: [...headers],
+  };
+}
+
+/**
+ * Text rows to profile from what an inspection keeps today (up to 50 distinct values per column):
+ * each column cycles through its distinct values, so a few repeated values still read as an
+ * enum-like set and 50 different ones as unique. Use the file's first rows once the pipeline
+ * hands them over.
+ */
+export function rowsFromInspection(inspection: {
+  columns: readonly string[];
+  distinct: readonly string[][];
+}): string[][] {
+  const height = Math.max(0, ...inspection.distinct.map((d) => d.length));
+  return Array.from({ length: height }, (_, r) =>
+    inspection.columns.map((_, c) => {
+      const values = inspection.distinct[c] ?? [];
+      return values.length > 0 ? (values[r % values.length] as string) : "";
+    }),
+  );
+}
+
+export { headerlessNames, looksLikeHeaderless } from "./mapping/headerless.ts";
+export { historyFromSaved } from "./mapping/history.ts";
+export {
+  type ColumnSuggestion,
+  type HistoryEntry,
+  isPlaceholderHeader,
+  type SuggestInput,
+  suggestMapping,
+} from "./mapping/suggest.ts";

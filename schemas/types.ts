@@ -34,6 +34,8 @@ export interface PropertySchema {
   items?: { type?: string };
   uniqueItems?: boolean;
   "x-intake-aliases"?: string[];
+  /** Weaker header synonyms: they only suggest the field, and auto-map only when the values agree. */
+  "x-intake-synonyms"?: string[];
   "x-intake-hint"?: string;
   "x-intake-default-by"?: DefaultBy;
 }

@@ -1,32 +1,75 @@
-// Step 4: columns -> fields. Auto-mapped with a confidence; the admin can map, ignore, set a
-// constant for a field, and map source values onto an enum's values.
+// Step 4: columns -> fields. Suggested by suggestMapping (header and values together) with the
+// reason and a confidence; the admin can map, ignore, set a constant for a field, edit the value
+// maps proposed with the mapping, and say the file has no header row.
 import { useMemo, useState } from "preact/hooks";
 import type { ContextSchema } from "../../schemas/index.ts";
-import { type ColumnGuess, type Mapping, suggestValueMap } from "../mapping.ts";
+import {
+  type ColumnGuess,
+  type ColumnSuggestion,
+  type Mapping,
+  rowsFromInspection,
+  suggestMapping,
+  suggestValueMap,
+} from "../mapping.ts";
 import type { ReadyInspection } from "./SourceStep.tsx";
 
 interface Props {
   schema: ContextSchema;
   inspection: ReadyInspection;
-  guesses: ColumnGuess[];
+  /** suggestMapping's answer for these columns; computed here from the inspection when absent. */
+  suggestions?: ColumnSuggestion[];
+  /** @deprecated header-only guesses from autoMap: ignored, the step shows suggestMapping's answer. */
+  guesses?: ColumnGuess[];
   initial: Mapping;
+  /** Offered when the first row looks like data (looksLikeHeaderless): re-read with or without a header row. */
+  headerRow?: { noHeader: boolean; looksHeaderless: boolean; onChange: (noHeader: boolean) => void };
   onValidate: (mapping: Mapping) => void;
   onBack: () => void;
 }
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
+const contextOf = (schema: ContextSchema) => schema.$id.split(":")[2] ?? "";
 
-export function MappingStep({ schema, inspection, guesses, initial, onValidate, onBack }: Props) {
-  const [mapping, setMapping] = useState<Mapping>(initial);
+export function MappingStep({
+  schema,
+  inspection,
+  suggestions: given,
+  initial,
+  headerRow,
+  onValidate,
+  onBack,
+}: Props) {
+  const suggestions = useMemo(
+    () =>
+      given ??
+      suggestMapping({
+        headers: inspection.headers,
+        rows: rowsFromInspection(inspection),
+        context: contextOf(schema),
+      }),
+    [given, inspection, schema],
+  );
+  const [mapping, setMapping] = useState<Mapping>(() => ({
+    ...initial,
+    headers: initial.headers ?? [...inspection.headers],
+  }));
   const fields = Object.keys(schema.properties);
   const required = schema.required ?? [];
   const used = new Set(mapping.columns.filter((f): f is string => f !== null));
 
   const setColumn = (column: number, field: string | null) =>
-    setMapping((m) => ({
-      ...m,
-      columns: m.columns.map((f, i) => (i === column ? field : f === field && field !== null ? null : f)),
-    }));
+    setMapping((m) => {
+      const valueMaps = { ...m.valueMaps };
+      const proposed = suggestions[column];
+      // Choosing the suggested field brings its proposed value map along (unless one is set).
+      if (field && proposed?.field === field && proposed.valueMap && !valueMaps[field])
+        valueMaps[field] = { ...proposed.valueMap };
+      return {
+        ...m,
+        valueMaps,
+        columns: m.columns.map((f, i) => (i === column ? field : f === field && field !== null ? null : f)),
+      };
+    });
   const setConstant = (field: string, value: string) =>
     setMapping((m) => {
       const constants = { ...m.constants };
@@ -42,22 +85,45 @@ export function MappingStep({ schema, inspection, guesses, initial, onValidate, 
       return { ...m, valueMaps: { ...m.valueMaps, [field]: map } };
     });
 
-  // Enum fields fed by a column whose values are not all allowed.
-  const enumColumns = useMemo(
+  // Mapped columns whose values need a map: enum values not allowed, or a proposed map (Yes -> true).
+  const valueColumns = useMemo(
     () =>
       mapping.columns.flatMap((field, column) => {
         const prop = field ? schema.properties[field] : undefined;
-        if (!field || !prop?.enum) return [];
-        const odd = (inspection.distinct[column] ?? []).filter((v) => !prop.enum?.includes(v));
-        return odd.length > 0 ? [{ field, column, values: odd, options: prop.enum.map(String) }] : [];
+        if (!field || !prop) return [];
+        const proposed = suggestions[column]?.field === field ? suggestions[column]?.valueMap : undefined;
+        const distinct = inspection.distinct[column] ?? [];
+        const odd = prop.enum ? distinct.filter((v) => !prop.enum?.includes(v)) : [];
+        const values = [...new Set([...Object.keys(proposed ?? {}), ...odd])];
+        const options = prop.enum
+          ? prop.enum.map(String)
+          : prop.type === "boolean"
+            ? ["true", "false"]
+            : [...new Set(Object.values(proposed ?? {}))];
+        return values.length > 0 ? [{ field, column, values, options, proposed }] : [];
       }),
-    [mapping.columns, schema, inspection],
+    [mapping.columns, schema, inspection, suggestions],
   );
   const missing = required.filter((f) => !used.has(f) && !mapping.constants[f]);
 
   return (
     <section class="step" aria-labelledby="map-title">
       <h2 id="map-title">Map columns to {schema.title} fields</h2>
+      {headerRow && (headerRow.looksHeaderless || headerRow.noHeader) && (
+        <p class="hint" role="status">
+          {headerRow.noHeader
+            ? "Read without a header row: the first line is a record and the columns are named Column 1, Column 2…"
+            : "The first line looks like a record (it holds the same kind of values as the rows under it)."}{" "}
+          <label class="inline">
+            <input
+              type="checkbox"
+              checked={headerRow.noHeader}
+              onChange={(e) => headerRow.onChange(e.currentTarget.checked)}
+            />
+            No header row
+          </label>
+        </p>
+      )}
       <table class="mapping">
         <caption class="sr-only">Column mapping</caption>
         <thead>
@@ -65,13 +131,14 @@ export function MappingStep({ schema, inspection, guesses, initial, onValidate, 
             <th scope="col">Column in your file</th>
             <th scope="col">Sample values</th>
             <th scope="col">Field</th>
-            <th scope="col">Match</th>
+            <th scope="col">Why</th>
           </tr>
         </thead>
         <tbody>
           {inspection.columns.map((name, column) => {
-            const guess = guesses[column];
+            const s = suggestions[column];
             const field = mapping.columns[column] ?? null;
+            const suggested = s?.field ?? null;
             return (
               <tr key={name}>
                 <th scope="row">{name}</th>
@@ -92,14 +159,26 @@ export function MappingStep({ schema, inspection, guesses, initial, onValidate, 
                     ))}
                   </select>
                 </td>
-                <td class="confidence">
-                  {field && guess?.field === field
-                    ? `${pct(guess.confidence)} · ${guess.reason}`
-                    : field
-                      ? "Chosen by you"
-                      : guess?.hint
-                        ? `${guess.reason} (${pct(guess.hint.confidence)})`
-                        : (guess?.reason ?? "")}
+                <td class="confidence" data-auto={s?.auto ? "true" : "false"}>
+                  {s?.usedBefore && suggested === (field ?? suggested) && (
+                    <span class="badge">Used before</span>
+                  )}{" "}
+                  {field && suggested === field ? (
+                    <>
+                      {pct(s?.confidence ?? 0)} · {s?.reason}
+                    </>
+                  ) : field ? (
+                    "Chosen by you"
+                  ) : suggested && !s?.auto ? (
+                    <>
+                      {s?.reason} ({pct(s?.confidence ?? 0)}){" "}
+                      <button type="button" onClick={() => setColumn(column, suggested)}>
+                        Use {suggested}
+                      </button>
+                    </>
+                  ) : (
+                    (s?.reason ?? "")
+                  )}
                 </td>
               </tr>
             );
@@ -123,14 +202,17 @@ export function MappingStep({ schema, inspection, guesses, initial, onValidate, 
           ))}
       </details>
 
-      {enumColumns.map(({ field, values, options }) => (
+      {valueColumns.map(({ field, values, options, proposed }) => (
         <fieldset key={field}>
           <legend>Values of {field}</legend>
           <button
             type="button"
             onClick={() => {
-              for (const [from, to] of Object.entries(suggestValueMap(values, schema.properties[field])))
-                setValueMap(field, from, to);
+              const suggestedMap = {
+                ...suggestValueMap(values, schema.properties[field]),
+                ...(proposed ?? {}),
+              };
+              for (const [from, to] of Object.entries(suggestedMap)) setValueMap(field, from, to);
             }}
           >
             Use suggested values for {field}
@@ -139,6 +221,7 @@ export function MappingStep({ schema, inspection, guesses, initial, onValidate, 
             <label key={value} class="inline">
               “{value}” becomes
               <select
+                aria-label={`Value for “${value}” in ${field}`}
                 value={mapping.valueMaps[field]?.[value] ?? ""}
                 onChange={(e) => setValueMap(field, value, e.currentTarget.value)}
               >
@@ -146,6 +229,7 @@ export function MappingStep({ schema, inspection, guesses, initial, onValidate, 
                 {options.map((o) => (
                   <option key={o} value={o}>
                     {o}
+                    {proposed?.[value] === o ? " (suggested)" : ""}
                   </option>
                 ))}
               </select>

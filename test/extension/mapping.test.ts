@@ -1,12 +1,19 @@
 // Auto-mapping of real export headers from SaaS admin consoles to schema fields, traps included,
 // and applying a mapping (ignore, constants, enum value maps).
 import { describe, expect, it } from "vitest";
+import { AUTO_CONFIDENCE } from "../../extension/mapping/suggest.ts";
 import {
   AUTO_MAP_THRESHOLD,
   applyMapping,
   autoMap,
   headerFingerprint,
+  headerlessNames,
+  historyFromSaved,
   isUsableMapping,
+  looksLikeHeaderless,
+  mappingFromSuggestions,
+  rowsFromInspection,
+  suggestMapping,
   suggestValueMap,
 } from "../../extension/mapping.ts";
 import { type ContextSchema, getSchema } from "../../schemas/index.ts";
@@ -291,5 +298,195 @@ describe("applyMapping", () => {
   it("fingerprints headers regardless of case and punctuation, but not of order", () => {
     expect(headerFingerprint(["Email", "First Name"])).toBe(headerFingerprint(["email", "first_name"]));
     expect(headerFingerprint(["Email", "First Name"])).not.toBe(headerFingerprint(["First Name", "Email"]));
+  });
+});
+
+/** n rows of a table given as column -> value per row index. */
+const table = (n: number, columns: Record<string, (i: number) => string>) => ({
+  headers: Object.keys(columns),
+  rows: Array.from({ length: n }, (_, i) => Object.values(columns).map((f) => f(i))),
+});
+const cycle =
+  (...values: string[]) =>
+  (i: number) =>
+    values[i % values.length] as string;
+const email = (i: number) => `user${i}@acme.com`;
+const byHeader = (input: ReturnType<typeof table>, context: string) => {
+  const got = suggestMapping({ ...input, context });
+  return Object.fromEntries(input.headers.map((h, i) => [h, got[i]]));
+};
+
+describe("suggestMapping: values as evidence", () => {
+  it("maps the only column of unique emails to the email key whatever its header", () => {
+    const got = byHeader(
+      table(30, { "User Principal Name": email, Login: (i) => `login${i}` }),
+      "saas_users",
+    );
+    expect(got["User Principal Name"]).toMatchObject({ field: "emailId", auto: true });
+    expect(got["User Principal Name"]?.reason).toMatch(/values are unique emails/);
+    expect(got.Login).toMatchObject({ field: null, auto: false });
+  });
+
+  it("never takes a manager's or a recovery address for the email, even when it is the only one", () => {
+    const mgr = byHeader(table(30, { "Manager Email": cycle("a@x.co", "b@x.co") }), "saas_users");
+    const recovery = byHeader(table(30, { "Recovery Email": (i) => `p${i}@gmail.com` }), "saas_users");
+    expect(mgr["Manager Email"]).toMatchObject({ field: null, auto: false });
+    expect(recovery["Recovery Email"]).toMatchObject({ field: null, auto: false });
+  });
+
+  it("applies a generic header only when the values agree, and says why it did not", () => {
+    const fits = byHeader(
+      table(30, { Email: email, Status: cycle("Active", "Active", "Suspended") }),
+      "saas_users",
+    );
+    expect(fits.Status).toMatchObject({ field: "userStatus", auto: true });
+    const mixed = byHeader(
+      table(30, { Email: email, status: cycle("Member", "Admin", "Primary Owner", "Deactivated") }),
+      "saas_users",
+    );
+    expect(mixed.status).toMatchObject({ field: null, auto: false });
+    expect(mixed.status?.reason).toMatch(/alias 'Status'.*don't fit ACTIVE, DISABLED, DELETED/);
+    const guests = byHeader(
+      table(30, { Email: email, userType: cycle("Member", "Member", "Guest") }),
+      "saas_users",
+    );
+    expect(guests.userType).toMatchObject({ field: null, auto: false });
+    expect(guests.userType?.reason).toMatch(/Guest/);
+  });
+
+  it("leaves a generic header as a hint when there are no values to confirm it", () => {
+    const [status] = suggestMapping({ headers: ["Status"], rows: [], context: "saas_users" });
+    expect(status).toMatchObject({ field: "userStatus", auto: false });
+    expect(status?.confidence).toBeLessThan(AUTO_CONFIDENCE);
+  });
+
+  it("does not read a date column as the creation date because it holds dates", () => {
+    const got = byHeader(
+      table(30, { Email: email, "Last Login": (i) => `2024-01-${String((i % 28) + 1).padStart(2, "0")}` }),
+      "saas_users",
+    );
+    expect(got["Last Login"]).toMatchObject({ field: null, auto: false });
+  });
+
+  it("reports confidences between 0 and 1, discounted when two fields are close", () => {
+    for (const s of suggestMapping({
+      ...table(30, { Email: email, "First Name": cycle("Ana", "Ben"), Created: cycle("2024-01-02") }),
+      context: "saas_users",
+    })) {
+      expect(s.confidence).toBeGreaterThanOrEqual(s.auto ? AUTO_CONFIDENCE : 0);
+      expect(s.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe("suggestMapping: value maps", () => {
+  it("proposes True/False -> ACTIVE/DISABLED for an enabled flag, and the reverse for a suspended one", () => {
+    const got = byHeader(table(30, { mail: email, accountEnabled: cycle("True", "False") }), "saas_users");
+    expect(got.accountEnabled).toMatchObject({
+      field: "userStatus",
+      auto: true,
+      valueMap: { True: "ACTIVE", False: "DISABLED" },
+    });
+    const suspended = byHeader(table(30, { mail: email, suspended: cycle("True", "False") }), "saas_users");
+    expect(suspended.suspended?.valueMap).toEqual({ True: "DISABLED", False: "ACTIVE" });
+  });
+
+  it("proposes Yes/No -> true/false for a boolean and 1/0 -> PAID/UNPAID for a billing flag", () => {
+    const got = byHeader(
+      table(30, { email, "MFA Enabled": cycle("Yes", "No"), "billing-active": cycle("1", "0") }),
+      "saas_users",
+    );
+    expect(got["MFA Enabled"]).toMatchObject({
+      field: "mfaEnrolmentStatus",
+      valueMap: { Yes: "true", No: "false" },
+    });
+    expect(got["billing-active"]).toMatchObject({
+      field: "accountPaymentStatus",
+      valueMap: { "1": "PAID", "0": "UNPAID" },
+    });
+  });
+
+  it("saves the proposed value maps with the mapping, and applying it converts the values", () => {
+    const input = table(4, { mail: email, accountEnabled: cycle("True", "False"), "Manager Email": email });
+    const mapping = mappingFromSuggestions(
+      input.headers,
+      suggestMapping({ ...input, context: "saas_users" }),
+    );
+    expect(mapping).toEqual({
+      columns: ["emailId", "userStatus", null],
+      constants: {},
+      valueMaps: { userStatus: { True: "ACTIVE", False: "DISABLED" } },
+      headers: ["mail", "accountEnabled", "Manager Email"],
+    });
+    expect(applyMapping({ cells: ["a@x.co", "False", "m@x.co"] }, mapping, schema("saas_users"))).toEqual({
+      emailId: "a@x.co",
+      userStatus: "DISABLED",
+    });
+  });
+});
+
+describe("suggestMapping: files without a header row", () => {
+  const rows = Array.from({ length: 25 }, (_, i) => [
+    email(i),
+    ["Active", "Suspended"][i % 2] as string,
+    `2021-0${(i % 9) + 1}-1${i % 9}`,
+  ]);
+
+  it("recognises a first row that looks like the data under it, not a real header", () => {
+    expect(looksLikeHeaderless(rows)).toBe(true);
+    expect(looksLikeHeaderless([["Email", "Status", "Created"], ...rows])).toBe(false);
+  });
+
+  it("maps Column 1…N by values", () => {
+    const got = suggestMapping({ headers: headerlessNames(3), rows, context: "saas_users" });
+    expect(got.map((s) => s.auto && s.field)).toEqual(["emailId", "userStatus", "createdOn"]);
+    expect(got[0]?.reason).toMatch(/values are unique emails/);
+  });
+});
+
+describe("suggestMapping: the tenant's history", () => {
+  it("seeds a header another integration mapped before and says so", () => {
+    const saved = {
+      "int_a/saas_users/3-1": {
+        mapping: { columns: ["emailId", "department"], headers: ["Identity", "Cost Unit"] },
+        savedAt: "2024-01-01T00:00:00Z",
+      },
+      "int_b/list_users/2-1": { mapping: { columns: ["email"], headers: ["Cost Unit"] } },
+    };
+    const history = historyFromSaved(saved, "saas_users", "int_new");
+    expect(history).toEqual([
+      { header: "Identity", field: "emailId" },
+      { header: "Cost Unit", field: "department" },
+    ]);
+    const input = table(30, { Identity: email, "Cost Unit": cycle("Sales", "Engineering") });
+    const got = suggestMapping({ ...input, context: "saas_users", history });
+    expect(got[1]).toMatchObject({ field: "department", auto: true, usedBefore: true });
+    expect(got[1]?.reason).toMatch(/used before/);
+    expect(suggestMapping({ ...input, context: "saas_users" })[1]).toMatchObject({ field: null });
+    expect(historyFromSaved(saved, "saas_users", "int_a")).toEqual([]);
+  });
+
+  it("does not follow history onto values that cannot fit", () => {
+    const got = suggestMapping({
+      ...table(30, { Email: email, Flag: cycle("maybe", "perhaps") }),
+      context: "saas_users",
+      history: [{ header: "Flag", field: "mfaEnrolmentStatus" }],
+    });
+    expect(got[1]).toMatchObject({ field: null, auto: false });
+  });
+});
+
+describe("rowsFromInspection", () => {
+  it("cycles each column through its distinct values", () => {
+    expect(
+      rowsFromInspection({
+        columns: ["a", "b", "c"],
+        distinct: [["x", "y", "z"], ["1"], []],
+      }),
+    ).toEqual([
+      ["x", "1", ""],
+      ["y", "1", ""],
+      ["z", "1", ""],
+    ]);
   });
 });
