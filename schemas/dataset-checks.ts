@@ -113,7 +113,18 @@ export function connectionTargetIssue(target: { id: string; name?: JsonValue }, 
 export class DatasetChecks {
   private readonly schema: ContextSchema;
   private readonly rules: DatasetRule[];
-  private readonly firstRowByKey = new Map<string, RecordPlace>();
+  /**
+   * Where each key was first seen, as an index into `seenRows`/`seenLines`: numbers, not objects,
+   * and keyed by flat strings (the folded text itself for a one-field text key), which a big Map
+   * stores several times faster than the bracketed record key. Other keys go by their record key
+   * in `firstByOtherKey`, so that the text "[1]" and the number 1 stay apart.
+   */
+  private readonly firstByTextKey = new Map<string, number>();
+  private readonly firstByOtherKey = new Map<string, number>();
+  private readonly seenRows: number[] = [];
+  private readonly seenLines: (number | undefined)[] = [];
+  private readonly keyField: string | undefined;
+  private readonly fold: boolean;
   private readonly entityIds = new Set<string>();
   private readonly connectionTargets = new Map<string, RecordPlace & { name: JsonValue | undefined }>();
   private readonly tracksTargets: boolean;
@@ -122,14 +133,29 @@ export class DatasetChecks {
     this.schema = schema;
     this.rules = schema["x-intake-rules"] ?? [];
     this.tracksTargets = this.rules.some((r) => r.rule === "connection-target-known");
+    const fields = schema["x-intake-key"];
+    this.keyField = fields.length === 1 ? fields[0] : undefined;
+    this.fold = schema["x-intake-key-case-insensitive"] === true;
   }
 
   /** Checks one record (already normalized and valid or not) at its 1-based row. */
   check(record: IntakeRecord, row: number, line?: number): CheckResult {
     const result: CheckResult = { errors: [], warnings: [] };
-    this.checkKey(record, row, line, result);
+    this.checkInto(record, row, line, result.errors, result.warnings);
+    return result;
+  }
+
+  /** As `check`, adding what it finds to the caller's lists (no lists of its own per record). */
+  checkInto(
+    record: IntakeRecord,
+    row: number,
+    line: number | undefined,
+    errors: Issue[],
+    warnings: Issue[],
+  ): void {
+    this.checkKey(record, row, line, errors);
     for (const rule of this.rules) {
-      const target = rule.severity === "error" ? result.errors : result.warnings;
+      const target = rule.severity === "error" ? errors : warnings;
       if (rule.rule === "order") {
         const to = instant(record[rule.to]);
         const from = to === undefined ? undefined : instant(record[rule.from]);
@@ -173,19 +199,37 @@ export class DatasetChecks {
       }
     }
     if (this.tracksTargets) this.trackTargets(record, row, line);
-    return result;
   }
 
-  private checkKey(record: IntakeRecord, row: number, line: number | undefined, result: CheckResult): void {
-    const key = recordKey(record, this.schema);
-    if (key === undefined) return;
-    const first = this.firstRowByKey.get(key);
-    if (!first) {
-      this.firstRowByKey.set(key, line === undefined ? { row } : { row, line });
+  private checkKey(record: IntakeRecord, row: number, line: number | undefined, errors: Issue[]): void {
+    let seen: Map<string, number>;
+    let key: string | undefined;
+    const single = this.keyField === undefined ? undefined : record[this.keyField];
+    if (typeof single === "string") {
+      seen = this.firstByTextKey;
+      key = this.fold ? single.toLowerCase() : single;
+    } else {
+      seen = this.firstByOtherKey;
+      key = recordKey(record, this.schema);
+      if (key === undefined) return;
+    }
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, this.seenRows.length);
+      this.seenRows.push(row);
+      this.seenLines.push(line);
       return;
     }
-    result.errors.push(
-      duplicateKeyIssue(this.schema, record, first, line === undefined ? { row } : { row, line }),
+    const firstLine = this.seenLines[first];
+    errors.push(
+      duplicateKeyIssue(
+        this.schema,
+        record,
+        firstLine === undefined
+          ? { row: this.seenRows[first] as number }
+          : { row: this.seenRows[first] as number, line: firstLine },
+        line === undefined ? { row } : { row, line },
+      ),
     );
   }
 

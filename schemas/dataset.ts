@@ -31,19 +31,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function placeAll(issues: RecordIssue[], row: number, line: number | undefined): Issue[] {
-  return issues.map((issue) => (line === undefined ? { row, ...issue } : { row, line, ...issue }));
+  const placed: Issue[] = [];
+  for (const issue of issues) placed.push(line === undefined ? { row, ...issue } : { row, line, ...issue });
+  return placed;
 }
 
 /**
- * The fields of a record whose text is longer than the limit, each as one `maxLength` issue. Runs
- * before any other work on the values, so an over-long value costs its length once: the caller
- * leaves these fields out of normalization and validation.
+ * The fields of a record whose text is longer than the limit, each as one `maxLength` issue
+ * (undefined when there are none). Runs before any other work on the values, so an over-long
+ * value costs its length once: the caller leaves these fields out of normalization and validation.
  */
-function overLongFields(raw: Readonly<Record<string, unknown>>, max: number): RecordIssue[] {
-  const issues: RecordIssue[] = [];
-  for (const field of Object.keys(raw)) {
+function overLongFields(raw: Readonly<Record<string, unknown>>, max: number): RecordIssue[] | undefined {
+  let issues: RecordIssue[] | undefined;
+  for (const field in raw) {
+    if (!Object.hasOwn(raw, field)) continue;
     const value = raw[field];
     if (!isOverLong(value, max)) continue;
+    issues ??= [];
     issues.push({
       pointer: `/${encodeSegment(field)}`,
       field,
@@ -66,15 +70,25 @@ export function checkRecord(
   line?: number,
   limits?: Partial<RecordLimits>,
 ): RecordOutcome {
-  const schema = requireSchema(context);
+  return checkAgainst(raw, requireSchema(context), context, row, line, recordLimits(limits).maxFieldLength);
+}
+
+function checkAgainst(
+  raw: unknown,
+  schema: ContextSchema,
+  context: string,
+  row: number,
+  line: number | undefined,
+  maxFieldLength: number,
+): RecordOutcome {
   if (!isPlainObject(raw)) {
     const errors = placeAll(validateRecord(raw, schema, context), row, line);
     return { record: {}, valid: false, errors, warnings: [] };
   }
-  const long = overLongFields(raw, recordLimits(limits).maxFieldLength);
+  const long = overLongFields(raw, maxFieldLength);
   let input: Readonly<Record<string, unknown>> = raw;
   let cut: Set<string> | undefined;
-  if (long.length > 0) {
+  if (long) {
     cut = new Set(long.map((issue) => issue.field));
     const rest: Record<string, unknown> = {};
     for (const key of Object.keys(raw)) if (!cut.has(key)) setOwn(rest, key, raw[key]);
@@ -83,8 +97,8 @@ export function checkRecord(
   const record = normalizeRecord(input, schema);
   let issues = validateRecord(record, schema, context);
   // A required field that was cut is not "missing": it already has its error.
-  if (cut) issues = [...long, ...issues.filter((issue) => !cut.has(issue.field))];
-  const errors = placeAll(issues, row, line);
+  if (long && cut) issues = [...long, ...issues.filter((issue) => !cut.has(issue.field))];
+  const errors = issues.length === 0 ? [] : placeAll(issues, row, line);
   return { record, valid: errors.length === 0, errors, warnings: [] };
 }
 
@@ -116,11 +130,9 @@ export class DatasetValidator {
   add(raw: unknown, line?: number): RecordOutcome {
     if (this.finished) throw new Error("DatasetValidator.add() after finish()");
     const row = ++this.report.recordCount + this.rowOffset;
-    const outcome = checkRecord(raw, this.context, row, line, this.limits);
+    const outcome = checkAgainst(raw, this.schema, this.context, row, line, this.limits.maxFieldLength);
     if (isPlainObject(raw)) {
-      const dataset = this.checks.check(outcome.record, row, line);
-      outcome.errors.push(...dataset.errors);
-      outcome.warnings.push(...dataset.warnings);
+      this.checks.checkInto(outcome.record, row, line, outcome.errors, outcome.warnings);
       outcome.valid = outcome.errors.length === 0;
     }
     for (const issue of outcome.errors) this.report.addError(issue);

@@ -7,21 +7,36 @@ import iso4217 from "./data/iso4217.json" with { type: "json" };
 const CURRENCIES = new Set<string>(iso4217 as string[]);
 const COUNTRIES = new Set<string>(iso3166 as string[]);
 
-const DDMMYYYY = /^(\d{2})(\d{2})(\d{4})$/;
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
 const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)? ([+-])(\d{2})(\d{2}) UTC$/;
 const ISO_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function isRealDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return day <= days;
+  if (month === 2 && day === 29) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
+/** The number written by ASCII digits `from`..`to` of `text`, or -1 when one is not a digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Eight ASCII digits DDMMYYYY naming a real date (read without a regex: it runs for every cell). */
 export function isDdmmyyyy(value: string): boolean {
-  const m = DDMMYYYY.exec(value);
-  return m !== null && isRealDate(Number(m[3]), Number(m[2]), Number(m[1]));
+  if (value.length !== 8) return false;
+  const day = digitsAt(value, 0, 2);
+  const month = digitsAt(value, 2, 4);
+  const year = digitsAt(value, 4, 8);
+  return day >= 0 && month >= 0 && year >= 0 && isRealDate(year, month, day);
 }
 
 export const isDecimal = (value: string): boolean => DECIMAL.test(value);

@@ -1,8 +1,10 @@
 // Record validation with @cfworker/json-schema (draft 2020-12), its output turned into admin
-// messages. Valid records take a short-circuit pass; only failing ones are re-run for all errors.
+// messages. Records first get the compiled quick verdict; only failing ones are run through the
+// validator for all their errors.
 import { type OutputUnit, Validator } from "@cfworker/json-schema";
 import "./formats.ts";
 import { clipText, clipValue, describeIssue, offerable, suggestFix } from "./messages.ts";
+import { compileVerdict, hasDuplicateItems } from "./quick-verdict.ts";
 import type { ContextSchema, IntakeRecord, Issue, JsonValue, PropertySchema } from "./types.ts";
 
 /** An issue before it is placed in a dataset: the row is added by the caller. */
@@ -10,39 +12,7 @@ export type RecordIssue = Omit<Issue, "row" | "line">;
 
 type JsonSchemaObject = ConstructorParameters<typeof Validator>[0];
 
-/** Distinct values remembered per field before that field's verdict cache is reset. */
-const VERDICT_CACHE_LIMIT = 4096;
-
-/**
- * Whether a list holds the same item twice, with the equality of @cfworker/json-schema's
- * `uniqueItems` (=== for primitives, deep equality for lists and objects) in linear time: its own
- * check compares every pair, so a 1,000,000-item list would take 10^12 steps.
- */
-export function hasDuplicateItems(items: readonly JsonValue[]): boolean {
-  const primitives = new Set<JsonValue>();
-  const composites = new Set<string>();
-  for (const item of items) {
-    if (item !== null && typeof item === "object") {
-      const key = canonicalJson(item);
-      if (composites.has(key)) return true;
-      composites.add(key);
-    } else {
-      if (primitives.has(item)) return true;
-      primitives.add(item);
-    }
-  }
-  return false;
-}
-
-/** JSON with object keys sorted, so deep-equal values have equal text. */
-function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  return `{${Object.keys(value)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`)
-    .join(",")}}`;
-}
+export { hasDuplicateItems };
 
 /** A property schema without `uniqueItems`, which `hasDuplicateItems` checks instead. */
 function withoutUniqueItems(prop: PropertySchema): PropertySchema {
@@ -54,74 +24,9 @@ function withoutUniqueItems(prop: PropertySchema): PropertySchema {
 const duplicatesIn = (value: JsonValue | undefined): boolean =>
   Array.isArray(value) && hasDuplicateItems(value);
 
-interface FieldCheck {
-  validator: Validator;
-  unique: boolean;
-  verdicts: Map<JsonValue, boolean> | undefined;
-  hits: number;
-  misses: number;
-}
-
-/**
- * The fast verdict, used before any message is built. Each present field is checked against its
- * own subschema by @cfworker/json-schema; the two object-level keywords of our flat schemas
- * (`required`, `additionalProperties: false`) are checked directly, because the validator spends
- * most of its time building pointers for them. No keyword of ours relates two fields, so this
- * equals the whole-schema verdict; a field's verdict depends only on its value, so verdicts of
- * repeated primitive values are remembered while that pays. A test holds the two verdicts equal.
- */
-class QuickCheck {
-  private readonly required: string[];
-  private readonly closed: boolean;
-  private readonly fields = new Map<string, FieldCheck>();
-
-  constructor(schema: ContextSchema) {
-    this.required = schema.required ?? [];
-    this.closed = schema.additionalProperties === false;
-    for (const [field, prop] of Object.entries(schema.properties)) {
-      this.fields.set(field, {
-        validator: new Validator(withoutUniqueItems(prop) as unknown as JsonSchemaObject, "2020-12", true),
-        unique: prop.uniqueItems === true,
-        verdicts: new Map(),
-        hits: 0,
-        misses: 0,
-      });
-    }
-  }
-
-  isValid(record: IntakeRecord): boolean {
-    for (const field of this.required) if (!Object.hasOwn(record, field)) return false;
-    for (const key of Object.keys(record)) {
-      const field = this.fields.get(key);
-      if (!field) {
-        if (this.closed) return false;
-        continue;
-      }
-      if (!this.fieldValid(field, record[key] as JsonValue)) return false;
-    }
-    return true;
-  }
-
-  private fieldValid(field: FieldCheck, value: JsonValue): boolean {
-    const cache = value === null || typeof value !== "object" ? field.verdicts : undefined;
-    if (cache) {
-      const known = cache.get(value);
-      if (known !== undefined) {
-        field.hits++;
-        return known;
-      }
-      // Mostly-unique values (ids, emails) gain nothing from remembering: stop for that field.
-      if (++field.misses > VERDICT_CACHE_LIMIT && field.hits < field.misses) field.verdicts = undefined;
-      else if (cache.size >= VERDICT_CACHE_LIMIT) cache.clear();
-    }
-    const valid = field.validator.validate(value).valid && !(field.unique && duplicatesIn(value));
-    field.verdicts?.set(value, valid);
-    return valid;
-  }
-}
-
 interface CompiledContext {
-  quick: QuickCheck;
+  /** The verdict alone: compiled, or the reference's for a schema outside the compiled subset. */
+  isValid: (record: IntakeRecord) => boolean;
   /** The whole schema without `uniqueItems` (checked by `hasDuplicateItems`). */
   full: Validator;
   /** Fields with `uniqueItems`. */
@@ -139,7 +44,7 @@ function compile(schema: ContextSchema): CompiledContext {
       Object.entries(schema.properties).map(([field, prop]) => [field, withoutUniqueItems(prop)]),
     );
     c = {
-      quick: new QuickCheck(schema),
+      isValid: compileVerdict(schema) ?? referenceValidator(schema),
       full: new Validator({ ...schema, properties } as unknown as JsonSchemaObject, "2020-12", false),
       unique: Object.keys(schema.properties).filter(
         (field) => schema.properties[field]?.uniqueItems === true,
@@ -151,10 +56,14 @@ function compile(schema: ContextSchema): CompiledContext {
   return c;
 }
 
-/** The verdict of @cfworker/json-schema on the whole schema at once (the reference the quick check must equal). */
+/** @cfworker/json-schema's verdict on a whole schema (the reference the quick verdict must equal). */
+function referenceValidator(schema: ContextSchema): (record: unknown) => boolean {
+  const validator = new Validator(schema as unknown as JsonSchemaObject, "2020-12", true);
+  return (record) => validator.validate(record as JsonValue).valid;
+}
+
 export function referenceVerdict(record: unknown, schema: ContextSchema): boolean {
-  return new Validator(schema as unknown as JsonSchemaObject, "2020-12", true).validate(record as JsonValue)
-    .valid;
+  return referenceValidator(schema)(record);
 }
 
 /** Keywords that only wrap the errors of their subschemas. */
@@ -180,7 +89,9 @@ function issueFromOutput(
   context: string,
 ): RecordIssue | undefined {
   if (WRAPPERS.has(unit.keyword)) return undefined;
-  const segments = unit.instanceLocation.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeSegment);
+  // "#" is the record, "#/" its field named "" (which is still a field).
+  const path = unit.instanceLocation.replace(/^#/, "");
+  const segments = path === "" ? [] : path.slice(1).split("/").map(decodeSegment);
   const field = segments[0];
   if (field === undefined) return undefined; // record-level (required/type) handled by the caller
   const prop = Object.hasOwn(schema.properties, field) ? schema.properties[field] : undefined;
@@ -237,9 +148,9 @@ export function validateRecord(record: unknown, schema: ContextSchema, context: 
       },
     ];
   }
-  const { quick, full, unique, order } = compile(schema);
+  const { isValid, full, unique, order } = compile(schema);
   const rec = record as IntakeRecord;
-  if (quick.isValid(rec)) return [];
+  if (isValid(rec)) return [];
   const issues: RecordIssue[] = [];
   for (const field of schema.required ?? []) {
     if (!Object.hasOwn(rec, field)) {

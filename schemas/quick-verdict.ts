@@ -1,0 +1,280 @@
+// The fast verdict on a record: its schema compiled once into a tree of closures that answers
+// valid / not valid exactly as @cfworker/json-schema would, for the keywords our schemas use.
+// Written by hand because the compiling validators (Ajv) build code with `new Function`, which
+// workerd and MV3 forbid, and build-time generation could not serve schemas that arrive at run
+// time; @cfworker/json-schema stays the reference and writes the issues of invalid records.
+// A schema with a keyword outside this subset is left to the reference (`compileVerdict` gives
+// undefined). A differential test holds the two verdicts equal.
+import { deepCompareStrict, format, ucs2length } from "@cfworker/json-schema";
+import "./formats.ts";
+import type { JsonValue } from "./types.ts";
+
+type Check = (value: unknown) => boolean;
+type Schema = Record<string, unknown>;
+
+/** Keywords that never change a verdict. */
+const ANNOTATIONS = new Set([
+  "$schema",
+  "$id",
+  "$comment",
+  "title",
+  "description",
+  "examples",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
+
+const COMPILED = new Set([
+  "type",
+  "enum",
+  "const",
+  "format",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "items",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "required",
+  "properties",
+  "additionalProperties",
+]);
+
+/**
+ * Whether a list holds the same item twice, with the equality of @cfworker/json-schema's
+ * `uniqueItems` (=== for primitives, deep equality for lists and objects) in linear time: its own
+ * check compares every pair, so a 1,000,000-item list would take 10^12 steps.
+ */
+export function hasDuplicateItems(items: readonly JsonValue[]): boolean {
+  const primitives = new Set<JsonValue>();
+  const composites = new Set<string>();
+  for (const item of items) {
+    if (item !== null && typeof item === "object") {
+      const key = canonicalJson(item);
+      if (composites.has(key)) return true;
+      composites.add(key);
+    } else {
+      if (primitives.has(item)) return true;
+      primitives.add(item);
+    }
+  }
+  return false;
+}
+
+/** JSON with object keys sorted, so deep-equal values have equal text. */
+function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  return `{${Object.keys(value)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`)
+    .join(",")}}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+const isNumber = (v: unknown): v is number => typeof v === "number";
+
+/** The validator's idea of a type (an integer is a number without a fraction, NaN excluded). */
+const TYPES: Record<string, Check> = {
+  string: (v) => typeof v === "string",
+  boolean: (v) => typeof v === "boolean",
+  number: isNumber,
+  integer: (v) => typeof v === "number" && !(v % 1) && !Number.isNaN(v),
+  array: Array.isArray,
+  object: isObject,
+  null: (v) => v === null,
+};
+
+/** One check from several, all of which must pass. */
+function all(checks: Check[]): Check {
+  const [a, b, c] = checks;
+  if (a === undefined) return () => true;
+  if (b === undefined) return a;
+  if (c === undefined) return (v) => a(v) && b(v);
+  if (checks.length === 3) return (v) => a(v) && b(v) && c(v);
+  return (v) => {
+    for (const check of checks) if (!check(v)) return false;
+    return true;
+  };
+}
+
+/** `enum` (and `const`, an enum of one): === for primitives, deep equality for lists and objects. */
+function oneOfValues(values: unknown[]): Check {
+  const primitives = new Set(values.filter((v) => !(v !== null && typeof v === "object")));
+  const composites = values.filter((v) => v !== null && typeof v === "object");
+  return (v) =>
+    v !== null && typeof v === "object"
+      ? composites.some((c) => deepCompareStrict(v, c))
+      : primitives.has(v) && !Number.isNaN(v);
+}
+
+function typeCheck(type: unknown): Check | undefined {
+  if (typeof type === "string") return Object.hasOwn(TYPES, type) ? TYPES[type] : undefined;
+  if (!Array.isArray(type)) return undefined;
+  const checks: Check[] = [];
+  for (const t of type) {
+    // In a list of types the validator takes an integer to be `v % 1 === 0` (so not Infinity).
+    const check =
+      t === "integer"
+        ? (v: unknown) => typeof v === "number" && v % 1 === 0
+        : typeof t === "string" && Object.hasOwn(TYPES, t)
+          ? TYPES[t]
+          : undefined;
+    if (!check) return undefined;
+    checks.push(check);
+  }
+  return (v) => checks.some((check) => check(v));
+}
+
+function stringCheck(s: Schema): Check | undefined | null {
+  const checks: Check[] = [];
+  const { minLength, maxLength, pattern, format: name } = s;
+  if (minLength !== undefined) {
+    if (!isNumber(minLength)) return null;
+    // Code points never outnumber UTF-16 units, and are at least half of them.
+    checks.push((v) => {
+      const n = (v as string).length;
+      return n >= minLength && (n >= 2 * minLength || ucs2length(v as string) >= minLength);
+    });
+  }
+  if (maxLength !== undefined) {
+    if (!isNumber(maxLength)) return null;
+    checks.push((v) => (v as string).length <= maxLength || ucs2length(v as string) <= maxLength);
+  }
+  if (pattern !== undefined) {
+    if (typeof pattern !== "string") return null;
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern, "u");
+    } catch {
+      return null;
+    }
+    checks.push((v) => regex.test(v as string));
+  }
+  if (name !== undefined) {
+    if (typeof name !== "string") return null;
+    // Unknown formats are not checked, as by the validator.
+    if (Object.hasOwn(format, name)) {
+      const test = format[name];
+      if (typeof test !== "function") return null;
+      checks.push((v) => test(v as string));
+    } else if (name in format) return null;
+  }
+  if (checks.length === 0) return undefined;
+  const check = all(checks);
+  return (v) => typeof v !== "string" || check(v);
+}
+
+function numberCheck(s: Schema): Check | undefined | null {
+  const checks: Check[] = [];
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = s;
+  for (const bound of [minimum, maximum, exclusiveMinimum, exclusiveMaximum])
+    if (bound !== undefined && !isNumber(bound)) return null;
+  if (isNumber(minimum)) checks.push((v) => !((v as number) < minimum));
+  if (isNumber(maximum)) checks.push((v) => !((v as number) > maximum));
+  if (isNumber(exclusiveMinimum)) checks.push((v) => !((v as number) <= exclusiveMinimum));
+  if (isNumber(exclusiveMaximum)) checks.push((v) => !((v as number) >= exclusiveMaximum));
+  if (checks.length === 0) return undefined;
+  const check = all(checks);
+  return (v) => typeof v !== "number" || check(v);
+}
+
+function arrayCheck(s: Schema): Check | undefined | null {
+  const checks: Check[] = [];
+  const { items, minItems, maxItems, uniqueItems } = s;
+  if (minItems !== undefined) {
+    if (!isNumber(minItems)) return null;
+    checks.push((v) => !((v as unknown[]).length < minItems));
+  }
+  if (maxItems !== undefined) {
+    if (!isNumber(maxItems)) return null;
+    checks.push((v) => !((v as unknown[]).length > maxItems));
+  }
+  if (items !== undefined && items !== true) {
+    const item = items === false ? () => false : isObject(items) ? compileValue(items) : undefined;
+    if (!item) return null;
+    checks.push((v) => (v as unknown[]).every(item));
+  }
+  if (uniqueItems === true) checks.push((v) => !hasDuplicateItems(v as JsonValue[]));
+  else if (uniqueItems !== undefined && uniqueItems !== false) return null;
+  if (checks.length === 0) return undefined;
+  const check = all(checks);
+  return (v) => !Array.isArray(v) || check(v);
+}
+
+function objectCheck(s: Schema): Check | undefined | null {
+  const { required, properties, additionalProperties } = s;
+  if (required !== undefined && !(Array.isArray(required) && required.every((r) => typeof r === "string")))
+    return null;
+  if (properties !== undefined && !isObject(properties)) return null;
+  const fields = new Map<string, Check>();
+  for (const [field, sub] of Object.entries(properties ?? {})) {
+    const check =
+      sub === true ? () => true : sub === false ? () => false : isObject(sub) ? compileValue(sub) : undefined;
+    if (!check) return null;
+    fields.set(field, check);
+  }
+  let other: Check | undefined;
+  if (additionalProperties === false) other = () => false;
+  else if (isObject(additionalProperties)) {
+    other = compileValue(additionalProperties);
+    if (!other) return null;
+  } else if (additionalProperties !== undefined && additionalProperties !== true) return null;
+  const must = (required ?? []) as string[];
+  if (must.length === 0 && fields.size === 0 && !other) return undefined;
+  const rest = other;
+  return (v) => {
+    if (!isObject(v)) return true;
+    for (const field of must) if (!Object.hasOwn(v, field)) return false;
+    if (rest === undefined) {
+      for (const [field, check] of fields) if (Object.hasOwn(v, field) && !check(v[field])) return false;
+      return true;
+    }
+    // `for…in`, as the validator walks additional properties (own, then inherited, enumerable keys).
+    for (const key in v) {
+      const check = fields.get(key);
+      if (!(check !== undefined && Object.hasOwn(v, key) ? check(v[key]) : rest(v[key]))) return false;
+    }
+    return true;
+  };
+}
+
+/** A schema (or subschema) as one check, or undefined when it uses a keyword not compiled here. */
+function compileValue(s: Schema): Check | undefined {
+  for (const keyword of Object.keys(s))
+    if (!COMPILED.has(keyword) && !ANNOTATIONS.has(keyword) && !keyword.startsWith("x-")) return undefined;
+  const checks: Check[] = [];
+  if (s.type !== undefined) {
+    const type = typeCheck(s.type);
+    if (!type) return undefined;
+    checks.push(type);
+  }
+  if (s.const !== undefined) checks.push(oneOfValues([s.const]));
+  if (s.enum !== undefined) {
+    if (!Array.isArray(s.enum)) return undefined;
+    checks.push(oneOfValues(s.enum));
+  }
+  for (const part of [stringCheck(s), numberCheck(s), arrayCheck(s), objectCheck(s)]) {
+    if (part === null) return undefined;
+    if (part) checks.push(part);
+  }
+  return all(checks);
+}
+
+/**
+ * The verdict function of a JSON schema (draft 2020-12), equal to @cfworker/json-schema's, or
+ * undefined when the schema uses a keyword outside the compiled subset.
+ */
+export function compileVerdict(schema: object): ((instance: unknown) => boolean) | undefined {
+  const check = compileValue(schema as Schema);
+  return check && ((instance) => !!check(instance));
+}
