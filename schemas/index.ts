@@ -16,7 +16,7 @@ export { CUSTOM_FORMATS, isDdmmyyyy, toIsoUtc } from "./formats.ts";
 export * from "./json-records.ts";
 export * from "./limits.ts";
 export { splitLines, toLf } from "./lines.ts";
-export { expectation, suggestFix } from "./messages.ts";
+export { clipText, clipValue, expectation, suggestFix } from "./messages.ts";
 export { normalizeRecord, normalizeText } from "./normalize.ts";
 export { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
 export * from "./templates.ts";

@@ -8,7 +8,7 @@ import type {
   Integration as IntegrationView,
   SyncCommitted,
 } from "../schemas/api-types.ts";
-import { type ContextSchema, getContext, type Issue, keyValues } from "../schemas/index.ts";
+import { type ContextSchema, clipValue, getContext, type Issue, keyValues } from "../schemas/index.ts";
 import type { Version } from "./db/datasets.ts";
 import type { RawDiff } from "./db/diff.ts";
 import type { Integration } from "./db/integrations.ts";
@@ -91,7 +91,11 @@ export function diffView(
   incoming: number,
   schema: ContextSchema,
 ): DatasetDiff {
-  const values = (keys: string[]) => keys.map((key) => keyValues(key, schema));
+  // Key values are user input: quoted clipped, like every value in a report.
+  const values = (keys: string[]) =>
+    keys.map((key) =>
+      Object.fromEntries(Object.entries(keyValues(key, schema)).map(([f, v]) => [f, clipValue(v)])),
+    );
   return {
     current: current ? { version: current.version, recordCount: current.recordCount } : null,
     incoming,
