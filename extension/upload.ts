@@ -3,8 +3,17 @@
 // Worker's reports number records as the upload does; progress with rows/s and ETA; cancel aborts
 // the sync; commit states the expected record count. Nothing is visible on the Worker until the
 // commit, so a closed popup or a failure never leaves a partial dataset.
+// Each record is serialized once and each batch body built once from those texts, then gzip
+// compressed (CompressionStream) and sent as bytes; up to 3 batches are on their way at once
+// (seqs 1..n in file order), the first failure stops the others and the commit waits for all.
 import type { IntakeRecord } from "../schemas/index.ts";
-import { type AnnouncedLimits, type ApiClient, ApiError, type SyncCommitted } from "./api-client.ts";
+import {
+  type AnnouncedLimits,
+  type ApiClient,
+  ApiError,
+  gzipText,
+  type SyncCommitted,
+} from "./api-client.ts";
 
 export interface BatchLimits {
   maxRows: number;
@@ -23,11 +32,23 @@ export interface Batch {
   records: IntakeRecord[];
   /** Size of the request body {"data":[...]} in UTF-8 bytes. */
   bytes: number;
+  /** The request body itself, built once from each record's JSON. */
+  body: string;
+}
+
+/** A batch of records given as their JSON texts: the count, the body and its UTF-8 size. */
+export interface SerializedBatch {
+  count: number;
+  bytes: number;
+  body: string;
 }
 
 const ENVELOPE_BYTES = '{"data":[]}'.length;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 export function utf8Length(text: string): number {
+  // Most records are pure ASCII: one native scan instead of a loop over every character.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -41,21 +62,46 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** Cuts records into batches of at most maxRows records and maxBytes bytes (a bigger record goes alone). */
-export function* planBatches(records: Iterable<IntakeRecord>, limits: BatchLimits) {
-  let current: IntakeRecord[] = [];
+/**
+ * Cuts records given as JSON texts into request bodies of at most maxRows records and maxBytes
+ * UTF-8 bytes (a bigger record goes alone); each text is measured once and joined once.
+ */
+export function* planSerializedBatches(
+  jsonRecords: Iterable<string>,
+  limits: BatchLimits,
+): Generator<SerializedBatch> {
+  let parts: string[] = [];
   let bytes = ENVELOPE_BYTES;
-  for (const record of records) {
-    const size = utf8Length(JSON.stringify(record));
-    if (current.length > 0 && (current.length >= limits.maxRows || bytes + 1 + size > limits.maxBytes)) {
-      yield { records: current, bytes } satisfies Batch;
-      current = [];
+  const cut = (): SerializedBatch => ({ count: parts.length, bytes, body: `{"data":[${parts.join(",")}]}` });
+  for (const json of jsonRecords) {
+    const size = utf8Length(json);
+    if (parts.length > 0 && (parts.length >= limits.maxRows || bytes + 1 + size > limits.maxBytes)) {
+      yield cut();
+      parts = [];
       bytes = ENVELOPE_BYTES;
     }
-    bytes += current.length > 0 ? size + 1 : size;
-    current.push(record);
+    bytes += parts.length > 0 ? size + 1 : size;
+    parts.push(json);
   }
-  if (current.length > 0) yield { records: current, bytes } satisfies Batch;
+  if (parts.length > 0) yield cut();
+}
+
+/** Cuts records into batches of at most maxRows records and maxBytes bytes (a bigger record goes alone). */
+export function* planBatches(records: Iterable<IntakeRecord>, limits: BatchLimits): Generator<Batch> {
+  let current: IntakeRecord[] = [];
+  function* texts() {
+    for (const record of records) {
+      current.push(record);
+      yield JSON.stringify(record);
+    }
+  }
+  // The serialized planner pulls one record ahead of the batch it cuts: that record belongs to
+  // the next batch.
+  for (const batch of planSerializedBatches(texts(), limits)) {
+    const records = current.slice(0, batch.count);
+    current = current.slice(batch.count);
+    yield { records, bytes: batch.bytes, body: batch.body };
+  }
 }
 
 export interface UploadProgress {
@@ -76,8 +122,15 @@ export interface UploadOptions {
   client: ApiClient;
   integrationId: string;
   context: string;
-  records: Iterable<IntakeRecord>;
+  /** The records to upload (each serialized once, as its batch's body is built). */
+  records?: Iterable<IntakeRecord>;
+  /** Or the records already serialized, one JSON text each (exactly one of the two is given). */
+  recordsJson?: Iterable<string>;
   totalRecords: number;
+  /** Batches on their way at once (seqs stay 1..n in file order; the commit waits for all). 3 by default. */
+  inFlight?: number;
+  /** gzip each batch body (Content-Encoding: gzip) where CompressionStream exists; true by default. */
+  compress?: boolean;
   /** A cap below the Worker's announced batch limits (the announced ones apply anyway). */
   limits?: BatchLimits;
   signal?: AbortSignal;
@@ -101,8 +154,31 @@ export class UploadError extends Error {
   }
 }
 
+export const DEFAULT_IN_FLIGHT = 3;
+
+function jsonTextsOf(options: UploadOptions): Iterable<string> {
+  if (options.recordsJson && !options.records) return options.recordsJson;
+  if (options.records && !options.recordsJson) {
+    const records = options.records;
+    return (function* () {
+      for (const record of records) yield JSON.stringify(record);
+    })();
+  }
+  throw new TypeError("uploadSync takes either records or recordsJson");
+}
+
+/** Whether the Worker refused the body's Content-Encoding (one that predates gzip bodies). */
+const refusedEncoding = (error: unknown) =>
+  error instanceof ApiError &&
+  error.status === 415 &&
+  (error.problem.type === "unsupported-content-encoding" ||
+    String(error.problem.type).endsWith("/unsupported-content-encoding"));
+
 export async function uploadSync(options: UploadOptions): Promise<UploadOutcome> {
   const { client, integrationId, context, signal } = options;
+  const texts = jsonTextsOf(options);
+  const inFlight = Math.max(1, Math.floor(options.inFlight ?? DEFAULT_IN_FLIGHT));
+  let compress = options.compress ?? true;
   const now = options.now ?? (() => performance.now());
   const started = now();
   const progress: UploadProgress = {
@@ -140,23 +216,71 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
       await options.onSyncSettled?.(syncId);
     }
   };
+  // Stops the batches still on their way when one fails or the user cancels.
+  const batches = new AbortController();
+  const stopBatches = () => batches.abort(signal?.reason);
+  signal?.addEventListener("abort", stopBatches, { once: true });
+  const pending = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+
+  const sendBatch = async (batch: SerializedBatch, seq: number, firstRow: number) => {
+    const opts = { signal: batches.signal, firstRow };
+    const gzipped = compress ? await gzipText(batch.body) : undefined;
+    batches.signal.throwIfAborted();
+    try {
+      if (!gzipped)
+        return await client.putBatchBody(integrationId, context, syncId, seq, { body: batch.body }, opts);
+      return await client.putBatchBody(
+        integrationId,
+        context,
+        syncId,
+        seq,
+        { body: gzipped, encoding: "gzip" },
+        opts,
+      );
+    } catch (error) {
+      if (!gzipped || !refusedEncoding(error)) throw error;
+      // A Worker without gzip bodies: this batch and the rest go uncompressed.
+      compress = false;
+      return await client.putBatchBody(integrationId, context, syncId, seq, { body: batch.body }, opts);
+    }
+  };
+
   try {
     progress.phase = "uploading";
     report();
     let seq = 0;
-    for (const batch of planBatches(options.records, limits)) {
+    let planned = 0;
+    for (const batch of planSerializedBatches(texts, limits)) {
       signal?.throwIfAborted();
-      await client.putBatch(integrationId, context, syncId, ++seq, batch.records, {
-        signal,
-        firstRow: progress.sentRecords + 1,
-      });
-      progress.sentRecords += batch.records.length;
-      progress.batchesSent = seq;
-      const seconds = Math.max((now() - started) / 1000, 1e-3);
-      progress.rowsPerSecond = progress.sentRecords / seconds;
-      progress.etaSeconds = (progress.totalRecords - progress.sentRecords) / progress.rowsPerSecond;
-      report();
+      while (pending.size >= inFlight && !failure) await Promise.race(pending);
+      if (failure) break;
+      signal?.throwIfAborted();
+      seq++;
+      const firstRow = planned + 1;
+      planned += batch.count;
+      const sent: Promise<void> = sendBatch(batch, seq, firstRow)
+        .then(
+          () => {
+            progress.sentRecords += batch.count;
+            progress.batchesSent++;
+            const seconds = Math.max((now() - started) / 1000, 1e-3);
+            progress.rowsPerSecond = progress.sentRecords / seconds;
+            progress.etaSeconds = (progress.totalRecords - progress.sentRecords) / progress.rowsPerSecond;
+            report();
+          },
+          (error: unknown) => {
+            // The first failure is the one reported; the batches after it are stopped.
+            failure ??= { error };
+            stopBatches();
+          },
+        )
+        .finally(() => pending.delete(sent));
+      pending.add(sent);
     }
+    // The commit waits for every batch.
+    await Promise.all(pending);
+    if (failure) throw failure.error;
     signal?.throwIfAborted();
     // From here on cancel is refused: an interrupted commit could have landed on the Worker.
     progress.phase = "committing";
@@ -165,6 +289,9 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
     await options.onSyncSettled?.(syncId);
     return { ...committed, status: "committed", syncId };
   } catch (error) {
+    // Nothing is still on its way when the sync is aborted or the error reported.
+    stopBatches();
+    await Promise.all(pending);
     if (signal?.aborted && progress.phase !== "committing") {
       await abort();
       return { status: "cancelled" };
@@ -173,6 +300,8 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
       await options.onSyncSettled?.(syncId);
       throw new UploadError(error, false);
     }
-    throw new UploadError(error, await abort());
+    throw new UploadError(failure?.error ?? error, await abort());
+  } finally {
+    signal?.removeEventListener("abort", stopBatches);
   }
 }

@@ -5,6 +5,7 @@ import {
   ApiError,
   abortableSleep,
   createApiClient,
+  gzipText,
   NetworkError,
   parseRetryAfter,
 } from "../../extension/api-client.ts";
@@ -153,6 +154,35 @@ describe("api client", () => {
     expect((error as ApiError).problem.errors).toEqual([
       { pointer: "/logo", message: "SVG images are not accepted; use PNG, JPEG or WebP" },
       { pointer: "/contexts", message: 'must be a non-empty list of context names, e.g. ["saas_users"]' },
+    ]);
+  });
+
+  it("sends a pre-serialized gzip batch as the same bytes on every attempt", async () => {
+    const { api, client } = setup();
+    const { syncId } = await client.startSync("int_acme", "saas_users");
+    const text = JSON.stringify({ data: [{ emailId: "a@x.co" }, { emailId: "b@x.co" }] });
+    const gzipped = await gzipText(text);
+    if (!gzipped) throw new Error("CompressionStream is missing");
+    api.failNext("PUT", /batches\/1$/, { status: 503 });
+    const answer = await client.putBatchBody(
+      "int_acme",
+      "saas_users",
+      syncId,
+      1,
+      { body: gzipped, encoding: "gzip" },
+      { firstRow: 7 },
+    );
+    expect(answer).toMatchObject({ seq: 1, recordCount: 2, firstRow: 7 });
+    const sent = api.requests.filter((r) => r.method === "PUT");
+    expect(sent).toHaveLength(2);
+    for (const r of sent) {
+      expect(r.headers).toMatchObject({ "content-encoding": "gzip", "content-type": "application/json" });
+      expect(r.wireBytes).toBe(gzipped.byteLength);
+      expect(r.body).toEqual(JSON.parse(text));
+    }
+    expect(api.syncs.get(syncId)?.batches.get(1)?.records).toEqual([
+      { emailId: "a@x.co" },
+      { emailId: "b@x.co" },
     ]);
   });
 });

@@ -13,11 +13,11 @@ import type {
   SyncCommitted,
   SyncStarted,
 } from "../../extension/api-client.ts";
-import { requireSchema } from "../../extension/row-validation.ts";
 import {
   csvTemplate,
   DatasetValidator,
   getContext,
+  getSchema as getContextSchema,
   type IntakeRecord,
   isContextName,
   jsonTemplate,
@@ -43,8 +43,26 @@ interface Sync {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The body as the Worker reads it (gzip decoded, JSON parsed). */
   body?: unknown;
   headers: Record<string, string>;
+  /** Bytes on the wire when the body was sent as bytes (e.g. gzip). */
+  wireBytes?: number;
+}
+
+/** A request body as text, as the Worker's request-body middleware decodes it (gzip included). */
+async function bodyText(
+  body: RequestInit["body"],
+  encoding: string | undefined,
+): Promise<string | undefined> {
+  if (typeof body === "string") return body;
+  if (!(body instanceof Uint8Array || body instanceof ArrayBuffer)) return undefined;
+  const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
+  if (encoding?.toLowerCase() !== "gzip") return new TextDecoder().decode(bytes);
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
 }
 
 const problem = (status: number, title: string, detail?: string, extra: Record<string, unknown> = {}) =>
@@ -56,7 +74,9 @@ const problem = (status: number, title: string, detail?: string, extra: Record<s
 /** An answer typed with the wire types the Worker's views use, so the fake cannot drift from them. */
 /** What the Worker's validate route does with a text/csv body: the core's reader, then the core's validator. */
 function validateCsvText(context: string, text: string) {
-  const csv = readCsv(text, requireSchema(context), context);
+  const schema = getContextSchema(context);
+  if (!schema) throw new RangeError(`Unknown context "${context}"`);
+  const csv = readCsv(text, schema, context);
   const validator = new DatasetValidator(context);
   for (const issue of csv.issues) validator.addIssue(issue);
   for (const row of csv.rows) validator.add(row.record, row.line);
@@ -125,14 +145,17 @@ export class FakeIntakeApi {
     const url = new URL(String(input));
     const method = (init.method ?? "GET").toUpperCase();
     const path = url.pathname;
-    const text = typeof init.body === "string" ? init.body : undefined;
     const headers = { ...(init.headers as Record<string, string> | undefined) };
+    const text = await bodyText(init.body, headers["content-encoding"]);
     const isJson = (headers["content-type"] ?? "application/json").startsWith("application/json");
     this.requests.push({
       method,
       path,
       body: text === undefined ? undefined : isJson ? JSON.parse(text) : text,
       headers,
+      ...(typeof init.body === "string" || init.body == null
+        ? {}
+        : { wireBytes: (init.body as Uint8Array | ArrayBuffer).byteLength }),
     });
     init.signal?.throwIfAborted();
     const i = this.faults.findIndex((f) => (!f.method || f.method === method) && f.path.test(path));

@@ -1,6 +1,6 @@
 // Submitting as a sync: batches by rows and bytes, progress with rate and ETA, retries that do
 // not duplicate, cancel -> abort, and nothing committed after a failure.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApiClient } from "../../extension/api-client.ts";
 import {
   planBatches,
@@ -28,6 +28,45 @@ function setup() {
   return { api, client, now };
 }
 
+/** A fetch that holds every batch PUT until the test lets it through, to see what is in flight. */
+function gated(api: FakeIntakeApi) {
+  const held: { path: string; release: () => void }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    if (init.method !== "PUT") return api.fetch(input, init);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        held.push({ path: String(input), release: resolve });
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason), { once: true });
+      });
+      return await api.fetch(input, init);
+    } finally {
+      inFlight--;
+    }
+  };
+  const client = createApiClient({ baseUrl: "http://w", apiKey: api.apiKey, fetch, sleep: async () => {} });
+  /** Lets the PUTs through once `count` are waiting, the newest first. */
+  const releaseWhen = async (count: number) => {
+    await vi.waitFor(() => expect(held.length).toBeGreaterThanOrEqual(count));
+    for (const h of held.splice(0).reverse()) h.release();
+  };
+  /** Lets one batch through by its seq (bodies are compressed asynchronously, so they are held in any order). */
+  const releaseSeq = (seq: number) => {
+    const i = held.findIndex((h) => h.path.endsWith(`/batches/${seq}`));
+    if (i < 0) throw new Error(`batch ${seq} is not held`);
+    held.splice(i, 1)[0]?.release();
+  };
+  return { client, held, releaseWhen, releaseSeq, maxInFlight: () => maxInFlight };
+}
+
+const seqOf = (r: { path: string }) => Number(r.path.split("/").pop());
+/** The batch PUTs the Worker received, by seq (with batches in flight they may arrive in any order). */
+const puts = (api: FakeIntakeApi) =>
+  api.requests.filter((r) => r.method === "PUT").sort((a, b) => seqOf(a) - seqOf(b));
+
 describe("planBatches", () => {
   it("cuts by row count", () => {
     expect([...planBatches(users(12), { maxRows: 5, maxBytes: 1e9 })].map((b) => b.records.length)).toEqual([
@@ -42,6 +81,7 @@ describe("planBatches", () => {
     expect(batches.map((b) => b.records.length)).toEqual([3, 3, 3, 1]);
     for (const batch of batches) {
       expect(batch.bytes).toBe(utf8Length(JSON.stringify({ data: batch.records })));
+      expect(batch.body).toBe(JSON.stringify({ data: batch.records }));
       expect(batch.bytes).toBeLessThanOrEqual(11 + one * 3 + 2);
     }
   });
@@ -73,6 +113,8 @@ describe("uploadSync", () => {
       records: users(25),
       totalRecords: 25,
       limits: { maxRows: 10, maxBytes: 1e6 },
+      // One at a time, so the rate and ETA below follow the batches in order.
+      inFlight: 1,
       onProgress: (p) => progress.push(p),
       now,
     });
@@ -104,9 +146,9 @@ describe("uploadSync", () => {
       now,
     });
     expect(outcome).toMatchObject({ status: "committed", recordCount: 10 });
-    const puts = api.requests.filter((r) => r.method === "PUT");
-    expect(puts.map((r) => (r.body as { data: unknown[] }).data.length)).toEqual([4, 4, 2]);
-    expect(puts.map((r) => r.headers["intake-first-row"])).toEqual(["1", "5", "9"]);
+    const sent = puts(api);
+    expect(sent.map((r) => (r.body as { data: unknown[] }).data.length)).toEqual([4, 4, 2]);
+    expect(sent.map((r) => r.headers["intake-first-row"])).toEqual(["1", "5", "9"]);
     // A byte limit announced below one batch's size splits it further.
     const small = setup();
     small.api.limits = { ...small.api.limits, maxBodyBytes: 200 };
@@ -226,5 +268,178 @@ describe("uploadSync", () => {
     expect((error as UploadError).problem?.status).toBe(401);
     expect((error as UploadError).message).toBe("Unauthorized: The API key is not valid");
     expect(api.requests.map((r) => r.path)).toEqual(["/v1/integrations/int_acme/contexts/saas_users/syncs"]);
+  });
+});
+
+describe("uploadSync: bodies and batches in flight", () => {
+  it("serializes each record once and sends each batch gzip-compressed", async () => {
+    const { api, client, now } = setup();
+    let serialized = 0;
+    // toJSON runs once per JSON.stringify of the record: it counts the serializations.
+    const records = users(25).map(
+      (r) =>
+        ({
+          ...r,
+          toJSON() {
+            serialized++;
+            return r;
+          },
+        }) as unknown as IntakeRecord,
+    );
+    await uploadSync({
+      client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records,
+      totalRecords: 25,
+      limits: { maxRows: 10, maxBytes: 1e6 },
+      now,
+    });
+    expect(serialized).toBe(25);
+    const sent = puts(api);
+    expect(sent.map((r) => r.headers["content-encoding"])).toEqual(["gzip", "gzip", "gzip"]);
+    expect(sent.map((r) => r.headers["content-type"])).toEqual(Array(3).fill("application/json"));
+    // What the Worker decodes is the {"data":[...]} body of the records, smaller on the wire.
+    expect(sent.map((r) => (r.body as { data: IntakeRecord[] }).data)).toEqual([
+      users(10),
+      users(20).slice(10),
+      users(25).slice(20),
+    ]);
+    for (const r of sent) expect(r.wireBytes).toBeLessThan(utf8Length(JSON.stringify(r.body)));
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual(users(25));
+  });
+
+  it("sends plain JSON text when compression is off, and takes records already serialized", async () => {
+    const { api, client, now } = setup();
+    const outcome = await uploadSync({
+      client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      recordsJson: users(12).map((r) => JSON.stringify(r)),
+      totalRecords: 12,
+      limits: { maxRows: 5, maxBytes: 1e6 },
+      compress: false,
+      now,
+    });
+    expect(outcome).toMatchObject({ status: "committed", recordCount: 12 });
+    expect(puts(api).map((r) => r.headers["content-encoding"])).toEqual([undefined, undefined, undefined]);
+    expect(puts(api).map((r) => r.headers["intake-first-row"])).toEqual(["1", "6", "11"]);
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual(users(12));
+  });
+
+  it("falls back to plain bodies when the Worker refuses gzip (415)", async () => {
+    const { api, client, now } = setup();
+    api.failNext("PUT", /batches\/1$/, {
+      status: 415,
+      extra: { type: "https://intake.dev/problems/unsupported-content-encoding" },
+    });
+    await uploadSync({
+      client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records: users(20),
+      totalRecords: 20,
+      limits: { maxRows: 10, maxBytes: 1e6 },
+      inFlight: 1,
+      now,
+    });
+    const sent = api.requests.filter((r) => r.method === "PUT");
+    expect(sent.map((r) => [r.path.split("/").pop(), r.headers["content-encoding"]])).toEqual([
+      ["1", "gzip"],
+      ["1", undefined],
+      ["2", undefined],
+    ]);
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual(users(20));
+  });
+
+  it("keeps up to 3 batches in flight, seqs and first rows in file order, and commits after all", async () => {
+    const api = new FakeIntakeApi();
+    const gate = gated(api);
+    const progress: UploadProgress[] = [];
+    const upload = uploadSync({
+      client: gate.client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records: users(70),
+      totalRecords: 70,
+      limits: { maxRows: 10, maxBytes: 1e6 },
+      onProgress: (p) => progress.push(p),
+    });
+    // Batches answered newest first: 3, 2, 1, then 6, 5, 4, then 7.
+    await gate.releaseWhen(3);
+    await gate.releaseWhen(3);
+    await gate.releaseWhen(1);
+    const outcome = await upload;
+    expect(outcome).toMatchObject({ status: "committed", recordCount: 70 });
+    expect(gate.maxInFlight()).toBe(3);
+    expect(puts(api).map((r) => r.headers["intake-first-row"])).toEqual([
+      "1",
+      "11",
+      "21",
+      "31",
+      "41",
+      "51",
+      "61",
+    ]);
+    // The commit is the last request, after every batch was answered.
+    // (The fake decodes gzip bodies asynchronously, so released batches are logged in any order.)
+    const paths = api.requests.map((r) => r.path.split("/").pop());
+    expect(paths.at(-1)).toBe("commit");
+    expect(paths.slice(-8, -1).sort()).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+    expect(api.requests.at(-1)?.body).toEqual({ expectedRecords: 70 });
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual(users(70));
+    const uploading = progress.filter((p) => p.phase === "uploading" && p.batchesSent > 0);
+    expect(uploading.map((p) => p.sentRecords)).toEqual([10, 20, 30, 40, 50, 60, 70]);
+  });
+
+  it("stops the batches in flight and aborts the sync when one is refused", async () => {
+    const api = new FakeIntakeApi();
+    const gate = gated(api);
+    const records = users(50);
+    records[14] = { emailId: "not-an-email" }; // batch 2
+    const upload = uploadSync({
+      client: gate.client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records,
+      totalRecords: 50,
+      limits: { maxRows: 10, maxBytes: 1e6 },
+    }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(gate.held).toHaveLength(3));
+    // Only batch 2 is answered (422): 1 and 3, still on their way, are stopped.
+    gate.releaseSeq(2);
+    const error = await upload;
+    expect(error).toBeInstanceOf(UploadError);
+    expect((error as UploadError).syncAborted).toBe(true);
+    expect((error as UploadError).problem?.status).toBe(422);
+    expect(puts(api).map((r) => r.path.split("/").pop())).toEqual(["2"]);
+    expect(api.requests.at(-1)).toMatchObject({ method: "DELETE" });
+    expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
+    expect([...api.syncs.values()][0]?.state).toBe("aborted");
+    expect(api.datasets.size).toBe(0);
+  });
+
+  it("cancels with batches in flight: they are stopped, the sync aborted, nothing committed", async () => {
+    const api = new FakeIntakeApi();
+    const gate = gated(api);
+    const controller = new AbortController();
+    const upload = uploadSync({
+      client: gate.client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records: users(50),
+      totalRecords: 50,
+      limits: { maxRows: 10, maxBytes: 1e6 },
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => expect(gate.held).toHaveLength(3));
+    gate.releaseSeq(1); // batch 1 is stored
+    await vi.waitFor(() => expect(gate.held).toHaveLength(3)); // batch 4 took its place
+    controller.abort();
+    expect(await upload).toEqual({ status: "cancelled" });
+    expect(puts(api).map((r) => r.path.split("/").pop())).toEqual(["1"]);
+    expect(api.requests.at(-1)).toMatchObject({ method: "DELETE" });
+    expect([...api.syncs.values()][0]?.state).toBe("aborted");
+    expect(api.datasets.size).toBe(0);
   });
 });
