@@ -9,10 +9,10 @@ export interface FlowDeps {
   sleep?: ApiClientOptions["sleep"];
   createPipeline: () => PipelineClient;
   requestHostPermission: (originPattern: string) => Promise<boolean>;
-  download: (fileName: string, content: string, mimeType: string) => void;
+  /** Saves a file: text, or a Blob the pipeline worker made (reports, corrected files). */
+  download: (fileName: string, content: Blob | string, mimeType: string) => void;
   /** Opens the side panel with the same flow (absent where the surface is the side panel). */
   openSidePanel?: () => Promise<void>;
-  now?: () => number;
 }
 
 /** What connecting to the Worker needs (shared by the upload flow and the console). */
@@ -22,7 +22,7 @@ export function createClient(deps: Pick<FlowDeps, "fetch" | "sleep">, workerUrl:
   return createApiClient({ baseUrl: workerUrl, apiKey, fetch: deps.fetch, sleep: deps.sleep });
 }
 
-export function downloadText(fileName: string, content: string, mimeType: string): void {
+export function downloadText(fileName: string, content: Blob | string, mimeType: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: mimeType }));
   const a = document.createElement("a");
   a.href = url;

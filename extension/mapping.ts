@@ -1,7 +1,6 @@
-// Column -> field mapping: auto-mapping by normalized names and schema aliases with a confidence,
-// and applying a mapping (columns, ignored columns, constants, enum value maps) to a row.
-// Scoring is by whole token sets, never by one shared word, so "First Name" cannot become
-// lastName, "User Name" a user id, "Manager Email" the email or "State" a status.
+// Column -> field mapping: the mapping an admin confirms (columns, ignored columns, constants,
+// enum value maps), built from suggestMapping's answer (header and value evidence, in
+// extension/mapping/), applied to a row, fingerprinted and reused.
 import {
   type ContextSchema,
   type JsonValue,
@@ -9,14 +8,8 @@ import {
   type PropertySchema,
   suggestFix,
 } from "../schemas/index.ts";
-import { headerTokens, matchScore } from "./mapping/header.ts";
 import type { ColumnSuggestion } from "./mapping/suggest.ts";
 import type { TableRow } from "./parse/source-table.ts";
-
-export { headerTokens, matchScore };
-
-/** Guesses below this stay unmapped and are only offered as a hint. */
-export const AUTO_MAP_THRESHOLD = 0.6;
 
 export interface Mapping {
   /** Per source column: the field it fills, or null when the column is ignored. */
@@ -27,68 +20,6 @@ export interface Mapping {
   valueMaps: Record<string, Record<string, string>>;
   /** The file's header text per column, kept so other integrations can reuse the choices. */
   headers?: string[];
-}
-
-export interface ColumnGuess {
-  column: number;
-  header: string;
-  field: string | null;
-  confidence: number;
-  /** The best candidate when it was not confident enough (or its field was taken). */
-  hint?: { field: string; confidence: number };
-  reason: string;
-}
-
-function fieldScore(header: string, field: string, prop: PropertySchema): number {
-  let best = matchScore(header, field, true);
-  for (const alias of prop["x-intake-aliases"] ?? []) best = Math.max(best, matchScore(header, alias, false));
-  return best;
-}
-
-/** Guesses a field for every column; each field is given to at most one column. */
-export function autoMap(headers: readonly string[], schema: ContextSchema): ColumnGuess[] {
-  const scores: { column: number; field: string; score: number }[] = [];
-  headers.forEach((header, column) => {
-    if (header.trim() === "") return;
-    for (const [field, prop] of Object.entries(schema.properties)) {
-      const score = fieldScore(header, field, prop);
-      if (score > 0) scores.push({ column, field, score });
-    }
-  });
-  scores.sort((a, b) => b.score - a.score || a.column - b.column);
-  const byColumn = new Map<number, { field: string; score: number }>();
-  const taken = new Map<string, number>();
-  for (const s of scores) {
-    if (s.score < AUTO_MAP_THRESHOLD || byColumn.has(s.column) || taken.has(s.field)) continue;
-    byColumn.set(s.column, s);
-    taken.set(s.field, s.column);
-  }
-  return headers.map((header, column) => {
-    const chosen = byColumn.get(column);
-    if (chosen) {
-      const how = chosen.score >= 0.95 ? "name or alias" : "similar name";
-      return { column, header, field: chosen.field, confidence: chosen.score, reason: `Matched by ${how}` };
-    }
-    const best = scores.find((s) => s.column === column);
-    if (!best) return { column, header, field: null, confidence: 0, reason: "No matching field" };
-    const owner = taken.get(best.field);
-    const reason =
-      best.score >= AUTO_MAP_THRESHOLD && owner !== undefined
-        ? `${best.field} is already mapped from "${headers[owner]}"`
-        : `Possibly ${best.field}, but not confident enough to map it`;
-    return {
-      column,
-      header,
-      field: null,
-      confidence: 0,
-      hint: { field: best.field, confidence: best.score },
-      reason,
-    };
-  });
-}
-
-export function mappingFromGuesses(guesses: readonly ColumnGuess[]): Mapping {
-  return { columns: guesses.map((g) => g.field), constants: {}, valueMaps: {} };
 }
 
 /** A short stable id of a header row (order and spelling-insensitive to case and punctuation). */

@@ -1,11 +1,14 @@
 // The error table: row, source line, column, value (editable in place), message and one-click
-// fixes. Virtualized, so 100k errors render as fast as a screenful.
-import { useRef, useState } from "preact/hooks";
+// fixes. Virtualized over the pipeline's issue list: only the rows in view are asked for and
+// rendered, so 100k errors cost a screenful.
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Issue, JsonValue } from "../../schemas/index.ts";
-import type { DatasetEditor } from "../dataset-editor.ts";
+import type { EditAction, IssueRow } from "../pipeline/dataset.ts";
 import { useVirtualRows } from "./use-virtual-rows.ts";
 
 const ROW_HEIGHT = 44;
+/** Rows asked for beyond the ones in view, each side. */
+const MARGIN = 30;
 const SOURCE_KEYWORDS = new Set(["ragged-row", "csv", "json"]);
 
 const text = (value: JsonValue | undefined) =>
@@ -13,32 +16,30 @@ const text = (value: JsonValue | undefined) =>
 
 export const issueKey = (issue: Issue) => `${issue.row}|${issue.pointer}|${issue.keyword}`;
 
-interface Props {
-  editor: DatasetEditor;
-  issues: Issue[];
-  onChange: () => void;
+/** Issues start.. of the list as of `version`. */
+export interface IssueWindow {
+  version: string;
+  start: number;
+  rows: IssueRow[];
 }
 
-function CellEditor({
-  editor,
-  issue,
-  onChange,
-}: {
-  editor: DatasetEditor;
-  issue: Issue;
-  onChange: () => void;
-}) {
-  const state = editor.row(issue.row);
-  const raw = state?.raw;
-  const current =
-    raw !== null && typeof raw === "object" && !Array.isArray(raw) && Object.hasOwn(raw, issue.field)
-      ? text(raw[issue.field])
-      : "";
+interface Props {
+  /** How many issues the list holds, and its version (it changes with every edit and filter). */
+  total: number;
+  version: string;
+  /** The window already at hand (the first rows, sent with the counts). */
+  initial: IssueWindow;
+  load: (start: number, end: number) => Promise<IssueRow[]>;
+  onAction: (action: EditAction) => void;
+}
+
+function CellEditor({ row, onAction }: { row: IssueRow; onAction: (action: EditAction) => void }) {
+  const { issue } = row;
+  const current = row.current ?? "";
   const [value, setValue] = useState(current);
   const commit = () => {
     if (value === current) return;
-    editor.setValue(issue.row, issue.field, value);
-    onChange();
+    onAction({ type: "set", row: issue.row, field: issue.field, value });
   };
   return (
     <input
@@ -55,18 +56,19 @@ function CellEditor({
   );
 }
 
-function Actions({ editor, issue, onChange }: { editor: DatasetEditor; issue: Issue; onChange: () => void }) {
-  const run = (action: () => void) => () => {
-    action();
-    onChange();
-  };
+function Actions({ issue, onAction }: { issue: Issue; onAction: (action: EditAction) => void }) {
   return (
     <span class="actions">
       {issue.suggestion !== undefined && (
         <button
           type="button"
           aria-label={`Use suggested value ${text(issue.suggestion)} for ${issue.field} in row ${issue.row}`}
-          onClick={run(() => editor.applySuggestion(issue))}
+          onClick={() =>
+            onAction({
+              type: "suggest",
+              fixes: [{ row: issue.row, field: issue.field, suggestion: issue.suggestion as JsonValue }],
+            })
+          }
         >
           Use “{text(issue.suggestion)}”
         </button>
@@ -76,14 +78,14 @@ function Actions({ editor, issue, onChange }: { editor: DatasetEditor; issue: Is
           <button
             type="button"
             aria-label={`Keep the first of the rows duplicating row ${issue.row}`}
-            onClick={run(() => editor.keepDuplicates("first", issue.row))}
+            onClick={() => onAction({ type: "keep", keep: "first", row: issue.row })}
           >
             Keep first
           </button>
           <button
             type="button"
             aria-label={`Keep the last of the rows duplicating row ${issue.row}`}
-            onClick={run(() => editor.keepDuplicates("last", issue.row))}
+            onClick={() => onAction({ type: "keep", keep: "last", row: issue.row })}
           >
             Keep last
           </button>
@@ -93,7 +95,7 @@ function Actions({ editor, issue, onChange }: { editor: DatasetEditor; issue: Is
         <button
           type="button"
           aria-label={`Keep row ${issue.row} as read`}
-          onClick={run(() => editor.acceptSourceIssues(issue.row))}
+          onClick={() => onAction({ type: "keep-row", row: issue.row })}
         >
           Keep row
         </button>
@@ -101,7 +103,7 @@ function Actions({ editor, issue, onChange }: { editor: DatasetEditor; issue: Is
       <button
         type="button"
         aria-label={`Leave row ${issue.row} out of the upload`}
-        onClick={run(() => editor.setExcluded(issue.row, true))}
+        onClick={() => onAction({ type: "exclude", row: issue.row, excluded: true })}
       >
         Exclude row
       </button>
@@ -109,21 +111,47 @@ function Actions({ editor, issue, onChange }: { editor: DatasetEditor; issue: Is
   );
 }
 
-export function ErrorTable({ editor, issues, onChange }: Props) {
+export function ErrorTable({ total, version, initial, load, onAction }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [loaded, setLoaded] = useState<IssueWindow>();
+  const asked = useRef("");
   const virtualizer = useVirtualRows({
-    count: issues.length,
+    count: total,
     getScrollElement: () => scrollRef.current,
     rowHeight: ROW_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
+  const slice = loaded && loaded.version === version ? loaded : initial;
+  const first = items[0]?.index ?? 0;
+  const last = (items.at(-1)?.index ?? -1) + 1;
+  const covered =
+    slice.version === version && first >= slice.start && last <= slice.start + slice.rows.length;
+
+  useEffect(() => {
+    if (covered || last <= first) return;
+    const start = Math.max(0, first - MARGIN);
+    const end = Math.min(total, last + MARGIN);
+    const key = `${version}|${start}|${end}`;
+    if (asked.current === key) return;
+    asked.current = key;
+    let live = true;
+    load(start, end)
+      .then((rows) => {
+        if (live) setLoaded({ version, start, rows });
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [covered, first, last, version, total]);
+
   // Padding stands in for the rows not rendered, so the scrollbar matches the whole list.
   const before = items[0]?.start ?? 0;
   const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
   return (
     <div ref={scrollRef} class="error-scroll">
       <div style={{ paddingTop: `${before}px`, paddingBottom: `${after}px` }}>
-        <table aria-label="Errors" aria-rowcount={issues.length + 1} class="error-table">
+        <table aria-label="Errors" aria-rowcount={total + 1} class="error-table">
           <colgroup>
             <col class="c-row" />
             <col class="c-line" />
@@ -144,10 +172,21 @@ export function ErrorTable({ editor, issues, onChange }: Props) {
           </thead>
           <tbody>
             {items.map((item) => {
-              const issue = issues[item.index] as Issue;
+              const row = slice.version === version ? slice.rows[item.index - slice.start] : undefined;
+              if (!row)
+                return (
+                  <tr
+                    key={`loading|${item.index}`}
+                    aria-rowindex={item.index + 2}
+                    style={{ height: `${ROW_HEIGHT}px` }}
+                  >
+                    <td colSpan={6} />
+                  </tr>
+                );
+              const { issue } = row;
               return (
                 <tr
-                  key={`${issueKey(issue)}|${editor.version}`}
+                  key={`${issueKey(issue)}|${version}`}
                   aria-rowindex={item.index + 2}
                   style={{ height: `${ROW_HEIGHT}px` }}
                 >
@@ -156,7 +195,7 @@ export function ErrorTable({ editor, issues, onChange }: Props) {
                   <td>{issue.field}</td>
                   <td>
                     {issue.field && !SOURCE_KEYWORDS.has(issue.keyword) ? (
-                      <CellEditor editor={editor} issue={issue} onChange={onChange} />
+                      <CellEditor row={row} onAction={onAction} />
                     ) : (
                       text(issue.value)
                     )}
@@ -165,7 +204,7 @@ export function ErrorTable({ editor, issues, onChange }: Props) {
                     {issue.message}
                   </td>
                   <td>
-                    <Actions editor={editor} issue={issue} onChange={onChange} />
+                    <Actions issue={issue} onAction={onAction} />
                   </td>
                 </tr>
               );

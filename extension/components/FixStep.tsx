@@ -1,9 +1,11 @@
 // Step 5: see every error, filter, fix in place, find/replace, accept suggestions, resolve
-// duplicates, export the report or the corrected file, then go on to submit.
-import { useMemo, useState } from "preact/hooks";
-import type { Issue } from "../../schemas/index.ts";
-import type { DatasetEditor } from "../dataset-editor.ts";
-import { correctedCsv, correctedJson, errorReportCsv } from "../export.ts";
+// duplicates, export the report or the corrected file, then go on to submit. The dataset lives in
+// the pipeline worker: this step shows its counts and a window of its issues, and sends edits.
+import { useEffect, useState } from "preact/hooks";
+import { getSchema } from "../../schemas/index.ts";
+import type { PipelineClient } from "../pipeline/client.ts";
+import { type DatasetView, type EditAction, type IssueFilter, WHOLE_ROW } from "../pipeline/dataset.ts";
+import type { DownloadKind } from "../pipeline/pipeline.ts";
 import { ErrorTable } from "./ErrorTable.tsx";
 
 const KEYWORD_LABELS: Record<string, string> = {
@@ -23,68 +25,87 @@ const KEYWORD_LABELS: Record<string, string> = {
   json: "Unreadable JSON",
 };
 
-const WHOLE_ROW = "\u0000row";
+/** Issues sent with the counts: enough to fill the table's first screen. */
+const FIRST_WINDOW = 60;
 
 export const keywordLabel = (keyword: string) => KEYWORD_LABELS[keyword] ?? keyword;
 
 interface Props {
-  editor: DatasetEditor;
+  pipeline: PipelineClient;
+  context: string;
   fileName: string;
-  onDownload: (fileName: string, content: string, mimeType: string) => void;
+  onDownload: (fileName: string, content: Blob, mimeType: string) => void;
   onBack: () => void;
   onSubmit: () => void;
 }
 
-function counts(issues: Issue[], by: (i: Issue) => string): [string, number][] {
-  const map = new Map<string, number>();
-  for (const issue of issues) map.set(by(issue), (map.get(by(issue)) ?? 0) + 1);
-  return [...map].sort((a, b) => b[1] - a[1]);
-}
-
-export function FixStep({ editor, fileName, onDownload, onBack, onSubmit }: Props) {
-  const [version, setVersion] = useState(editor.version);
-  const [column, setColumn] = useState("");
-  const [keyword, setKeyword] = useState("");
+export function FixStep({ pipeline, context, fileName, onDownload, onBack, onSubmit }: Props) {
+  const [filter, setFilter] = useState<IssueFilter>({ column: "", keyword: "" });
+  const [view, setView] = useState<DatasetView & { filter: IssueFilter }>();
   const [find, setFind] = useState({ field: "", find: "", replace: "", matchCase: false, wholeCell: false });
   const [notice, setNotice] = useState("");
-  const refresh = () => setVersion(editor.version);
-
-  // `version` changes whenever the editor's rows do.
-  const all = useMemo(() => editor.errors(), [editor, version]);
-  const shown = useMemo(
-    () =>
-      all.filter(
-        (i) =>
-          (!column || (column === WHOLE_ROW ? i.field === "" : i.field === column)) &&
-          (!keyword || i.keyword === keyword),
-      ),
-    [all, column, keyword],
-  );
-  const warnings = useMemo(() => editor.warnings(), [editor, version]);
-  const fields = Object.keys(editor.schema.properties);
-  const suggestible = shown.filter((i) => i.suggestion !== undefined);
-  const hasDuplicates = all.some((i) => i.keyword === "duplicate-key");
+  const [error, setError] = useState<string>();
+  const [tick, setTick] = useState(0);
+  const fields = Object.keys(getSchema(context)?.properties ?? {});
   const base = fileName.replace(/\.[^.]+$/, "");
 
-  const act = (message: string) => {
-    setNotice(message);
-    refresh();
+  useEffect(() => {
+    let live = true;
+    pipeline
+      .view(filter, 0, FIRST_WINDOW)
+      .then((next) => {
+        if (live) setView({ ...next, filter });
+      })
+      .catch((e: Error) => setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [pipeline, filter, tick]);
+
+  const act = (action: EditAction, message?: (n: number) => string) => {
+    pipeline
+      .edit(action)
+      .then((n) => {
+        if (message) setNotice(message(n));
+        setTick((t) => t + 1);
+      })
+      .catch((e: Error) => setError(e.message));
   };
 
+  const download = (kind: DownloadKind, name: string, mimeType: string) => {
+    pipeline
+      .download(kind)
+      .then((blob) => onDownload(name, blob, mimeType))
+      .catch((e: Error) => setError(e.message));
+  };
+
+  if (!view)
+    return (
+      <section class="step" aria-labelledby="fix-title">
+        <h2 id="fix-title">Validate and fix</h2>
+        {error ? <p role="alert">{error}</p> : <p role="status">Loading…</p>}
+      </section>
+    );
+
+  const viewKey = `${view.version}|${view.filter.column}|${view.filter.keyword}`;
   return (
     <section class="step" aria-labelledby="fix-title">
       <h2 id="fix-title">Validate and fix</h2>
       <p role="status" aria-live="polite">
-        {editor.includedCount.toLocaleString()} rows · {all.length.toLocaleString()} errors ·{" "}
-        {warnings.length.toLocaleString()} warnings{notice ? ` · ${notice}` : ""}
+        {view.includedCount.toLocaleString()} rows · {view.errorCount.toLocaleString()} errors ·{" "}
+        {view.warningCount.toLocaleString()} warnings{notice ? ` · ${notice}` : ""}
       </p>
+      {error && <p role="alert">{error}</p>}
 
       <div class="row">
         <label>
           Column
-          <select value={column} onChange={(e) => setColumn(e.currentTarget.value)}>
+          <select
+            value={filter.column}
+            onChange={(e) => setFilter({ ...filter, column: e.currentTarget.value })}
+          >
             <option value="">All columns</option>
-            {counts(all, (i) => i.field || WHOLE_ROW).map(([f, n]) => (
+            {view.byColumn.map(([f, n]) => (
               <option key={f} value={f}>
                 {f === WHOLE_ROW ? "Whole row" : f} ({n})
               </option>
@@ -93,9 +114,12 @@ export function FixStep({ editor, fileName, onDownload, onBack, onSubmit }: Prop
         </label>
         <label>
           Error
-          <select value={keyword} onChange={(e) => setKeyword(e.currentTarget.value)}>
+          <select
+            value={filter.keyword}
+            onChange={(e) => setFilter({ ...filter, keyword: e.currentTarget.value })}
+          >
             <option value="">All errors</option>
-            {counts(all, (i) => i.keyword).map(([k, n]) => (
+            {view.byKeyword.map(([k, n]) => (
               <option key={k} value={k}>
                 {keywordLabel(k)} ({n})
               </option>
@@ -107,28 +131,34 @@ export function FixStep({ editor, fileName, onDownload, onBack, onSubmit }: Prop
       <div class="row">
         <button
           type="button"
-          disabled={suggestible.length === 0}
-          onClick={() => act(`${editor.applySuggestions(suggestible)} rows fixed`)}
+          disabled={view.suggestibleCount === 0}
+          onClick={() => act({ type: "suggest-all", filter: view.filter }, (n) => `${n} rows fixed`)}
         >
-          Accept {suggestible.length} suggested fixes
+          Accept {view.suggestibleCount} suggested fixes
         </button>
         <button
           type="button"
-          disabled={!hasDuplicates}
-          onClick={() => act(`${editor.keepDuplicates("first")} duplicate rows left out`)}
+          disabled={!view.hasDuplicates}
+          onClick={() => act({ type: "keep", keep: "first" }, (n) => `${n} duplicate rows left out`)}
         >
           Duplicates: keep first
         </button>
         <button
           type="button"
-          disabled={!hasDuplicates}
-          onClick={() => act(`${editor.keepDuplicates("last")} duplicate rows left out`)}
+          disabled={!view.hasDuplicates}
+          onClick={() => act({ type: "keep", keep: "last" }, (n) => `${n} duplicate rows left out`)}
         >
           Duplicates: keep last
         </button>
       </div>
 
-      <ErrorTable editor={editor} issues={shown} onChange={refresh} />
+      <ErrorTable
+        total={view.shownCount}
+        version={viewKey}
+        initial={{ version: viewKey, start: view.start, rows: view.rows }}
+        load={(start, end) => pipeline.view(view.filter, start, end).then((v) => v.rows)}
+        onAction={(action) => act(action)}
+      />
 
       <form
         class="find-replace"
@@ -136,8 +166,16 @@ export function FixStep({ editor, fileName, onDownload, onBack, onSubmit }: Prop
         onSubmit={(e) => {
           e.preventDefault();
           if (!find.field) return;
-          const n = editor.replaceInColumn(find.field, find.find, find.replace, find);
-          act(`replaced in ${n} rows`);
+          act(
+            {
+              type: "replace",
+              field: find.field,
+              find: find.find,
+              replacement: find.replace,
+              options: { matchCase: find.matchCase, wholeCell: find.wholeCell },
+            },
+            (n) => `replaced in ${n} rows`,
+          );
         }}
       >
         <label>
@@ -180,11 +218,11 @@ export function FixStep({ editor, fileName, onDownload, onBack, onSubmit }: Prop
         </button>
       </form>
 
-      {warnings.length > 0 && (
+      {view.warningCount > 0 && (
         <details>
-          <summary>{warnings.length} warnings (they do not block the upload)</summary>
+          <summary>{view.warningCount} warnings (they do not block the upload)</summary>
           <ul>
-            {warnings.slice(0, 200).map((w) => (
+            {view.warnings.map((w) => (
               <li key={`${w.row}|${w.pointer}|${w.keyword}`}>
                 Row {w.row}
                 {w.line ? ` (line ${w.line})` : ""}: {w.message}
@@ -195,22 +233,13 @@ export function FixStep({ editor, fileName, onDownload, onBack, onSubmit }: Prop
       )}
 
       <div class="row">
-        <button
-          type="button"
-          onClick={() => onDownload(`${base}-errors.csv`, errorReportCsv(all), "text/csv")}
-        >
+        <button type="button" onClick={() => download("errors", `${base}-errors.csv`, "text/csv")}>
           Download error report
         </button>
-        <button
-          type="button"
-          onClick={() => onDownload(`${base}-corrected.csv`, correctedCsv(editor), "text/csv")}
-        >
+        <button type="button" onClick={() => download("csv", `${base}-corrected.csv`, "text/csv")}>
           Download corrected CSV
         </button>
-        <button
-          type="button"
-          onClick={() => onDownload(`${base}-corrected.json`, correctedJson(editor), "application/json")}
-        >
+        <button type="button" onClick={() => download("json", `${base}-corrected.json`, "application/json")}>
           Download corrected JSON
         </button>
       </div>
@@ -221,10 +250,10 @@ export function FixStep({ editor, fileName, onDownload, onBack, onSubmit }: Prop
         <button
           type="button"
           class="primary"
-          disabled={all.length > 0 || editor.includedCount === 0}
+          disabled={view.errorCount > 0 || view.includedCount === 0}
           onClick={onSubmit}
         >
-          Submit {editor.includedCount.toLocaleString()} records
+          Submit {view.includedCount.toLocaleString()} records
         </button>
       </div>
     </section>

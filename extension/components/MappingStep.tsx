@@ -4,7 +4,6 @@
 import { useMemo, useState } from "preact/hooks";
 import type { ContextSchema } from "../../schemas/index.ts";
 import {
-  type ColumnGuess,
   type ColumnSuggestion,
   type Mapping,
   rowsFromInspection,
@@ -18,8 +17,6 @@ interface Props {
   inspection: ReadyInspection;
   /** suggestMapping's answer for these columns; computed here from the inspection when absent. */
   suggestions?: ColumnSuggestion[];
-  /** @deprecated header-only guesses from autoMap: ignored, the step shows suggestMapping's answer. */
-  guesses?: ColumnGuess[];
   initial: Mapping;
   /** Offered when the first row looks like data (looksLikeHeaderless): re-read with or without a header row. */
   headerRow?: { noHeader: boolean; looksHeaderless: boolean; onChange: (noHeader: boolean) => void };

@@ -1,19 +1,23 @@
 // Step 6: the upload as a sync, with progress (rows/s, ETA) and cancel; the result names the new
-// dataset version. A closed page aborts its sync; the commit alone makes data visible.
+// dataset version. The pipeline worker sends the batches from the records it holds; this page
+// shows its progress, remembers the open sync, and aborts it if the page goes away. The commit
+// alone makes data visible.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ApiClient } from "../api-client.ts";
-import type { DatasetEditor } from "../dataset-editor.ts";
-import { pendingSyncItem } from "../storage.ts";
-import { UploadError, type UploadOutcome, type UploadProgress, uploadSync } from "../upload.ts";
+import type { PipelineClient } from "../pipeline/client.ts";
+import type { SubmitFailure } from "../pipeline/pipeline.ts";
+import { type Connection, pendingSyncItem } from "../storage.ts";
+import type { UploadOutcome, UploadProgress } from "../upload.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 
 interface Props {
+  /** The page's client: it aborts the sync if the page goes away mid-upload. */
   client: ApiClient;
+  pipeline: PipelineClient;
+  connection: Connection;
   integrationId: string;
   integrationName: string;
   context: string;
-  editor: DatasetEditor;
-  now?: () => number;
   onBack: () => void;
   onRestart: () => void;
 }
@@ -27,70 +31,55 @@ const eta = (seconds: number | undefined) =>
 
 export function SubmitStep({
   client,
+  pipeline,
+  connection,
   integrationId,
   integrationName,
   context,
-  editor,
-  now,
   onBack,
   onRestart,
 }: Props) {
   const [progress, setProgress] = useState<UploadProgress>();
   const [outcome, setOutcome] = useState<UploadOutcome>();
-  const [error, setError] = useState<UploadError | Error>();
-  const controller = useRef(new AbortController());
+  const [error, setError] = useState<Omit<SubmitFailure, "status">>();
+  const cancel = useRef<() => void>(() => {});
 
   useEffect(() => {
-    const abort = controller.current;
     let syncId: string | undefined;
     // If the page goes away mid-upload, abort the sync with a request that outlives the page.
     const onPageHide = () => {
       if (syncId) void client.abortSync(integrationId, context, syncId, { keepalive: true }).catch(() => {});
     };
     addEventListener("pagehide", onPageHide);
-    uploadSync({
-      client,
-      integrationId,
-      context,
-      records: editor.records(),
-      totalRecords: editor.includedCount,
-      signal: abort.signal,
-      onProgress: setProgress,
-      onSyncStarted: async (id) => {
-        syncId = id;
-        await pendingSyncItem.setValue({
-          workerUrl: client.baseUrl,
-          integrationId,
-          context,
-          syncId: id,
-          startedAt: new Date().toISOString(),
-        });
+    const upload = pipeline.submit(
+      { workerUrl: connection.workerUrl, apiKey: connection.apiKey, integrationId, context },
+      (event) => {
+        if (event.type === "progress") setProgress(event.progress);
+        else if (event.type === "sync-started") {
+          syncId = event.syncId;
+          void pendingSyncItem.setValue({
+            workerUrl: client.baseUrl,
+            integrationId,
+            context,
+            syncId: event.syncId,
+            startedAt: new Date().toISOString(),
+          });
+        } else {
+          syncId = undefined;
+          void pendingSyncItem.setValue(null);
+        }
       },
-      onSyncSettled: async () => {
-        syncId = undefined;
-        await pendingSyncItem.setValue(null);
-      },
-      now,
-    })
-      .then(setOutcome)
-      .catch((e: Error) => setError(e));
+    );
+    cancel.current = upload.cancel;
+    upload.outcome
+      .then((result) => (result.status === "failed" ? setError(result) : setOutcome(result)))
+      .catch((e: Error) => setError({ message: e.message, syncAborted: false, errors: [] }));
     return () => {
       removeEventListener("pagehide", onPageHide);
-      abort.abort();
+      upload.cancel();
     };
   }, []);
 
-  const report = error instanceof UploadError ? error.problem?.report : undefined;
-  // The Worker numbers the records of the upload 1..n (each batch says where it starts); rows the
-  // admin excluded are not sent, so record n is the n-th included row of the file.
-  const fileRowOf = (position: number) => {
-    let seen = 0;
-    for (const state of editor.rows) {
-      if (state.excluded) continue;
-      if (++seen === position) return state;
-    }
-    return undefined;
-  };
   return (
     <section class="step" aria-labelledby="submit-title">
       <h2 id="submit-title">Submit to {integrationName}</h2>
@@ -105,7 +94,7 @@ export function SubmitStep({
           <button
             type="button"
             disabled={progress.phase === "committing" || progress.phase === "aborting"}
-            onClick={() => controller.current.abort()}
+            onClick={() => cancel.current()}
           >
             Cancel upload
           </button>
@@ -134,21 +123,18 @@ export function SubmitStep({
         <div role="alert">
           <p>The upload failed: {error.message}</p>
           <p>
-            {error instanceof UploadError && error.syncAborted
+            {error.syncAborted
               ? "Nothing was stored; the previous dataset is unchanged."
               : "The commit's outcome is unknown; check the integration status before retrying."}
           </p>
-          {report && (
+          {error.errors.length > 0 && (
             <ul>
-              {report.errors.slice(0, 20).map((i) => {
-                const state = fileRowOf(i.row);
-                return (
-                  <li key={`${i.row}|${i.pointer}|${i.keyword}`}>
-                    Row {state?.row ?? i.row}
-                    {state?.line !== undefined ? ` (line ${state.line})` : ""}: {i.message}
-                  </li>
-                );
-              })}
+              {error.errors.map((i) => (
+                <li key={i.key}>
+                  Row {i.row}
+                  {i.line !== undefined ? ` (line ${i.line})` : ""}: {i.message}
+                </li>
+              ))}
             </ul>
           )}
           <button type="button" onClick={onBack}>

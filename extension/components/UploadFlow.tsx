@@ -1,26 +1,30 @@
 // The upload flow shared by the popup and the side panel: connect -> choose -> source -> map ->
 // validate & fix -> submit. Steps are components; this one holds the state between them.
-import { useEffect, useMemo, useState } from "preact/hooks";
-import type { ContextSchema } from "../../schemas/index.ts";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { type ContextSchema, getSchema } from "../../schemas/index.ts";
 import type { ContextInfo, Integration, Me } from "../api-client.ts";
-import { DatasetEditor } from "../dataset-editor.ts";
 import { createClient, type FlowDeps } from "../flow-deps.ts";
+import { looksLikeHeaderless } from "../mapping/headerless.ts";
+import { historyFromSaved } from "../mapping/history.ts";
 import {
-  autoMap,
-  type ColumnGuess,
+  type ColumnSuggestion,
   headerFingerprint,
   isUsableMapping,
   type Mapping,
-  mappingFromGuesses,
+  mappingFromSuggestions,
+  rowsFromInspection,
+  suggestMapping,
 } from "../mapping.ts";
+import type { PipelineClient } from "../pipeline/client.ts";
 import type { Progress } from "../pipeline/pipeline.ts";
-import { requireSchema } from "../row-validation.ts";
+import { NO_HEADER_ROW } from "../pipeline/source.ts";
 import {
   type Connection,
   connectionItem,
   lastChoiceItem,
   loadMapping,
   mappingKey,
+  mappingsItem,
   pendingSyncItem,
   saveMapping,
 } from "../storage.ts";
@@ -37,7 +41,12 @@ type Step = "loading" | "connect" | "choose" | "source" | "map" | "validating" |
 interface Source {
   file: File;
   inspection: ReadyInspection;
-  guesses: ColumnGuess[];
+  /** suggestMapping's answer per column (header and value evidence, the tenant's history). */
+  suggestions: ColumnSuggestion[];
+  /** The file was read without a header row (its first row looked like data). */
+  noHeader: boolean;
+  /** Whether the first row looks like data, so the "no header row" choice is offered. */
+  looksHeaderless: boolean;
   mapping: Mapping;
   savedKey: string;
   reused: boolean;
@@ -50,15 +59,26 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
   const [choice, setChoice] = useState<{ integration: Integration; context: ContextInfo }>();
   const [lastChoice, setLastChoice] = useState<{ integrationId: string; context: string } | null>(null);
   const [source, setSource] = useState<Source>();
-  const [editor, setEditor] = useState<DatasetEditor>();
+  // Whether the pipeline holds a validated dataset for the current source.
+  const [validated, setValidated] = useState(false);
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<string>();
-  const pipeline = useMemo(() => deps.createPipeline(), [deps]);
+  // One pipeline worker per file being worked on: leaving the file terminates it, and its memory goes.
+  const [pipeline, setPipeline] = useState<PipelineClient>();
+  const pipelineRef = useRef<PipelineClient>();
+  const freshPipeline = () => {
+    pipelineRef.current?.dispose();
+    const next = deps.createPipeline();
+    pipelineRef.current = next;
+    setPipeline(next);
+    setValidated(false);
+    setSource(undefined);
+  };
   const client = useMemo(
     () => (connection ? createClient(deps, connection.workerUrl, connection.apiKey) : undefined),
     [deps, connection],
   );
-  const schema: ContextSchema | undefined = choice ? requireSchema(choice.context.name) : undefined;
+  const schema: ContextSchema | undefined = choice ? getSchema(choice.context.name) : undefined;
 
   useEffect(() => {
     void (async () => {
@@ -84,26 +104,21 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
       }
       setStep(saved ? "choose" : "connect");
     })();
-    return () => pipeline.dispose();
+    return () => pipelineRef.current?.dispose();
   }, []);
 
   async function validate(current: Source, mapping: Mapping) {
-    if (!choice) return;
+    if (!choice || !pipeline) return;
     setStep("validating");
     setError(undefined);
     await saveMapping(current.savedKey, mapping);
     setSource({ ...current, mapping });
-    // Validated with the limits the Worker announced, so what passes here passes there.
-    const next = new DatasetEditor(choice.context.name, me?.limits);
+    // Validated with the limits the Worker announced (given when the file was read), so what
+    // passes here passes there.
+    setValidated(false);
     try {
-      const done = await pipeline.validate(
-        choice.context.name,
-        mapping,
-        (rows) => next.append(rows),
-        setProgress,
-      );
-      next.finalWarnings = done.warnings;
-      setEditor(next);
+      await pipeline.validate(choice.context.name, mapping, setProgress);
+      setValidated(true);
       setStep("fix");
     } catch (e) {
       setError((e as Error).message);
@@ -113,26 +128,60 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
     }
   }
 
-  async function sourceReady(file: File, inspection: ReadyInspection) {
-    if (!choice || !schema) return;
-    const guesses = autoMap(inspection.headers, schema);
+  async function sourceReady(file: File, first: ReadyInspection, chosen?: { noHeader: boolean }) {
+    if (!choice || !schema || !pipeline) return;
+    let inspection = first;
+    const rowsOf = (i: ReadyInspection) => i.rows ?? rowsFromInspection(i);
+    // A first row that looks like data (emails, dates, ids) is not taken for a header: the file is
+    // read again without one, so its first record is never silently consumed. The admin can undo it.
+    const looksHeaderless =
+      inspection.kind === "csv" &&
+      (inspection.headerRow === NO_HEADER_ROW ||
+        looksLikeHeaderless([inspection.headers, ...rowsOf(inspection)]));
+    const wantNoHeader = chosen?.noHeader ?? looksHeaderless;
+    if (inspection.kind === "csv" && wantNoHeader !== (inspection.headerRow === NO_HEADER_ROW)) {
+      const again = await pipeline.inspect(file, {
+        fileName: file.name,
+        limits: me?.limits,
+        encoding: inspection.encoding,
+        delimiter: inspection.delimiter,
+        headerRow: wantNoHeader ? NO_HEADER_ROW : 0,
+      });
+      if (again.status !== "ready") return;
+      inspection = again;
+    }
+    const noHeader = inspection.headerRow === NO_HEADER_ROW;
+    const history = historyFromSaved(
+      (await mappingsItem.getValue()) ?? {},
+      choice.context.name,
+      choice.integration.id,
+    );
+    const suggestions = suggestMapping({
+      headers: inspection.headers,
+      rows: rowsOf(inspection),
+      context: choice.context.name,
+      history,
+    });
     const savedKey = mappingKey(
       choice.integration.id,
       choice.context.name,
       headerFingerprint(inspection.headers),
     );
-    const saved = await loadMapping(savedKey);
+    // A saved mapping is reused only for a real header layout (Column 1…N says nothing of a layout).
+    const saved = noHeader ? undefined : await loadMapping(savedKey);
     const usable = saved && isUsableMapping(saved, inspection.columns.length, schema) ? saved : undefined;
     const next: Source = {
       file,
       inspection,
-      guesses,
-      mapping: usable ?? mappingFromGuesses(guesses),
+      suggestions,
+      noHeader,
+      looksHeaderless,
+      mapping: usable ?? mappingFromSuggestions(inspection.headers, suggestions),
       savedKey,
       reused: usable !== undefined,
     };
     setSource(next);
-    if (usable) await validate(next, usable);
+    if (usable && !chosen) await validate(next, usable);
     else setStep("map");
   }
 
@@ -181,6 +230,7 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
             await lastChoiceItem.setValue(next);
             setLastChoice(next);
             setChoice({ integration, context });
+            freshPipeline();
             setStep("source");
           }}
         />
@@ -193,13 +243,20 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
           </button>
         </p>
       )}
-      {step === "source" && <SourceStep pipeline={pipeline} limits={me?.limits} onReady={sourceReady} />}
+      {step === "source" && pipeline && (
+        <SourceStep pipeline={pipeline} limits={me?.limits} onReady={sourceReady} />
+      )}
       {step === "map" && source && schema && (
         <MappingStep
           schema={schema}
           inspection={source.inspection}
-          guesses={source.guesses}
+          suggestions={source.suggestions}
           initial={source.mapping}
+          headerRow={{
+            noHeader: source.noHeader,
+            looksHeaderless: source.looksHeaderless,
+            onChange: (noHeader) => void sourceReady(source.file, source.inspection, { noHeader }),
+          }}
           onBack={() => setStep("source")}
           onValidate={(mapping) => validate(source, mapping)}
         />
@@ -207,7 +264,7 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
       {step === "validating" && (
         <ProgressBar label="Validating" value={progress?.done ?? 0} max={progress?.total ?? 1} />
       )}
-      {step === "fix" && editor && source && (
+      {step === "fix" && validated && pipeline && source && (
         <>
           {source.reused && (
             <p class="hint" role="status">
@@ -215,7 +272,8 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
             </p>
           )}
           <FixStep
-            editor={editor}
+            pipeline={pipeline}
+            context={choice?.context.name ?? ""}
             fileName={source.file.name}
             onDownload={deps.download}
             onBack={() => setStep("map")}
@@ -223,18 +281,17 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
           />
         </>
       )}
-      {step === "submit" && editor && choice && client && (
+      {step === "submit" && validated && pipeline && choice && client && connection && (
         <SubmitStep
           client={client}
+          pipeline={pipeline}
+          connection={connection}
           integrationId={choice.integration.id}
           integrationName={choice.integration.displayName || choice.integration.name}
           context={choice.context.name}
-          editor={editor}
-          now={deps.now}
           onBack={() => setStep("fix")}
           onRestart={() => {
-            setSource(undefined);
-            setEditor(undefined);
+            freshPipeline();
             setStep("source");
           }}
         />

@@ -1,4 +1,5 @@
-// The pipeline Web Worker: parsing, mapping, normalization and validation off the UI thread.
+// The pipeline Web Worker: it holds the file and the dataset; parsing, mapping, validation, edits,
+// downloads and the upload all run here, off the UI thread. Terminating it frees all of it.
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { handleRequest, type PipelineRequest } from "../pipeline/protocol.ts";
 

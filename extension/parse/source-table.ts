@@ -43,7 +43,7 @@ export interface SourceTable {
   issues: SourceIssue[];
 }
 
-function uniqueNames(headers: readonly string[], issues: SourceIssue[], line?: number): string[] {
+export function uniqueNames(headers: readonly string[], issues: SourceIssue[], line?: number): string[] {
   const seen = new Map<string, number>();
   return headers.map((raw, i) => {
     const name = raw.trim() || `Column ${i + 1}`;

@@ -1,25 +1,41 @@
-// The UI's handle on the pipeline: requests over a transport (a dedicated Web Worker in the
-// extension; the same handler in-process for tests).
+// The page's handle on the pipeline: typed requests over a transport (a dedicated Web Worker in
+// the extension; the same handler in-process for tests). Dispose terminates the worker, and with
+// it the file and the dataset.
 import { browser } from "wxt/browser";
 import type { Mapping } from "../mapping.ts";
-import type { RowState } from "../row-validation.ts";
+import type { DatasetView, EditAction, IssueFilter } from "./dataset.ts";
 import {
+  type DownloadKind,
   type Inspection,
   type InspectOptions,
   Pipeline,
+  type PipelinePlatform,
   type Progress,
+  type SubmitEvent,
+  type SubmitOutcome,
+  type SubmitRequest,
   type ValidationDone,
 } from "./pipeline.ts";
-import { handleRequest, type PipelineReply, type PipelineRequest } from "./protocol.ts";
+import {
+  handleRequest,
+  type PipelineCalls,
+  type PipelineMethod,
+  type PipelineReply,
+  type PipelineRequest,
+} from "./protocol.ts";
 
 export interface PipelineClient {
   inspect(file: Blob, options: InspectOptions, onProgress?: (p: Progress) => void): Promise<Inspection>;
-  validate(
-    context: string,
-    mapping: Mapping,
-    onRows: (rows: RowState[]) => void,
-    onProgress?: (p: Progress) => void,
-  ): Promise<ValidationDone>;
+  /** The first `limit` values of a source column, as text. */
+  columnValues(column: number, limit: number): Promise<string[]>;
+  validate(context: string, mapping: Mapping, onProgress?: (p: Progress) => void): Promise<ValidationDone>;
+  view(filter: IssueFilter, start: number, end: number): Promise<DatasetView>;
+  edit(action: EditAction): Promise<number>;
+  download(kind: DownloadKind): Promise<Blob>;
+  submit(
+    request: SubmitRequest,
+    onEvent: (event: SubmitEvent) => void,
+  ): { outcome: Promise<SubmitOutcome>; cancel: () => void };
   dispose(): void;
 }
 
@@ -32,8 +48,8 @@ export interface PipelineTransport {
 interface Pending {
   resolve: (value: never) => void;
   reject: (error: Error) => void;
-  onRows?: (rows: RowState[]) => void;
   onProgress?: (p: Progress) => void;
+  onEvent?: (event: SubmitEvent) => void;
 }
 
 export function createPipelineClient(transport: PipelineTransport): PipelineClient {
@@ -43,26 +59,36 @@ export function createPipelineClient(transport: PipelineTransport): PipelineClie
     const p = pending.get(reply.id);
     if (!p) return;
     if (reply.type === "progress") p.onProgress?.(reply.progress);
-    else if (reply.type === "rows") p.onRows?.(reply.rows);
+    else if (reply.type === "event") p.onEvent?.(reply.event);
     else {
       pending.delete(reply.id);
       if (reply.type === "failed") p.reject(new Error(reply.message));
-      else p.resolve((reply.type === "inspected" ? reply.inspection : reply.done) as never);
+      else p.resolve(reply.result as never);
     }
   });
-  type Body = PipelineRequest extends infer R ? (R extends PipelineRequest ? Omit<R, "id"> : never) : never;
-  function send<T>(request: Body, extra: Omit<Pending, "resolve" | "reject">) {
-    return new Promise<T>((resolve, reject) => {
-      const id = nextId++;
+  function call<M extends PipelineMethod>(
+    method: M,
+    params: PipelineCalls[M]["params"],
+    extra: Omit<Pending, "resolve" | "reject"> = {},
+  ): { id: number; result: Promise<PipelineCalls[M]["result"]> } {
+    const id = nextId++;
+    const result = new Promise<PipelineCalls[M]["result"]>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: never) => void, reject, ...extra });
-      transport.post({ ...request, id } as PipelineRequest);
+      transport.post({ id, method, params } as PipelineRequest);
     });
+    return { id, result };
   }
   return {
-    inspect: (file, options, onProgress) =>
-      send<Inspection>({ type: "inspect", file, options }, { onProgress }),
-    validate: (context, mapping, onRows, onProgress) =>
-      send<ValidationDone>({ type: "validate", context, mapping }, { onRows, onProgress }),
+    inspect: (file, options, onProgress) => call("inspect", { file, options }, { onProgress }).result,
+    columnValues: (column, limit) => call("columnValues", { column, limit }).result,
+    validate: (context, mapping, onProgress) => call("validate", { context, mapping }, { onProgress }).result,
+    view: (filter, start, end) => call("view", { filter, start, end }).result,
+    edit: (action) => call("edit", action).result,
+    download: (kind) => call("download", { kind }).result,
+    submit: (request, onEvent) => {
+      const { id, result } = call("submit", request, { onEvent });
+      return { outcome: result, cancel: () => void call("cancel", { target: id }).result.catch(() => {}) };
+    },
     dispose: () => {
       for (const p of pending.values()) p.reject(new Error("The pipeline was closed"));
       pending.clear();
@@ -72,8 +98,8 @@ export function createPipelineClient(transport: PipelineTransport): PipelineClie
 }
 
 /** Runs the pipeline in this thread, replies delivered asynchronously like a worker's. */
-export function inlineTransport(): PipelineTransport {
-  const pipeline = new Pipeline();
+export function inlineTransport(platform: PipelinePlatform = {}): PipelineTransport {
+  const pipeline = new Pipeline(platform);
   let listener: ((reply: PipelineReply) => void) | undefined;
   return {
     post: (request) => {

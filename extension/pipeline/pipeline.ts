@@ -1,25 +1,25 @@
-// The file pipeline run off the main thread: decode -> parse -> (admin maps columns) -> map ->
-// normalize -> validate, streaming rows back in chunks with progress.
+// The file pipeline, run off the main thread: stream-decode -> parse into the column store ->
+// (admin maps columns) -> map -> normalize -> validate into the dataset it owns -> views, edits,
+// downloads and the upload, all from here. The page only renders what it is sent.
 import {
-  type CsvCells,
-  type Issue,
+  type CsvTextIssue,
+  type IntakeRecord,
   type JsonValue,
   type RecordLimits,
-  readCsvCells,
   readJsonRecords,
   recordLimits,
   type SourceRow,
 } from "../../schemas/index.ts";
-import { applyMapping, type Mapping } from "../mapping.ts";
+import { type ApiClientOptions, createApiClient } from "../api-client.ts";
+import { correctedCsvParts, correctedJsonParts, errorReportParts } from "../export.ts";
+import type { Mapping } from "../mapping.ts";
 import { decodeBytes, type SourceEncoding } from "../parse/decode.ts";
-import {
-  buildCsvTable,
-  buildJsonTable,
-  detectKind,
-  type SourceIssue,
-  type SourceTable,
-} from "../parse/source-table.ts";
-import { type RowState, requireSchema, validateRows } from "../row-validation.ts";
+import { buildJsonTable, detectKind, type SourceIssue } from "../parse/source-table.ts";
+import { UploadError, type UploadOutcome, type UploadProgress, uploadSync } from "../upload.ts";
+import { ColumnStore } from "./column-store.ts";
+import { CsvStream } from "./csv-stream.ts";
+import { Dataset, type DatasetView, type EditAction, type IssueFilter } from "./dataset.ts";
+import { csvSource, jsonSource, type SourceRows } from "./source.ts";
 
 export interface InspectOptions {
   fileName: string;
@@ -48,151 +48,341 @@ export type Inspection =
       /** Per column: the first few non-empty values, and up to 50 distinct values. */
       samples: string[][];
       distinct: string[][];
+      /** The first data rows (up to PROFILE_ROWS), every cell as text: for value-based mapping. */
+      rows: string[][];
+      /** The file's own problems, and the first MAX_ROW_ISSUES of the rows' (issueCount counts all). */
       issues: SourceIssue[];
+      issueCount: number;
     };
 
 export interface ValidationDone {
   recordCount: number;
-  /** Dataset-wide warnings known only at the end. */
-  warnings: Issue[];
 }
 
 export type Progress = { phase: "read" | "parse" | "validate"; done: number; total: number };
 
-const SAMPLES = 3;
-const DISTINCT = 50;
-export const ROW_CHUNK = 2000;
+export type DownloadKind = "errors" | "csv" | "json";
 
-const asText = (v: JsonValue | undefined): string | undefined =>
-  v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v);
-
-function profile(table: SourceTable): { samples: string[][]; distinct: string[][] } {
-  const samples = table.columns.map(() => [] as string[]);
-  const distinct = table.columns.map(() => new Set<string>());
-  for (const row of table.rows) {
-    row.cells.forEach((cell, i) => {
-      const text = asText(cell)?.trim();
-      if (!text || i >= samples.length) return;
-      const s = samples[i] as string[];
-      if (s.length < SAMPLES) s.push(text);
-      const d = distinct[i] as Set<string>;
-      if (d.size < DISTINCT) d.add(text);
-    });
-  }
-  return { samples, distinct: distinct.map((d) => [...d]) };
+/** What the worker needs to upload: the connection, and where to. */
+export interface SubmitRequest {
+  workerUrl: string;
+  apiKey: string;
+  integrationId: string;
+  context: string;
 }
 
-export class Pipeline {
-  private csv: CsvCells | undefined;
-  private table: SourceTable | undefined;
-  private limits: RecordLimits = recordLimits();
+export type SubmitEvent =
+  | { type: "progress"; progress: UploadProgress }
+  | { type: "sync-started"; syncId: string }
+  | { type: "sync-settled"; syncId: string };
 
-  inspect(
-    bytes: Uint8Array,
-    options: InspectOptions,
-    onProgress: (p: Progress) => void = () => {},
-  ): Inspection {
-    const decoded = decodeBytes(bytes, options.encoding);
-    if (!decoded.ok) return { status: "needs-encoding", line: decoded.line, preview: decoded.preview };
-    this.limits = recordLimits(options.limits);
-    const kind = detectKind(options.fileName, decoded.text);
-    if (kind === "json") {
-      // The Worker's reader: forbidden keys and nesting depth refuse the file with its words.
-      const parsed = readJsonRecords(decoded.text, {
-        source: "file",
-        allowObject: true,
-        limits: this.limits,
-      });
-      if (!parsed.ok) return { status: "error", message: parsed.message };
-      this.table = buildJsonTable(parsed);
-    } else {
-      const total = decoded.text.length;
-      if (!this.csv || options.delimiter !== this.csv.delimiter || options.headerRow === undefined) {
-        this.csv = readCsvCells(decoded.text, {
-          delimiter: options.delimiter,
-          onProgress: (done) => onProgress({ phase: "parse", done, total }),
-        });
-      }
-      this.table = buildCsvTable(this.csv, options.headerRow);
+/** A failed upload as the page shows it: the report's first errors already placed in the file. */
+export interface SubmitFailure {
+  status: "failed";
+  message: string;
+  syncAborted: boolean;
+  errors: { key: string; row: number; line?: number; message: string }[];
+}
+
+export type SubmitOutcome = UploadOutcome | SubmitFailure;
+
+/** The platform the upload runs on (injected in tests; the worker's own fetch otherwise). */
+export type PipelinePlatform = Pick<ApiClientOptions, "fetch" | "sleep">;
+
+const SAMPLES = 3;
+const DISTINCT = 50;
+export const PROFILE_ROWS = 1000;
+const MAX_ROW_ISSUES = 100;
+const FAILED_ERRORS_SHOWN = 20;
+/** Characters decoded before they are parsed (the file's bytes arrive in smaller pieces). */
+const PARSE_CHUNK = 1 << 20;
+
+const asText = (v: JsonValue | undefined): string =>
+  v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+
+function bomOf(bytes: Uint8Array): { encoding: SourceEncoding; length: number } | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: "utf-8", length: 3 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: "utf-16le", length: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: "utf-16be", length: 2 };
+  return undefined;
+}
+
+/** Samples, distinct values and the first rows of every column. */
+function profile(source: SourceRows) {
+  const width = source.columns.length;
+  const samples = source.columns.map(() => [] as string[]);
+  const distinct = source.columns.map(() => new Set<string>());
+  const rows: string[][] = [];
+  let open = width;
+  for (let i = 0; i < source.count && (open > 0 || i < PROFILE_ROWS); i++) {
+    const row = source.row(i);
+    if (i < PROFILE_ROWS) rows.push(row.cells.map(asText));
+    if (open === 0) continue;
+    open = 0;
+    for (let c = 0; c < width; c++) {
+      const s = samples[c] as string[];
+      const d = distinct[c] as Set<string>;
+      if (s.length >= SAMPLES && d.size >= DISTINCT) continue;
+      open++;
+      const text = asText(row.cells[c]).trim();
+      if (!text) continue;
+      if (s.length < SAMPLES) s.push(text);
+      if (d.size < DISTINCT) d.add(text);
     }
-    const table = this.table;
-    onProgress({ phase: "parse", done: 1, total: 1 });
+  }
+  return { samples, distinct: distinct.map((d) => [...d]), rows };
+}
+
+interface CsvRead {
+  file: Blob;
+  encoding: SourceEncoding;
+  delimiter: string;
+  store: ColumnStore;
+  textIssues: CsvTextIssue[];
+}
+
+type Read =
+  | { status: "csv"; read: CsvRead }
+  | { status: "json"; encoding: SourceEncoding; text: string }
+  | { status: "not-utf8" };
+
+export class Pipeline {
+  private csv: CsvRead | undefined;
+  private source: SourceRows | undefined;
+  private dataset: Dataset | undefined;
+  private limits: RecordLimits = recordLimits();
+  private readonly platform: PipelinePlatform;
+  private readonly uploads = new Map<number, AbortController>();
+
+  constructor(platform: PipelinePlatform = {}) {
+    this.platform = platform;
+  }
+
+  /** Streams the file through the decoder and the CSV parser (JSON is read whole). */
+  private async read(file: Blob, options: InspectOptions, onProgress: (p: Progress) => void): Promise<Read> {
+    const total = file.size;
+    const reader = file.stream().getReader();
+    let decoder: TextDecoder | undefined;
+    let encoding: SourceEncoding = "utf-8";
+    let kind: "csv" | "json" | undefined;
+    let pending = "";
+    const json: string[] = [];
+    let stream: CsvStream | undefined;
+    const store = new ColumnStore(Math.ceil(total / 80));
+    const textIssues: CsvTextIssue[] = [];
+    let done = 0;
+    let lastProgress = 0;
+    const feed = (text: string, final: boolean) => {
+      pending += text;
+      if (kind === undefined) {
+        if (pending === "" && !final) return;
+        kind = detectKind(options.fileName, pending);
+      }
+      if (kind === "json") {
+        json.push(pending);
+      } else if (pending.length >= PARSE_CHUNK || final) {
+        stream ??= new CsvStream(
+          { row: (cells, line) => store.add(cells, line), issue: (issue) => textIssues.push(issue) },
+          options.delimiter,
+        );
+        stream.push(pending, final);
+      } else return;
+      pending = "";
+    };
+    try {
+      for (;;) {
+        const { value, done: end } = await reader.read();
+        if (end) break;
+        if (!decoder) {
+          const bom = bomOf(value);
+          encoding = options.encoding ?? bom?.encoding ?? "utf-8";
+          decoder = new TextDecoder(encoding, { fatal: !options.encoding && !bom, ignoreBOM: false });
+        }
+        feed(decoder.decode(value, { stream: true }), false);
+        done += value.length;
+        if (done - lastProgress >= 1 << 20) {
+          lastProgress = done;
+          onProgress({ phase: "read", done, total });
+        }
+      }
+      feed(decoder ? decoder.decode() : "", true);
+    } catch (error) {
+      if (error instanceof TypeError && decoder?.fatal) {
+        void reader.cancel().catch(() => {});
+        return { status: "not-utf8" };
+      }
+      throw error;
+    }
+    onProgress({ phase: "read", done: total, total });
+    if (kind === "json") return { status: "json", encoding, text: json.join("") };
     return {
-      status: "ready",
-      kind,
-      encoding: decoded.encoding,
-      delimiter: table.delimiter,
-      jsonShape: table.jsonShape,
-      headerRow: table.headerRow,
-      headerCandidates: table.headerCandidates,
-      headers: table.headers,
-      columns: table.columns,
-      rowCount: table.rows.length,
-      ...profile(table),
-      issues: table.issues,
+      status: "csv",
+      read: { file, encoding, delimiter: stream?.delimiter ?? ",", store, textIssues },
     };
   }
 
-  /** Maps and validates every row; rows are handed over in chunks as they are done. */
-  validate(
-    context: string,
-    mapping: Mapping,
-    onRows: (rows: RowState[]) => void,
+  async inspect(
+    file: Blob,
+    options: InspectOptions,
     onProgress: (p: Progress) => void = () => {},
-  ): ValidationDone {
-    const table = this.table;
-    if (!table) throw new Error("No file has been read yet");
-    const schema = requireSchema(context);
-    const sourceIssues = new Map<number, Issue[]>();
-    for (const issue of table.issues) {
-      if (issue.row === undefined) continue;
-      const list = sourceIssues.get(issue.row) ?? [];
-      list.push({
-        row: issue.row,
-        line: issue.line,
-        pointer: "",
-        field: "",
-        keyword: issue.keyword,
-        message: issue.message,
-      });
-      sourceIssues.set(issue.row, list);
-    }
-    const total = table.rows.length;
-    function* states(): Generator<RowState> {
-      for (let i = 0; i < total; i++) {
-        const source = table?.rows[i];
-        if (!source) continue;
-        const state: RowState = {
-          row: i + 1,
-          raw: applyMapping(source, mapping, schema),
-          excluded: false,
-          recordIssues: [],
-          datasetErrors: [],
-          datasetWarnings: [],
-          sourceIssues: sourceIssues.get(i + 1) ?? [],
-        };
-        if (source.line !== undefined) state.line = source.line;
-        yield state;
+  ): Promise<Inspection> {
+    this.limits = recordLimits(options.limits);
+    this.dataset = undefined;
+    const cached = this.csv;
+    const reuse =
+      cached !== undefined &&
+      cached.file === file &&
+      options.headerRow !== undefined &&
+      (options.delimiter ?? cached.delimiter) === cached.delimiter &&
+      (options.encoding ?? cached.encoding) === cached.encoding;
+    let encoding: SourceEncoding;
+    if (reuse && cached) {
+      encoding = cached.encoding;
+      this.source = csvSource(cached.store, cached.delimiter, cached.textIssues, options.headerRow);
+    } else {
+      this.csv = undefined;
+      this.source = undefined;
+      const read = await this.read(file, options, onProgress);
+      if (read.status === "not-utf8") {
+        const decoded = decodeBytes(new Uint8Array(await file.arrayBuffer()));
+        if (decoded.ok) throw new Error("The file could not be decoded");
+        return { status: "needs-encoding", line: decoded.line, preview: decoded.preview };
+      }
+      if (read.status === "json") {
+        encoding = read.encoding;
+        // The Worker's reader: forbidden keys and nesting depth refuse the file with its words.
+        const parsed = readJsonRecords(read.text, { source: "file", allowObject: true, limits: this.limits });
+        if (!parsed.ok) return { status: "error", message: parsed.message };
+        this.source = jsonSource(buildJsonTable(parsed));
+      } else {
+        encoding = read.read.encoding;
+        this.csv = read.read;
+        this.source = csvSource(
+          read.read.store,
+          read.read.delimiter,
+          read.read.textIssues,
+          options.headerRow,
+        );
       }
     }
-    let chunk: RowState[] = [];
-    let done = 0;
-    const warnings = validateRows(
-      context,
-      states(),
-      (state) => {
-        chunk.push(state);
-        done++;
-        if (chunk.length >= ROW_CHUNK) {
-          onRows(chunk);
-          chunk = [];
-          onProgress({ phase: "validate", done, total });
-        }
-      },
-      this.limits,
-    );
-    if (chunk.length > 0) onRows(chunk);
-    onProgress({ phase: "validate", done: total, total });
-    return { recordCount: total, warnings };
+    const source = this.source;
+    onProgress({ phase: "parse", done: 1, total: 1 });
+    const rowIssues = source.issues.filter((i) => i.row !== undefined);
+    return {
+      status: "ready",
+      kind: source.kind,
+      encoding,
+      delimiter: source.delimiter,
+      jsonShape: source.jsonShape,
+      headerRow: source.headerRow,
+      headerCandidates: source.headerCandidates,
+      headers: source.headers,
+      columns: source.columns,
+      rowCount: source.count,
+      ...profile(source),
+      issues: [...source.issues.filter((i) => i.row === undefined), ...rowIssues.slice(0, MAX_ROW_ISSUES)],
+      issueCount: source.issues.length,
+    };
+  }
+
+  /** The first `limit` values of a column, as text (for value-based mapping). */
+  columnValues(column: number, limit: number): string[] {
+    const source = this.requireSource();
+    const out: string[] = [];
+    for (let i = 0; i < Math.min(limit, source.count); i++) out.push(asText(source.row(i).cells[column]));
+    return out;
+  }
+
+  /** Maps and validates every row into the dataset the fixing step works on. */
+  validate(context: string, mapping: Mapping, onProgress: (p: Progress) => void = () => {}): ValidationDone {
+    const source = this.requireSource();
+    this.dataset = undefined;
+    const dataset = new Dataset(source, context, mapping, this.limits);
+    dataset.validateAll((done, total) => onProgress({ phase: "validate", done, total }));
+    onProgress({ phase: "validate", done: source.count, total: source.count });
+    this.dataset = dataset;
+    return { recordCount: source.count };
+  }
+
+  view(filter: IssueFilter, start: number, end: number): DatasetView {
+    return this.requireDataset().view(filter, start, end);
+  }
+
+  edit(action: EditAction): number {
+    return this.requireDataset().edit(action);
+  }
+
+  download(kind: DownloadKind): Blob {
+    const dataset = this.requireDataset();
+    if (kind === "errors") return new Blob(errorReportParts(dataset.errors()), { type: "text/csv" });
+    if (kind === "csv")
+      return new Blob(correctedCsvParts(dataset.schema, dataset.includedRaws()), { type: "text/csv" });
+    return new Blob(correctedJsonParts(dataset.records()), { type: "application/json" });
+  }
+
+  /** Uploads the included rows' normalized records as a sync; `cancel(id)` stops it. */
+  async submit(
+    id: number,
+    request: SubmitRequest,
+    onEvent: (event: SubmitEvent) => void,
+  ): Promise<SubmitOutcome> {
+    const dataset = this.requireDataset();
+    const controller = new AbortController();
+    this.uploads.set(id, controller);
+    const client = createApiClient({
+      baseUrl: request.workerUrl,
+      apiKey: request.apiKey,
+      fetch: this.platform.fetch,
+      sleep: this.platform.sleep,
+    });
+    try {
+      const records: Iterable<IntakeRecord> = dataset.records();
+      return await uploadSync({
+        client,
+        integrationId: request.integrationId,
+        context: request.context,
+        records,
+        totalRecords: dataset.includedCount,
+        signal: controller.signal,
+        onProgress: (progress) => onEvent({ type: "progress", progress }),
+        onSyncStarted: (syncId) => onEvent({ type: "sync-started", syncId }),
+        onSyncSettled: (syncId) => onEvent({ type: "sync-settled", syncId }),
+      });
+    } catch (error) {
+      const report = error instanceof UploadError ? error.problem?.report : undefined;
+      const shown = (report?.errors ?? []).slice(0, FAILED_ERRORS_SHOWN);
+      const places = dataset.placesOf(shown.map((i) => i.row));
+      return {
+        status: "failed",
+        message: error instanceof Error ? error.message : String(error),
+        syncAborted: error instanceof UploadError && error.syncAborted,
+        errors: shown.map((i) => {
+          const place = places.get(i.row);
+          const out: SubmitFailure["errors"][number] = {
+            key: `${i.row}|${i.pointer}|${i.keyword}`,
+            row: place?.row ?? i.row,
+            message: i.message,
+          };
+          if (place?.line !== undefined) out.line = place.line;
+          return out;
+        }),
+      };
+    } finally {
+      this.uploads.delete(id);
+    }
+  }
+
+  cancel(id: number): void {
+    this.uploads.get(id)?.abort();
+  }
+
+  private requireSource(): SourceRows {
+    if (!this.source) throw new Error("No file has been read yet");
+    return this.source;
+  }
+
+  private requireDataset(): Dataset {
+    if (!this.dataset) throw new Error("The file has not been validated yet");
+    return this.dataset;
   }
 }

@@ -1,42 +1,80 @@
-// Messages between the UI and the pipeline worker, and the one handler both transports run.
+// The one typed message protocol between the page and the pipeline worker, and the handler both
+// transports run. Every request gets one final reply ("done" or "failed"); long ones send
+// "progress" (reading, validating) or "event" (uploading) replies before it.
 import type { Mapping } from "../mapping.ts";
-import type { RowState } from "../row-validation.ts";
-import type { Inspection, InspectOptions, Pipeline, Progress, ValidationDone } from "./pipeline.ts";
+import type { DatasetView, EditAction, IssueFilter } from "./dataset.ts";
+import type {
+  DownloadKind,
+  Inspection,
+  InspectOptions,
+  Pipeline,
+  Progress,
+  SubmitEvent,
+  SubmitOutcome,
+  SubmitRequest,
+  ValidationDone,
+} from "./pipeline.ts";
 
-export type PipelineRequest =
-  | { id: number; type: "inspect"; file: Blob; options: InspectOptions }
-  | { id: number; type: "validate"; context: string; mapping: Mapping };
+export interface PipelineCalls {
+  inspect: { params: { file: Blob; options: InspectOptions }; result: Inspection };
+  columnValues: { params: { column: number; limit: number }; result: string[] };
+  validate: { params: { context: string; mapping: Mapping }; result: ValidationDone };
+  view: { params: { filter: IssueFilter; start: number; end: number }; result: DatasetView };
+  edit: { params: EditAction; result: number };
+  download: { params: { kind: DownloadKind }; result: Blob };
+  submit: { params: SubmitRequest; result: SubmitOutcome };
+  /** Stops the upload started by request `target`. */
+  cancel: { params: { target: number }; result: null };
+}
+
+export type PipelineMethod = keyof PipelineCalls;
+
+export type PipelineRequest = {
+  [M in PipelineMethod]: { id: number; method: M; params: PipelineCalls[M]["params"] };
+}[PipelineMethod];
 
 export type PipelineReply =
   | { id: number; type: "progress"; progress: Progress }
-  | { id: number; type: "rows"; rows: RowState[] }
-  | { id: number; type: "inspected"; inspection: Inspection }
-  | { id: number; type: "validated"; done: ValidationDone }
+  | { id: number; type: "event"; event: SubmitEvent }
+  | { id: number; type: "done"; result: PipelineCalls[PipelineMethod]["result"] }
   | { id: number; type: "failed"; message: string };
+
+async function run(
+  pipeline: Pipeline,
+  request: PipelineRequest,
+  post: (reply: PipelineReply) => void,
+): Promise<PipelineCalls[PipelineMethod]["result"]> {
+  const { id } = request;
+  const progress = (p: Progress) => post({ id, type: "progress", progress: p });
+  switch (request.method) {
+    case "inspect":
+      return pipeline.inspect(request.params.file, request.params.options, progress);
+    case "columnValues":
+      return pipeline.columnValues(request.params.column, request.params.limit);
+    case "validate":
+      return pipeline.validate(request.params.context, request.params.mapping, progress);
+    case "view":
+      return pipeline.view(request.params.filter, request.params.start, request.params.end);
+    case "edit":
+      return pipeline.edit(request.params);
+    case "download":
+      return pipeline.download(request.params.kind);
+    case "submit":
+      return pipeline.submit(id, request.params, (event) => post({ id, type: "event", event }));
+    case "cancel":
+      pipeline.cancel(request.params.target);
+      return null;
+  }
+}
 
 export async function handleRequest(
   pipeline: Pipeline,
   request: PipelineRequest,
   post: (reply: PipelineReply) => void,
 ): Promise<void> {
-  const { id } = request;
-  const progress = (p: Progress) => post({ id, type: "progress", progress: p });
   try {
-    if (request.type === "inspect") {
-      progress({ phase: "read", done: 0, total: request.file.size });
-      const bytes = new Uint8Array(await request.file.arrayBuffer());
-      progress({ phase: "read", done: bytes.length, total: bytes.length });
-      post({ id, type: "inspected", inspection: pipeline.inspect(bytes, request.options, progress) });
-    } else {
-      const done = pipeline.validate(
-        request.context,
-        request.mapping,
-        (rows) => post({ id, type: "rows", rows }),
-        progress,
-      );
-      post({ id, type: "validated", done });
-    }
+    post({ id: request.id, type: "done", result: await run(pipeline, request, post) });
   } catch (error) {
-    post({ id, type: "failed", message: error instanceof Error ? error.message : String(error) });
+    post({ id: request.id, type: "failed", message: error instanceof Error ? error.message : String(error) });
   }
 }

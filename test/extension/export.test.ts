@@ -2,24 +2,13 @@
 // whose first character is = + - @ tab or CR, whatever follows (line breaks, U+2028).
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { DatasetEditor } from "../../extension/dataset-editor.ts";
-import { correctedCsv, errorReportCsv } from "../../extension/export.ts";
-import { autoMap, mappingFromGuesses } from "../../extension/mapping.ts";
-import { Pipeline } from "../../extension/pipeline/pipeline.ts";
-import type { RowState } from "../../extension/row-validation.ts";
-import { getSchema } from "../../schemas/index.ts";
+import { correctedCsvParts, correctedJsonParts, errorReportCsv } from "../../extension/export.ts";
+import type { Dataset } from "../../extension/pipeline/dataset.ts";
+import { datasetOf } from "./dataset-helpers.ts";
 
-function editorOf(csv: string, context = "saas_users"): DatasetEditor {
-  const pipeline = new Pipeline();
-  const inspection = pipeline.inspect(new TextEncoder().encode(csv), { fileName: "users.csv" });
-  if (inspection.status !== "ready") throw new Error(inspection.status);
-  const mapping = mappingFromGuesses(autoMap(inspection.headers, getSchema(context) as never));
-  const editor = new DatasetEditor(context);
-  const rows: RowState[] = [];
-  pipeline.validate(context, mapping, (chunk) => rows.push(...chunk));
-  editor.append(rows);
-  return editor;
-}
+const editorOf = datasetOf;
+const correctedCsv = (dataset: Dataset) => correctedCsvParts(dataset.schema, dataset.includedRaws()).join("");
+const correctedJson = (dataset: Dataset) => correctedJsonParts(dataset.records()).join("");
 
 const parse = (csv: string) => Papa.parse<string[]>(csv, { newline: "\r\n", skipEmptyLines: true }).data;
 
@@ -66,5 +55,55 @@ describe("errorReportCsv", () => {
       ["1", "2", "firstName", `'=HYPERLINK("x",\n"click")`, "'=msg", "format", "'+1+1"],
       ["2", "", "lastName", "'\tx\u2028", "ok", "type", ""],
     ]);
+  });
+});
+
+describe("corrected files", () => {
+  const CSV = [
+    "Email,First Name,Status,Created On,Role",
+    "ann@x.co,Ann,ACTIVE,01012024,ADMIN",
+    "bob@x.co,Bob,active,2024-01-31,USER",
+    "Carol <carol@x.co>,Carol,DISABLED,01022024,USER",
+    "ANN@x.co,Annie,ACTIVE,01012024,USER",
+    "dan@x.co,Dan,ACTIVE,29022023,superadmin",
+    "ann@x.co,Ann 2,ACTIVE,01012024,USER",
+  ].join("\n");
+
+  it("writes CSV with template headers and JSON without excluded rows, as JSON.stringify lays it out", () => {
+    const dataset = datasetOf(CSV);
+    const fixes = dataset
+      .errors()
+      .flatMap((e) =>
+        e.suggestion === undefined ? [] : [{ row: e.row, field: e.field, suggestion: e.suggestion }],
+      );
+    dataset.edit({ type: "suggest", fixes });
+    dataset.edit({ type: "keep", keep: "first" });
+    const csv = correctedCsv(dataset).split("\r\n");
+    expect(csv[0]).toBe(
+      "Email,First Name,Last Name,Role,Created On,User Status,Account Type,Department,MFA Enrolment Status,Account Payment Status",
+    );
+    expect(csv[2]).toBe("bob@x.co,Bob,,USER,31012024,ACTIVE,,,,");
+    expect(csv).toHaveLength(2 + 4);
+    const records = [...dataset.records()];
+    expect(correctedJson(dataset)).toBe(`${JSON.stringify({ data: records }, null, 2)}\n`);
+    expect(records[2]).toEqual({
+      emailId: "carol@x.co",
+      firstName: "Carol",
+      userStatus: "DISABLED",
+      createdOn: "01022024",
+      role: "USER",
+    });
+  });
+
+  it("writes large files in pieces that join into the one file", () => {
+    const records = Array.from({ length: 12_345 }, (_, i) => ({ emailId: `u${i}@x.co`, tags: ["a", i] }));
+    const parts = correctedJsonParts(records);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.join("")).toBe(`${JSON.stringify({ data: records }, null, 2)}\n`);
+    expect(correctedJsonParts([]).join("")).toBe(`${JSON.stringify({ data: [] }, null, 2)}\n`);
+    const rows = records.map((r) => ({ emailId: r.emailId }));
+    const csv = correctedCsvParts(datasetOf("Email\n").schema, rows);
+    expect(csv.length).toBeGreaterThan(2);
+    expect(parse(csv.join(""))).toHaveLength(12_346);
   });
 });

@@ -212,19 +212,69 @@ describe("the pipeline's JSON rules are the Worker's", () => {
       "Record 2 (line 2) is nested deeper than 8 levels",
     ],
     ['[{"emailId":"a@x.co","constructor":1}]', 'The key "constructor" is not allowed anywhere in the file'],
-  ])("refuses %s", (text, message) => {
-    expect(new Pipeline().inspect(new TextEncoder().encode(text), { fileName: "u.json" })).toEqual({
+  ])("refuses %s", async (text, message) => {
+    expect(await new Pipeline().inspect(new Blob([text]), { fileName: "u.json" })).toEqual({
       status: "error",
       message,
     });
   });
 
-  it("applies the announced nesting depth", () => {
-    const bytes = new TextEncoder().encode('[{"emailId":"a@x.co","x":[[1]]}]');
-    expect(new Pipeline().inspect(bytes, { fileName: "u.json", limits: { maxNestingDepth: 2 } })).toEqual({
+  it("applies the announced nesting depth", async () => {
+    const bytes = new Blob(['[{"emailId":"a@x.co","x":[[1]]}]']);
+    expect(
+      await new Pipeline().inspect(bytes, { fileName: "u.json", limits: { maxNestingDepth: 2 } }),
+    ).toEqual({
       status: "error",
       message: "Record 1 (record 1) is nested deeper than 2 levels",
     });
-    expect(new Pipeline().inspect(bytes, { fileName: "u.json" })).toMatchObject({ status: "ready" });
+    expect(await new Pipeline().inspect(bytes, { fileName: "u.json" })).toMatchObject({ status: "ready" });
+  });
+});
+
+describe("the pipeline's streaming read", () => {
+  it("reads a CSV as the core's reader does, with the first rows for value-based mapping", async () => {
+    const text = `Title line\nEmail,Status\n${Array.from({ length: 1200 }, (_, i) => `u${i}@x.co,${i % 2 ? "ACTIVE" : "active"}`).join("\n")}\nlast@x.co,ACTIVE,extra\n`;
+    const pipeline = new Pipeline();
+    const file = new Blob([text]);
+    const inspection = await pipeline.inspect(file, { fileName: "u.csv" });
+    const table = buildCsvTable(readCsvCells(text));
+    expect(inspection).toMatchObject({
+      status: "ready",
+      headerRow: 1,
+      headers: table.headers,
+      columns: table.columns,
+      rowCount: table.rows.length,
+      issues: table.issues,
+      issueCount: 1,
+      samples: [
+        ["u0@x.co", "u1@x.co", "u2@x.co"],
+        ["active", "ACTIVE", "active"],
+      ],
+      distinct: [expect.any(Array), ["active", "ACTIVE"]],
+    });
+    if (inspection.status !== "ready") throw new Error(inspection.status);
+    expect(inspection.rows).toHaveLength(1000);
+    expect(inspection.rows[999]).toEqual(["u999@x.co", "ACTIVE"]);
+    expect(await pipeline.columnValues(1, 3)).toEqual(["active", "ACTIVE", "active"]);
+    // another header row re-reads nothing
+    const again = await pipeline.inspect(file, { fileName: "u.csv", headerRow: 0 });
+    expect(again).toMatchObject({ status: "ready", headers: ["Title line"], rowCount: 1202 });
+  });
+
+  it("offers Windows-1252 for a file that is not UTF-8, with the line of the first bad byte", async () => {
+    const bytes = new Uint8Array([...utf8("Email,Name\na@x.co,x\nb@x.co,M"), 0xfc, 0x6c, 0x0a]);
+    expect(await new Pipeline().inspect(new Blob([bytes]), { fileName: "u.csv" })).toMatchObject({
+      status: "needs-encoding",
+      line: 3,
+    });
+    expect(
+      await new Pipeline().inspect(new Blob([bytes]), { fileName: "u.csv", encoding: "windows-1252" }),
+    ).toMatchObject({
+      status: "ready",
+      rows: [
+        ["a@x.co", "x"],
+        ["b@x.co", "Mül"],
+      ],
+    });
   });
 });

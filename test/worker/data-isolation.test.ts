@@ -120,6 +120,13 @@ const ROUTES: DataRoute[] = [
     contextScoped: true,
   },
   {
+    path: "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}/diff",
+    method: "get",
+    url: (t) => `${ctx(t)}/syncs/${t.syncId}/diff`,
+    ok: 200,
+    contextScoped: true,
+  },
+  {
     path: "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}",
     method: "delete",
     url: (t) => `${ctx(t)}/syncs/${t.syncId}`,

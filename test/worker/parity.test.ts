@@ -8,7 +8,6 @@ import Papa from "papaparse";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Mapping } from "../../extension/mapping.ts";
 import { Pipeline } from "../../extension/pipeline/pipeline.ts";
-import { type RowState, rowErrors } from "../../extension/row-validation.ts";
 import {
   CONTEXT_NAMES,
   type ContextSchema,
@@ -194,10 +193,13 @@ const rowOf = (i: Issue): Row => [i.row, i.line ?? null, i.pointer, i.keyword, i
 const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 /** What the extension shows for a file mapped by exact header: its issues, in one list. */
-function extensionReport(context: string, file: CorpusFile): { recordCount: number; issues: Row[] } {
+async function extensionReport(
+  context: string,
+  file: CorpusFile,
+): Promise<{ recordCount: number; issues: Row[] }> {
   const schema = schemaOf(context);
   const pipeline = new Pipeline();
-  const inspection = pipeline.inspect(new TextEncoder().encode(file.text), {
+  const inspection = await pipeline.inspect(new Blob([file.text]), {
     fileName: file.name,
     headerRow: 0,
   });
@@ -217,11 +219,11 @@ function extensionReport(context: string, file: CorpusFile): { recordCount: numb
     if (i.row === undefined)
       issues.push({ row: 0, line: i.line, pointer: "", field: "", keyword: i.keyword, message: i.message });
   const mapping: Mapping = { columns, constants: {}, valueMaps: {} };
-  const states: RowState[] = [];
-  const done = pipeline.validate(context, mapping, (rows) => states.push(...rows));
-  for (const state of states) issues.push(...rowErrors(state), ...state.datasetWarnings);
-  issues.push(...done.warnings);
-  return { recordCount: done.recordCount, issues: issues.map(rowOf) };
+  const { recordCount } = pipeline.validate(context, mapping);
+  // Everything the fixing step can show: every issue of every row, and the warnings.
+  const view = pipeline.view({ column: "", keyword: "" }, 0, Number.MAX_SAFE_INTEGER);
+  issues.push(...view.rows.map((r) => r.issue), ...view.warnings);
+  return { recordCount, issues: issues.map(rowOf) };
 }
 
 const contexts = [...CONTEXT_NAMES];
@@ -255,7 +257,7 @@ describe("the extension's pipeline and the Worker's validate report the same", (
       });
       expect(response.status).toBe(200);
       const worker = await json<ValidationReport>(response);
-      const extension = extensionReport(context, file);
+      const extension = await extensionReport(context, file);
       expect(extension.recordCount).toBe(worker.recordCount);
       expect(worker.recordCount).toBe(file.records);
       expect(sorted(extension.issues)).toEqual(sorted([...worker.errors, ...worker.warnings].map(rowOf)));

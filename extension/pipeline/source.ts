@@ -1,0 +1,117 @@
+// The file as the pipeline holds it: the table of data rows under the header, read one row at a
+// time from the column store (CSV) or from the parsed records (JSON), and the problems found
+// while reading. Same headers, names, rows and messages as parse/source-table.ts's tables.
+
+import {
+  type CsvTextIssue,
+  csvTextIssue,
+  EMPTY_CSV_MESSAGE,
+  type JsonShape,
+  raggedRowMessage,
+  type SourceRow,
+} from "../../schemas/index.ts";
+import { headerlessNames } from "../mapping/headerless.ts";
+import { detectHeaderRow } from "../parse/header-row.ts";
+import { type SourceIssue, type TableRow, uniqueNames } from "../parse/source-table.ts";
+import type { ColumnStore } from "./column-store.ts";
+
+export interface SourceRows {
+  kind: "csv" | "json";
+  delimiter?: string;
+  jsonShape?: JsonShape;
+  headerRow?: number;
+  headerCandidates?: SourceRow[];
+  headers: string[];
+  columns: string[];
+  /** File-level problems and, by data row (0-based), the rows' own. */
+  issues: SourceIssue[];
+  readonly count: number;
+  line(row: number): number | undefined;
+  /** Data row `row` (0-based) as the mapping reads it; the object is reused by the next call. */
+  row(row: number): TableRow;
+}
+
+/** The CSV rows under `headerRow` (detected when not given), as buildCsvTable reads them. */
+/** The header row option that means "the file has no header row". */
+export const NO_HEADER_ROW = -1;
+
+export function csvSource(
+  store: ColumnStore,
+  delimiter: string,
+  textIssues: readonly CsvTextIssue[],
+  headerRow?: number,
+): SourceRows {
+  const candidates: SourceRow[] = [];
+  for (let i = 0; i < Math.min(store.count, 200); i++)
+    candidates.push({ line: store.line(i), cells: store.cells(i) });
+  // NO_HEADER_ROW: every row is data (the admin said the file has no header row); the columns are
+  // named Column 1…N, so the first record is never taken for a header.
+  const noHeader = headerRow === NO_HEADER_ROW;
+  const index = noHeader
+    ? -1
+    : Math.min(Math.max(0, headerRow ?? detectHeaderRow(candidates)), Math.max(0, store.count - 1));
+  const header = noHeader
+    ? store.count > 0
+      ? { line: store.line(0), cells: headerlessNames(Math.max(...candidates.map((c) => c.cells.length))) }
+      : undefined
+    : candidates[index];
+  const issues: SourceIssue[] = textIssues.map((textIssue) => {
+    const { row, line, message } = csvTextIssue(textIssue, index);
+    return row > 0 ? { row, line, keyword: "csv", message } : { line, keyword: "csv", message };
+  });
+  const headers = header ? header.cells : [];
+  const columns = uniqueNames(headers, issues, noHeader ? undefined : header?.line);
+  const offset = index + 1;
+  const count = Math.max(0, store.count - offset);
+  for (let i = 0; i < count; i++) {
+    const width = store.width(offset + i);
+    if (width === headers.length) continue;
+    const line = store.line(offset + i);
+    issues.push({
+      row: i + 1,
+      line,
+      keyword: "ragged-row",
+      message: raggedRowMessage(line, width, headers.length),
+    });
+  }
+  if (!header) issues.push({ line: 1, keyword: "csv", message: EMPTY_CSV_MESSAGE });
+  const scratch: TableRow = { cells: [] };
+  const cells: string[] = [];
+  return {
+    kind: "csv",
+    delimiter,
+    headerRow: index,
+    headerCandidates: candidates.slice(0, 10),
+    headers,
+    columns,
+    issues,
+    count,
+    line: (row) => store.line(offset + row),
+    row: (row) => {
+      scratch.line = store.line(offset + row);
+      scratch.cells = store.cells(offset + row, cells);
+      return scratch;
+    },
+  };
+}
+
+/** JSON records as built by buildJsonTable. */
+export function jsonSource(table: {
+  jsonShape?: JsonShape;
+  headers: string[];
+  columns: string[];
+  rows: TableRow[];
+  issues: SourceIssue[];
+}): SourceRows {
+  const rows = table.rows;
+  return {
+    kind: "json",
+    jsonShape: table.jsonShape,
+    headers: table.headers,
+    columns: table.columns,
+    issues: table.issues,
+    count: rows.length,
+    line: (row) => rows[row]?.line,
+    row: (row) => rows[row] as TableRow,
+  };
+}

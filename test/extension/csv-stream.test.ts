@@ -1,0 +1,66 @@
+// The pipeline's streaming CSV reader against the core's whole-text reader: the same rows, lines
+// and quoting messages whatever the chunk boundaries (inside quotes, between "\r" and "\n", in
+// the BOM), and the column store giving every cell back.
+import { describe, expect, it } from "vitest";
+import { ColumnStore } from "../../extension/pipeline/column-store.ts";
+import { CsvStream } from "../../extension/pipeline/csv-stream.ts";
+import { type CsvCells, readCsvCells } from "../../schemas/index.ts";
+
+function streamed(text: string, size: number, delimiter?: string): CsvCells {
+  const out: CsvCells = { delimiter: "", rows: [], issues: [] };
+  const stream = new CsvStream(
+    { row: (cells, line) => out.rows.push({ line, cells: [...cells] }), issue: (i) => out.issues.push(i) },
+    delimiter,
+  );
+  for (let at = 0; at < text.length; at += size) stream.push(text.slice(at, at + size));
+  stream.push("", true);
+  out.delimiter = stream.delimiter ?? "";
+  return out;
+}
+
+const FILES = {
+  crlf: '\uFEFFEmail,Note\r\na@x.co,"two\r\nlines"\r\n\r\nb@x.co,plain\r\n',
+  lone: "Email;Note\rc@x.co;x\r\rd@x.co;y",
+  quotes: 'Email,Note\na@x.co,"said ""hi"""\nb@x.co,"never closed\nc@x.co,z\n',
+  invalid: 'Email,Note\na@x.co,"bad"x,y\nb@x.co,ok\n',
+  blank: "\n\nEmail\n  \n,\na@x.co\n",
+  tabs: "Email\tName\na@x.co\tAnn\n",
+};
+
+describe("CsvStream", () => {
+  it.each(Object.entries(FILES))("reads %s as readCsvCells does, in chunks of any size", (_, text) => {
+    const whole = readCsvCells(text);
+    for (const size of [1, 2, 3, 5, 7, 1000]) expect(streamed(text, size)).toEqual(whole);
+    expect(streamed(text, 4, ";")).toEqual(readCsvCells(text, { delimiter: ";" }));
+  });
+
+  it("sniffs the delimiter on the first 64 KB, as the core does", () => {
+    const text = `a|b\n${"x|y\n".repeat(20_000)}`;
+    expect(streamed(text, 10_000).delimiter).toBe("|");
+    expect(streamed(text, 10_000).rows).toHaveLength(20_001);
+  });
+});
+
+describe("ColumnStore", () => {
+  it("gives back every cell, short rows and repeated values included", () => {
+    const store = new ColumnStore(4);
+    const rows: string[][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // column 0 unique (ends plain), column 1 repeats (stays a dictionary), column 2 sometimes absent
+      const row = [`user${i}@x.co`, ["ACTIVE", "DISABLED", ""][i % 3] as string];
+      if (i % 7 !== 0) row.push(`n${i % 5}`);
+      rows.push(row);
+      store.add(row, i + 2);
+    }
+    store.add(["wide", "a", "b", "c", "d"], 99_999);
+    expect(store.count).toBe(20_001);
+    for (let i = 0; i < 20_000; i += 13) {
+      expect(store.cells(i)).toEqual(rows[i]);
+      expect(store.line(i)).toBe(i + 2);
+    }
+    expect(store.cell(0, 2)).toBeUndefined();
+    expect(store.cell(1, 2)).toBe("n1");
+    expect(store.cells(20_000)).toEqual(["wide", "a", "b", "c", "d"]);
+    expect(store.cell(5, 4)).toBeUndefined();
+  });
+});
