@@ -22,7 +22,6 @@ import {
   batchSummary,
   defaultFirstRow,
   getBatch,
-  getSync,
   insertBatchStatement,
   insertSyncStatement,
   markAborted,
@@ -32,12 +31,13 @@ import {
 } from "../db/syncs.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
 import { strictInt } from "../http/params.ts";
-import { badRequest, conflict, invalidRecords, notFound, Problem } from "../http/problem.ts";
+import { badRequest, conflict, invalidRecords, notFound, type Problem } from "../http/problem.ts";
 import { decodeUtf8, readRecordsBody } from "../http/records-body.ts";
 import { replayJson } from "../http/replay.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
 import { ingestionStatement } from "../lib/ingestion.ts";
 import { announcedLimits, limitsOf } from "../lib/limits.ts";
+import { closedProblem, expiredProblem, requireSync } from "../lib/sync-state.ts";
 import { validateBatch } from "../lib/validate-batch.ts";
 import { refOf } from "../middleware/dataset.ts";
 import { committedView } from "../views.ts";
@@ -47,43 +47,6 @@ const MAX_ROW = 1_000_000_000;
 const COMMIT_ISSUES = 1000;
 /** The header a client uses to say which file row a batch's first record is. */
 const FIRST_ROW_HEADER = "intake-first-row";
-
-const expiredProblem = (sync: Sync) =>
-  new Problem(
-    410,
-    "sync-expired",
-    "Sync expired",
-    `Sync ${sync.id} expired at ${sync.expiresAt} before it was committed; start a new sync`,
-  );
-
-const abortedProblem = (sync: Sync) =>
-  conflict("sync-aborted", "Sync aborted", `Sync ${sync.id} was aborted; start a new sync`);
-
-const committedProblem = (sync: Sync) =>
-  conflict(
-    "sync-committed",
-    "Sync committed",
-    `Sync ${sync.id} is already committed${sync.committedVersion ? ` as version ${sync.committedVersion}` : ""}; start a new sync to upload again`,
-  );
-
-/** Open past its expiry counts as expired, whether or not the Cron Trigger has marked it yet. */
-function isExpired(sync: Sync, now: Date): boolean {
-  return sync.status === "expired" || (sync.status === "open" && Date.parse(sync.expiresAt) <= now.getTime());
-}
-
-/** The problem for a sync that can take no more batches (undefined while it is open). */
-function closedProblem(sync: Sync, now: Date): Problem | undefined {
-  if (sync.status === "committed") return committedProblem(sync);
-  if (sync.status === "aborted") return abortedProblem(sync);
-  if (isExpired(sync, now)) return expiredProblem(sync);
-  return undefined;
-}
-
-async function requireSync(c: Context<AppEnv>, ref: DatasetRef, id: string): Promise<Sync> {
-  const sync = await getSync(c.env.DB, ref, id);
-  if (!sync) throw notFound(`Sync "${id}"`);
-  return sync;
-}
 
 async function optionalJson(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   // Strict UTF-8 (like data bodies) and 415 for a wrong content type (like every other route),
