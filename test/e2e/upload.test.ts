@@ -133,3 +133,33 @@ it("validates, fixes and submits a file; the Worker holds exactly the fixed reco
     },
   ]);
 });
+
+it("maps an export by its values and says why, and refuses a generic header whose values disagree", async () => {
+  await page.getByRole("button", { name: "Upload another file" }).click();
+  const file = join(tmpdir(), `intake-e2e-entra-${Date.now()}.csv`);
+  writeFileSync(
+    file,
+    [
+      "User Principal Name,Display Name,status,userType,Join date",
+      "ann.lee@contoso.com,Ann Lee,Primary Owner,Member,2023-04-01",
+      "bob.ray@contoso.com,Bob Ray,Admin,Member,2023-05-12",
+      "cy.oz@contoso.com,Cy Oz,Member,Guest,2024-01-20",
+      "dee.kay@contoso.com,Dee Kay,Deactivated,Member,2024-02-02",
+    ].join("\n"),
+  );
+  await page.getByLabel(/CSV or JSON file/).setInputFiles(file);
+  await page.getByRole("button", { name: "Continue to mapping" }).click();
+  // The only column of unique emails is the email key, whatever its header.
+  await expect
+    .poll(() => page.getByLabel("Field for column User Principal Name").inputValue())
+    .toBe("emailId");
+  expect(
+    await page.getByText(/header matches synonym .User Principal Name.; values are unique emails/).count(),
+  ).toBe(1);
+  // Generic headers whose values fit no value of the field are left for the admin, with the reason.
+  expect(await page.getByLabel("Field for column status").inputValue()).toBe("");
+  expect(await page.getByText(/values \(Primary Owner, Admin, Member\) don't fit/).count()).toBe(1);
+  expect(await page.getByLabel("Field for column userType").inputValue()).toBe("");
+  expect(await page.getByLabel("Field for column Join date").inputValue()).toBe("createdOn");
+  await shot("mapping-by-values");
+});
