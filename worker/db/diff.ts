@@ -1,5 +1,6 @@
 // SQL for the difference between an upload and the current dataset, by record key: what a commit
-// would add, remove and change. Records are compared by their stored JSON.
+// would add, remove and change. Records are compared by their stored JSON; keys are grouped by
+// sorting (records have no key index: see migration 0004).
 import type { StoredRow } from "./datasets.ts";
 
 const EXAMPLES = 5;
@@ -35,38 +36,43 @@ export async function setDiff(
       examples: { added: (added?.results ?? []).map((r) => r.record_key), removed: [], changed: [] },
     };
   }
-  const only = (from: number, other: number) =>
-    `FROM records x WHERE x.set_id = ?${from} AND NOT EXISTS (SELECT 1 FROM records y WHERE y.set_id = ?${other} AND y.record_key = x.record_key)`;
-  const matched =
-    "FROM records x JOIN records y ON y.set_id = ?2 AND y.record_key = x.record_key WHERE x.set_id = ?1";
-  const [counts, added, removed, changed] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare(
-        `SELECT (SELECT COUNT(*) ${only(1, 2)}) AS added, (SELECT COUNT(*) ${only(2, 1)}) AS removed,
-                (SELECT COUNT(*) ${matched} AND x.data <> y.data) AS changed,
-                (SELECT COUNT(*) ${matched} AND x.data = y.data) AS unchanged`,
-      )
-      .bind(incomingSet, currentSet),
-    db
-      .prepare(`SELECT x.record_key ${only(1, 2)} ORDER BY x.seq, x.idx LIMIT ?3`)
-      .bind(incomingSet, currentSet, EXAMPLES),
-    db
-      .prepare(`SELECT x.record_key ${only(1, 2)} ORDER BY x.seq, x.idx LIMIT ?3`)
-      .bind(currentSet, incomingSet, EXAMPLES),
-    db
-      .prepare(`SELECT x.record_key ${matched} AND x.data <> y.data ORDER BY x.seq, x.idx LIMIT ?3`)
-      .bind(incomingSet, currentSet, EXAMPLES),
-  ]);
-  const c = (counts?.results[0] ?? {}) as Record<string, number>;
-  const keys = (r: D1Result<Record<string, unknown>> | undefined) =>
-    (r?.results ?? []).map((row) => row.record_key as string);
-  return {
-    added: c.added ?? 0,
-    removed: c.removed ?? 0,
-    changed: c.changed ?? 0,
-    unchanged: c.unchanged ?? 0,
-    examples: { added: keys(added), removed: keys(removed), changed: keys(changed) },
+  // One pass: group both sets' records by key (a sort, no index needed), classify each key, and
+  // keep the first few keys of each kind in upload order.
+  const { results } = await db
+    .prepare(
+      `WITH k AS (
+         SELECT record_key,
+                MAX(CASE WHEN set_id = ?1 THEN data END) AS a,
+                MAX(CASE WHEN set_id = ?2 THEN data END) AS b,
+                MIN(CASE WHEN set_id = ?1 THEN seq * 1000000 + idx END) AS apos,
+                MIN(CASE WHEN set_id = ?2 THEN seq * 1000000 + idx END) AS bpos
+         FROM records WHERE set_id IN (?1, ?2) GROUP BY record_key
+       ), c AS (
+         SELECT record_key,
+                CASE WHEN b IS NULL THEN 'added' WHEN a IS NULL THEN 'removed' WHEN a <> b THEN 'changed' ELSE 'unchanged' END AS kind,
+                COALESCE(apos, bpos) AS pos
+         FROM k
+       ), r AS (
+         SELECT record_key, kind, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY pos) AS n,
+                COUNT(*) OVER (PARTITION BY kind) AS total
+         FROM c
+       )
+       SELECT record_key, kind, n, total FROM r WHERE n <= ?3 ORDER BY kind, n`,
+    )
+    .bind(incomingSet, currentSet, EXAMPLES)
+    .all<{ record_key: string; kind: keyof RawDiff["examples"] | "unchanged"; n: number; total: number }>();
+  const diff: RawDiff = {
+    added: 0,
+    removed: 0,
+    changed: 0,
+    unchanged: 0,
+    examples: { added: [], removed: [], changed: [] },
   };
+  for (const row of results) {
+    diff[row.kind] = row.total;
+    if (row.kind !== "unchanged") diff.examples[row.kind].push(row.record_key);
+  }
+  return diff;
 }
 
 /** The difference between rows not stored yet (one request's records) and a stored set. */
