@@ -5,6 +5,7 @@ import type {
   ApiKeyInfo,
   BatchAccepted,
   ContextStatus,
+  DatasetDiff,
   DatasetVersion,
   Endpoint,
   Ingestion,
@@ -19,8 +20,9 @@ import type {
   Submitted,
   SyncCommitted,
   SyncStarted,
+  ValidateResponse,
 } from "../schemas/api-types.ts";
-import type { Capability, ContextSummary, IntakeRecord, ValidationReport } from "../schemas/index.ts";
+import type { Capability, ContextSummary, IntakeRecord } from "../schemas/index.ts";
 
 // The wire types are declared once, in schemas/api-types.ts, and typed there against the Worker's
 // views; the client re-exports them for the extension's components.
@@ -30,6 +32,7 @@ export type {
   BatchAccepted,
   Capability,
   ContextStatus,
+  DatasetDiff,
   DatasetVersion,
   Endpoint,
   Ingestion,
@@ -42,6 +45,7 @@ export type {
   Submitted,
   SyncCommitted,
   SyncStarted,
+  ValidateResponse,
 };
 
 /** An error answer of the Worker (RFC 9457 problem document). */
@@ -352,7 +356,7 @@ export function createApiClient(options: ApiClientOptions) {
         opts,
       ),
     validate: (integrationId: string, context: string, records: IntakeRecord[], opts?: RequestOptions) =>
-      json<ValidationReport>(
+      json<ValidateResponse>(
         "POST",
         `${contextPath(integrationId, context)}/validate`,
         { data: records },
@@ -360,7 +364,7 @@ export function createApiClient(options: ApiClientOptions) {
       ),
     /** Dry run of a CSV file as the Worker reads it (text/csv): its file problems and source lines included. */
     validateCsv: (integrationId: string, context: string, csv: string, opts?: RequestOptions) =>
-      json<ValidationReport>(
+      json<ValidateResponse>(
         "POST",
         `${contextPath(integrationId, context)}/validate`,
         new TextBody(csv, "text/csv; charset=utf-8"),
@@ -402,6 +406,9 @@ export function createApiClient(options: ApiClientOptions) {
         opts,
         opts?.firstRow === undefined ? {} : { [FIRST_ROW_HEADER]: String(opts.firstRow) },
       ),
+    /** What committing an open sync would do to the current dataset (after its last batch). */
+    syncDiff: (integrationId: string, context: string, syncId: string, opts?: RequestOptions) =>
+      json<DatasetDiff>("GET", `${syncPath(integrationId, context, syncId)}/diff`, undefined, opts),
     commitSync: (
       integrationId: string,
       context: string,

@@ -6,11 +6,14 @@
 // Each record is serialized once and each batch body built once from those texts, then gzip
 // compressed (CompressionStream) and sent as bytes; up to 3 batches are on their way at once
 // (seqs 1..n in file order), the first failure stops the others and the commit waits for all.
+// Optionally, between the last batch and the commit, the Worker says what the commit would do to
+// the current dataset (added, removed, changed) and the caller decides whether to go on.
 import type { IntakeRecord } from "../schemas/index.ts";
 import {
   type AnnouncedLimits,
   type ApiClient,
   ApiError,
+  type DatasetDiff,
   gzipText,
   type SyncCommitted,
 } from "./api-client.ts";
@@ -105,7 +108,8 @@ export function* planBatches(records: Iterable<IntakeRecord>, limits: BatchLimit
 }
 
 export interface UploadProgress {
-  phase: "starting" | "uploading" | "committing" | "aborting";
+  /** "reviewing": every batch is in; the difference to the current dataset is being looked at. */
+  phase: "starting" | "uploading" | "reviewing" | "committing" | "aborting";
   sentRecords: number;
   totalRecords: number;
   batchesSent: number;
@@ -117,6 +121,55 @@ export interface UploadProgress {
 export type UploadOutcome =
   | ({ status: "committed"; syncId: string } & SyncCommitted)
   | { status: "cancelled" };
+
+/**
+ * What committing would do to the current dataset, as the Worker computed it once every batch was
+ * in; or why that is not known (then the commit must be confirmed, never made blindly).
+ */
+export type ReplacementReview =
+  | { status: "known"; diff: DatasetDiff; mustConfirm: boolean }
+  | { status: "unknown"; message: string; mustConfirm: true };
+
+/** The share of the current records an upload may remove without an explicit confirmation. */
+export const REMOVED_SHARE_WITHOUT_CONFIRMATION = 0.2;
+
+/** Whether a replacement needs an explicit yes: it removes more than 20 % of the records, or all. */
+export function mustConfirmReplacement(diff: DatasetDiff): boolean {
+  if (!diff.current || diff.current.recordCount === 0) return false;
+  return diff.incoming === 0 || diff.removedShare > REMOVED_SHARE_WITHOUT_CONFIRMATION;
+}
+
+/** Asks the Worker what committing the sync would change; a failure is an unknown difference. */
+async function reviewSync(
+  client: ApiClient,
+  integrationId: string,
+  context: string,
+  syncId: string,
+  signal: AbortSignal | undefined,
+): Promise<ReplacementReview> {
+  try {
+    const diff = await client.syncDiff(integrationId, context, syncId, { signal });
+    return { status: "known", diff, mustConfirm: mustConfirmReplacement(diff) };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const message =
+      error instanceof ApiError && error.status === 404
+        ? "This Intake server cannot tell what the upload changes (it is older than this extension)."
+        : `The Intake server could not tell what the upload changes: ${error instanceof Error ? error.message : String(error)}`;
+    return { status: "unknown", message, mustConfirm: true };
+  }
+}
+
+/** The promise, or the signal's reason as soon as it is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
 
 export interface UploadOptions {
   client: ApiClient;
@@ -138,6 +191,12 @@ export interface UploadOptions {
   /** Called once the sync exists (to remember it) and when it is over (to forget it). */
   onSyncStarted?: (syncId: string) => void | Promise<void>;
   onSyncSettled?: (syncId: string) => void | Promise<void>;
+  /**
+   * Once every batch is stored and before the commit: what the commit would change (the Worker's
+   * diff, or why it is unknown). Resolve true to commit, false to abort the sync so nothing
+   * changes; aborting `signal` meanwhile cancels too. Without it the commit follows the batches.
+   */
+  beforeCommit?: (review: ReplacementReview) => boolean | Promise<boolean>;
   now?: () => number;
 }
 
@@ -282,6 +341,17 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
     await Promise.all(pending);
     if (failure) throw failure.error;
     signal?.throwIfAborted();
+    if (options.beforeCommit) {
+      progress.phase = "reviewing";
+      report();
+      const review = await reviewSync(client, integrationId, context, syncId, signal);
+      const commit = await untilAborted(Promise.resolve(options.beforeCommit(review)), signal);
+      if (!commit) {
+        await abort();
+        return { status: "cancelled" };
+      }
+      signal?.throwIfAborted();
+    }
     // From here on cancel is refused: an interrupted commit could have landed on the Worker.
     progress.phase = "committing";
     report();

@@ -1,13 +1,17 @@
 // Step 6: the upload as a sync, with progress (rows/s, ETA) and cancel; the result names the new
 // dataset version. The pipeline worker sends the batches from the records it holds; this page
 // shows its progress, remembers the open sync, and aborts it if the page goes away. The commit
-// alone makes data visible.
+// alone makes data visible. Before it, the page shows what the commit would change (the Worker's
+// diff) and asks for an explicit yes when it removes more than 20 % of the records, empties the
+// dataset, or the difference could not be known.
 import { useEffect, useRef, useState } from "preact/hooks";
+import { browser } from "wxt/browser";
 import type { ApiClient } from "../api-client.ts";
 import type { PipelineClient } from "../pipeline/client.ts";
 import type { SubmitFailure } from "../pipeline/pipeline.ts";
 import { type Connection, pendingSyncItem } from "../storage.ts";
-import type { UploadOutcome, UploadProgress } from "../upload.ts";
+import type { ReplacementReview, UploadOutcome, UploadProgress } from "../upload.ts";
+import { DiffSummary, records } from "./DiffSummary.tsx";
 import { ProgressBar } from "./ProgressBar.tsx";
 
 interface Props {
@@ -20,6 +24,8 @@ interface Props {
   context: string;
   onBack: () => void;
   onRestart: () => void;
+  /** Opens the console (the options page), where the dataset's versions are; injectable for tests. */
+  openConsole?: () => Promise<void>;
 }
 
 const eta = (seconds: number | undefined) =>
@@ -28,6 +34,52 @@ const eta = (seconds: number | undefined) =>
     : seconds < 60
       ? `${Math.ceil(seconds)} s left`
       : `${Math.ceil(seconds / 60)} min left`;
+
+const percent = (share: number) =>
+  share.toLocaleString(undefined, { style: "percent", maximumFractionDigits: 0 });
+
+/** The confirmation a risky replacement waits for: what it would destroy, and the two answers. */
+function ConfirmReplacement({
+  review,
+  onConfirm,
+  onCancel,
+}: {
+  review: ReplacementReview;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const diff = review.status === "known" ? review.diff : undefined;
+  return (
+    <section class="confirm-replace" aria-labelledby="confirm-replace-title">
+      <h3 id="confirm-replace-title" tabIndex={-1} ref={heading}>
+        {diff ? "Confirm the replacement" : "Replace without knowing what changes?"}
+      </h3>
+      {diff?.current && (
+        <p>
+          {diff.incoming === 0
+            ? `This upload has no records: version ${diff.current.version} would be replaced by an empty dataset.`
+            : `This upload removes ${diff.removed.toLocaleString()} of the ${records(diff.current.recordCount)} in version ${diff.current.version} (${percent(diff.removedShare)}). Check that the file is complete before replacing.`}
+        </p>
+      )}
+      {review.status === "unknown" && (
+        <p>
+          {review.message} Replacing removes every current record that is not in this file; nothing changes if
+          you cancel.
+        </p>
+      )}
+      <div class="row">
+        <button type="button" class="danger" onClick={onConfirm}>
+          {diff?.current ? `Replace version ${diff.current.version}` : "Replace the current data"}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel upload
+        </button>
+      </div>
+    </section>
+  );
+}
 
 export function SubmitStep({
   client,
@@ -38,11 +90,18 @@ export function SubmitStep({
   context,
   onBack,
   onRestart,
+  openConsole = () => browser.runtime.openOptionsPage(),
 }: Props) {
   const [progress, setProgress] = useState<UploadProgress>();
+  const [review, setReview] = useState<ReplacementReview>();
+  /** The review is waiting for the admin's answer. */
+  const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<UploadOutcome>();
   const [error, setError] = useState<Omit<SubmitFailure, "status">>();
+  const [consoleError, setConsoleError] = useState<string>();
   const cancel = useRef<() => void>(() => {});
+  const confirm = useRef<() => void>(() => {});
+  const doneHeading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     let syncId: string | undefined;
@@ -55,7 +114,10 @@ export function SubmitStep({
       { workerUrl: connection.workerUrl, apiKey: connection.apiKey, integrationId, context },
       (event) => {
         if (event.type === "progress") setProgress(event.progress);
-        else if (event.type === "sync-started") {
+        else if (event.type === "review") {
+          setReview(event.review);
+          setAsking(event.review.mustConfirm);
+        } else if (event.type === "sync-started") {
           syncId = event.syncId;
           void pendingSyncItem.setValue({
             workerUrl: client.baseUrl,
@@ -71,6 +133,7 @@ export function SubmitStep({
       },
     );
     cancel.current = upload.cancel;
+    confirm.current = upload.confirm;
     upload.outcome
       .then((result) => (result.status === "failed" ? setError(result) : setOutcome(result)))
       .catch((e: Error) => setError({ message: e.message, syncAborted: false, errors: [] }));
@@ -80,35 +143,79 @@ export function SubmitStep({
     };
   }, []);
 
+  useEffect(() => {
+    if (outcome?.status === "committed") doneHeading.current?.focus();
+  }, [outcome]);
+
+  const answer = (yes: boolean) => {
+    setAsking(false);
+    (yes ? confirm : cancel).current();
+  };
+
   return (
     <section class="step" aria-labelledby="submit-title">
       <h2 id="submit-title">Submit to {integrationName}</h2>
       {progress && !outcome && !error && (
         <>
           <ProgressBar
-            label={progress.phase === "committing" ? "Committing" : "Uploading"}
+            label={
+              progress.phase === "committing"
+                ? "Committing"
+                : progress.phase === "reviewing"
+                  ? "Checking what changes"
+                  : "Uploading"
+            }
             value={progress.sentRecords}
             max={progress.totalRecords}
             detail={`${progress.sentRecords.toLocaleString()} of ${progress.totalRecords.toLocaleString()} rows · ${Math.round(progress.rowsPerSecond).toLocaleString()} rows/s · ${eta(progress.etaSeconds)}`}
           />
-          <button
-            type="button"
-            disabled={progress.phase === "committing" || progress.phase === "aborting"}
-            onClick={() => cancel.current()}
-          >
-            Cancel upload
-          </button>
+          {review?.status === "known" && <DiffSummary diff={review.diff} />}
+          {review && asking ? (
+            <ConfirmReplacement
+              review={review}
+              onConfirm={() => answer(true)}
+              onCancel={() => answer(false)}
+            />
+          ) : (
+            <button
+              type="button"
+              disabled={progress.phase === "committing" || progress.phase === "aborting"}
+              onClick={() => cancel.current()}
+            >
+              Cancel upload
+            </button>
+          )}
         </>
       )}
       {outcome?.status === "committed" && (
-        <div role="status">
+        <div role="status" class="submit-done">
+          <h3 tabIndex={-1} ref={doneHeading}>
+            Upload complete
+          </h3>
           <p>
-            Dataset version {outcome.version} is live: {outcome.recordCount.toLocaleString()} records of{" "}
-            {context}, committed {new Date(outcome.committedAt).toLocaleString()}.
+            Dataset version {outcome.version} is live: {records(outcome.recordCount)} of {context}, committed{" "}
+            {new Date(outcome.committedAt).toLocaleString()}.
           </p>
-          <button type="button" onClick={onRestart}>
-            Upload another file
-          </button>
+          {review?.status === "known" && <DiffSummary diff={review.diff} done />}
+          <p>
+            Every version of this data is kept in the console, under {integrationName} → Dataset versions of{" "}
+            {context}; an earlier one can be restored there.
+          </p>
+          {consoleError && <p role="alert">The console could not be opened: {consoleError}</p>}
+          <div class="row">
+            <button
+              type="button"
+              onClick={() => {
+                setConsoleError(undefined);
+                openConsole().catch((e: Error) => setConsoleError(e.message));
+              }}
+            >
+              Open dataset versions
+            </button>
+            <button type="button" onClick={onRestart}>
+              Upload another file
+            </button>
+          </div>
         </div>
       )}
       {outcome?.status === "cancelled" && (

@@ -32,10 +32,11 @@ export interface PipelineClient {
   view(filter: IssueFilter, start: number, end: number): Promise<DatasetView>;
   edit(action: EditAction): Promise<number>;
   download(kind: DownloadKind): Promise<Blob>;
+  /** `confirm` answers a review that must be confirmed (commit); `cancel` stops the upload. */
   submit(
     request: SubmitRequest,
     onEvent: (event: SubmitEvent) => void,
-  ): { outcome: Promise<SubmitOutcome>; cancel: () => void };
+  ): { outcome: Promise<SubmitOutcome>; cancel: () => void; confirm: () => void };
   dispose(): void;
 }
 
@@ -87,7 +88,11 @@ export function createPipelineClient(transport: PipelineTransport): PipelineClie
     download: (kind) => call("download", { kind }).result,
     submit: (request, onEvent) => {
       const { id, result } = call("submit", request, { onEvent });
-      return { outcome: result, cancel: () => void call("cancel", { target: id }).result.catch(() => {}) };
+      return {
+        outcome: result,
+        cancel: () => void call("cancel", { target: id }).result.catch(() => {}),
+        confirm: () => void call("confirm", { target: id }).result.catch(() => {}),
+      };
     },
     dispose: () => {
       for (const p of pending.values()) p.reject(new Error("The pipeline was closed"));

@@ -15,7 +15,13 @@ import { correctedCsvParts, correctedJsonParts, errorReportParts } from "../expo
 import type { Mapping } from "../mapping.ts";
 import { decodeBytes, type SourceEncoding } from "../parse/decode.ts";
 import { buildJsonTable, detectKind, type SourceIssue } from "../parse/source-table.ts";
-import { UploadError, type UploadOutcome, type UploadProgress, uploadSync } from "../upload.ts";
+import {
+  type ReplacementReview,
+  UploadError,
+  type UploadOutcome,
+  type UploadProgress,
+  uploadSync,
+} from "../upload.ts";
 import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
 import { Dataset, type DatasetView, type EditAction, type IssueFilter } from "./dataset.ts";
@@ -73,6 +79,11 @@ export interface SubmitRequest {
 
 export type SubmitEvent =
   | { type: "progress"; progress: UploadProgress }
+  /**
+   * Every batch is in; what the commit would change. When `review.mustConfirm` the upload waits
+   * for `confirm(id)` (commit) or `cancel(id)` (abort the sync; nothing changes).
+   */
+  | { type: "review"; review: ReplacementReview }
   | { type: "sync-started"; syncId: string }
   | { type: "sync-settled"; syncId: string };
 
@@ -153,6 +164,8 @@ export class Pipeline {
   private limits: RecordLimits = recordLimits();
   private readonly platform: PipelinePlatform;
   private readonly uploads = new Map<number, AbortController>();
+  /** Uploads waiting for the admin to confirm a replacement, by request id. */
+  private readonly confirmations = new Map<number, () => void>();
 
   constructor(platform: PipelinePlatform = {}) {
     this.platform = platform;
@@ -320,7 +333,11 @@ export class Pipeline {
     return new Blob(correctedJsonParts(dataset.records()), { type: "application/json" });
   }
 
-  /** Uploads the included rows' normalized records as a sync; `cancel(id)` stops it. */
+  /**
+   * Uploads the included rows' normalized records as a sync; `cancel(id)` stops it. Before the
+   * commit it sends the review of what the commit would change, and waits for `confirm(id)` when
+   * the review says the admin must confirm.
+   */
   async submit(
     id: number,
     request: SubmitRequest,
@@ -347,6 +364,12 @@ export class Pipeline {
         onProgress: (progress) => onEvent({ type: "progress", progress }),
         onSyncStarted: (syncId) => onEvent({ type: "sync-started", syncId }),
         onSyncSettled: (syncId) => onEvent({ type: "sync-settled", syncId }),
+        beforeCommit: (review) => {
+          onEvent({ type: "review", review });
+          if (!review.mustConfirm) return true;
+          // A cancel aborts the signal, which uploadSync waits on alongside this.
+          return new Promise<boolean>((resolve) => this.confirmations.set(id, () => resolve(true)));
+        },
       });
     } catch (error) {
       const report = error instanceof UploadError ? error.problem?.report : undefined;
@@ -369,11 +392,18 @@ export class Pipeline {
       };
     } finally {
       this.uploads.delete(id);
+      this.confirmations.delete(id);
     }
   }
 
   cancel(id: number): void {
     this.uploads.get(id)?.abort();
+  }
+
+  /** The admin confirmed the replacement upload `id` is waiting on: commit it. */
+  confirm(id: number): void {
+    this.confirmations.get(id)?.();
+    this.confirmations.delete(id);
   }
 
   private requireSource(): SourceRows {

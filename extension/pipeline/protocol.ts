@@ -23,8 +23,10 @@ export interface PipelineCalls {
   edit: { params: EditAction; result: number };
   download: { params: { kind: DownloadKind }; result: Blob };
   submit: { params: SubmitRequest; result: SubmitOutcome };
-  /** Stops the upload started by request `target`. */
+  /** Stops the upload started by request `target` (also the answer "no" to a replacement review). */
   cancel: { params: { target: number }; result: null };
+  /** Lets the upload started by request `target` commit the replacement it asked to confirm. */
+  confirm: { params: { target: number }; result: null };
 }
 
 export type PipelineMethod = keyof PipelineCalls;
@@ -63,6 +65,9 @@ async function run(
       return pipeline.submit(id, request.params, (event) => post({ id, type: "event", event }));
     case "cancel":
       pipeline.cancel(request.params.target);
+      return null;
+    case "confirm":
+      pipeline.confirm(request.params.target);
       return null;
   }
 }

@@ -88,6 +88,8 @@ it("validates, fixes and submits a file; the Worker holds exactly the fixed reco
 
   await page.getByRole("button", { name: "Submit 4 records" }).click();
   await page.getByText(/Dataset version 1 is live: 4 records of saas_users/).waitFor({ timeout: 60_000 });
+  // The Worker's diff, asked for before the commit: a first version is committed without asking.
+  expect(await page.getByText("Created the first version, with 4 records: 4 added.").count()).toBe(1);
   await shot("submitted");
 
   const response = await fetch(

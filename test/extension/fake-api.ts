@@ -5,6 +5,7 @@ import type {
   AnnouncedLimits,
   ApiKeyInfo,
   BatchAccepted,
+  DatasetDiff,
   DatasetVersion,
   Ingestion,
   Integration,
@@ -12,6 +13,7 @@ import type {
   StatusName,
   SyncCommitted,
   SyncStarted,
+  ValidateResponse,
 } from "../../extension/api-client.ts";
 import {
   csvTemplate,
@@ -21,10 +23,12 @@ import {
   type IntakeRecord,
   isContextName,
   jsonTemplate,
+  keyValues,
   listCapabilities,
   listCategories,
   listContexts,
   readCsv,
+  recordKey,
   validateDataset,
 } from "../../schemas/index.ts";
 import { checkLogo } from "../../schemas/logo.ts";
@@ -80,7 +84,66 @@ function validateCsvText(context: string, text: string) {
   const validator = new DatasetValidator(context);
   for (const issue of csv.issues) validator.addIssue(issue);
   for (const row of csv.rows) validator.add(row.record, row.line);
-  return validator.finish();
+  return { report: validator.finish(), records: csv.rows.map((row) => row.record) };
+}
+
+const EXAMPLES = 5;
+
+/**
+ * What replacing `current` with `incoming` does, by the schema's record key, as the Worker's diff
+ * answers it: records compared by their JSON, a few key values of each kind in upload order
+ * (removed ones in stored order), keyless records counted as added.
+ */
+export function datasetDiff(
+  context: string,
+  incoming: readonly IntakeRecord[],
+  current: { version: number; records: readonly IntakeRecord[] } | undefined,
+): DatasetDiff {
+  const schema = getContextSchema(context);
+  if (!schema) throw new RangeError(`Unknown context "${context}"`);
+  const stored = new Map<string, string>();
+  for (const record of current?.records ?? []) {
+    const key = recordKey(record, schema);
+    if (key !== undefined && !stored.has(key)) stored.set(key, JSON.stringify(record));
+  }
+  const diff: DatasetDiff = {
+    current: current ? { version: current.version, recordCount: current.records.length } : null,
+    incoming: incoming.length,
+    added: 0,
+    removed: 0,
+    changed: 0,
+    unchanged: 0,
+    removedShare: 0,
+    examples: { added: [], removed: [], changed: [] },
+  };
+  const example = (kind: keyof DatasetDiff["examples"], key: string) => {
+    if (diff.examples[kind].length < EXAMPLES) diff.examples[kind].push(keyValues(key, schema));
+  };
+  const seen = new Set<string>();
+  for (const record of incoming) {
+    const key = recordKey(record, schema);
+    if (key === undefined) {
+      diff.added++;
+      continue;
+    }
+    seen.add(key);
+    const data = stored.get(key);
+    if (data === undefined) {
+      diff.added++;
+      example("added", key);
+    } else if (data === JSON.stringify(record)) diff.unchanged++;
+    else {
+      diff.changed++;
+      example("changed", key);
+    }
+  }
+  for (const key of stored.keys()) {
+    if (seen.has(key)) continue;
+    diff.removed++;
+    example("removed", key);
+  }
+  if (current && current.records.length > 0) diff.removedShare = diff.removed / current.records.length;
+  return diff;
 }
 
 const ok = <T>(body: T, status = 200) =>
@@ -229,7 +292,7 @@ export class FakeIntakeApi {
     const data = this.dataPlane(method, path, url, text, headers);
     if (data) return data;
     const m =
-      /^\/v1\/integrations\/([^/]+)\/contexts\/([^/]+)\/syncs(?:\/([^/]+)(?:\/(batches\/(\d+)|commit))?)?$/.exec(
+      /^\/v1\/integrations\/([^/]+)\/contexts\/([^/]+)\/syncs(?:\/([^/]+)(?:\/(batches\/(\d+)|commit|diff))?)?$/.exec(
         path,
       );
     if (!m) return problem(404, "Not Found");
@@ -270,6 +333,11 @@ export class FakeIntakeApi {
       };
       sync.batches.set(seq, { payload: text ?? "", count: records.length, records, answer });
       return ok(answer);
+    }
+    if (method === "GET" && tail === "diff") {
+      const seqs = [...sync.batches.keys()].sort((a, b) => a - b);
+      const incoming = seqs.flatMap((s) => sync.batches.get(s)?.records ?? []);
+      return ok(datasetDiff(context, incoming, this.datasets.get(`${integrationId}/${context}`)));
     }
     if (method === "POST" && tail === "commit") {
       const expected = (JSON.parse(text ?? "{}") as { expectedRecords?: number }).expectedRecords;
@@ -523,13 +591,16 @@ export class FakeIntakeApi {
     if (!integration.contexts.includes(context)) return problem(404, "Not Found", "No such context");
     const key = `${id}/${context}`;
     if (action === "validate" && method === "POST") {
-      const report = (headers["content-type"] ?? "").startsWith("text/csv")
+      const { report, records } = (headers["content-type"] ?? "").startsWith("text/csv")
         ? validateCsvText(context, text ?? "")
-        : validateDataset(context, (JSON.parse(text ?? "{}") as { data: IntakeRecord[] }).data).report;
+        : (() => {
+            const data = (JSON.parse(text ?? "{}") as { data: IntakeRecord[] }).data;
+            return { report: validateDataset(context, data).report, records: data };
+          })();
       this.log(id, context, "validate", report.valid ? "success" : "failure", report.recordCount, {
         errorCount: report.errorCount,
       });
-      return ok(report);
+      return ok<ValidateResponse>({ ...report, diff: datasetDiff(context, records, this.datasets.get(key)) });
     }
     const list = this.versions.get(key) ?? [];
     if (action === "versions" && method === "GET") {

@@ -40,7 +40,7 @@ function setup() {
 }
 
 async function connect(api: FakeIntakeApi) {
-  fireEvent.input(await screen.findByLabelText("Worker URL"), {
+  fireEvent.input(await screen.findByLabelText(/Worker URL|Intake server URL/), {
     target: { value: "http://127.0.0.1:8787/" },
   });
   fireEvent.input(screen.getByLabelText("API key"), { target: { value: api.apiKey } });
@@ -61,6 +61,26 @@ async function pickFile(text: string, name = "users.csv") {
   });
   fireEvent.change(input);
   fireEvent.click(await screen.findByRole("button", { name: "Continue to mapping" }));
+}
+
+/** A current dataset (version 1) of saas_users records with these emails. */
+function seed(api: FakeIntakeApi, emails: string[]) {
+  api.datasets.set("int_acme/saas_users", { version: 1, records: emails.map((emailId) => ({ emailId })) });
+}
+
+/** Connects, picks `csv` (emails only), validates and presses Submit. */
+async function submitFile(api: FakeIntakeApi, csv: string) {
+  await connect(api);
+  await chooseUsers();
+  await pickFile(csv);
+  fireEvent.click(await screen.findByRole("button", { name: "Validate" }));
+  fireEvent.click(await screen.findByRole("button", { name: /^Submit \d+ record/ }));
+}
+
+/** axe's findings on the page (colour contrast is not computed by happy-dom). */
+async function violations() {
+  const results = await axe.run(document.body, { rules: { "color-contrast": { enabled: false } } });
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" ")}`);
 }
 
 const errorRows = () =>
@@ -133,6 +153,12 @@ describe("upload flow", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Submit 3 records" }));
     await screen.findByText(/Dataset version 1 is live: 3 records of saas_users/);
+    // The first upload: the difference was looked at before the commit, and not asked about.
+    expect(screen.getByText("Created the first version, with 3 records: 3 added.")).toBeTruthy();
+    const paths = api.requests.map((r) => r.path);
+    expect(paths.findIndex((p) => p.endsWith("/diff"))).toBe(
+      paths.findIndex((p) => p.endsWith("/commit")) - 1,
+    );
     expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
       { emailId: "ann@x.co", firstName: "Ann", lastName: "Lee", userStatus: "ACTIVE", createdOn: "01012024" },
       { emailId: "bob@x.co", firstName: "Bob", lastName: "Ray", userStatus: "ACTIVE", createdOn: "02012024" },
@@ -249,6 +275,77 @@ describe("upload flow", () => {
     expect(await pendingSyncItem.getValue()).toBeNull();
   });
 
+  it("asks before a replacement that removes most records; cancel keeps the previous version", async () => {
+    const { api } = setup();
+    seed(api, ["a@x.co", "b@x.co", "c@x.co", "d@x.co", "e@x.co"]);
+    await submitFile(api, "Email\na@x.co\n");
+    const heading = await screen.findByRole("heading", { name: "Confirm the replacement" });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(
+      screen.getByText("Replaces version 1 (5 records) with 1 record: 4 removed, 1 unchanged."),
+    ).toBeTruthy();
+    expect(screen.getByText(/Removed: b@x.co, c@x.co, d@x.co, e@x.co/)).toBeTruthy();
+    expect(screen.getByText(/removes 4 of the 5 records in version 1 \(80%\)/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Replace version 1" })).toBeTruthy();
+    // Waiting for the answer: nothing is committed yet.
+    expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
+    expect(await violations()).toEqual([]);
+
+    fireEvent.click(screen.getByRole("button", { name: "Cancel upload" }));
+    await screen.findByText(/Upload cancelled. Nothing was stored; the previous dataset is unchanged./);
+    expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
+    expect([...api.syncs.values()].at(-1)?.state).toBe("aborted");
+    expect(api.datasets.get("int_acme/saas_users")?.version).toBe(1);
+    expect(api.datasets.get("int_acme/saas_users")?.records).toHaveLength(5);
+    expect(await pendingSyncItem.getValue()).toBeNull();
+  });
+
+  it("commits a confirmed replacement and shows what it did", async () => {
+    const { api } = setup();
+    seed(api, ["a@x.co", "b@x.co", "c@x.co"]);
+    await submitFile(api, "Email\na@x.co\n");
+    fireEvent.click(await screen.findByRole("button", { name: "Replace version 1" }));
+    await screen.findByText(/Dataset version 2 is live: 1 record of saas_users/);
+    expect(
+      screen.getByText("Replaced version 1 (3 records) with 1 record: 2 removed, 1 unchanged."),
+    ).toBeTruthy();
+    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([{ emailId: "a@x.co" }]);
+  });
+
+  it("commits a growing upload without asking, then shows the diff and opens the versions", async () => {
+    const { api } = setup();
+    const openOptionsPage = vi.spyOn(fakeBrowser.runtime, "openOptionsPage").mockResolvedValue();
+    seed(api, ["a@x.co"]);
+    await submitFile(api, "Email\na@x.co\nb@x.co\n");
+    const done = await screen.findByRole("heading", { name: "Upload complete" });
+    await waitFor(() => expect(document.activeElement).toBe(done));
+    expect(screen.queryByRole("button", { name: /^Replace/ })).toBeNull();
+    expect(screen.getByText(/Dataset version 2 is live: 2 records of saas_users/)).toBeTruthy();
+    expect(
+      screen.getByText("Replaced version 1 (1 record) with 2 records: 1 added, 1 unchanged."),
+    ).toBeTruthy();
+    expect(screen.getByText("Added: b@x.co")).toBeTruthy();
+    expect(screen.getByText(/under Acme → Dataset versions of saas_users/)).toBeTruthy();
+    expect(await violations()).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Open dataset versions" }));
+    expect(openOptionsPage).toHaveBeenCalledOnce();
+  });
+
+  it("asks when the server cannot say what changes, and commits on yes", async () => {
+    const { api } = setup();
+    seed(api, ["a@x.co", "b@x.co"]);
+    api.failNext("GET", /\/diff$/, { status: 404 });
+    await submitFile(api, "Email\na@x.co\nb@x.co\n");
+    const heading = await screen.findByRole("heading", { name: "Replace without knowing what changes?" });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    expect(
+      screen.getByText(/cannot tell what the upload changes \(it is older than this extension\)/),
+    ).toBeTruthy();
+    expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Replace the current data" }));
+    await screen.findByText(/Dataset version 2 is live: 2 records of saas_users/);
+  });
+
   it("has no accessibility violations on the fixing step", async () => {
     const { api } = setup();
     await connect(api);
@@ -256,7 +353,6 @@ describe("upload flow", () => {
     await pickFile(CSV);
     fireEvent.click(await screen.findByRole("button", { name: "Validate" }));
     await screen.findByRole("table", { name: "Errors" });
-    const results = await axe.run(document.body, { rules: { "color-contrast": { enabled: false } } });
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" ")}`)).toEqual([]);
+    expect(await violations()).toEqual([]);
   });
 });

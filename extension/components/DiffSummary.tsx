@@ -1,0 +1,53 @@
+// What an upload does to the current dataset, in plain words: "Replaces version 7 (580,000
+// records) with 1 record: 579,999 removed, 1 unchanged", then a few keys of each kind.
+
+import type { JsonValue } from "../../schemas/index.ts";
+import type { DatasetDiff } from "../api-client.ts";
+
+export const records = (n: number) => `${n.toLocaleString()} ${n === 1 ? "record" : "records"}`;
+
+/** One line for the diff; `done` puts it in the past tense (after the commit). */
+export function diffSentence(diff: DatasetDiff, done: boolean): string {
+  const counts = [
+    [diff.removed, "removed"],
+    [diff.added, "added"],
+    [diff.changed, "changed"],
+    [diff.unchanged, "unchanged"],
+  ] as const;
+  const parts = counts.filter(([n]) => n > 0).map(([n, what]) => `${n.toLocaleString()} ${what}`);
+  const tail = parts.length > 0 ? `: ${parts.join(", ")}.` : ".";
+  if (!diff.current) {
+    return `${done ? "Created" : "Creates"} the first version, with ${records(diff.incoming)}${tail}`;
+  }
+  const { version, recordCount } = diff.current;
+  return `${done ? "Replaced" : "Replaces"} version ${version} (${records(recordCount)}) with ${records(diff.incoming)}${tail}`;
+}
+
+const keyText = (values: Record<string, JsonValue>) =>
+  Object.values(values)
+    .map((v) => (typeof v === "string" ? v : JSON.stringify(v)))
+    .join(" · ");
+
+export function DiffSummary({ diff, done = false }: { diff: DatasetDiff; done?: boolean }) {
+  const kinds = [
+    ["Removed", diff.removed, diff.examples.removed],
+    ["Added", diff.added, diff.examples.added],
+    ["Changed", diff.changed, diff.examples.changed],
+  ] as const;
+  const shown = kinds.filter(([, , examples]) => examples.length > 0);
+  return (
+    <div class="diff-summary">
+      <p>{diffSentence(diff, done)}</p>
+      {shown.length > 0 && (
+        <ul class="diff-examples">
+          {shown.map(([label, count, examples]) => (
+            <li key={label}>
+              {label}: {examples.map(keyText).join(", ")}
+              {count > examples.length ? ` and ${(count - examples.length).toLocaleString()} more` : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

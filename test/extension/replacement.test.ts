@@ -1,0 +1,197 @@
+// Safe replacement: between the last batch and the commit, uploadSync asks the Worker what the
+// commit would change and lets the caller decide; a replacement that removes more than 20 % of the
+// records or empties the dataset must be confirmed, and so must one whose difference is unknown.
+import { describe, expect, it } from "vitest";
+import { createApiClient, type DatasetDiff } from "../../extension/api-client.ts";
+import {
+  mustConfirmReplacement,
+  type ReplacementReview,
+  type UploadProgress,
+  uploadSync,
+} from "../../extension/upload.ts";
+import type { IntakeRecord } from "../../schemas/index.ts";
+import { datasetDiff, FakeIntakeApi } from "./fake-api.ts";
+
+const user = (i: number, firstName = "Ann"): IntakeRecord => ({ emailId: `user${i}@example.com`, firstName });
+const users = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => user(from + i));
+const KEY = "int_acme/saas_users";
+
+function setup(current?: IntakeRecord[]) {
+  const api = new FakeIntakeApi();
+  if (current) api.datasets.set(KEY, { version: 7, records: current });
+  const client = createApiClient({
+    baseUrl: "http://w",
+    apiKey: api.apiKey,
+    fetch: api.fetch,
+    sleep: async () => {},
+  });
+  return { api, client };
+}
+
+/** Uploads `records`, answering the review with `answer`; returns the outcome and the reviews seen. */
+async function upload(
+  { api, client }: ReturnType<typeof setup>,
+  records: IntakeRecord[],
+  answer: (review: ReplacementReview) => boolean | Promise<boolean>,
+  signal?: AbortSignal,
+) {
+  const reviews: ReplacementReview[] = [];
+  const phases: UploadProgress["phase"][] = [];
+  const outcome = await uploadSync({
+    client,
+    integrationId: "int_acme",
+    context: "saas_users",
+    records,
+    totalRecords: records.length,
+    limits: { maxRows: 2, maxBytes: 1e6 },
+    signal,
+    onProgress: (p) => phases.push(p.phase),
+    beforeCommit: (review) => {
+      reviews.push(review);
+      // The diff is asked for after every batch is in, and before any commit.
+      expect(api.requests.filter((r) => r.method === "PUT")).toHaveLength(Math.ceil(records.length / 2));
+      expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
+      return answer(review);
+    },
+  });
+  return { outcome, reviews, phases };
+}
+
+const diffOf = (review: ReplacementReview | undefined): DatasetDiff => {
+  if (review?.status !== "known") throw new Error(`no diff: ${JSON.stringify(review)}`);
+  return review.diff;
+};
+
+describe("uploadSync with a review before the commit", () => {
+  it("shows a shrinking replacement for confirmation; no leaves the previous version", async () => {
+    const s = setup(users(1, 5));
+    const { outcome, reviews, phases } = await upload(s, [user(1)], () => false);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]?.mustConfirm).toBe(true);
+    expect(diffOf(reviews[0])).toEqual({
+      current: { version: 7, recordCount: 5 },
+      incoming: 1,
+      added: 0,
+      removed: 4,
+      changed: 0,
+      unchanged: 1,
+      removedShare: 0.8,
+      examples: {
+        added: [],
+        removed: [2, 3, 4, 5].map((i) => ({ emailId: `user${i}@example.com` })),
+        changed: [],
+      },
+    });
+    expect(phases).toContain("reviewing");
+    expect(outcome).toEqual({ status: "cancelled" });
+    expect([...s.api.syncs.values()][0]?.state).toBe("aborted");
+    expect(s.api.datasets.get(KEY)).toEqual({ version: 7, records: users(1, 5) });
+  });
+
+  it("commits the replacement once it is confirmed", async () => {
+    const s = setup(users(1, 5));
+    const { outcome } = await upload(s, [user(1)], async () => true);
+    expect(outcome).toMatchObject({ status: "committed", version: 8, recordCount: 1 });
+    expect(s.api.datasets.get(KEY)?.records).toEqual([user(1)]);
+  });
+
+  it("cancels while the confirmation is awaited: the sync is aborted, nothing changes", async () => {
+    const s = setup(users(1, 5));
+    const controller = new AbortController();
+    const { outcome } = await upload(
+      s,
+      [user(1)],
+      () => {
+        controller.abort();
+        return new Promise<boolean>(() => {}); // never answered
+      },
+      controller.signal,
+    );
+    expect(outcome).toEqual({ status: "cancelled" });
+    expect([...s.api.syncs.values()][0]?.state).toBe("aborted");
+    expect(s.api.datasets.get(KEY)?.version).toBe(7);
+  });
+
+  it("does not ask for a growing upload, and counts added, changed and unchanged records", async () => {
+    const s = setup(users(1, 3));
+    const { outcome, reviews } = await upload(s, [user(1), user(2, "Bo"), ...users(3, 6)], () => true);
+    expect(reviews[0]?.mustConfirm).toBe(false);
+    expect(diffOf(reviews[0])).toMatchObject({
+      current: { version: 7, recordCount: 3 },
+      incoming: 6,
+      added: 3,
+      removed: 0,
+      changed: 1,
+      unchanged: 2,
+      removedShare: 0,
+      examples: { changed: [{ emailId: "user2@example.com" }] },
+    });
+    expect(outcome).toMatchObject({ status: "committed", version: 8, recordCount: 6 });
+  });
+
+  it("does not ask for the first upload (no current version)", async () => {
+    const s = setup();
+    const { outcome, reviews } = await upload(s, users(1, 3), () => true);
+    expect(reviews[0]).toMatchObject({
+      status: "known",
+      mustConfirm: false,
+      diff: { current: null, incoming: 3, added: 3, removed: 0, removedShare: 0 },
+    });
+    expect(outcome).toMatchObject({ status: "committed", version: 1 });
+  });
+
+  it("asks when the Worker has no diff route (404), saying why, and commits only on yes", async () => {
+    const s = setup(users(1, 5));
+    s.api.failNext("GET", /\/diff$/, { status: 404 });
+    const { outcome, reviews } = await upload(s, users(1, 5), () => false);
+    expect(reviews[0]).toEqual({
+      status: "unknown",
+      mustConfirm: true,
+      message: expect.stringMatching(/cannot tell what the upload changes.*older than this extension/),
+    });
+    expect(outcome).toEqual({ status: "cancelled" });
+    expect(s.api.datasets.get(KEY)?.version).toBe(7);
+  });
+
+  it("asks when the diff cannot be fetched (network), and commits on yes", async () => {
+    const s = setup(users(1, 5));
+    s.api.failNext("GET", /\/diff$/, "network", 5);
+    const { outcome, reviews } = await upload(s, users(1, 5), () => true);
+    expect(reviews[0]).toMatchObject({
+      status: "unknown",
+      mustConfirm: true,
+      message: expect.stringMatching(/could not tell what the upload changes: Could not reach/),
+    });
+    expect(outcome).toMatchObject({ status: "committed", version: 8 });
+  });
+
+  it("leaves the upload as it was without the step: no diff is asked for", async () => {
+    const { api, client } = setup(users(1, 5));
+    await uploadSync({
+      client,
+      integrationId: "int_acme",
+      context: "saas_users",
+      records: [user(1)],
+      totalRecords: 1,
+    });
+    expect(api.requests.some((r) => r.path.endsWith("/diff"))).toBe(false);
+    expect(api.datasets.get(KEY)?.version).toBe(8);
+  });
+});
+
+describe("mustConfirmReplacement", () => {
+  const current = (n: number) => ({ version: 7, records: users(1, n) });
+  it("asks past 20 % removed, not at 20 %", () => {
+    expect(mustConfirmReplacement(datasetDiff("saas_users", users(1, 8), current(10)))).toBe(false);
+    expect(mustConfirmReplacement(datasetDiff("saas_users", users(1, 7), current(10)))).toBe(true);
+  });
+  it("asks when the dataset would become empty, even from one record", () => {
+    expect(mustConfirmReplacement(datasetDiff("saas_users", [], current(1)))).toBe(true);
+  });
+  it("does not ask when there is nothing to lose", () => {
+    expect(mustConfirmReplacement(datasetDiff("saas_users", [], undefined))).toBe(false);
+    expect(mustConfirmReplacement(datasetDiff("saas_users", [], { version: 1, records: [] }))).toBe(false);
+    // Everything replaced by new keys of the same size still removes every record: asked.
+    expect(mustConfirmReplacement(datasetDiff("saas_users", users(11, 20), current(10)))).toBe(true);
+  });
+});
