@@ -1,5 +1,7 @@
 // Checks that look beyond one field: record keys (duplicates, reporting both rows), the
 // cross-field rules of a schema's `x-intake-rules`, and dataset-wide access_relations warnings.
+
+import { KeyIndex } from "./key-index.ts";
 import { clipValue, show } from "./messages.ts";
 import type { ContextSchema, DatasetRule, IntakeRecord, Issue, JsonValue } from "./types.ts";
 import { encodeSegment } from "./validate.ts";
@@ -113,18 +115,11 @@ export function connectionTargetIssue(target: { id: string; name?: JsonValue }, 
 export class DatasetChecks {
   private readonly schema: ContextSchema;
   private readonly rules: DatasetRule[];
-  /**
-   * Where each key was first seen, as an index into `seenRows`/`seenLines`: numbers, not objects,
-   * and keyed by flat strings (the folded text itself for a one-field text key), which a big Map
-   * stores several times faster than the bracketed record key. Other keys go by their record key
-   * in `firstByOtherKey`, so that the text "[1]" and the number 1 stay apart.
-   */
-  private readonly firstByTextKey = new Map<string, number>();
-  private readonly firstByOtherKey = new Map<string, number>();
-  private readonly seenRows: number[] = [];
-  private readonly seenLines: (number | undefined)[] = [];
-  private readonly keyField: string | undefined;
-  private readonly fold: boolean;
+  /** The first record of each key, numbered; its row and line by that number. */
+  private readonly keys: KeyIndex;
+  private seenRows = new Float64Array(512);
+  /** NaN where the first record had no line. */
+  private seenLines = new Float64Array(512);
   private readonly entityIds = new Set<string>();
   private readonly connectionTargets = new Map<string, RecordPlace & { name: JsonValue | undefined }>();
   private readonly tracksTargets: boolean;
@@ -133,9 +128,7 @@ export class DatasetChecks {
     this.schema = schema;
     this.rules = schema["x-intake-rules"] ?? [];
     this.tracksTargets = this.rules.some((r) => r.rule === "connection-target-known");
-    const fields = schema["x-intake-key"];
-    this.keyField = fields.length === 1 ? fields[0] : undefined;
-    this.fold = schema["x-intake-key-case-insensitive"] === true;
+    this.keys = new KeyIndex(schema);
   }
 
   /** Checks one record (already normalized and valid or not) at its 1-based row. */
@@ -202,32 +195,29 @@ export class DatasetChecks {
   }
 
   private checkKey(record: IntakeRecord, row: number, line: number | undefined, errors: Issue[]): void {
-    let seen: Map<string, number>;
-    let key: string | undefined;
-    const single = this.keyField === undefined ? undefined : record[this.keyField];
-    if (typeof single === "string") {
-      seen = this.firstByTextKey;
-      key = this.fold ? single.toLowerCase() : single;
-    } else {
-      seen = this.firstByOtherKey;
-      key = recordKey(record, this.schema);
-      if (key === undefined) return;
-    }
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, this.seenRows.length);
-      this.seenRows.push(row);
-      this.seenLines.push(line);
+    const first = this.keys.firstOf(record);
+    if (first === -2) return;
+    if (first === -1) {
+      const id = this.keys.size - 1;
+      if (id >= this.seenRows.length) {
+        const rows = new Float64Array(this.seenRows.length * 2);
+        rows.set(this.seenRows);
+        this.seenRows = rows;
+        const lines = new Float64Array(rows.length);
+        lines.set(this.seenLines);
+        this.seenLines = lines;
+      }
+      this.seenRows[id] = row;
+      this.seenLines[id] = line === undefined ? Number.NaN : line;
       return;
     }
-    const firstLine = this.seenLines[first];
+    const firstRow = this.seenRows[first] as number;
+    const firstLine = this.seenLines[first] as number;
     errors.push(
       duplicateKeyIssue(
         this.schema,
         record,
-        firstLine === undefined
-          ? { row: this.seenRows[first] as number }
-          : { row: this.seenRows[first] as number, line: firstLine },
+        Number.isNaN(firstLine) ? { row: firstRow } : { row: firstRow, line: firstLine },
         line === undefined ? { row } : { row, line },
       ),
     );

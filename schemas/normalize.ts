@@ -91,26 +91,51 @@ function planOf(schema: ContextSchema): NormalizePlan {
 /**
  * A raw record (CSV cells or a JSON object) as typed values per the context's schema, with
  * defaults applied. Unknown fields are kept as they are so that validation can name them.
+ *
+ * When nothing would change (a plain object whose values are already trimmed and typed, with its
+ * defaults present), the record is the input object itself: no copy, which is what keeps a clean
+ * JSON batch cheap. Otherwise it is a new object (copied from the first field that changes on).
+ * Either way the caller must not mutate the input afterwards expecting the record to stay as is.
  */
 export function normalizeRecord(raw: Readonly<Record<string, unknown>>, schema: ContextSchema): IntakeRecord {
-  const out: IntakeRecord = {};
   const props = schema.properties;
-  for (const key of Object.keys(raw)) {
+  const plain = Object.getPrototypeOf(raw) === Object.prototype;
+  let out: IntakeRecord | undefined;
+  const keys = Object.keys(raw);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = raw[key];
     const prop = Object.hasOwn(props, key) ? props[key] : undefined;
-    const value = normalizeValue(raw[key], prop);
-    if (value !== undefined) setOwn(out, key, value);
+    const normalized = normalizeValue(value, prop);
+    if (out === undefined) {
+      if (plain && normalized === value && value !== undefined) continue;
+      // The first change: copy the fields before it, unchanged.
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j] as string, raw[keys[j] as string]);
+    }
+    if (normalized !== undefined) setOwn(out, key, normalized);
   }
   const plan = planOf(schema);
   for (const [field, value] of plan.defaults) {
-    if (!Object.hasOwn(out, field)) out[field] = value;
+    if (Object.hasOwn(out ?? raw, field)) continue;
+    out ??= copyOf(raw);
+    out[field] = value;
   }
   for (const [field, rule] of plan.defaultsBy) {
-    if (Object.hasOwn(out, field)) continue;
+    if (Object.hasOwn(out ?? raw, field)) continue;
+    out ??= copyOf(raw);
     const on = out[rule.field];
     out[field] =
       typeof on === "string" && Object.hasOwn(rule.cases, on)
         ? (rule.cases[on] as JsonValue)
         : rule.otherwise;
   }
+  return out ?? (raw as IntakeRecord);
+}
+
+/** A plain copy of a record whose values needed no change. */
+function copyOf(raw: Readonly<Record<string, unknown>>): IntakeRecord {
+  const out: IntakeRecord = {};
+  for (const key of Object.keys(raw)) setOwn(out, key, raw[key]);
   return out;
 }

@@ -6,7 +6,7 @@
 // A schema with a keyword outside this subset is left to the reference (`compileVerdict` gives
 // undefined). A differential test holds the two verdicts equal.
 import { deepCompareStrict, format, ucs2length } from "@cfworker/json-schema";
-import "./formats.ts";
+import { FAST_FORMATS } from "./formats.ts";
 import type { JsonValue } from "./types.ts";
 
 type Check = (value: unknown) => boolean;
@@ -109,6 +109,15 @@ function all(checks: Check[]): Check {
 
 /** `enum` (and `const`, an enum of one): === for primitives, deep equality for lists and objects. */
 function oneOfValues(values: unknown[]): Check {
+  if (values.length <= 8 && values.every((v) => typeof v === "string")) {
+    // A few texts: comparing each beats hashing the value.
+    const texts = values as string[];
+    return (v) => {
+      if (typeof v !== "string") return false;
+      for (let i = 0; i < texts.length; i++) if (texts[i] === v) return true;
+      return false;
+    };
+  }
   const primitives = new Set(values.filter((v) => !(v !== null && typeof v === "object")));
   const composites = values.filter((v) => v !== null && typeof v === "object");
   return (v) =>
@@ -164,8 +173,10 @@ function stringCheck(s: Schema): Check | undefined | null {
     if (typeof name !== "string") return null;
     // Unknown formats are not checked, as by the validator.
     if (Object.hasOwn(format, name)) {
-      const test = format[name];
-      if (typeof test !== "function") return null;
+      const reference = format[name];
+      if (typeof reference !== "function") return null;
+      // An exact allocation-free equivalent when there is one (formats.ts), else the reference.
+      const test = FAST_FORMATS.get(reference) ?? reference;
       checks.push((v) => test(v as string));
     } else if (name in format) return null;
   }
@@ -232,16 +243,33 @@ function objectCheck(s: Schema): Check | undefined | null {
   const must = (required ?? []) as string[];
   if (must.length === 0 && fields.size === 0 && !other) return undefined;
   const rest = other;
+  if (rest === undefined) {
+    return (v) => {
+      if (!isObject(v)) return true;
+      for (const field of must) if (!Object.hasOwn(v, field)) return false;
+      for (const [field, check] of fields) if (Object.hasOwn(v, field) && !check(v[field])) return false;
+      return true;
+    };
+  }
+  // Records of one dataset mostly list the same fields in the same order: the check for the key
+  // at each position is remembered, so a record usually costs a comparison per key (two strings
+  // that are one and the same, as keys from one source mostly are) instead of a map lookup.
+  const seenKeys: string[] = [];
+  const seenChecks: (Check | undefined)[] = [];
   return (v) => {
     if (!isObject(v)) return true;
     for (const field of must) if (!Object.hasOwn(v, field)) return false;
-    if (rest === undefined) {
-      for (const [field, check] of fields) if (Object.hasOwn(v, field) && !check(v[field])) return false;
-      return true;
-    }
     // `for…in`, as the validator walks additional properties (own, then inherited, enumerable keys).
+    let at = 0;
     for (const key in v) {
-      const check = fields.get(key);
+      let check: Check | undefined;
+      if (seenKeys[at] === key) check = seenChecks[at];
+      else {
+        check = fields.get(key);
+        seenKeys[at] = key;
+        seenChecks[at] = check;
+      }
+      at++;
       if (!(check !== undefined && Object.hasOwn(v, key) ? check(v[key]) : rest(v[key]))) return false;
     }
     return true;
