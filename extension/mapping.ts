@@ -9,7 +9,7 @@ import {
   suggestFix,
 } from "../schemas/index.ts";
 import type { ColumnSuggestion } from "./mapping/suggest.ts";
-import type { TableRow } from "./parse/source-table.ts";
+import type { TableRow } from "./pipeline/parse/source-table.ts";
 
 export interface Mapping {
   /** Per source column: the field it fills, or null when the column is ignored. */

@@ -2,10 +2,10 @@
 // integrations (list, wizard, detail), status board and API keys. An ingest key sees only what it
 // may do: its integration(s), their status, versions and history.
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { IntegrationDetail as Detail, Integration, Me } from "../../api-client.ts";
-import { type ConsoleDeps, createClient } from "../../console-deps.ts";
-import { type Connection, connectionItem, consoleConnectionItem } from "../../storage.ts";
-import { ConnectStep } from "../ConnectStep.tsx";
+import type { IntegrationDetail as Detail, Integration, Me } from "../api-client.ts";
+import { ConnectStep } from "../flow/ConnectStep.tsx";
+import { type Connection, connectionItem, consoleConnectionItem } from "../storage.ts";
+import { type ConsoleDeps, createClient } from "./deps.ts";
 import { IntegrationDetail } from "./IntegrationDetail.tsx";
 import { IntegrationWizard, type WizardStep } from "./IntegrationWizard.tsx";
 import { KeysPanel } from "./KeysPanel.tsx";

@@ -1,7 +1,7 @@
 // Which contexts an integration accepts: picked by category (with search over the Worker's
 // catalog) or taken from a discovery capability preset.
 import { useEffect, useState } from "preact/hooks";
-import type { Capability, ContextInfo } from "../../api-client.ts";
+import type { Capability, ContextInfo } from "../api-client.ts";
 
 interface Props {
   contexts: ContextInfo[];

@@ -1,7 +1,7 @@
 // Ingestion history of one integration: every validate, submit, batch, commit, abort and restore,
 // newest first, filterable by context, with the first errors of failed attempts.
 import { useEffect, useState } from "preact/hooks";
-import type { ApiClient, Ingestion } from "../../api-client.ts";
+import type { ApiClient, Ingestion } from "../api-client.ts";
 import { errorView, formatDate, plural } from "./ui.tsx";
 
 const PAGE = 25;

@@ -1,7 +1,7 @@
 // One integration: its details, status, per-context endpoint/headers/curl (copyable), a dry-run
 // validation of a JSON file, dataset versions with restore, and the ingestion history.
 import { useEffect, useState } from "preact/hooks";
-import type { ApiClient, IntegrationDetail as Detail, IntegrationStatus } from "../../api-client.ts";
+import type { ApiClient, IntegrationDetail as Detail, IntegrationStatus } from "../api-client.ts";
 import { HistoryPanel } from "./HistoryPanel.tsx";
 import type { WizardStep } from "./IntegrationWizard.tsx";
 import { Avatar, ConfirmDialog, CopyButton, errorView, formatDate, StatusBadge } from "./ui.tsx";

@@ -7,7 +7,7 @@ import type {
   ContextInfo,
   IntegrationDetail,
   IntegrationInput,
-} from "../../api-client.ts";
+} from "../api-client.ts";
 import { ContextPicker } from "./ContextPicker.tsx";
 import { LogoField } from "./LogoField.tsx";
 import { Avatar, errorView } from "./ui.tsx";

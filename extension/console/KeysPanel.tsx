@@ -1,7 +1,7 @@
 // API keys: list (created, expires, last used), create (the secret is shown once, in the dialog,
 // with show/hide and copy; closing the dialog forgets it), revoke after a confirmation.
 import { useEffect, useState } from "preact/hooks";
-import type { ApiClient, ApiKeyInfo, Integration, KeyScope } from "../../api-client.ts";
+import type { ApiClient, ApiKeyInfo, Integration, KeyScope } from "../api-client.ts";
 import { ConfirmDialog, CopyButton, Dialog, errorView, formatDate, integrationLabel } from "./ui.tsx";
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 // Logo: an avatar colour, or a PNG/JPEG/WebP image of at most 5 KB checked here, before upload.
 import { useState } from "preact/hooks";
-import { checkLogoFile } from "../../logo-file.ts";
+import { checkLogoFile } from "./logo-file.ts";
 
 interface Props {
   value: string | null;

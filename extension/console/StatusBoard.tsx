@@ -1,7 +1,7 @@
 // Every integration and each of its contexts: Ready / Active / Warning / Failed with the reasons
 // the Worker computed on read.
 import { useEffect, useState } from "preact/hooks";
-import type { ApiClient, Integration, IntegrationStatus } from "../../api-client.ts";
+import type { ApiClient, Integration, IntegrationStatus } from "../api-client.ts";
 import { Avatar, errorView, formatDate, integrationLabel, StatusBadge } from "./ui.tsx";
 
 interface Props {

@@ -2,9 +2,9 @@
 // and its records sent, a CSV file is sent as text/csv, to the Worker's dry-run validate route;
 // nothing is stored, the report is shown.
 import { useState } from "preact/hooks";
-import { type IntakeRecord, readJsonRecords, type ValidationReport } from "../../../schemas/index.ts";
-import type { ApiClient } from "../../api-client.ts";
-import { detectKind } from "../../parse/source-table.ts";
+import { type IntakeRecord, readJsonRecords, type ValidationReport } from "../../schemas/index.ts";
+import type { ApiClient } from "../api-client.ts";
+import { detectKind } from "../pipeline/parse/source-table.ts";
 import { errorView, plural } from "./ui.tsx";
 
 const SHOWN_ISSUES = 100;

@@ -1,6 +1,6 @@
 // Dataset versions of one context, newest first, with restore (as a new version) after a confirm.
 import { useEffect, useState } from "preact/hooks";
-import type { ApiClient, DatasetVersion } from "../../api-client.ts";
+import type { ApiClient, DatasetVersion } from "../api-client.ts";
 import { ConfirmDialog, errorView, formatDate } from "./ui.tsx";
 
 interface Props {

@@ -1,6 +1,7 @@
 // What the console needs from the platform, injected so component tests run without a browser.
-import { type ConnectDeps, createClient } from "./flow-deps.ts";
-import { requestHostPermission } from "./host-permission.ts";
+
+import { requestHostPermission } from "../connect.ts";
+import { type ConnectDeps, createClient } from "../flow/deps.ts";
 
 export interface ConsoleDeps extends ConnectDeps {
   /** Puts text on the clipboard (must run in a click handler). */

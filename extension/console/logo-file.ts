@@ -1,7 +1,7 @@
 // An uploaded logo file checked in the browser before anything is sent: size first, then the
 // real type from its magic bytes (the file name and claimed type are not trusted), then the
 // Worker's own rule (schemas/logo.ts), so the admin sees the Worker's exact reason.
-import { checkLogo, MAX_LOGO_BYTES } from "../schemas/logo.ts";
+import { checkLogo, MAX_LOGO_BYTES } from "../../schemas/logo.ts";
 
 export { MAX_LOGO_BYTES };
 

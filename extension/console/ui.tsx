@@ -2,7 +2,7 @@
 // turning Worker problems into messages (with per-field errors from `errors[].pointer`).
 import type { ComponentChildren } from "preact";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { ApiError, type Integration, type StatusName } from "../../api-client.ts";
+import { ApiError, type Integration, type StatusName } from "../api-client.ts";
 
 export const integrationLabel = (i: Pick<Integration, "name" | "displayName">) => i.displayName || i.name;
 

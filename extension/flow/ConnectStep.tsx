@@ -1,9 +1,9 @@
 // Step 1: Worker URL + API key, "Test connection" (host permission asked for that origin first).
 import { useState } from "preact/hooks";
 import { ApiError, type Me } from "../api-client.ts";
-import { type ConnectDeps, createClient } from "../flow-deps.ts";
-import { originPattern } from "../host-permission.ts";
+import { originPattern } from "../connect.ts";
 import type { Connection } from "../storage.ts";
+import { type ConnectDeps, createClient } from "./deps.ts";
 
 interface Props {
   deps: ConnectDeps;

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import type { PipelineClient } from "../pipeline/client.ts";
 import type { Inspection, InspectOptions, Progress } from "../pipeline/pipeline.ts";
-import { ProgressBar } from "./ProgressBar.tsx";
+import { ProgressBar } from "../ui/ProgressBar.tsx";
 
 export type ReadyInspection = Extract<Inspection, { status: "ready" }>;
 

@@ -9,10 +9,10 @@ import { browser } from "wxt/browser";
 import type { ApiClient } from "../api-client.ts";
 import type { PipelineClient } from "../pipeline/client.ts";
 import type { SubmitFailure } from "../pipeline/pipeline.ts";
+import type { ReplacementReview, UploadOutcome, UploadProgress } from "../pipeline/upload.ts";
 import { type Connection, pendingSyncItem } from "../storage.ts";
-import type { ReplacementReview, UploadOutcome, UploadProgress } from "../upload.ts";
+import { ProgressBar } from "../ui/ProgressBar.tsx";
 import { DiffSummary, records } from "./DiffSummary.tsx";
-import { ProgressBar } from "./ProgressBar.tsx";
 
 interface Props {
   /** The page's client: it aborts the sync if the page goes away mid-upload. */

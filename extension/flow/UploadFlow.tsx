@@ -3,7 +3,6 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type ContextSchema, getSchema } from "../../schemas/index.ts";
 import type { ContextInfo, Integration, Me } from "../api-client.ts";
-import { createClient, type FlowDeps } from "../flow-deps.ts";
 import { looksLikeHeaderless } from "../mapping/headerless.ts";
 import { historyFromSaved } from "../mapping/history.ts";
 import {
@@ -28,11 +27,12 @@ import {
   pendingSyncItem,
   saveMapping,
 } from "../storage.ts";
+import { ProgressBar } from "../ui/ProgressBar.tsx";
 import { ChooseStep } from "./ChooseStep.tsx";
 import { ConnectStep } from "./ConnectStep.tsx";
+import { createClient, type FlowDeps } from "./deps.ts";
 import { FixStep } from "./FixStep.tsx";
 import { MappingStep } from "./MappingStep.tsx";
-import { ProgressBar } from "./ProgressBar.tsx";
 import { type ReadyInspection, SourceStep } from "./SourceStep.tsx";
 import { SubmitStep } from "./SubmitStep.tsx";
 

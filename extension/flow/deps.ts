@@ -1,8 +1,8 @@
 // What the upload flow needs from the platform, injected so component tests run without a browser.
 import { browser } from "wxt/browser";
-import { type ApiClientOptions, createApiClient } from "./api-client.ts";
-import { requestHostPermission } from "./host-permission.ts";
-import { createDefaultPipeline, type PipelineClient } from "./pipeline/client.ts";
+import { type ApiClientOptions, createApiClient } from "../api-client.ts";
+import { requestHostPermission } from "../connect.ts";
+import { createDefaultPipeline, type PipelineClient } from "../pipeline/client.ts";
 
 export interface FlowDeps {
   fetch?: typeof fetch;

@@ -9,8 +9,8 @@ import {
   type Issue,
   type JsonValue,
   toCsvCell,
-} from "../schemas/index.ts";
-import { toSafeCsv } from "../schemas/spreadsheet.ts";
+} from "../../schemas/index.ts";
+import { toSafeCsv } from "../../schemas/spreadsheet.ts";
 
 /** Rows per piece. */
 const PIECE = 5000;

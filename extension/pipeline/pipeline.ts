@@ -11,21 +11,21 @@ import {
   type SourceRow,
 } from "../../schemas/index.ts";
 import { type ApiClientOptions, createApiClient } from "../api-client.ts";
-import { correctedCsvParts, correctedJsonParts, errorReportParts } from "../export.ts";
 import type { Mapping } from "../mapping.ts";
-import { decodeBytes, type SourceEncoding } from "../parse/decode.ts";
-import { buildJsonTable, detectKind, type SourceIssue } from "../parse/source-table.ts";
+import { ColumnStore } from "./column-store.ts";
+import { CsvStream } from "./csv-stream.ts";
+import { Dataset, type DatasetView, type EditAction, type IssueFilter } from "./dataset.ts";
+import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
+import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
+import { buildJsonTable, detectKind, type SourceIssue } from "./parse/source-table.ts";
+import { csvSource, jsonSource, type SourceRows } from "./source.ts";
 import {
   type ReplacementReview,
   UploadError,
   type UploadOutcome,
   type UploadProgress,
   uploadSync,
-} from "../upload.ts";
-import { ColumnStore } from "./column-store.ts";
-import { CsvStream } from "./csv-stream.ts";
-import { Dataset, type DatasetView, type EditAction, type IssueFilter } from "./dataset.ts";
-import { csvSource, jsonSource, type SourceRows } from "./source.ts";
+} from "./upload.ts";
 
 export interface InspectOptions {
   fileName: string;

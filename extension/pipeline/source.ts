@@ -11,9 +11,9 @@ import {
   type SourceRow,
 } from "../../schemas/index.ts";
 import { headerlessNames } from "../mapping/headerless.ts";
-import { detectHeaderRow } from "../parse/header-row.ts";
-import { type SourceIssue, type TableRow, uniqueNames } from "../parse/source-table.ts";
 import type { ColumnStore } from "./column-store.ts";
+import { detectHeaderRow } from "./parse/header-row.ts";
+import { type SourceIssue, type TableRow, uniqueNames } from "./parse/source-table.ts";
 
 export interface SourceRows {
   kind: "csv" | "json";

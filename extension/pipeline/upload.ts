@@ -8,7 +8,7 @@
 // (seqs 1..n in file order), the first failure stops the others and the commit waits for all.
 // Optionally, between the last batch and the commit, the Worker says what the commit would do to
 // the current dataset (added, removed, changed) and the caller decides whether to go on.
-import type { IntakeRecord } from "../schemas/index.ts";
+import type { IntakeRecord } from "../../schemas/index.ts";
 import {
   type AnnouncedLimits,
   type ApiClient,
@@ -16,7 +16,7 @@ import {
   type DatasetDiff,
   gzipText,
   type SyncCommitted,
-} from "./api-client.ts";
+} from "../api-client.ts";
 
 export interface BatchLimits {
   maxRows: number;

@@ -2,9 +2,9 @@
 // build the D1 statements — with the Worker's own code. D1 itself is not called: statements are
 // built against a recorder, as the Worker builds them before handing them to `batch()`.
 import { insertRecordsStatements } from "../../worker/db/datasets.ts";
+import { validateBatch } from "../../worker/domain/validate-batch.ts";
 import { parseJsonSafely } from "../../worker/http/body.ts";
-import type { Limits } from "../../worker/lib/limits.ts";
-import { validateBatch } from "../../worker/lib/validate-batch.ts";
+import type { Limits } from "../../worker/http/limits.ts";
 import { saasUsers } from "./generate.ts";
 
 const LIMITS: Limits = {

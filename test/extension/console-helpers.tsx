@@ -1,8 +1,8 @@
 // Rendering the console against the fake Worker, already connected (or not), for console tests.
 import { render } from "@testing-library/preact";
 import { vi } from "vitest";
-import { Console } from "../../extension/components/console/Console.tsx";
-import type { ConsoleDeps } from "../../extension/console-deps.ts";
+import { Console } from "../../extension/console/Console.tsx";
+import type { ConsoleDeps } from "../../extension/console/deps.ts";
 import { consoleConnectionItem } from "../../extension/storage.ts";
 import { FakeIntakeApi } from "./fake-api.ts";
 

@@ -2,8 +2,8 @@
 // whose first character is = + - @ tab or CR, whatever follows (line breaks, U+2028).
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { correctedCsvParts, correctedJsonParts, errorReportCsv } from "../../extension/export.ts";
 import type { Dataset } from "../../extension/pipeline/dataset.ts";
+import { correctedCsvParts, correctedJsonParts, errorReportCsv } from "../../extension/pipeline/export.ts";
 import { datasetOf } from "./dataset-helpers.ts";
 
 const editorOf = datasetOf;

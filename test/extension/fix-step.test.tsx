@@ -3,8 +3,8 @@
 // accept-all, and the error report download made by the pipeline.
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
-import { ErrorTable } from "../../extension/components/ErrorTable.tsx";
-import { FixStep } from "../../extension/components/FixStep.tsx";
+import { ErrorTable } from "../../extension/flow/ErrorTable.tsx";
+import { FixStep } from "../../extension/flow/FixStep.tsx";
 import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
 import type { IssueRow } from "../../extension/pipeline/dataset.ts";
 

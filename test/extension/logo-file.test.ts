@@ -1,6 +1,6 @@
 // Logo files are checked in the browser before upload: size, then magic bytes, never the name.
 import { describe, expect, it } from "vitest";
-import { checkLogoFile, sniffImageType } from "../../extension/logo-file.ts";
+import { checkLogoFile, sniffImageType } from "../../extension/console/logo-file.ts";
 import { checkLogo } from "../../schemas/logo.ts";
 import { pngOfSize } from "./console-helpers.tsx";
 

@@ -3,8 +3,8 @@
 // "No header row" when the first line looks like data.
 import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MappingStep } from "../../extension/components/MappingStep.tsx";
-import type { ReadyInspection } from "../../extension/components/SourceStep.tsx";
+import { MappingStep } from "../../extension/flow/MappingStep.tsx";
+import type { ReadyInspection } from "../../extension/flow/SourceStep.tsx";
 import { type Mapping, mappingFromSuggestions, suggestMapping } from "../../extension/mapping.ts";
 import { type ContextSchema, getSchema } from "../../schemas/index.ts";
 

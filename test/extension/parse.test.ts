@@ -1,10 +1,10 @@
 // Reading files: encodings (BOM, UTF-16, invalid UTF-8 -> Windows-1252 offered), CSV delimiters,
 // quoted newlines, ragged rows, duplicate headers, header-row detection, and JSON shapes.
 import { describe, expect, it } from "vitest";
-import { recordsOfJson } from "../../extension/components/console/ValidateFile.tsx";
-import { decodeBytes } from "../../extension/parse/decode.ts";
-import { detectHeaderRow } from "../../extension/parse/header-row.ts";
-import { buildCsvTable, buildJsonTable, detectKind } from "../../extension/parse/source-table.ts";
+import { recordsOfJson } from "../../extension/console/ValidateFile.tsx";
+import { decodeBytes } from "../../extension/pipeline/parse/decode.ts";
+import { detectHeaderRow } from "../../extension/pipeline/parse/header-row.ts";
+import { buildCsvTable, buildJsonTable, detectKind } from "../../extension/pipeline/parse/source-table.ts";
 import { Pipeline } from "../../extension/pipeline/pipeline.ts";
 import { readCsvCells, readJsonRecords } from "../../schemas/index.ts";
 

@@ -8,7 +8,7 @@ import {
   type ReplacementReview,
   type UploadProgress,
   uploadSync,
-} from "../../extension/upload.ts";
+} from "../../extension/pipeline/upload.ts";
 import type { IntakeRecord } from "../../schemas/index.ts";
 import { datasetDiff, FakeIntakeApi } from "./fake-api.ts";
 

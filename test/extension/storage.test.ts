@@ -1,7 +1,7 @@
 // Persisted state (WXT storage on fakeBrowser) and the host-permission pattern of a Worker URL.
 import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
-import { originPattern } from "../../extension/host-permission.ts";
+import { originPattern } from "../../extension/connect.ts";
 import { loadMapping, mappingKey, mappingsItem, saveMapping } from "../../extension/storage.ts";
 
 beforeEach(() => fakeBrowser.reset());

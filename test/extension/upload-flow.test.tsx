@@ -4,8 +4,8 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
-import { UploadFlow } from "../../extension/components/UploadFlow.tsx";
-import type { FlowDeps } from "../../extension/flow-deps.ts";
+import type { FlowDeps } from "../../extension/flow/deps.ts";
+import { UploadFlow } from "../../extension/flow/UploadFlow.tsx";
 import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
 import { connectionItem, mappingsItem, pendingSyncItem } from "../../extension/storage.ts";
 import { FakeIntakeApi } from "./fake-api.ts";

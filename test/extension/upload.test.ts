@@ -8,7 +8,7 @@ import {
   type UploadProgress,
   uploadSync,
   utf8Length,
-} from "../../extension/upload.ts";
+} from "../../extension/pipeline/upload.ts";
 import type { IntakeRecord } from "../../schemas/index.ts";
 import { FakeIntakeApi } from "./fake-api.ts";
 

@@ -2,7 +2,7 @@
 // ingest key on admin routes, and another tenant's resources answered exactly like missing ones.
 import { describe, expect, it } from "vitest";
 import { insertKeyStatement } from "../../worker/db/keys.ts";
-import { newApiKey } from "../../worker/lib/crypto.ts";
+import { newApiKey } from "../../worker/domain/crypto.ts";
 import { call, createIntegration, createKey, createTenant, env, expectProblem } from "./helpers.ts";
 
 interface Route {

@@ -1,7 +1,7 @@
 // Status per context and integration, computed on read under a controlled clock (the Worker reads
 // `new Date()` per request, which vitest's fake Date reaches), and the pure rules in lib/status.ts.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { contextStatus, integrationStatus, keysVisibleTo } from "../../worker/lib/status.ts";
+import { contextStatus, integrationStatus, keysVisibleTo } from "../../worker/domain/status.ts";
 import { commitSync, dataWorld, putBatch, startSync, user, users } from "./data-helpers.ts";
 import { call, createIntegration, createKey, json } from "./helpers.ts";
 

@@ -3,7 +3,7 @@
 // in fixed 60-second windows of the wall clock; a loop may straddle one window boundary, so the
 // counts below are bounded, not exact.
 import { describe, expect, it } from "vitest";
-import { newApiKey } from "../../worker/lib/crypto.ts";
+import { newApiKey } from "../../worker/domain/crypto.ts";
 import { clientBucket } from "../../worker/middleware/rate-limit.ts";
 import { dataWorld } from "./data-helpers.ts";
 import { call, createTenant, expectProblem, OPERATOR } from "./helpers.ts";

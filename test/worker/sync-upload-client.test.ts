@@ -4,7 +4,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApiClient, gzipText } from "../../extension/api-client.ts";
-import { planSerializedBatches, uploadSync } from "../../extension/upload.ts";
+import { planSerializedBatches, uploadSync } from "../../extension/pipeline/upload.ts";
 import { dataWorld, snapshot, startSync, users } from "./data-helpers.ts";
 import { call, json, ORIGIN } from "./helpers.ts";
 

@@ -7,7 +7,7 @@ import {
   type ValidationReport,
 } from "../../schemas/index.ts";
 import type { StoredRow } from "../db/datasets.ts";
-import type { Limits } from "./limits.ts";
+import type { Limits } from "../http/limits.ts";
 
 /** Records as a request body held them, before any normalization. */
 export interface RecordsBody {

@@ -7,13 +7,13 @@ import type {
   Endpoint,
   Integration as IntegrationView,
   SyncCommitted,
-} from "../schemas/api-types.ts";
-import { type ContextSchema, clipValue, getContext, type Issue, keyValues } from "../schemas/index.ts";
-import type { Version } from "./db/datasets.ts";
-import type { RawDiff } from "./db/diff.ts";
-import type { Integration } from "./db/integrations.ts";
-import type { ApiKey } from "./db/keys.ts";
-import type { Sync } from "./db/syncs.ts";
+} from "../../schemas/api-types.ts";
+import { type ContextSchema, clipValue, getContext, type Issue, keyValues } from "../../schemas/index.ts";
+import type { Version } from "../db/datasets.ts";
+import type { RawDiff } from "../db/diff.ts";
+import type { Integration } from "../db/integrations.ts";
+import type { ApiKey } from "../db/keys.ts";
+import type { Sync } from "../db/syncs.ts";
 
 /** A committed version; in the versions list, whether it is the current one. */
 export function versionView(v: Version, current?: number): DatasetVersion {

@@ -3,9 +3,9 @@
 import type { Context } from "hono";
 import { getSchema, readCsv, readJsonRecords } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
-import type { Limits } from "../lib/limits.ts";
-import type { RecordsBody } from "../lib/validate-batch.ts";
+import type { RecordsBody } from "../domain/validate-batch.ts";
 import { isJsonType, mediaType, unsupportedMediaType } from "./body.ts";
+import type { Limits } from "./limits.ts";
 import { badRequest, Problem } from "./problem.ts";
 
 const NDJSON_TYPES = new Set([

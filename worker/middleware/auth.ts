@@ -3,8 +3,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { type ApiKey, findKeyForAuth, type KeyScope, touchKey } from "../db/keys.ts";
+import { constantTimeEqual, keyIdOf, sha256Hex } from "../domain/crypto.ts";
 import { forbidden, Problem, unauthorized } from "../http/problem.ts";
-import { constantTimeEqual, keyIdOf, sha256Hex } from "../lib/crypto.ts";
 import { countFailedAuth, refuseBlockedClient } from "./rate-limit.ts";
 
 /** The credential of a request: `x-api-key`, else a Bearer token. */

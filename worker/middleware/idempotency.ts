@@ -11,9 +11,9 @@ import {
   getIdempotencyRecord,
   releaseIdempotencyKey,
 } from "../db/idempotency.ts";
+import { sha256Hex } from "../domain/crypto.ts";
 import { badRequest, conflict, Problem } from "../http/problem.ts";
 import { replayResponse } from "../http/replay.ts";
-import { sha256Hex } from "../lib/crypto.ts";
 
 const MAX_KEY_LENGTH = 255;
 const PRINTABLE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;

@@ -4,8 +4,8 @@
 // Hono's bodyLimit neither decodes Content-Encoding nor turns a broken stream into a problem.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { limitsOf } from "../http/limits.ts";
 import { badRequest, Problem } from "../http/problem.ts";
-import { limitsOf } from "../lib/limits.ts";
 
 const ACCEPTED_ENCODINGS = "gzip, identity";
 

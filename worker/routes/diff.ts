@@ -6,10 +6,10 @@ import { getSchema } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { currentVersion } from "../db/datasets.ts";
 import { setDiff } from "../db/diff.ts";
+import { closedProblem, requireSync } from "../domain/sync-state.ts";
+import { diffView } from "../domain/views.ts";
 import { notFound } from "../http/problem.ts";
-import { closedProblem, requireSync } from "../lib/sync-state.ts";
 import { refOf } from "../middleware/dataset.ts";
-import { diffView } from "../views.ts";
 
 export const syncDiff = new Hono<AppEnv>().get("/:syncId/diff", async (c) => {
   const ref = refOf(c);

@@ -14,15 +14,15 @@ import {
   updateIntegration,
 } from "../db/integrations.ts";
 import { revokeIntegrationKeysStatement } from "../db/keys.ts";
+import { newId } from "../domain/crypto.ts";
+import { endpointsOf, publicIntegration } from "../domain/views.ts";
 import { readJsonObject } from "../http/body.ts";
 import { FieldChecker } from "../http/fields.ts";
+import { limitsOf } from "../http/limits.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { baseUrl } from "../http/urls.ts";
-import { newId } from "../lib/crypto.ts";
-import { limitsOf } from "../lib/limits.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { visibleIntegration } from "../middleware/dataset.ts";
-import { endpointsOf, publicIntegration } from "../views.ts";
 
 const FIELDS = ["name", "displayName", "description", "logo", "contexts"] as const;
 const MAX_CONTEXTS = 50;

@@ -3,14 +3,14 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { getIntegration } from "../db/integrations.ts";
 import { type ApiKey, countKeys, getKey, insertKeyStatement, listKeys, revokeKey } from "../db/keys.ts";
+import { newApiKey } from "../domain/crypto.ts";
+import { publicKey } from "../domain/views.ts";
 import { readJsonObject } from "../http/body.ts";
 import { FieldChecker } from "../http/fields.ts";
 import { checkExpiry } from "../http/key-input.ts";
+import { limitsOf } from "../http/limits.ts";
 import { conflict, notFound } from "../http/problem.ts";
-import { newApiKey } from "../lib/crypto.ts";
-import { limitsOf } from "../lib/limits.ts";
 import { requireKey } from "../middleware/auth.ts";
-import { publicKey } from "../views.ts";
 
 export const keys = new Hono<AppEnv>()
   .use("*", requireKey("admin"))

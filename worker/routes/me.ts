@@ -4,11 +4,11 @@ import { Hono } from "hono";
 import type { Me } from "../../schemas/api-types.ts";
 import type { AppEnv } from "../app-env.ts";
 import { getTenant } from "../db/tenants.ts";
+import { publicKey } from "../domain/views.ts";
+import { announcedLimits, limitsOf } from "../http/limits.ts";
 import { unauthorized } from "../http/problem.ts";
-import { announcedLimits, limitsOf } from "../lib/limits.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";
-import { publicKey } from "../views.ts";
 
 export const me = new Hono<AppEnv>().get("/", requireKey(), rateLimit(), async (c) => {
   const key = c.get("key");

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { IntegrationStatus } from "../../schemas/api-types.ts";
 import type { AppEnv } from "../app-env.ts";
 import { lastCommits, uploadFailures, usableKeysFor } from "../db/status.ts";
-import { contextStatus, integrationStatus, keysVisibleTo } from "../lib/status.ts";
+import { contextStatus, integrationStatus, keysVisibleTo } from "../domain/status.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { visibleIntegration } from "../middleware/dataset.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";

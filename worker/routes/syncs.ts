@@ -29,18 +29,18 @@ import {
   missingSeqs,
   type Sync,
 } from "../db/syncs.ts";
+import { newId, sha256Hex } from "../domain/crypto.ts";
+import { ingestionStatement } from "../domain/ingestion.ts";
+import { closedProblem, expiredProblem, requireSync } from "../domain/sync-state.ts";
+import { validateBatch } from "../domain/validate-batch.ts";
+import { committedView } from "../domain/views.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
+import { announcedLimits, limitsOf } from "../http/limits.ts";
 import { strictInt } from "../http/params.ts";
 import { badRequest, conflict, invalidRecords, notFound, type Problem } from "../http/problem.ts";
 import { decodeUtf8, readRecordsBody } from "../http/records-body.ts";
 import { replayJson } from "../http/replay.ts";
-import { newId, sha256Hex } from "../lib/crypto.ts";
-import { ingestionStatement } from "../lib/ingestion.ts";
-import { announcedLimits, limitsOf } from "../lib/limits.ts";
-import { closedProblem, expiredProblem, requireSync } from "../lib/sync-state.ts";
-import { validateBatch } from "../lib/validate-batch.ts";
 import { refOf } from "../middleware/dataset.ts";
-import { committedView } from "../views.ts";
 
 const MAX_SEQ = 100_000;
 const MAX_ROW = 1_000_000_000;

@@ -3,13 +3,13 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { type ApiKey, insertKeyStatement } from "../db/keys.ts";
 import { insertTenantStatement, type Tenant } from "../db/tenants.ts";
+import { newApiKey, newId } from "../domain/crypto.ts";
+import { publicKey } from "../domain/views.ts";
 import { readJsonObject } from "../http/body.ts";
 import { FieldChecker } from "../http/fields.ts";
 import { checkExpiry } from "../http/key-input.ts";
-import { newApiKey, newId } from "../lib/crypto.ts";
-import { limitsOf } from "../lib/limits.ts";
+import { limitsOf } from "../http/limits.ts";
 import { requireOperator } from "../middleware/auth.ts";
-import { publicKey } from "../views.ts";
 
 const DEFAULT_FIRST_KEY_DAYS = 365;
 

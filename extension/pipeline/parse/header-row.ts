@@ -1,6 +1,6 @@
 // Which parsed row is the header: exports often start with a title or notes before the column
 // names. The admin can override the guess.
-import type { SourceRow } from "../../schemas/index.ts";
+import type { SourceRow } from "../../../schemas/index.ts";
 
 const LOOKS_LIKE_DATA = [
   /^[+-]?\d+([.,]\d+)?$/, // numbers

@@ -10,7 +10,7 @@ import {
   type JsonValue,
   raggedRowIssue,
   type SourceRow,
-} from "../../schemas/index.ts";
+} from "../../../schemas/index.ts";
 import { detectHeaderRow } from "./header-row.ts";
 
 export interface TableRow {
