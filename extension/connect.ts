@@ -1,11 +1,11 @@
 // Host permission for the configured Worker: requested at run time for that origin only.
 import { browser } from "wxt/browser";
 
-/** The match pattern covering a Worker URL ("http://127.0.0.1:8787/x" -> "http://127.0.0.1/*"). */
+/** The match pattern covering an Intake server URL ("http://127.0.0.1:8787/x" -> "http://127.0.0.1/*"). */
 export function originPattern(workerUrl: string): string {
   const url = new URL(workerUrl);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError("The Worker URL must start with http:// or https://");
+    throw new TypeError("The Intake server URL must start with http:// or https://");
   }
   return `${url.protocol}//${url.hostname}/*`;
 }

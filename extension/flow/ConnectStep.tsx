@@ -1,9 +1,26 @@
-// Step 1: Worker URL + API key, "Test connection" (host permission asked for that origin first).
+// Step 1: Intake server URL + API key, "Test connection" (host permission asked for that origin
+// first). The test ends within CONNECT_TIMEOUT_MS whatever the server does, and says what to do.
 import { useState } from "preact/hooks";
 import { ApiError, type Me } from "../api-client.ts";
 import { originPattern } from "../connect.ts";
 import type { Connection } from "../storage.ts";
 import { type ConnectDeps, createClient } from "./deps.ts";
+
+/** How long "Test connection" may take before it says the server could not be reached. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What a failed connection test tells the admin. */
+export function connectionProblem(error: unknown, url: string, timeoutMs = CONNECT_TIMEOUT_MS): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401)
+      return "The Intake server refused this API key: it may be mistyped, expired or revoked. Copy the whole key again.";
+    if (error.status === 404)
+      return `${url} answered, but it is not an Intake server (it has no /v1/me). Check the address.`;
+    return `The Intake server answered ${error.status}: ${error.message}`;
+  }
+  const within = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`;
+  return `Intake could not reach ${url} within ${within}. Check the address and that the server is running (npm start prints it), then try again.`;
+}
 
 interface Props {
   deps: ConnectDeps;
@@ -12,9 +29,18 @@ interface Props {
   hint?: string;
   initial: Connection | null;
   onConnected: (connection: Connection, me: Me) => void;
+  /** The deadline of "Test connection" (CONNECT_TIMEOUT_MS; shorter in tests). */
+  timeoutMs?: number;
 }
 
-export function ConnectStep({ deps, initial, onConnected, title = "Connect to Intake", hint }: Props) {
+export function ConnectStep({
+  deps,
+  initial,
+  onConnected,
+  title = "Connect to Intake",
+  hint,
+  timeoutMs = CONNECT_TIMEOUT_MS,
+}: Props) {
   const [workerUrl, setWorkerUrl] = useState(initial?.workerUrl ?? "http://127.0.0.1:8787");
   const [apiKey, setApiKey] = useState(initial?.apiKey ?? "");
   const [showKey, setShowKey] = useState(false);
@@ -43,15 +69,17 @@ export function ConnectStep({ deps, initial, onConnected, title = "Connect to In
         return;
       }
       const connection = { workerUrl: workerUrl.trim().replace(/\/+$/, ""), apiKey: apiKey.trim() };
-      const me = await createClient(deps, connection.workerUrl, connection.apiKey).me();
+      // One retry at most, and a deadline: a server that never answers is reported, not waited for.
+      const client = createClient(deps, connection.workerUrl, connection.apiKey, {
+        attempts: 2,
+        baseDelayMs: 500,
+        maxRetryAfterMs: 2_000,
+      });
+      const me = await client.me({ signal: AbortSignal.timeout(timeoutMs) });
       setStatus({ kind: "idle" });
       onConnected(connection, me);
     } catch (error) {
-      const message =
-        error instanceof ApiError && error.status === 401
-          ? "The Worker refused this API key (it may be wrong, expired or revoked)."
-          : (error as Error).message;
-      setStatus({ kind: "error", message });
+      setStatus({ kind: "error", message: connectionProblem(error, workerUrl.trim(), timeoutMs) });
     }
   }
 
@@ -60,7 +88,7 @@ export function ConnectStep({ deps, initial, onConnected, title = "Connect to In
       <h2 id="connect-title">{title}</h2>
       {hint && <p class="hint">{hint}</p>}
       <label>
-        Worker URL
+        Intake server URL
         <input
           type="url"
           required

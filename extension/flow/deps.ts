@@ -1,6 +1,6 @@
 // What the upload flow needs from the platform, injected so component tests run without a browser.
 import { browser } from "wxt/browser";
-import { type ApiClientOptions, createApiClient } from "../api-client.ts";
+import { type ApiClientOptions, createApiClient, type RetryPolicy } from "../api-client.ts";
 import { requestHostPermission } from "../connect.ts";
 import { createDefaultPipeline, type PipelineClient } from "../pipeline/client.ts";
 
@@ -18,8 +18,13 @@ export interface FlowDeps {
 /** What connecting to the Worker needs (shared by the upload flow and the console). */
 export type ConnectDeps = Pick<FlowDeps, "fetch" | "sleep" | "requestHostPermission">;
 
-export function createClient(deps: Pick<FlowDeps, "fetch" | "sleep">, workerUrl: string, apiKey: string) {
-  return createApiClient({ baseUrl: workerUrl, apiKey, fetch: deps.fetch, sleep: deps.sleep });
+export function createClient(
+  deps: Pick<FlowDeps, "fetch" | "sleep">,
+  workerUrl: string,
+  apiKey: string,
+  retry?: Partial<RetryPolicy>,
+) {
+  return createApiClient({ baseUrl: workerUrl, apiKey, fetch: deps.fetch, sleep: deps.sleep, retry });
 }
 
 export function downloadText(fileName: string, content: Blob | string, mimeType: string): void {

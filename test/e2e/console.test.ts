@@ -61,7 +61,7 @@ it("manages an integration and a key, and the key's data and revocation show up"
 
   // Connect the console with the admin key.
   await consolePage.goto(`chrome-extension://${browser.extensionId}/options.html`);
-  await consolePage.getByLabel("Worker URL").fill(workerUrl);
+  await consolePage.getByLabel("Intake server URL").fill(workerUrl);
   await consolePage.getByLabel("API key").fill(adminKey);
   await accessible(consolePage);
   await shot(consolePage, "connect");
@@ -176,7 +176,7 @@ it("manages an integration and a key, and the key's data and revocation show up"
   popup = await browser.context.newPage();
   await popup.setViewportSize({ width: 784, height: 760 });
   await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-  await popup.getByLabel("Worker URL").fill(workerUrl);
+  await popup.getByLabel("Intake server URL").fill(workerUrl);
   await popup.getByLabel("API key").fill(secret);
   await popup.getByRole("button", { name: "Test connection" }).click();
   await popup.getByLabel("Integration").waitFor();

@@ -45,7 +45,7 @@ it("validates, fixes and submits a file; the Worker holds exactly the fixed reco
   const integrationId = inject("integrationId");
 
   await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-  await page.getByLabel("Worker URL").fill(workerUrl);
+  await page.getByLabel("Intake server URL").fill(workerUrl);
   await page.getByLabel("API key").fill(ingestKey);
   await shot("connect");
   await page.getByRole("button", { name: "Test connection" }).click();

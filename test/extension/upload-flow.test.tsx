@@ -40,7 +40,7 @@ function setup() {
 }
 
 async function connect(api: FakeIntakeApi) {
-  fireEvent.input(await screen.findByLabelText(/Worker URL|Intake server URL/), {
+  fireEvent.input(await screen.findByLabelText("Intake server URL"), {
     target: { value: "http://127.0.0.1:8787/" },
   });
   fireEvent.input(screen.getByLabelText("API key"), { target: { value: api.apiKey } });
@@ -236,7 +236,7 @@ describe("upload flow", () => {
 
   it("refuses a bad key with a clear message and stays on connect", async () => {
     const { api } = setup();
-    fireEvent.input(await screen.findByLabelText("Worker URL"), {
+    fireEvent.input(await screen.findByLabelText("Intake server URL"), {
       target: { value: "http://127.0.0.1:8787" },
     });
     fireEvent.input(screen.getByLabelText("API key"), { target: { value: "nope" } });
