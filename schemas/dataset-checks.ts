@@ -117,18 +117,21 @@ export class DatasetChecks {
   private readonly rules: DatasetRule[];
   /** The first record of each key, numbered; its row and line by that number. */
   private readonly keys: KeyIndex;
-  private seenRows = new Float64Array(512);
+  private seenRows: Float64Array;
   /** NaN where the first record had no line. */
-  private seenLines = new Float64Array(512);
+  private seenLines: Float64Array;
   private readonly entityIds = new Set<string>();
   private readonly connectionTargets = new Map<string, RecordPlace & { name: JsonValue | undefined }>();
   private readonly tracksTargets: boolean;
 
-  constructor(schema: ContextSchema) {
+  /** `expected`: how many records are coming, when known (room made for their keys at once). */
+  constructor(schema: ContextSchema, expected = 0) {
     this.schema = schema;
     this.rules = schema["x-intake-rules"] ?? [];
     this.tracksTargets = this.rules.some((r) => r.rule === "connection-target-known");
-    this.keys = new KeyIndex(schema);
+    this.keys = new KeyIndex(schema, expected);
+    this.seenRows = new Float64Array(Math.max(512, expected));
+    this.seenLines = new Float64Array(this.seenRows.length);
   }
 
   /** Checks one record (already normalized and valid or not) at its 1-based row. */

@@ -4,10 +4,10 @@ import { getSchema } from "./catalog.ts";
 import { DatasetChecks } from "./dataset-checks.ts";
 import { fieldTooLongMessage, isOverLong, type RecordLimits, recordLimits } from "./limits.ts";
 import { clipValue } from "./messages.ts";
-import { normalizeRecord, setOwn } from "./normalize.ts";
+import { normalizeRecord, normalizeWithin, setOwn, takeWalkVerdict } from "./normalize.ts";
 import { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
 import type { ContextSchema, IntakeRecord, Issue, JsonValue, ValidationReport } from "./types.ts";
-import { encodeSegment, type RecordIssue, validateRecord } from "./validate.ts";
+import { encodeSegment, type RecordIssue, validateRecord, verdictOf } from "./validate.ts";
 
 export interface DatasetValidatorOptions {
   /** How many errors and how many warnings the report lists (counts stay exact). */
@@ -16,6 +16,8 @@ export interface DatasetValidatorOptions {
   limits?: Partial<RecordLimits>;
   /** The row of the first record added (a sync batch's place in its file); 1 by default. */
   firstRow?: number;
+  /** How many records will be added, when known: room is made for their keys at once. */
+  expectedRecords?: number;
 }
 
 export interface RecordOutcome {
@@ -85,6 +87,14 @@ function checkAgainst(
     const errors = placeAll(validateRecord(raw, schema, context), row, line);
     return { record: {}, valid: false, errors, warnings: [] };
   }
+  // The usual case: no over-long field, found in normalization's own pass over the fields.
+  const quick = normalizeWithin(raw, schema, maxFieldLength, true);
+  if (quick !== undefined) {
+    // A record the walk found valid has no issues (validateRecord would answer an empty list).
+    const issues = takeWalkVerdict() === true ? [] : validateRecord(quick, schema, context);
+    const errors = issues.length === 0 ? [] : placeAll(issues, row, line);
+    return { record: quick, valid: errors.length === 0, errors, warnings: [] };
+  }
   const long = overLongFields(raw, maxFieldLength);
   let input: Readonly<Record<string, unknown>> = raw;
   let cut: Set<string> | undefined;
@@ -116,14 +126,48 @@ export class DatasetValidator {
   private readonly limits: RecordLimits;
   private readonly rowOffset: number;
   private finished: ValidationReport | undefined;
+  private readonly isValid: (record: IntakeRecord) => boolean;
+  /** The dataset checks' findings on the current record (emptied after each). */
+  private readonly checkErrors: Issue[] = [];
+  private readonly checkWarnings: Issue[] = [];
 
   constructor(context: string, options: DatasetValidatorOptions = {}) {
     this.context = context;
     this.schema = requireSchema(context);
-    this.checks = new DatasetChecks(this.schema);
+    this.checks = new DatasetChecks(this.schema, options.expectedRecords ?? 0);
     this.report = new ReportBuilder(options.maxIssues ?? DEFAULT_ISSUE_CAP);
     this.limits = recordLimits(options.limits);
     this.rowOffset = (options.firstRow ?? 1) - 1;
+    this.isValid = verdictOf(this.schema);
+  }
+
+  /**
+   * As `add`, answering only the normalized record: the same report, without an outcome object
+   * or issue lists per record (for callers that read the issues from the report).
+   */
+  addRecord(raw: unknown, line?: number): IntakeRecord {
+    if (this.finished) throw new Error("DatasetValidator.addRecord() after finish()");
+    if (!isPlainObject(raw)) return this.add(raw, line).record;
+    const record = normalizeWithin(raw, this.schema, this.limits.maxFieldLength, true);
+    if (record === undefined) return this.add(raw, line).record;
+    const row = ++this.report.recordCount + this.rowOffset;
+    const report = this.report;
+    if (!(takeWalkVerdict() ?? this.isValid(record))) {
+      for (const issue of validateRecord(record, this.schema, this.context))
+        report.addError(line === undefined ? { row, ...issue } : { row, line, ...issue });
+    }
+    const errors = this.checkErrors;
+    const warnings = this.checkWarnings;
+    this.checks.checkInto(record, row, line, errors, warnings);
+    if (errors.length > 0) {
+      for (const issue of errors) report.addError(issue);
+      errors.length = 0;
+    }
+    if (warnings.length > 0) {
+      for (const issue of warnings) report.addWarning(issue);
+      warnings.length = 0;
+    }
+    return record;
   }
 
   /** Adds the next record (row = firstRow + records added before it); `line` is its source line when known. */
@@ -167,8 +211,8 @@ export function validateDataset(
   records: readonly unknown[],
   options: DatasetValidatorOptions = {},
 ): { report: ValidationReport; records: IntakeRecord[] } {
-  const validator = new DatasetValidator(context, options);
-  const out: IntakeRecord[] = [];
-  for (const raw of records) out.push(validator.add(raw).record);
+  const validator = new DatasetValidator(context, { expectedRecords: records.length, ...options });
+  const out: IntakeRecord[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) out[i] = validator.addRecord(records[i]);
   return { report: validator.finish(), records: out };
 }

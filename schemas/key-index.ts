@@ -16,25 +16,38 @@ const PART_END = 0x1_0000;
 
 const mix = (h: number, c: number): number => Math.imul(h ^ c, FNV_PRIME);
 
-/** The hash of `text`'s char codes, ASCII letters folded when `fold` (others via toLowerCase). */
+/** The hash of `text`'s char codes, two at a time, ASCII letters folded when `fold` (others via toLowerCase). */
 function hashText(h: number, text: string, fold: boolean): number {
-  if (!fold) {
-    for (let i = 0; i < text.length; i++) h = mix(h, text.charCodeAt(i));
-    return mix(h, PART_END);
-  }
+  if (!fold) return hashLowered(h, text);
   const start = h;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0x80) return hashLowered(start, text.toLowerCase());
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    h = mix(h, c);
+  const n = text.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    let a = text.charCodeAt(i);
+    let b = text.charCodeAt(i + 1);
+    if ((a | b) >= 0x80) return hashLowered(start, text.toLowerCase());
+    if (a >= 0x41 && a <= 0x5a) a += 0x20;
+    if (b >= 0x41 && b <= 0x5a) b += 0x20;
+    h = mix(h, a | (b << 16));
+  }
+  if (i < n) {
+    let a = text.charCodeAt(i);
+    if (a >= 0x80) return hashLowered(start, text.toLowerCase());
+    if (a >= 0x41 && a <= 0x5a) a += 0x20;
+    h = mix(h, a);
   }
   return mix(h, PART_END);
 }
 
-/** As `hashText` on text that is already lower case (ASCII letters in it are folded again: a no-op). */
+/**
+ * The hash of `text`'s char codes as they are, two at a time: `hashText` on text that is already
+ * lower case, or when nothing is folded.
+ */
 function hashLowered(h: number, lower: string): number {
-  for (let i = 0; i < lower.length; i++) h = mix(h, lower.charCodeAt(i));
+  const n = lower.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) h = mix(h, lower.charCodeAt(i) | (lower.charCodeAt(i + 1) << 16));
+  if (i < n) h = mix(h, lower.charCodeAt(i));
   return mix(h, PART_END);
 }
 
@@ -76,8 +89,11 @@ export class KeyIndex {
   private readonly fields: readonly string[];
   private readonly fold: boolean;
   private readonly width: number;
-  /** Per slot: 1 + the key's number, or EMPTY. */
-  private slots = new Int32Array(1024);
+  /**
+   * Per slot, two entries side by side: 1 + the key's number (or EMPTY), and the key's hash, so a
+   * probe reads one place in memory and compares texts only on a matching hash.
+   */
+  private slots = new Int32Array(2 * 1024);
   /** Per key number: its hash. */
   private hashes = new Int32Array(512);
   /** Per key number × part: the part's text (a record's own string, or the JSON of another value). */
@@ -89,10 +105,18 @@ export class KeyIndex {
   private kind = TEXT;
   private text = "";
 
-  constructor(schema: ContextSchema) {
+  /** `expected`: how many keys to make room for at once (a dataset's record count), sparing regrowth. */
+  constructor(schema: ContextSchema, expected = 0) {
     this.fields = schema["x-intake-key"];
     this.fold = schema["x-intake-key-case-insensitive"] === true;
     this.width = this.fields.length;
+    if (expected > 512) {
+      // At most half the slots taken, as growSlots keeps them (each slot is two entries).
+      let slots = 1024;
+      while (slots < expected * 2) slots *= 2;
+      this.slots = new Int32Array(2 * slots);
+      this.hashes = new Int32Array(expected);
+    }
     this.kinds = new Uint8Array(this.hashes.length * this.width);
   }
 
@@ -140,17 +164,18 @@ export class KeyIndex {
       }
     }
     h = finish(h);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     let at = h & mask;
     for (;;) {
-      const slot = this.slots[at] as number;
+      const slot = slots[2 * at] as number;
       if (slot === EMPTY) break;
-      const id = slot - 1;
-      if (this.hashes[id] === h && this.equal(id, single, parts, kinds)) return id;
+      if (slots[2 * at + 1] === h && this.equal(slot - 1, single, parts, kinds)) return slot - 1;
       at = (at + 1) & mask;
     }
     const id = this.count++;
-    this.slots[at] = id + 1;
+    slots[2 * at] = id + 1;
+    slots[2 * at + 1] = h;
     if (id >= this.hashes.length) this.growLists();
     this.hashes[id] = h;
     if (width === 1) {
@@ -162,8 +187,8 @@ export class KeyIndex {
         this.kinds[id * width + i] = (kinds as number[])[i] as number;
       }
     }
-    // At most half full, so probes stay short.
-    if (this.count * 2 > this.slots.length) this.growSlots();
+    // At most half the slots taken (two entries each), so probes stay short.
+    if (this.count * 4 > this.slots.length) this.growSlots();
     return -1;
   }
 
@@ -190,11 +215,13 @@ export class KeyIndex {
 
   private growSlots(): void {
     const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
+    const mask = (slots.length >> 1) - 1;
     for (let id = 0; id < this.count; id++) {
-      let at = (this.hashes[id] as number) & mask;
-      while (slots[at] !== EMPTY) at = (at + 1) & mask;
-      slots[at] = id + 1;
+      const h = this.hashes[id] as number;
+      let at = h & mask;
+      while (slots[2 * at] !== EMPTY) at = (at + 1) & mask;
+      slots[2 * at] = id + 1;
+      slots[2 * at + 1] = h;
     }
     this.slots = slots;
   }

@@ -2,7 +2,11 @@
 // absent, booleans in any case, numbers, `a;b;c` lists, timestamps to ISO UTC, defaults.
 // Nothing else is changed: other fixes are suggestions (see suggestions.ts).
 import { toIsoUtc } from "./formats.ts";
+import { type FieldSpec, fieldOk, type RecordFields, recordFields } from "./quick-verdict.ts";
 import type { ContextSchema, DefaultBy, IntakeRecord, JsonValue, PropertySchema } from "./types.ts";
+
+/** As `Object.hasOwn`; called this way inside a `for…in` over the same object, V8 answers it from the walk. */
+const ownKey = Object.prototype.hasOwnProperty;
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -89,6 +93,77 @@ function planOf(schema: ContextSchema): NormalizePlan {
 }
 
 /**
+ * Per schema, per position in a record's field list: the field last seen there and its property.
+ * Records of one dataset mostly list the same fields in the same order, so a record usually costs
+ * one comparison per key (of two strings that are one and the same) instead of a property lookup.
+ */
+interface FieldTable {
+  keys: string[];
+  props: (PropertySchema | undefined)[];
+  /** Per position: whether a text value there is only trimmed (no property, or a plain text one). */
+  textOnly: boolean[];
+  /** Per position: the field's quick-verdict spec (see `recordFields`). */
+  specs: (FieldSpec | undefined)[];
+  /** The schema's verdict field by field, when it has that shape. */
+  fields: RecordFields | undefined;
+}
+
+const tables = new WeakMap<ContextSchema, FieldTable>();
+
+function tableOf(schema: ContextSchema): FieldTable {
+  let table = tables.get(schema);
+  if (!table) {
+    table = { keys: [], props: [], textOnly: [], specs: [], fields: recordFields(schema) };
+    tables.set(schema, table);
+  }
+  return table;
+}
+
+/**
+ * The quick verdict on the record `normalizeWithin` last answered, given in its walk over the
+ * fields when it asked for one and the record is its input unchanged; undefined otherwise.
+ */
+let walkVerdict: boolean | undefined;
+
+/** The verdict found by the last `normalizeWithin(…, true)` (see `walkVerdict`), once. */
+export function takeWalkVerdict(): boolean | undefined {
+  const verdict = walkVerdict;
+  walkVerdict = undefined;
+  return verdict;
+}
+
+/** Whether `normalizeText` only trims a value of this property. */
+function onlyTrims(prop: PropertySchema | undefined): boolean {
+  if (!prop) return true;
+  const type = prop.type;
+  return (
+    type !== "boolean" &&
+    type !== "integer" &&
+    type !== "number" &&
+    type !== "array" &&
+    prop.format !== "intake-timestamp"
+  );
+}
+
+/** `text.trim()`, undefined when empty; text that starts and ends with visible ASCII is itself. */
+function trimmed(text: string): string | undefined {
+  const n = text.length;
+  if (n > 0) {
+    const a = text.charCodeAt(0);
+    const b = text.charCodeAt(n - 1);
+    if (a > 0x20 && a < 0x7f && b > 0x20 && b < 0x7f) return text;
+  }
+  const t = text.trim();
+  return t === "" ? undefined : t;
+}
+
+/** Whether a list holds a text longer than `max` (as `isOverLong` for a list). */
+function listOverLong(items: readonly unknown[], max: number): boolean {
+  for (const item of items) if (typeof item === "string" && item.length > max) return true;
+  return false;
+}
+
+/**
  * A raw record (CSV cells or a JSON object) as typed values per the context's schema, with
  * defaults applied. Unknown fields are kept as they are so that validation can name them.
  *
@@ -98,22 +173,80 @@ function planOf(schema: ContextSchema): NormalizePlan {
  * Either way the caller must not mutate the input afterwards expecting the record to stay as is.
  */
 export function normalizeRecord(raw: Readonly<Record<string, unknown>>, schema: ContextSchema): IntakeRecord {
+  return normalizeWithin(raw, schema, Number.POSITIVE_INFINITY) as IntakeRecord;
+}
+
+/**
+ * As `normalizeRecord`, in the same single pass over the fields checking that no text (nor a
+ * list's text item) is longer than `maxFieldLength`: undefined as soon as one is (see `isOverLong`;
+ * the caller then handles the over-long fields on their own).
+ */
+export function normalizeWithin(
+  raw: Readonly<Record<string, unknown>>,
+  schema: ContextSchema,
+  maxFieldLength: number,
+  withVerdict = false,
+): IntakeRecord | undefined {
+  walkVerdict = undefined;
   const props = schema.properties;
+  const table = tableOf(schema);
+  const seenKeys = table.keys;
   const plain = Object.getPrototypeOf(raw) === Object.prototype;
+  const bounded = maxFieldLength !== Number.POSITIVE_INFINITY;
+  // The verdict in this walk: `for…in` visits the keys the verdict visits (own, then inherited).
+  const fields = withVerdict && plain ? table.fields : undefined;
+  let verdict = fields !== undefined;
   let out: IntakeRecord | undefined;
-  const keys = Object.keys(raw);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  let i = 0;
+  // `for…in` skipping inherited keys: the own keys in `Object.keys` order, without that list.
+  for (const key in raw) {
+    if (!ownKey.call(raw, key)) {
+      // Inherited: not part of the record, but the verdict sees it.
+      if (verdict && fields?.rest !== undefined && !fields.rest(raw[key])) verdict = false;
+      continue;
+    }
+    let prop: PropertySchema | undefined;
+    let textOnly: boolean;
+    let spec: FieldSpec | undefined;
+    if (seenKeys[i] === key) {
+      prop = table.props[i];
+      textOnly = table.textOnly[i] as boolean;
+      spec = table.specs[i];
+    } else {
+      prop = Object.hasOwn(props, key) ? props[key] : undefined;
+      textOnly = onlyTrims(prop);
+      spec = table.fields?.specOf(key);
+      seenKeys[i] = key;
+      table.props[i] = prop;
+      table.textOnly[i] = textOnly;
+      table.specs[i] = spec;
+    }
     const value = raw[key];
-    const prop = Object.hasOwn(props, key) ? props[key] : undefined;
-    const normalized = normalizeValue(value, prop);
+    let normalized: JsonValue | undefined;
+    if (typeof value === "string") {
+      if (value.length > maxFieldLength) return undefined;
+      normalized = textOnly ? trimmed(value) : normalizeText(value, prop);
+    } else {
+      if (bounded && Array.isArray(value) && listOverLong(value, maxFieldLength)) return undefined;
+      normalized = normalizeValue(value, prop);
+    }
     if (out === undefined) {
-      if (plain && normalized === value && value !== undefined) continue;
+      if (plain && normalized === value && value !== undefined) {
+        if (verdict) {
+          const rest = (fields as RecordFields).rest;
+          if (!(spec !== undefined ? fieldOk(spec, value) : rest === undefined || rest(value)))
+            verdict = false;
+        }
+        i++;
+        continue;
+      }
       // The first change: copy the fields before it, unchanged.
       out = {};
-      for (let j = 0; j < i; j++) setOwn(out, keys[j] as string, raw[keys[j] as string]);
+      const before = Object.keys(raw);
+      for (let j = 0; j < i; j++) setOwn(out, before[j] as string, raw[before[j] as string]);
     }
     if (normalized !== undefined) setOwn(out, key, normalized);
+    i++;
   }
   const plan = planOf(schema);
   for (const [field, value] of plan.defaults) {
@@ -129,6 +262,10 @@ export function normalizeRecord(raw: Readonly<Record<string, unknown>>, schema: 
       typeof on === "string" && Object.hasOwn(rule.cases, on)
         ? (rule.cases[on] as JsonValue)
         : rule.otherwise;
+  }
+  if (out === undefined && fields !== undefined) {
+    for (const field of fields.must) if (!Object.hasOwn(raw, field)) verdict = false;
+    walkVerdict = verdict;
   }
   return out ?? (raw as IntakeRecord);
 }

@@ -6,6 +6,7 @@
 // A schema with a keyword outside this subset is left to the reference (`compileVerdict` gives
 // undefined). A differential test holds the two verdicts equal.
 import { deepCompareStrict, format, ucs2length } from "@cfworker/json-schema";
+import { isEmailQuick } from "./email-scan.ts";
 import { FAST_FORMATS } from "./formats.ts";
 import type { JsonValue } from "./types.ts";
 
@@ -77,6 +78,15 @@ function canonicalJson(value: JsonValue): string {
     .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`)
     .join(",")}}`;
 }
+
+/** The quickest exact stand-in for one of @cfworker/json-schema's format functions. */
+function fastFormat(reference: (value: string) => boolean): (value: string) => boolean {
+  if (reference === format.email) return isEmailQuick;
+  return FAST_FORMATS.get(reference) ?? reference;
+}
+
+/** As `Object.hasOwn`; called this way inside a `for…in` over the same object, V8 answers it from the walk. */
+const ownKey = Object.prototype.hasOwnProperty;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
@@ -176,7 +186,7 @@ function stringCheck(s: Schema): Check | undefined | null {
       const reference = format[name];
       if (typeof reference !== "function") return null;
       // An exact allocation-free equivalent when there is one (formats.ts), else the reference.
-      const test = FAST_FORMATS.get(reference) ?? reference;
+      const test = fastFormat(reference as (value: string) => boolean);
       checks.push((v) => test(v as string));
     } else if (name in format) return null;
   }
@@ -222,17 +232,124 @@ function arrayCheck(s: Schema): Check | undefined | null {
   return (v) => !Array.isArray(v) || check(v);
 }
 
+/**
+ * A property schema of the usual shape (a text or boolean field: type, a few allowed texts, length
+ * bounds, pattern, format) as data, checked by `fieldOk` in one function: no chain of closures
+ * per value. Any other property keeps its compiled closure (`check`).
+ */
+interface FieldSpec {
+  check: Check | undefined;
+  type: number;
+  texts: readonly string[] | undefined;
+  minLength: number;
+  maxLength: number;
+  test: ((value: string) => boolean) | undefined;
+  regex: RegExp | undefined;
+}
+
+const ANY = 0;
+const TEXT = 1;
+const BOOLEAN = 2;
+
+const FLAT = new Set(["type", "enum", "const", "minLength", "maxLength", "pattern", "format"]);
+
+function fieldSpec(s: unknown, check: Check): FieldSpec {
+  const closure: FieldSpec = {
+    check,
+    type: ANY,
+    texts: undefined,
+    minLength: 0,
+    maxLength: Number.POSITIVE_INFINITY,
+    test: undefined,
+    regex: undefined,
+  };
+  if (!isObject(s)) return closure;
+  for (const keyword of Object.keys(s))
+    if (!FLAT.has(keyword) && !ANNOTATIONS.has(keyword) && !keyword.startsWith("x-")) return closure;
+  const { type, enum: texts, const: only, minLength, maxLength, pattern, format: name } = s;
+  const spec: FieldSpec = { ...closure, check: undefined };
+  if (type === "string") spec.type = TEXT;
+  else if (type === "boolean") spec.type = BOOLEAN;
+  else if (type !== undefined) return closure;
+  if (texts !== undefined && only !== undefined) return closure;
+  if (texts !== undefined) {
+    if (!Array.isArray(texts) || texts.length > 8 || !texts.every((t) => typeof t === "string"))
+      return closure;
+    spec.texts = texts as string[];
+  } else if (only !== undefined) {
+    if (typeof only !== "string") return closure;
+    spec.texts = [only];
+  }
+  if (minLength !== undefined) {
+    if (!isNumber(minLength)) return closure;
+    spec.minLength = minLength;
+  }
+  if (maxLength !== undefined) {
+    if (!isNumber(maxLength)) return closure;
+    spec.maxLength = maxLength;
+  }
+  if (pattern !== undefined) {
+    if (typeof pattern !== "string") return closure;
+    try {
+      spec.regex = new RegExp(pattern, "u");
+    } catch {
+      return closure;
+    }
+  }
+  if (name !== undefined) {
+    if (typeof name !== "string") return closure;
+    if (Object.hasOwn(format, name)) {
+      const reference = format[name];
+      if (typeof reference !== "function") return closure;
+      spec.test = fastFormat(reference as (value: string) => boolean);
+    } else if (name in format) return closure;
+  }
+  return spec;
+}
+
+/** A value against a field's spec: the verdict of the property schema it was made from. */
+function fieldOk(spec: FieldSpec, v: unknown): boolean {
+  if (spec.check !== undefined) return spec.check(v);
+  if (typeof v !== "string") {
+    if (spec.type === TEXT || spec.texts !== undefined) return false;
+    return spec.type === ANY || typeof v === "boolean";
+  }
+  if (spec.type === BOOLEAN) return false;
+  const texts = spec.texts;
+  if (texts !== undefined) {
+    let found = false;
+    for (let i = 0; i < texts.length; i++) {
+      if (texts[i] === v) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  const n = v.length;
+  const min = spec.minLength;
+  // Code points never outnumber UTF-16 units, and are at least half of them.
+  if (min > 0 && !(n >= min && (n >= 2 * min || ucs2length(v) >= min))) return false;
+  const max = spec.maxLength;
+  if (n > max && ucs2length(v) > max) return false;
+  if (spec.test !== undefined && !spec.test(v)) return false;
+  if (spec.regex !== undefined && !spec.regex.test(v)) return false;
+  return true;
+}
+
 function objectCheck(s: Schema): Check | undefined | null {
   const { required, properties, additionalProperties } = s;
   if (required !== undefined && !(Array.isArray(required) && required.every((r) => typeof r === "string")))
     return null;
   if (properties !== undefined && !isObject(properties)) return null;
   const fields = new Map<string, Check>();
+  const specs = new Map<string, FieldSpec>();
   for (const [field, sub] of Object.entries(properties ?? {})) {
     const check =
       sub === true ? () => true : sub === false ? () => false : isObject(sub) ? compileValue(sub) : undefined;
     if (!check) return null;
     fields.set(field, check);
+    specs.set(field, fieldSpec(sub, check));
   }
   let other: Check | undefined;
   if (additionalProperties === false) other = () => false;
@@ -255,22 +372,22 @@ function objectCheck(s: Schema): Check | undefined | null {
   // at each position is remembered, so a record usually costs a comparison per key (two strings
   // that are one and the same, as keys from one source mostly are) instead of a map lookup.
   const seenKeys: string[] = [];
-  const seenChecks: (Check | undefined)[] = [];
+  const seenSpecs: (FieldSpec | undefined)[] = [];
   return (v) => {
     if (!isObject(v)) return true;
-    for (const field of must) if (!Object.hasOwn(v, field)) return false;
+    for (let i = 0; i < must.length; i++) if (!Object.hasOwn(v, must[i] as string)) return false;
     // `for…in`, as the validator walks additional properties (own, then inherited, enumerable keys).
     let at = 0;
     for (const key in v) {
-      let check: Check | undefined;
-      if (seenKeys[at] === key) check = seenChecks[at];
+      let spec: FieldSpec | undefined;
+      if (seenKeys[at] === key) spec = seenSpecs[at];
       else {
-        check = fields.get(key);
+        spec = specs.get(key);
         seenKeys[at] = key;
-        seenChecks[at] = check;
+        seenSpecs[at] = spec;
       }
       at++;
-      if (!(check !== undefined && Object.hasOwn(v, key) ? check(v[key]) : rest(v[key]))) return false;
+      if (!(spec !== undefined && ownKey.call(v, key) ? fieldOk(spec, v[key]) : rest(v[key]))) return false;
     }
     return true;
   };
@@ -306,3 +423,56 @@ export function compileVerdict(schema: object): ((instance: unknown) => boolean)
   const check = compileValue(schema as Schema);
   return check && ((instance) => !!check(instance));
 }
+
+/**
+ * A record schema's verdict taken apart field by field, so a caller walking a record's fields
+ * anyway (normalization) can give the verdict in the same walk: `fieldOk(specOf(key), value)`
+ * for each own field of `properties`, `rest(value)` for any other key `for…in` visits, and every
+ * `must` field present. Undefined unless the schema is of that shape (an object type with
+ * `required`, `properties` and `additionalProperties`, all in the compiled subset).
+ */
+export interface RecordFields {
+  must: readonly string[];
+  specOf: (field: string) => FieldSpec | undefined;
+  /** The check of a field outside `properties` (undefined: any value). */
+  rest: Check | undefined;
+}
+
+const recordFieldsOf = new WeakMap<object, RecordFields | null>();
+
+export function recordFields(schema: object): RecordFields | undefined {
+  let fields = recordFieldsOf.get(schema);
+  if (fields === undefined) {
+    fields = null;
+    const s = schema as Schema;
+    const shape = Object.keys(s).every(
+      (keyword) =>
+        ["type", "required", "properties", "additionalProperties"].includes(keyword) ||
+        ANNOTATIONS.has(keyword) ||
+        keyword.startsWith("x-"),
+    );
+    if (shape && s.type === "object" && compileValue(s) !== undefined && isObject(s.properties ?? {})) {
+      const specs = new Map<string, FieldSpec>();
+      let complete = true;
+      for (const [field, sub] of Object.entries((s.properties ?? {}) as Schema)) {
+        const check = isObject(sub) ? compileValue(sub) : undefined;
+        if (!check) complete = false;
+        else specs.set(field, fieldSpec(sub, check));
+      }
+      const additional = s.additionalProperties;
+      const rest =
+        additional === false ? () => false : isObject(additional) ? compileValue(additional) : undefined;
+      if (complete && (rest !== undefined || additional === undefined || additional === true)) {
+        fields = {
+          must: (s.required ?? []) as string[],
+          specOf: (field) => (Object.hasOwn(Object(s.properties), field) ? specs.get(field) : undefined),
+          rest,
+        };
+      }
+    }
+    recordFieldsOf.set(schema, fields);
+  }
+  return fields ?? undefined;
+}
+
+export { type FieldSpec, fieldOk };

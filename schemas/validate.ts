@@ -1,7 +1,7 @@
 // Record validation with @cfworker/json-schema (draft 2020-12), its output turned into admin
 // messages. Records first get the compiled quick verdict; only failing ones are run through the
 // validator for all their errors.
-import { type OutputUnit, Validator } from "@cfworker/json-schema";
+import { dereference, encodePointer, type OutputUnit, Validator, validate } from "@cfworker/json-schema";
 import "./formats.ts";
 import { clipText, clipValue, describeIssue, offerable, suggestFix } from "./messages.ts";
 import { compileVerdict, hasDuplicateItems } from "./quick-verdict.ts";
@@ -33,6 +33,105 @@ interface CompiledContext {
   unique: string[];
   /** Each property's position, to place a uniqueItems issue where the validator would. */
   order: Map<string, number>;
+  /** The same errors as `full`, field by field (undefined when the schema's shape does not allow it). */
+  byField: FieldValidators | undefined;
+}
+
+/**
+ * A schema of the usual shape (an object type with `required`, `properties` and no or a false
+ * `additionalProperties`, each property in the quick verdict's subset) run by the reference one
+ * field at a time: the validator's own `validate` on the property's schema at the field's place,
+ * only for the fields whose quick verdict fails. The reference walks the same properties in the
+ * same order (schema order, then the record's other keys), so the errors are the same, in the same
+ * order, without walking the valid fields of an invalid record.
+ */
+interface FieldValidators {
+  fields: {
+    field: string;
+    schema: JsonSchemaObject;
+    lookup: ReturnType<typeof dereference>;
+    isValid: (value: unknown) => boolean;
+    instanceLocation: string;
+    schemaLocation: string;
+  }[];
+  /** Whether a field outside `properties` is an error (`additionalProperties: false`). */
+  closed: boolean;
+}
+
+const ROOT_KEYWORDS = new Set([
+  "$schema",
+  "$id",
+  "$comment",
+  "title",
+  "description",
+  "examples",
+  "type",
+  "required",
+  "properties",
+  "additionalProperties",
+]);
+
+function fieldValidators(
+  schema: ContextSchema,
+  properties: Record<string, PropertySchema>,
+): FieldValidators | undefined {
+  for (const keyword of Object.keys(schema))
+    if (!ROOT_KEYWORDS.has(keyword) && !keyword.startsWith("x-")) return undefined;
+  const root = schema as unknown as Record<string, unknown>;
+  if (root.type !== "object") return undefined;
+  const additional = root.additionalProperties;
+  if (additional !== undefined && additional !== true && additional !== false) return undefined;
+  const fields: FieldValidators["fields"] = [];
+  for (const [field, prop] of Object.entries(properties)) {
+    if (prop === null || typeof prop !== "object" || Array.isArray(prop)) return undefined;
+    // The verdict of the schema the field is run against (without `uniqueItems`, checked apart).
+    const isValid = compileVerdict(prop);
+    if (!isValid) return undefined;
+    const sub = prop as unknown as JsonSchemaObject;
+    fields.push({
+      field,
+      schema: sub,
+      lookup: dereference(sub),
+      isValid,
+      instanceLocation: `#/${encodePointer(field)}`,
+      schemaLocation: `#/properties/${encodePointer(field)}`,
+    });
+  }
+  return { fields, closed: additional === false };
+}
+
+/** The reference's errors on a record, found field by field (see `FieldValidators`). */
+function errorsByField(record: IntakeRecord, schema: ContextSchema, by: FieldValidators): OutputUnit[] {
+  const units: OutputUnit[] = [];
+  for (const f of by.fields) {
+    if (!Object.hasOwn(record, f.field)) continue;
+    const value = record[f.field];
+    if (f.isValid(value)) continue;
+    const result = validate(
+      value,
+      f.schema,
+      "2020-12",
+      f.lookup,
+      false,
+      null,
+      f.instanceLocation,
+      f.schemaLocation,
+    );
+    for (const unit of result.errors) units.push(unit);
+  }
+  if (by.closed) {
+    for (const key in record) {
+      if (Object.hasOwn(schema.properties, key) && Object.hasOwn(record, key)) continue;
+      const instanceLocation = `#/${encodePointer(key)}`;
+      units.push({
+        instanceLocation,
+        keyword: "false",
+        keywordLocation: instanceLocation,
+        error: "False boolean schema.",
+      });
+    }
+  }
+  return units;
 }
 
 const compiled = new WeakMap<ContextSchema, CompiledContext>();
@@ -50,6 +149,7 @@ function compile(schema: ContextSchema): CompiledContext {
         (field) => schema.properties[field]?.uniqueItems === true,
       ),
       order: new Map(Object.keys(schema.properties).map((field, i) => [field, i])),
+      byField: fieldValidators(schema, properties as Record<string, PropertySchema>),
     };
     compiled.set(schema, c);
   }
@@ -60,6 +160,11 @@ function compile(schema: ContextSchema): CompiledContext {
 function referenceValidator(schema: ContextSchema): (record: unknown) => boolean {
   const validator = new Validator(schema as unknown as JsonSchemaObject, "2020-12", true);
   return (record) => validator.validate(record as JsonValue).valid;
+}
+
+/** The quick verdict on a record of this schema: when it says valid, `validateRecord` finds nothing. */
+export function verdictOf(schema: ContextSchema): (record: IntakeRecord) => boolean {
+  return compile(schema).isValid;
 }
 
 export function referenceVerdict(record: unknown, schema: ContextSchema): boolean {
@@ -148,7 +253,7 @@ export function validateRecord(record: unknown, schema: ContextSchema, context: 
       },
     ];
   }
-  const { isValid, full, unique, order } = compile(schema);
+  const { isValid, full, unique, order, byField } = compile(schema);
   const rec = record as IntakeRecord;
   if (isValid(rec)) return [];
   const issues: RecordIssue[] = [];
@@ -164,7 +269,8 @@ export function validateRecord(record: unknown, schema: ContextSchema, context: 
   }
   const requiredCount = issues.length;
   const seen = new Set<string>();
-  for (const unit of full.validate(rec).errors) {
+  const units = byField ? errorsByField(rec, schema, byField) : full.validate(rec).errors;
+  for (const unit of units) {
     const issue = issueFromOutput(unit, rec, schema, context);
     if (!issue) continue;
     const dedupe = `${issue.pointer}|${issue.keyword}`;

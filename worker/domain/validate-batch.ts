@@ -44,7 +44,7 @@ export function validateBatch(
     validator.addIssue(issue.row > 0 ? { ...issue, row: issue.row + firstRow - 1 } : issue);
   const rows: StoredRow[] = [];
   body.records.forEach((raw, i) => {
-    const { record } = validator.add(raw, body.lines?.[i]);
+    const record = validator.addRecord(raw, body.lines?.[i]);
     rows.push({ key: recordKey(record, schema) ?? "", data: JSON.stringify(record) });
   });
   let report = validator.finish();

@@ -1,0 +1,58 @@
+// The usual email address (`name.part@host.example`) accepted in one left-to-right scan, for the
+// quick verdict: a text it does not accept there goes to `isEmail` (formats.ts), so the answer is
+// always @cfworker/json-schema's. What it accepts is a subset of what `isEmail` accepts: an
+// unquoted local part of 1 to 64 characters of `[a-zA-Z0-9.!#$%&'*+/=?^_\`{|}~-]`, not starting or
+// ending with a dot and without two dots in a row; then `@` and a host name of 1 to 253
+// characters whose dot-separated labels are 1 to 63 ASCII letters, digits and hyphens, starting
+// and ending with a letter or digit.
+import { isEmail } from "./formats.ts";
+
+/** Per ASCII code: 1 for a character of an unquoted local part. */
+const LOCAL = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+  LOCAL[c.charCodeAt(0)] = 1;
+
+const ALNUM = 1;
+const HYPHEN = 2;
+const DOT = 3;
+/** Per ASCII code: what it is in a host name (0: not allowed). */
+const HOST = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+  HOST[c.charCodeAt(0)] = ALNUM;
+HOST[0x2d] = HYPHEN;
+HOST[0x2e] = DOT;
+
+/** Whether `s` is an email address by the `email` format (the usual form read here, any other by `isEmail`). */
+export function isEmailQuick(s: string): boolean {
+  return usualEmail(s) || isEmail(s);
+}
+
+/** Whether `s` is an address of the usual form described above (false: not of that form, or not valid). */
+export function usualEmail(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  let previous = 0x2e;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 || LOCAL[c] === 0) break;
+    // A dot first, or after a dot.
+    if (c === 0x2e && previous === 0x2e) return false;
+    previous = c;
+  }
+  if (i === 0 || i > 64 || previous === 0x2e || i >= n || s.charCodeAt(i) !== 0x40) return false;
+  const from = i + 1;
+  if (n - from < 1 || n - from > 253) return false;
+  let labelStart = from;
+  let last = 0;
+  for (let j = from; j < n; j++) {
+    const c = s.charCodeAt(j);
+    const kind = c < 0x80 ? (HOST[c] as number) : 0;
+    if (kind === 0) return false;
+    if (kind === DOT) {
+      if (j === labelStart || j - labelStart > 63 || last !== ALNUM) return false;
+      labelStart = j + 1;
+    } else if (j === labelStart && kind !== ALNUM) return false;
+    last = kind;
+  }
+  return n > labelStart && n - labelStart <= 63 && last === ALNUM;
+}
