@@ -3,7 +3,6 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type ContextSchema, getSchema } from "../../schemas/index.ts";
 import type { ContextInfo, Integration, Me } from "../api-client.ts";
-import { looksLikeHeaderless } from "../mapping/headerless.ts";
 import { historyFromSaved } from "../mapping/history.ts";
 import {
   type ColumnSuggestion,
@@ -11,8 +10,6 @@ import {
   isUsableMapping,
   type Mapping,
   mappingFromSuggestions,
-  rowsFromInspection,
-  suggestMapping,
 } from "../mapping.ts";
 import type { PipelineClient } from "../pipeline/client.ts";
 import type { Progress } from "../pipeline/pipeline.ts";
@@ -131,13 +128,10 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
   async function sourceReady(file: File, first: ReadyInspection, chosen?: { noHeader: boolean }) {
     if (!choice || !schema || !pipeline) return;
     let inspection = first;
-    const rowsOf = (i: ReadyInspection) => i.rows ?? rowsFromInspection(i);
     // A first row that looks like data (emails, dates, ids) is not taken for a header: the file is
     // read again without one, so its first record is never silently consumed. The admin can undo it.
-    const looksHeaderless =
-      inspection.kind === "csv" &&
-      (inspection.headerRow === NO_HEADER_ROW ||
-        looksLikeHeaderless([inspection.headers, ...rowsOf(inspection)]));
+    // (The pipeline judges it on the rows it holds, as it suggests the mapping below.)
+    const looksHeaderless = inspection.looksHeaderless;
     const wantNoHeader = chosen?.noHeader ?? looksHeaderless;
     if (inspection.kind === "csv" && wantNoHeader !== (inspection.headerRow === NO_HEADER_ROW)) {
       const again = await pipeline.inspect(file, {
@@ -156,12 +150,7 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
       choice.context.name,
       choice.integration.id,
     );
-    const suggestions = suggestMapping({
-      headers: inspection.headers,
-      rows: rowsOf(inspection),
-      context: choice.context.name,
-      history,
-    });
+    const suggestions = await pipeline.suggest(choice.context.name, history);
     const savedKey = mappingKey(
       choice.integration.id,
       choice.context.name,

@@ -2,6 +2,7 @@
 // the extension; the same handler in-process for tests). Dispose terminates the worker, and with
 // it the file and the dataset.
 import { browser } from "wxt/browser";
+import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import type { DatasetView, EditAction, IssueFilter } from "./dataset.ts";
 import {
@@ -26,6 +27,8 @@ import {
 
 export interface PipelineClient {
   inspect(file: Blob, options: InspectOptions, onProgress?: (p: Progress) => void): Promise<Inspection>;
+  /** suggestMapping's answer for the inspected file's columns, computed in the pipeline. */
+  suggest(context: string, history?: HistoryEntry[]): Promise<ColumnSuggestion[]>;
   /** The first `limit` values of a source column, as text. */
   columnValues(column: number, limit: number): Promise<string[]>;
   validate(context: string, mapping: Mapping, onProgress?: (p: Progress) => void): Promise<ValidationDone>;
@@ -81,6 +84,7 @@ export function createPipelineClient(transport: PipelineTransport): PipelineClie
   }
   return {
     inspect: (file, options, onProgress) => call("inspect", { file, options }, { onProgress }).result,
+    suggest: (context, history = []) => call("suggest", { context, history }).result,
     columnValues: (column, limit) => call("columnValues", { column, limit }).result,
     validate: (context, mapping, onProgress) => call("validate", { context, mapping }, { onProgress }).result,
     view: (filter, start, end) => call("view", { filter, start, end }).result,

@@ -17,6 +17,7 @@ import {
   recordKey,
 } from "../../schemas/index.ts";
 import { applyMapping, type Mapping } from "../mapping.ts";
+import { KeyGroups } from "./key-groups.ts";
 import type { SourceRows } from "./source.ts";
 
 export type DuplicateKeep = "first" | "last";
@@ -118,8 +119,8 @@ export class Dataset {
   private readonly edits = new Map<number, JsonValue>();
   private readonly issues = new Map<number, RowIssues>();
   private readonly sourceIssues = new Map<number, Issue[]>();
-  /** Rows by record key: the row itself while it is the only one (most keys), a sorted list once repeated. */
-  private readonly byKey = new Map<string, number | number[]>();
+  /** Rows by record key, in typed arrays (no key text kept per row). */
+  private readonly byKey: KeyGroups;
   private finalWarnings: Issue[] = [];
   private rowsWithIssues: number[] | undefined;
   private errorCache: Issue[] | undefined;
@@ -138,6 +139,7 @@ export class Dataset {
     this.hasRules = rules.length > 0;
     this.tracksTargets = rules.some((r) => r.rule === "connection-target-known");
     this.excluded = new Uint8Array(source.count);
+    this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i));
     for (const issue of source.issues) {
       if (issue.row === undefined) continue;
       const list = this.sourceIssues.get(issue.row - 1) ?? [];
@@ -184,14 +186,9 @@ export class Dataset {
       if (isObject(raw)) {
         const key = recordKey(outcome.record, this.schema);
         if (key !== undefined) {
-          const group = this.byKey.get(key);
-          if (group === undefined) this.byKey.set(key, i);
-          else {
-            const first = typeof group === "number" ? group : (group[0] as number);
+          const first = this.byKey.add(key, i);
+          if (first !== i)
             entry.dup = duplicateKeyIssue(this.schema, outcome.record, this.place(first), this.place(i));
-            if (typeof group === "number") this.byKey.set(key, [group, i]);
-            else group.push(i);
-          }
         }
         if (this.hasRules) this.checkRules(i, outcome.record, entry, global);
       }
@@ -227,31 +224,7 @@ export class Dataset {
   }
 
   private groupOf(key: string): number[] {
-    const group = this.byKey.get(key);
-    return group === undefined ? [] : typeof group === "number" ? [group] : group;
-  }
-
-  private addToGroup(key: string, i: number): void {
-    const group = this.byKey.get(key);
-    if (group === undefined) this.byKey.set(key, i);
-    else if (typeof group === "number") {
-      if (group !== i) this.byKey.set(key, group < i ? [group, i] : [i, group]);
-    } else if (!group.includes(i)) {
-      let at = group.length;
-      while (at > 0 && (group[at - 1] as number) > i) at--;
-      group.splice(at, 0, i);
-    }
-  }
-
-  private removeFromGroup(key: string, i: number): void {
-    const group = this.byKey.get(key);
-    if (group === i) this.byKey.delete(key);
-    else if (Array.isArray(group)) {
-      const at = group.indexOf(i);
-      if (at >= 0) group.splice(at, 1);
-      if (group.length === 1) this.byKey.set(key, group[0] as number);
-      else if (group.length === 0) this.byKey.delete(key);
-    }
+    return this.byKey.rowsOf(key);
   }
 
   /**
@@ -260,14 +233,17 @@ export class Dataset {
    */
   private apply(rows: readonly number[], mutate: (i: number) => void): void {
     const keys = new Set<string>();
+    // Rows leave the key index before they change (the index confirms a key by the row's own).
     const old = rows.map((i) => this.keyOf(i));
-    for (const i of rows) mutate(i);
     rows.forEach((i, n) => {
       const before = old[n];
       if (before !== undefined) {
         keys.add(before);
-        this.removeFromGroup(before, i);
+        this.byKey.remove(before, i);
       }
+    });
+    for (const i of rows) mutate(i);
+    rows.forEach((i) => {
       const entry: RowIssues = {};
       if (!this.excluded[i]) {
         const raw = this.raw(i);
@@ -277,7 +253,7 @@ export class Dataset {
           const key = recordKey(outcome.record, this.schema);
           if (key !== undefined) {
             keys.add(key);
-            this.addToGroup(key, i);
+            this.byKey.add(key, i);
           }
           if (this.hasRules) this.checkRules(i, outcome.record, entry);
         }
@@ -475,8 +451,7 @@ export class Dataset {
   private keepDuplicates(keep: DuplicateKeep, row?: number): number {
     const groups: number[][] = [];
     if (row === undefined) {
-      for (const group of this.byKey.values())
-        if (typeof group !== "number" && group.length > 1) groups.push(group);
+      for (const group of this.byKey.duplicates()) groups.push([...group]);
     } else {
       const key = this.keyOf(row - 1);
       if (key !== undefined) groups.push(this.groupOf(key));

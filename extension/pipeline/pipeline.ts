@@ -11,6 +11,8 @@ import {
   type SourceRow,
 } from "../../schemas/index.ts";
 import { type ApiClientOptions, createApiClient } from "../api-client.ts";
+import { looksLikeHeaderless } from "../mapping/headerless.ts";
+import { type ColumnSuggestion, type HistoryEntry, suggestMapping } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
@@ -18,7 +20,7 @@ import { Dataset, type DatasetView, type EditAction, type IssueFilter } from "./
 import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { buildJsonTable, detectKind, type SourceIssue } from "./parse/source-table.ts";
-import { csvSource, jsonSource, type SourceRows } from "./source.ts";
+import { csvSource, jsonSource, NO_HEADER_ROW, type SourceRows } from "./source.ts";
 import {
   type ReplacementReview,
   UploadError,
@@ -54,8 +56,11 @@ export type Inspection =
       /** Per column: the first few non-empty values, and up to 50 distinct values. */
       samples: string[][];
       distinct: string[][];
-      /** The first data rows (up to PROFILE_ROWS), every cell as text: for value-based mapping. */
-      rows: string[][];
+      /**
+       * A CSV read without a header row, or whose first row looks like data (emails, dates, ids
+       * over the same below it): the "no header row" choice is offered.
+       */
+      looksHeaderless: boolean;
       /** The file's own problems, and the first MAX_ROW_ISSUES of the rows' (issueCount counts all). */
       issues: SourceIssue[];
       issueCount: number;
@@ -160,6 +165,8 @@ type Read =
 export class Pipeline {
   private csv: CsvRead | undefined;
   private source: SourceRows | undefined;
+  /** The source's first data rows (up to PROFILE_ROWS) as text, for value-based mapping. */
+  private firstRows: string[][] = [];
   private dataset: Dataset | undefined;
   private limits: RecordLimits = recordLimits();
   private readonly platform: PipelinePlatform;
@@ -255,6 +262,7 @@ export class Pipeline {
     } else {
       this.csv = undefined;
       this.source = undefined;
+      this.firstRows = [];
       const read = await this.read(file, options, onProgress);
       if (read.status === "not-utf8") {
         const decoded = decodeBytes(new Uint8Array(await file.arrayBuffer()));
@@ -281,6 +289,8 @@ export class Pipeline {
     const source = this.source;
     onProgress({ phase: "parse", done: 1, total: 1 });
     const rowIssues = source.issues.filter((i) => i.row !== undefined);
+    const { samples, distinct, rows } = profile(source);
+    this.firstRows = rows;
     return {
       status: "ready",
       kind: source.kind,
@@ -292,10 +302,23 @@ export class Pipeline {
       headers: source.headers,
       columns: source.columns,
       rowCount: source.count,
-      ...profile(source),
+      samples,
+      distinct,
+      looksHeaderless:
+        source.kind === "csv" &&
+        (source.headerRow === NO_HEADER_ROW || looksLikeHeaderless([source.headers, ...rows])),
       issues: [...source.issues.filter((i) => i.row === undefined), ...rowIssues.slice(0, MAX_ROW_ISSUES)],
       issueCount: source.issues.length,
     };
+  }
+
+  /**
+   * suggestMapping's answer for the source's columns (header and value evidence over its first
+   * PROFILE_ROWS rows, the tenant's `history`), computed here, where the rows are.
+   */
+  suggest(context: string, history: readonly HistoryEntry[] = []): ColumnSuggestion[] {
+    const source = this.requireSource();
+    return suggestMapping({ headers: source.headers, rows: this.firstRows, context, history });
   }
 
   /** The first `limit` values of a column, as text (for value-based mapping). */

@@ -1,6 +1,8 @@
 // The one typed message protocol between the page and the pipeline worker, and the handler both
 // transports run. Every request gets one final reply ("done" or "failed"); long ones send
 // "progress" (reading, validating) or "event" (uploading) replies before it.
+
+import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import type { DatasetView, EditAction, IssueFilter } from "./dataset.ts";
 import type {
@@ -17,6 +19,8 @@ import type {
 
 export interface PipelineCalls {
   inspect: { params: { file: Blob; options: InspectOptions }; result: Inspection };
+  /** suggestMapping's answer for the inspected file's columns (`history`: the tenant's past choices). */
+  suggest: { params: { context: string; history: HistoryEntry[] }; result: ColumnSuggestion[] };
   columnValues: { params: { column: number; limit: number }; result: string[] };
   validate: { params: { context: string; mapping: Mapping }; result: ValidationDone };
   view: { params: { filter: IssueFilter; start: number; end: number }; result: DatasetView };
@@ -51,6 +55,8 @@ async function run(
   switch (request.method) {
     case "inspect":
       return pipeline.inspect(request.params.file, request.params.options, progress);
+    case "suggest":
+      return pipeline.suggest(request.params.context, request.params.history);
     case "columnValues":
       return pipeline.columnValues(request.params.column, request.params.limit);
     case "validate":

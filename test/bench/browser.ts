@@ -245,7 +245,7 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
     await page.addInitScript(LONGTASKS);
     await page.setViewportSize({ width: 900, height: 1000 });
     await page.goto(`chrome-extension://${extensionId}/popup.html`);
-    await page.getByLabel("Worker URL").fill(worker.url);
+    await page.getByLabel("Intake server URL").fill(worker.url);
     await page.getByLabel("API key").fill(state.ingestKey);
     await page.getByRole("button", { name: "Test connection" }).click();
     await page.getByLabel("Integration").waitFor();

@@ -2,6 +2,7 @@
 // quoted newlines, ragged rows, duplicate headers, header-row detection, and JSON shapes.
 import { describe, expect, it } from "vitest";
 import { recordsOfJson } from "../../extension/console/ValidateFile.tsx";
+import { suggestMapping } from "../../extension/mapping.ts";
 import { decodeBytes } from "../../extension/pipeline/parse/decode.ts";
 import { detectHeaderRow } from "../../extension/pipeline/parse/header-row.ts";
 import { buildCsvTable, buildJsonTable, detectKind } from "../../extension/pipeline/parse/source-table.ts";
@@ -232,7 +233,7 @@ describe("the pipeline's JSON rules are the Worker's", () => {
 });
 
 describe("the pipeline's streaming read", () => {
-  it("reads a CSV as the core's reader does, with the first rows for value-based mapping", async () => {
+  it("reads a CSV as the core's reader does, and suggests the mapping from its first rows", async () => {
     const text = `Title line\nEmail,Status\n${Array.from({ length: 1200 }, (_, i) => `u${i}@x.co,${i % 2 ? "ACTIVE" : "active"}`).join("\n")}\nlast@x.co,ACTIVE,extra\n`;
     const pipeline = new Pipeline();
     const file = new Blob([text]);
@@ -253,8 +254,15 @@ describe("the pipeline's streaming read", () => {
       distinct: [expect.any(Array), ["active", "ACTIVE"]],
     });
     if (inspection.status !== "ready") throw new Error(inspection.status);
-    expect(inspection.rows).toHaveLength(1000);
-    expect(inspection.rows[999]).toEqual(["u999@x.co", "ACTIVE"]);
+    // The first rows stay in the pipeline: the page gets the suggestions, not 1,000 rows of text.
+    expect(inspection).not.toHaveProperty("rows");
+    expect(inspection.looksHeaderless).toBe(false);
+    const firstRows = table.rows.slice(0, 1000).map((r) => r.cells as string[]);
+    const history = [{ header: "Status", field: "userStatus" }];
+    expect(pipeline.suggest("saas_users", history)).toEqual(
+      suggestMapping({ headers: table.headers, rows: firstRows, context: "saas_users", history }),
+    );
+    expect(pipeline.suggest("saas_users")[0]).toMatchObject({ field: "emailId", auto: true });
     expect(await pipeline.columnValues(1, 3)).toEqual(["active", "ACTIVE", "active"]);
     // another header row re-reads nothing
     const again = await pipeline.inspect(file, { fileName: "u.csv", headerRow: 0 });
@@ -271,10 +279,26 @@ describe("the pipeline's streaming read", () => {
       await new Pipeline().inspect(new Blob([bytes]), { fileName: "u.csv", encoding: "windows-1252" }),
     ).toMatchObject({
       status: "ready",
-      rows: [
-        ["a@x.co", "x"],
-        ["b@x.co", "Mül"],
+      samples: [
+        ["a@x.co", "b@x.co"],
+        ["x", "Mül"],
       ],
     });
+  });
+
+  it("judges a first row of data as no header, from the rows it holds", async () => {
+    const text = `a@x.co,2024-01-02\n${Array.from({ length: 20 }, (_, i) => `u${i}@x.co,2024-02-${10 + i}`).join("\n")}\n`;
+    const pipeline = new Pipeline();
+    const file = new Blob([text]);
+    expect(await pipeline.inspect(file, { fileName: "u.csv", headerRow: 0 })).toMatchObject({
+      headers: ["a@x.co", "2024-01-02"],
+      looksHeaderless: true,
+    });
+    expect(await pipeline.inspect(file, { fileName: "u.csv", headerRow: -1 })).toMatchObject({
+      headers: ["Column 1", "Column 2"],
+      looksHeaderless: true,
+    });
+    const titled = new Blob([`Email,Created\n${text}`]);
+    expect(await pipeline.inspect(titled, { fileName: "u.csv" })).toMatchObject({ looksHeaderless: false });
   });
 });
