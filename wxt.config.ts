@@ -9,7 +9,8 @@ const LOCAL_WORKER = ["http://127.0.0.1/*", "http://localhost/*"];
 
 export default defineConfig({
   srcDir: "extension",
-  outDir: ".output",
+  // INTAKE_OUT_DIR lets parallel end-to-end runs build into their own folders.
+  outDir: process.env.INTAKE_OUT_DIR || ".output",
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser, manifestVersion }) => ({
     name: "Intake",

@@ -39,7 +39,7 @@ export default async function setup(project: TestProject) {
   project.provide("ingestKey", state.ingestKey);
   project.provide("integrationId", state.integrationId);
   project.provide("operatorToken", operatorToken);
-  project.provide("extensionDir", join(ROOT, ".output", "chrome-mv3"));
+  project.provide("extensionDir", join(ROOT, process.env.INTAKE_OUT_DIR || ".output", "chrome-mv3"));
   return async () => {
     await worker.stop();
     rmSync(persistTo, { recursive: true, force: true });
