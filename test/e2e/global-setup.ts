@@ -1,5 +1,5 @@
-// End-to-end setup: Chromium present, the extension built, the real Worker running under
-// `wrangler dev` on loopback with a fresh local D1 and a tenant, integration and keys.
+// End-to-end setup: Chromium present, the extension built for Chrome and Firefox, the real Worker
+// running under `wrangler dev` on loopback with a fresh local D1 and a tenant, integration and keys.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,12 +22,14 @@ declare module "vitest" {
     integrationId: string;
     operatorToken: string;
     extensionDir: string;
+    firefoxExtensionDir: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   ensureChromium();
   run("wxt", ["build"], { quiet: true });
+  run("wxt", ["build", "-b", "firefox"], { quiet: true });
   const persistTo = mkdtempSync(join(tmpdir(), "intake-e2e-d1-"));
   const operatorToken = ensureOperatorToken();
   migrateLocal(persistTo);
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject) {
   project.provide("integrationId", state.integrationId);
   project.provide("operatorToken", operatorToken);
   project.provide("extensionDir", join(ROOT, process.env.INTAKE_OUT_DIR || ".output", "chrome-mv3"));
+  project.provide("firefoxExtensionDir", join(ROOT, process.env.INTAKE_OUT_DIR || ".output", "firefox-mv2"));
   return async () => {
     await worker.stop();
     rmSync(persistTo, { recursive: true, force: true });
