@@ -1,6 +1,7 @@
 // Shapes of Worker API responses that both the Worker and the extension's client use, declared
 // once so the two cannot drift.
-import type { Issue, JsonValue, ValidationReport } from "./types.ts";
+import type { ContextSummary } from "./catalog.ts";
+import type { Capability, ContextSchema, Issue, JsonValue, ValidationReport } from "./types.ts";
 
 export type IngestionKind = "validate" | "submit" | "batch" | "commit" | "abort" | "restore";
 
@@ -17,6 +18,8 @@ export interface Ingestion {
   firstErrors: Issue[];
   syncId: string | null;
   version: number | null;
+  /** What the data came from (a file name, a captured page), when the client said. */
+  sourceName: string | null;
   keyName: string;
   createdAt: string;
 }
@@ -118,6 +121,8 @@ export interface DatasetVersion {
   source: "submit" | "sync" | "restore";
   keyName: string;
   committedAt: string;
+  /** The schema `$id` the records were checked against (null for versions from before this was kept). */
+  schemaId?: string | null;
   /** In the versions list: whether this is the current version. */
   current?: boolean;
 }
@@ -142,6 +147,8 @@ export type Restored = DatasetVersion & { restoredFrom: number };
 /** POST …/syncs (201). */
 export interface SyncStarted {
   syncId: string;
+  /** The `schemaId` the sync was started with, when given. */
+  schemaId?: string;
   expiresAt: string;
   limits: AnnouncedLimits;
 }
@@ -160,6 +167,8 @@ export interface SyncCommitted extends AcceptedWarnings, Replayable {
   version: number;
   recordCount: number;
   committedAt: string;
+  /** Present when the sync's `schemaId` is an older REVISION of the context's current schema. */
+  schemaChange?: SchemaChangeNotice;
 }
 
 /**
@@ -187,3 +196,127 @@ export interface DatasetDiff {
 
 /** POST …/validate (200): the report, and what the records would do to the current dataset. */
 export type ValidateResponse = ValidationReport & { diff: DatasetDiff };
+
+// ---------------------------------------------------------------------------------------------
+// Contexts: the catalog, schemas and their revisions, and a tenant's own (custom) contexts.
+// ---------------------------------------------------------------------------------------------
+
+/** Links of a context (absolute URLs). */
+export interface ContextLinks {
+  self: string;
+  schema: string;
+  templateCsv: string;
+  templateJson: string;
+}
+
+/**
+ * One entry of GET /v1/contexts: a built-in context, or — when the request carries the tenant's
+ * API key — one of that tenant's custom contexts (`custom: true`). Every entry carries its
+ * schema's `$id` (`schemaId`) and SchemaVer `version`.
+ */
+export interface CatalogEntry extends ContextSummary {
+  /** True for a tenant's own context (POST /v1/contexts); absent for a built-in. */
+  custom?: true;
+  links: ContextLinks;
+}
+
+/** GET /v1/contexts */
+export interface CatalogList {
+  data: CatalogEntry[];
+  categories: string[];
+}
+
+/** GET /v1/contexts/{ctx}: the entry, its current schema, its retained revisions, capabilities. */
+export interface ContextDetail extends CatalogEntry {
+  schema: ContextSchema;
+  /** SchemaVer revisions served by GET …/schema?version=M-R-A, oldest first (the current one last). */
+  revisions: string[];
+  capabilities: Capability[];
+}
+
+/**
+ * The definition an admin writes for a custom context (the `schema` of POST/PUT /v1/contexts):
+ * a safe subset of JSON Schema 2020-12 (see `checkCustomContext` in schemas/custom-context.ts).
+ * `$id`, `title`, `description` and `x-intake-category` are set by the Worker from the request,
+ * so they may be left out (a `$id` given must name this context).
+ */
+export type CustomSchemaDefinition = Partial<
+  Pick<ContextSchema, "$schema" | "$id" | "title" | "description">
+> &
+  Pick<ContextSchema, "type" | "properties" | "x-intake-key"> &
+  Partial<
+    Pick<ContextSchema, "required" | "additionalProperties" | "examples" | "x-intake-key-case-insensitive">
+  >;
+
+/** POST /v1/contexts (admin key). */
+export interface CustomContextInput {
+  /** Lower-case letters, digits and underscores, 2–64 characters, starting with a letter; not a built-in name. */
+  name: string;
+  title: string;
+  category: string;
+  description?: string;
+  schema: CustomSchemaDefinition;
+}
+
+/** PUT /v1/contexts/{name} (admin key); `?confirm=breaking` is required for a MODEL change. */
+export type CustomContextUpdate = Omit<CustomContextInput, "name"> & { name?: string };
+
+/** How a schema changed between two revisions, by SchemaVer. "none": nothing changed. */
+export type SchemaChangeKind = "model" | "revision" | "addition" | "none";
+
+/** What a schema change is and why (one plain sentence per difference found). */
+export interface SchemaChange {
+  kind: SchemaChangeKind;
+  /** SchemaVer before (null on creation) and after. */
+  from: string | null;
+  to: string;
+  reasons: string[];
+}
+
+/** A custom context as POST/PUT/GET /v1/contexts… answer it (GET /v1/contexts/{name} adds `capabilities`). */
+export interface CustomContext extends ContextDetail {
+  custom: true;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** POST /v1/contexts (201) and PUT /v1/contexts/{name} (200): the context and what changed. */
+export interface CustomContextSaved extends CustomContext {
+  change: SchemaChange;
+}
+
+/**
+ * The problem of a PUT that would change the MODEL without `?confirm=breaking` (409, type
+ * `schema-model-change`): `change` says what breaks.
+ */
+export interface ModelChangeProblem extends ProblemDocument {
+  change: SchemaChange;
+}
+
+/** The problem of a DELETE while integrations use the context (409, type `context-in-use`). */
+export interface ContextInUseProblem extends ProblemDocument {
+  integrations: { id: string; name: string }[];
+}
+
+/** POST …/syncs body (all optional). */
+export interface SyncStartInput {
+  /**
+   * The schema `$id` the client validated against (e.g. `urn:intake:saas_users:1-0-0`). At commit
+   * the Worker refuses with 409 (type `schema-model-changed`) when the context's MODEL changed
+   * since, and commits with a `schemaChange` notice when only its REVISION did.
+   */
+  schemaId?: string;
+  /**
+   * What the data came from: a file name, or a captured page's title and address (no query
+   * string). Recorded with the sync's ingestions, clipped by `clipSourceName`.
+   */
+  sourceName?: string;
+}
+
+/** The notice in a commit answer when the schema's REVISION changed since the sync started. */
+export interface SchemaChangeNotice {
+  kind: "revision";
+  validatedAgainst: string;
+  current: string;
+  message: string;
+}

@@ -84,37 +84,40 @@ export function listCategories(): string[] {
 
 const fold = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, " ");
 
+/** What the catalog can be searched by: words (`q`) and a category. */
+export interface ContextFilter {
+  q?: string;
+  category?: string;
+}
+
 /**
- * Contexts matching every word of `q` (in name, title, description, category or field names and
- * aliases) and, when given, exactly `category` (case-insensitive).
+ * Whether a context matches every word of `q` (in name, title, description, category or field
+ * names and aliases) and, when given, exactly `category` (case-insensitive).
  */
-export function listContexts(filter: { q?: string; category?: string } = {}): ContextSummary[] {
+export function contextMatches(name: string, schema: ContextSchema, filter: ContextFilter = {}): boolean {
+  const category = filter.category?.trim().toLowerCase();
+  if (category && schema["x-intake-category"].toLowerCase() !== category) return false;
   const words = fold(filter.q ?? "")
     .split(" ")
     .filter(Boolean);
-  const category = filter.category?.trim().toLowerCase();
-  const out: ContextSummary[] = [];
-  for (const name of CONTEXT_NAMES) {
-    const schema = SCHEMAS[name] as ContextSchema;
-    if (category && schema["x-intake-category"].toLowerCase() !== category) continue;
-    if (words.length > 0) {
-      const haystack = fold(
-        [
-          name,
-          schema.title,
-          schema.description,
-          schema["x-intake-category"],
-          ...Object.entries(schema.properties).flatMap(([field, p]) => [
-            field,
-            ...(p["x-intake-aliases"] ?? []),
-          ]),
-        ].join(" "),
-      );
-      if (!words.every((word) => haystack.includes(word))) continue;
-    }
-    out.push(summarizeContext(name, schema));
-  }
-  return out;
+  if (words.length === 0) return true;
+  const haystack = fold(
+    [
+      name,
+      schema.title,
+      schema.description,
+      schema["x-intake-category"],
+      ...Object.entries(schema.properties).flatMap(([field, p]) => [field, ...(p["x-intake-aliases"] ?? [])]),
+    ].join(" "),
+  );
+  return words.every((word) => haystack.includes(word));
+}
+
+/** The built-in contexts matching `filter` (see `contextMatches`). */
+export function listContexts(filter: ContextFilter = {}): ContextSummary[] {
+  return CONTEXT_NAMES.filter((name) => contextMatches(name, SCHEMAS[name] as ContextSchema, filter)).map(
+    (name) => summarizeContext(name, SCHEMAS[name] as ContextSchema),
+  );
 }
 
 export function listCapabilities(): Capability[] {

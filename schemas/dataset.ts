@@ -1,10 +1,10 @@
 // Validation of a whole dataset, record by record (streaming): normalize, validate, dataset
 // checks, one report. The same entry point serves the Worker and the extension.
-import { getSchema } from "./catalog.ts";
 import { DatasetChecks } from "./dataset-checks.ts";
 import { fieldTooLongMessage, isOverLong, type RecordLimits, recordLimits } from "./limits.ts";
 import { clipValue } from "./messages.ts";
 import { normalizeRecord, normalizeWithin, setOwn, takeWalkVerdict } from "./normalize.ts";
+import { resolveSchema } from "./registry.ts";
 import { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
 import type { ContextSchema, IntakeRecord, Issue, JsonValue, ValidationReport } from "./types.ts";
 import { encodeSegment, type RecordIssue, validateRecord, verdictOf } from "./validate.ts";
@@ -18,6 +18,8 @@ export interface DatasetValidatorOptions {
   firstRow?: number;
   /** How many records will be added, when known: room is made for their keys at once. */
   expectedRecords?: number;
+  /** The schema to validate with (the Worker's: a tenant's custom context); else the context's resolved one. */
+  schema?: ContextSchema;
 }
 
 export interface RecordOutcome {
@@ -112,8 +114,9 @@ function checkAgainst(
   return { record, valid: errors.length === 0, errors, warnings: [] };
 }
 
+/** The context's schema: the one the extension registered (the Worker's live one), else the bundled one. */
 function requireSchema(context: string): ContextSchema {
-  const schema = getSchema(context);
+  const schema = resolveSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
   return schema;
 }
@@ -133,7 +136,7 @@ export class DatasetValidator {
 
   constructor(context: string, options: DatasetValidatorOptions = {}) {
     this.context = context;
-    this.schema = requireSchema(context);
+    this.schema = options.schema ?? requireSchema(context);
     this.checks = new DatasetChecks(this.schema, options.expectedRecords ?? 0);
     this.report = new ReportBuilder(options.maxIssues ?? DEFAULT_ISSUE_CAP);
     this.limits = recordLimits(options.limits);
@@ -147,9 +150,9 @@ export class DatasetValidator {
    */
   addRecord(raw: unknown, line?: number): IntakeRecord {
     if (this.finished) throw new Error("DatasetValidator.addRecord() after finish()");
-    if (!isPlainObject(raw)) return this.add(raw, line).record;
+    if (!isPlainObject(raw)) return this.addOne(raw, line, true).record;
     const record = normalizeWithin(raw, this.schema, this.limits.maxFieldLength, true);
-    if (record === undefined) return this.add(raw, line).record;
+    if (record === undefined) return this.addOne(raw, line, true).record;
     const row = ++this.report.recordCount + this.rowOffset;
     const report = this.report;
     if (!(takeWalkVerdict() ?? this.isValid(record))) {
@@ -158,7 +161,8 @@ export class DatasetValidator {
     }
     const errors = this.checkErrors;
     const warnings = this.checkWarnings;
-    this.checks.checkInto(record, row, line, errors, warnings);
+    // Whether the key repeats an earlier one is found at finish, for all records at once.
+    this.checks.checkIntoLater(record, row, line, report.errorsAdded, errors, warnings);
     if (errors.length > 0) {
       for (const issue of errors) report.addError(issue);
       errors.length = 0;
@@ -173,10 +177,18 @@ export class DatasetValidator {
   /** Adds the next record (row = firstRow + records added before it); `line` is its source line when known. */
   add(raw: unknown, line?: number): RecordOutcome {
     if (this.finished) throw new Error("DatasetValidator.add() after finish()");
+    return this.addOne(raw, line, false);
+  }
+
+  /** `add`; with `later`, the record's duplicate key (if any) is reported at finish, not in the outcome. */
+  private addOne(raw: unknown, line: number | undefined, later: boolean): RecordOutcome {
     const row = ++this.report.recordCount + this.rowOffset;
     const outcome = checkAgainst(raw, this.schema, this.context, row, line, this.limits.maxFieldLength);
     if (isPlainObject(raw)) {
-      this.checks.checkInto(outcome.record, row, line, outcome.errors, outcome.warnings);
+      if (later) {
+        const before = this.report.errorsAdded + outcome.errors.length;
+        this.checks.checkIntoLater(outcome.record, row, line, before, outcome.errors, outcome.warnings);
+      } else this.checks.checkInto(outcome.record, row, line, outcome.errors, outcome.warnings);
       outcome.valid = outcome.errors.length === 0;
     }
     for (const issue of outcome.errors) this.report.addError(issue);
@@ -196,6 +208,7 @@ export class DatasetValidator {
 
   finish(): ValidationReport {
     if (!this.finished) {
+      this.report.insertErrors(this.checks.takeLater());
       const dataset = this.checks.finish();
       for (const issue of dataset.errors) this.report.addError(issue);
       for (const issue of dataset.warnings) this.report.addWarning(issue);

@@ -2,6 +2,7 @@
 // CSV and JSON reading, limits, templates and effective access. No platform imports.
 export * from "./catalog.ts";
 export * from "./csv.ts";
+export * from "./custom-context.ts";
 export * from "./dataset.ts";
 export {
   connectionTargetIssue,
@@ -12,13 +13,17 @@ export {
   recordKey,
 } from "./dataset-checks.ts";
 export * from "./effective-access.ts";
+export { BOOLEAN_SPELLINGS, booleanSpelling, enumOptionForBoolean } from "./fixes.ts";
 export { CUSTOM_FORMATS, isDdmmyyyy, toIsoUtc } from "./formats.ts";
 export * from "./json-records.ts";
 export * from "./limits.ts";
 export { splitLines, toLf } from "./lines.ts";
 export { clipText, clipValue, expectation, suggestFix } from "./messages.ts";
 export { normalizeRecord, normalizeText } from "./normalize.ts";
+export { MAX_PATTERN_LENGTH, patternProblem } from "./pattern-audit.ts";
+export { contextSchemaProblem, forgetSchemas, registerSchema, resolveSchema } from "./registry.ts";
 export { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
+export * from "./schemaver.ts";
 export * from "./templates.ts";
 export type * from "./types.ts";
 export { type RecordIssue, validateRecord } from "./validate.ts";

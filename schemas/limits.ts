@@ -90,3 +90,32 @@ export function isOverLong(value: unknown, max: number): boolean {
 export function fieldTooLongMessage(field: string, max: number): string {
   return `${clipText(field)} is longer than ${max} characters`;
 }
+
+/** C0/C1 controls, zero-width marks and bidi overrides/isolates: never shown in a source name. */
+const INVISIBLE = (c: number) =>
+  c < 0x20 ||
+  (c >= 0x7f && c <= 0x9f) ||
+  (c >= 0x200b && c <= 0x200f) ||
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2066 && c <= 0x2069) ||
+  c === 0xfeff;
+
+/** The longest source name (file name, or a captured page's title and address) a sync records. */
+export const SOURCE_NAME_MAX = 300;
+
+/**
+ * A source name as it is recorded and shown: control and bidi-override characters become spaces,
+ * runs of whitespace one space, trimmed, cut at SOURCE_NAME_MAX characters (never inside a
+ * surrogate pair, ending in "…" when cut); null when nothing is left.
+ */
+export function clipSourceName(name: string): string | null {
+  const clean = Array.from(name, (ch) => (INVISIBLE(ch.charCodeAt(0)) ? " " : ch))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (clean === "") return null;
+  if (clean.length <= SOURCE_NAME_MAX) return clean;
+  const last = clean.charCodeAt(SOURCE_NAME_MAX - 2);
+  const cut = last >= 0xd800 && last <= 0xdbff ? SOURCE_NAME_MAX - 2 : SOURCE_NAME_MAX - 1;
+  return `${clean.slice(0, cut).trimEnd()}…`;
+}

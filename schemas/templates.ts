@@ -28,13 +28,15 @@ function exampleRecord(schema: ContextSchema): IntakeRecord {
   return record;
 }
 
-function requireSchema(context: string): ContextSchema {
+/** A built-in context by name, or a schema as it is (a tenant's custom context). */
+function requireSchema(context: string | ContextSchema): ContextSchema {
+  if (typeof context !== "string") return context;
   const schema = getSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
   return schema;
 }
 
-export function csvTemplate(context: string): string {
+export function csvTemplate(context: string | ContextSchema): string {
   const schema = requireSchema(context);
   const fields = Object.keys(schema.properties);
   const example = exampleRecord(schema);
@@ -44,6 +46,6 @@ export function csvTemplate(context: string): string {
   });
 }
 
-export function jsonTemplate(context: string): { data: IntakeRecord[] } {
+export function jsonTemplate(context: string | ContextSchema): { data: IntakeRecord[] } {
   return { data: [exampleRecord(requireSchema(context))] };
 }

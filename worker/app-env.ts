@@ -1,5 +1,6 @@
 // The Hono environment of the Worker: generated bindings plus what middleware puts on the context.
 import type { ApiKey } from "./db/keys.ts";
+import type { ContextCache } from "./domain/contexts.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -8,5 +9,7 @@ export interface AppEnv {
     key: ApiKey;
     /** The request's clock, so tests can control time through a header-free seam. */
     now: Date;
+    /** The tenant's custom contexts read during this request (`contextFor`). */
+    contexts: ContextCache;
   };
 }

@@ -22,23 +22,53 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   "/openapi.json": { get: { summary: "This document", security: "none", responses: { 200: "OpenAPI 3.1" } } },
   "/v1/contexts": {
     get: {
-      summary: "List contexts (q: search words, category: exact category)",
+      summary:
+        "List contexts (q: search words, category: exact category); with an API key, the tenant's custom contexts too (custom: true)",
       security: "none",
       responses: { 200: "Contexts" },
+    },
+    post: {
+      summary: "Create a custom context for this tenant (a safe subset of JSON Schema 2020-12)",
+      security: "admin",
+      body: '{ "name", "title", "category", "description"?, "schema": { "type": "object", "properties", "required", "x-intake-key" } }',
+      responses: {
+        201: "The context, its schema ($id urn:intake:<tenant>.<name>:1-0-0) and change",
+        409: "A context of that name exists, or the tenant has too many",
+        413: "The definition is larger than 256 KB",
+        422: "The definition breaks the meta-schema (errors name each problem)",
+      },
     },
   },
   "/v1/contexts/{context}": {
     get: {
-      summary: "A context: metadata, schema, template links, capabilities",
+      summary: "A context: metadata, schema, revisions, template links, capabilities",
       security: "none",
       responses: { 200: "Context" },
+    },
+    put: {
+      summary:
+        "Update a custom context: its $id is bumped by SchemaVer (ADDITION, REVISION, MODEL); a MODEL change needs ?confirm=breaking",
+      security: "admin",
+      body: '{ "title", "category", "description"?, "schema" }',
+      responses: {
+        200: "The context and what changed",
+        403: "A built-in context",
+        409: "A MODEL change without ?confirm=breaking (change says what breaks)",
+        422: "The definition breaks the meta-schema",
+      },
+    },
+    delete: {
+      summary: "Delete a custom context no integration uses (its revisions too)",
+      security: "admin",
+      responses: { 204: "Deleted", 403: "A built-in context", 409: "Integrations use it (named)" },
     },
   },
   "/v1/contexts/{context}/schema": {
     get: {
-      summary: "The context's JSON Schema (application/schema+json)",
+      summary:
+        "The context's JSON Schema (application/schema+json), ETag from its $id (If-None-Match: 304); ?version=M-R-A serves a retained revision",
       security: "none",
-      responses: { 200: "Schema" },
+      responses: { 200: "Schema", 304: "Not modified", 404: "No such context or revision" },
     },
   },
   "/v1/contexts/{context}/template.csv": {
@@ -179,7 +209,10 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
     post: {
       summary: "Make an earlier version current again (as a new version)",
       security: "any",
-      responses: { 201: "The new version" },
+      responses: {
+        201: "The new version",
+        409: "The version was committed under an earlier MODEL of the context's schema",
+      },
     },
   },
   "/v1/integrations/{id}/contexts/{context}/effective-access": {
@@ -192,9 +225,13 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   },
   "/v1/integrations/{id}/contexts/{context}/syncs": {
     post: {
-      summary: "Start a sync (a snapshot in many batches)",
+      summary:
+        'Start a sync (a snapshot in many batches); optional body { "schemaId": the schema $id the client validated against, "sourceName": what the data came from (a file name, or a page title and address), clipped to 300 characters and shown in the ingestion history }',
       security: "any",
-      responses: { 201: "{ syncId, expiresAt }" },
+      responses: {
+        201: "{ syncId, expiresAt, limits, schemaId? }",
+        400: "schemaId is not a SchemaVer $id of this context, or sourceName is not a string",
+      },
     },
   },
   "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}/batches/{seq}": {
@@ -216,8 +253,8 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       security: "any",
       body: "{ expectedRecords? }",
       responses: {
-        200: "{ syncId, version, recordCount, committedAt, warnings, warningCount, replayed? }",
-        409: "Missing batches or count mismatch",
+        200: "{ syncId, version, recordCount, committedAt, warnings, warningCount, schemaChange?, replayed? }",
+        409: "Missing batches, count mismatch, or the schema's MODEL changed since the sync's schemaId",
       },
     },
   },
@@ -249,7 +286,8 @@ const SECURITY: Record<Security, unknown[]> = {
   any: [{ apiKey: [] }, { bearer: [] }],
 };
 
-export function openApiDocument(serverUrl: string) {
+/** `contexts`: the context names the caller may use (built-ins, and its tenant's own with a key). */
+export function openApiDocument(serverUrl: string, contexts: readonly string[] = CONTEXT_NAMES) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [path, methods] of Object.entries(OPERATIONS)) {
     paths[path] = {};
@@ -258,7 +296,7 @@ export function openApiDocument(serverUrl: string) {
         name: m[1],
         in: "path",
         required: true,
-        schema: m[1] === "context" ? { type: "string", enum: CONTEXT_NAMES } : { type: "string" },
+        schema: m[1] === "context" ? { type: "string", enum: [...contexts] } : { type: "string" },
       }));
       (paths[path] as Record<string, unknown>)[method] = {
         summary: op.summary,

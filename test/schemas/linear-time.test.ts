@@ -13,6 +13,7 @@ import {
   toIsoUtc,
 } from "../../schemas/formats.ts";
 import { suggestFix } from "../../schemas/messages.ts";
+import { nestedRepetition } from "../../schemas/pattern-audit.ts";
 import type { JsonValue } from "../../schemas/types.ts";
 import { hasDuplicateItems, referenceVerdict, validateRecord } from "../../schemas/validate.ts";
 import { CONTEXT_NAMES, getSchemaOrThrow } from "./helpers.ts";
@@ -93,78 +94,6 @@ describe("other suggestions and formats on hostile inputs", () => {
     expect(suggestFix(`${" _-".repeat(n / 3)}admin`, role)).toBe("ADMIN");
   });
 });
-
-/**
- * Whether a pattern has a repeating quantifier (max > 1) on a group that contains an unbounded
- * quantifier or an alternation: `(a+)+`, `(\d+){2}`, `(a|ab)*`. Nested repetition is what makes
- * a backtracking engine super-linear; a pattern without it, anchored and with each unbounded
- * class followed by a character it cannot match, runs in linear time.
- */
-function nestedRepetition(pattern: string): string | undefined {
-  let i = 0;
-  interface Scan {
-    unbounded: boolean;
-    alternation: boolean;
-  }
-  const quantifier = (): { repeats: boolean; unbounded: boolean } | undefined => {
-    const c = pattern[i];
-    let result: { repeats: boolean; unbounded: boolean } | undefined;
-    if (c === "*" || c === "+") {
-      i++;
-      result = { repeats: true, unbounded: true };
-    } else if (c === "?") {
-      i++;
-      result = { repeats: false, unbounded: false };
-    } else if (c === "{") {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
-      if (!m) return undefined;
-      i += m[0].length;
-      const max = m[2] === undefined ? Number(m[1]) : m[3] === "" ? Number.POSITIVE_INFINITY : Number(m[3]);
-      result = { repeats: max > 1, unbounded: max === Number.POSITIVE_INFINITY };
-    }
-    if (result && pattern[i] === "?") i++;
-    return result;
-  };
-  let found: string | undefined;
-  const alternatives = (): Scan => {
-    const scan: Scan = { unbounded: false, alternation: false };
-    while (i < pattern.length && pattern[i] !== ")") {
-      const start = i;
-      const c = pattern[i];
-      let inner: Scan = { unbounded: false, alternation: false };
-      if (c === "|") {
-        scan.alternation = true;
-        i++;
-        continue;
-      }
-      if (c === "(") {
-        i++;
-        if (pattern[i] === "?")
-          i +=
-            pattern[i + 1] === "<" && !"=!".includes(pattern[i + 2] ?? "")
-              ? pattern.indexOf(">", i) - i + 1
-              : 2;
-        inner = alternatives();
-        if (pattern[i] !== ")") throw new Error(`unbalanced group in ${pattern}`);
-        i++;
-      } else if (c === "[") {
-        i++;
-        if (pattern[i] === "]") i++;
-        while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
-        i++;
-      } else {
-        i += c === "\\" ? 2 : 1;
-      }
-      const q = quantifier();
-      if (q?.repeats && (inner.unbounded || inner.alternation)) found ??= pattern.slice(start, i);
-      scan.unbounded ||= inner.unbounded || q?.unbounded === true;
-      scan.alternation ||= inner.alternation && q === undefined;
-    }
-    return scan;
-  };
-  alternatives();
-  return found;
-}
 
 describe("schema patterns", () => {
   it.each([

@@ -443,7 +443,7 @@ describe.each([
     );
     expect(problem.detail).toBe(
       which === "create"
-        ? "Unknown field(s) mode; a sync takes no options"
+        ? "Unknown field(s) mode; a sync takes only schemaId and sourceName"
         : "Unknown field(s) mode; commit takes only expectedRecords",
     );
   });

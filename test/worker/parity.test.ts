@@ -220,9 +220,14 @@ async function extensionReport(
       issues.push({ row: 0, line: i.line, pointer: "", field: "", keyword: i.keyword, message: i.message });
   const mapping: Mapping = { columns, constants: {}, valueMaps: {} };
   const { recordCount } = pipeline.validate(context, mapping);
-  // Everything the fixing step can show: every issue of every row, and the warnings.
-  const view = pipeline.view({ column: "", keyword: "" }, 0, Number.MAX_SAFE_INTEGER);
-  issues.push(...view.rows.map((r) => r.issue), ...view.warnings);
+  // Everything the review can show: every problem of every row (its cells' and its own), and the
+  // warnings about the whole file.
+  const grid = pipeline.grid({ problems: true, column: "", keyword: "" }, 0, Number.MAX_SAFE_INTEGER);
+  for (const row of grid.rows) {
+    issues.push(...row.errors, ...row.warnings);
+    for (const cell of row.cells) issues.push(...(cell.errors ?? []), ...(cell.warnings ?? []));
+  }
+  issues.push(...pipeline.summary().datasetWarnings);
   return { recordCount, issues: issues.map(rowOf) };
 }
 

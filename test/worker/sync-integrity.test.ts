@@ -198,6 +198,7 @@ describe("writes into a sync are guarded inside their transaction", () => {
           sourceId: syncId,
           keyName: "k",
           now,
+          schemaId: null,
         },
         { kind: "sync", syncId, now, batches: 1 },
       ),

@@ -25,6 +25,8 @@ export interface Version {
   sourceId: string;
   keyName: string;
   createdAt: string;
+  /** The schema `$id` the version was committed under (null before this was recorded). */
+  schemaId: string | null;
 }
 
 interface VersionRow {
@@ -35,6 +37,7 @@ interface VersionRow {
   source_id: string;
   key_name: string;
   created_at: string;
+  schema_id: string | null;
 }
 
 const toVersion = (r: VersionRow): Version => ({
@@ -45,6 +48,7 @@ const toVersion = (r: VersionRow): Version => ({
   sourceId: r.source_id,
   keyName: r.key_name,
   createdAt: r.created_at,
+  schemaId: r.schema_id,
 });
 
 export interface DatasetRef {
@@ -144,6 +148,8 @@ export function commitVersionStatements(
     sourceId: string;
     keyName: string;
     now: string;
+    /** The schema `$id` the records were checked with (a restore keeps its version's). */
+    schemaId: string | null;
   },
   guard?: CommitGuard,
 ): D1PreparedStatement[] {
@@ -184,6 +190,9 @@ export function commitVersionStatements(
          ON CONFLICT (integration_id, context) DO UPDATE SET current_version = excluded.current_version, updated_at = excluded.updated_at`,
       )
       .bind(ref.tenantId, ref.integrationId, ref.context, v.sourceId, v.now),
+    db
+      .prepare("UPDATE versions SET schema_id = ?2 WHERE source_id = ?1 AND tenant_id = ?3")
+      .bind(v.sourceId, v.schemaId, ref.tenantId),
   ];
 }
 
@@ -194,7 +203,7 @@ export async function versionBySource(
 ): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      "SELECT version, set_id, record_count, source, source_id, key_name, created_at FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND source_id = ?3",
+      "SELECT version, set_id, record_count, source, source_id, key_name, created_at, schema_id FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND source_id = ?3",
     )
     .bind(ref.tenantId, ref.integrationId, sourceId)
     .first<VersionRow>();
@@ -221,7 +230,7 @@ export async function getVersion(
 ): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      `SELECT version, set_id, record_count, source, source_id, key_name, created_at FROM versions
+      `SELECT version, set_id, record_count, source, source_id, key_name, created_at, schema_id FROM versions
        WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 AND version = ?4`,
     )
     .bind(ref.tenantId, ref.integrationId, ref.context, version)
@@ -232,7 +241,7 @@ export async function getVersion(
 export async function listVersions(db: D1Database, ref: DatasetRef, limit: number): Promise<Version[]> {
   const { results } = await db
     .prepare(
-      `SELECT version, set_id, record_count, source, source_id, key_name, created_at FROM versions
+      `SELECT version, set_id, record_count, source, source_id, key_name, created_at, schema_id FROM versions
        WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 ORDER BY version DESC LIMIT ?4`,
     )
     .bind(ref.tenantId, ref.integrationId, ref.context, limit)

@@ -16,6 +16,7 @@ interface IngestionRow {
   first_errors: string;
   sync_id: string | null;
   version: number | null;
+  source_name: string | null;
   key_name: string;
   created_at: string;
 }
@@ -32,6 +33,7 @@ const toIngestion = (r: IngestionRow): Ingestion => ({
   firstErrors: JSON.parse(r.first_errors) as Issue[],
   syncId: r.sync_id,
   version: r.version,
+  sourceName: r.source_name,
   keyName: r.key_name,
   createdAt: r.created_at,
 });
@@ -42,8 +44,9 @@ export function insertIngestionStatement(db: D1Database, ref: DatasetRef, i: Ing
   return db
     .prepare(
       `INSERT INTO ingestions (id, tenant_id, integration_id, context, kind, outcome, record_count, error_count, warning_count,
-                               detail, first_errors, sync_id, version, key_name, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`,
+                               detail, first_errors, sync_id, version, key_name, created_at, source_name)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+               COALESCE(?16, (SELECT source_name FROM syncs WHERE tenant_id = ?2 AND id = ?12)))`,
     )
     .bind(
       i.id,
@@ -61,6 +64,7 @@ export function insertIngestionStatement(db: D1Database, ref: DatasetRef, i: Ing
       i.version,
       i.keyName,
       i.createdAt,
+      i.sourceName,
     );
 }
 
@@ -72,7 +76,7 @@ export async function listIngestions(
 ): Promise<Ingestion[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, context, kind, outcome, record_count, error_count, warning_count, detail, first_errors, sync_id, version, key_name, created_at
+      `SELECT id, context, kind, outcome, record_count, error_count, warning_count, detail, first_errors, sync_id, version, source_name, key_name, created_at
        FROM ingestions WHERE tenant_id = ?1 AND integration_id = ?2 AND (?3 IS NULL OR context = ?3)
          AND (?4 IS NULL OR created_at < ?4 OR (?5 IS NOT NULL AND created_at = ?4 AND id < ?5))
        ORDER BY created_at DESC, id DESC LIMIT ?6`,

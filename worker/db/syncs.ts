@@ -18,6 +18,8 @@ export interface Sync {
   expectedRecords: number | null;
   /** The warnings the commit answered with (JSON), for replaying its answer. */
   commitWarnings: string | null;
+  /** The schema `$id` the client validated against (POST …/syncs `schemaId`), when it said. */
+  schemaId: string | null;
 }
 
 interface SyncRow {
@@ -33,10 +35,11 @@ interface SyncRow {
   committed_version: number | null;
   expected_records: number | null;
   commit_warnings: string | null;
+  schema_id: string | null;
 }
 
 const COLUMNS =
-  "id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, committed_version, expected_records, commit_warnings";
+  "id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, committed_version, expected_records, commit_warnings, schema_id";
 
 const toSync = (r: SyncRow): Sync => ({
   id: r.id,
@@ -51,6 +54,7 @@ const toSync = (r: SyncRow): Sync => ({
   committedVersion: r.committed_version,
   expectedRecords: r.expected_records,
   commitWarnings: r.commit_warnings,
+  schemaId: r.schema_id,
 });
 
 /**
@@ -71,10 +75,20 @@ export interface SyncGuard {
 export function insertSyncStatement(db: D1Database, s: Sync): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO syncs (id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8)`,
+      `INSERT INTO syncs (id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, schema_id)
+       VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?9)`,
     )
-    .bind(s.id, s.tenantId, s.integrationId, s.context, s.setId, s.keyName, s.createdAt, s.expiresAt);
+    .bind(
+      s.id,
+      s.tenantId,
+      s.integrationId,
+      s.context,
+      s.setId,
+      s.keyName,
+      s.createdAt,
+      s.expiresAt,
+      s.schemaId,
+    );
 }
 
 export async function getSync(db: D1Database, ref: DatasetRef, id: string): Promise<Sync | undefined> {
@@ -215,4 +229,16 @@ export async function expireSyncs(db: D1Database, now: string): Promise<string[]
     .bind(now)
     .all<{ set_id: string }>();
   return results.map((r) => r.set_id);
+}
+
+/** Records what a new sync's data came from (its ingestions copy it; see insertIngestionStatement). */
+export function setSyncSourceNameStatement(
+  db: D1Database,
+  tenantId: string,
+  syncId: string,
+  sourceName: string,
+): D1PreparedStatement {
+  return db
+    .prepare("UPDATE syncs SET source_name = ?3 WHERE tenant_id = ?1 AND id = ?2")
+    .bind(tenantId, syncId, sourceName);
 }

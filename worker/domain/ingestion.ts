@@ -15,6 +15,8 @@ export interface IngestionOutcome {
   detail?: string;
   syncId?: string;
   version?: number;
+  /** What the data came from; for a sync's ingestions, the sync's own when not given. */
+  sourceName?: string;
 }
 
 /** The statement recording one ingestion of the request's dataset by the request's key. */
@@ -37,6 +39,7 @@ export function ingestionStatement(
     firstErrors: (report?.errors ?? []).slice(0, FIRST_ERRORS),
     syncId: outcome.syncId ?? null,
     version: outcome.version ?? null,
+    sourceName: outcome.sourceName ?? null,
     keyName: c.get("key").name,
     createdAt: c.get("now").toISOString(),
   };

@@ -1,5 +1,6 @@
 // Normalizes and validates a batch with the shared core, and prepares its rows for storage.
 import {
+  type ContextSchema,
   DatasetValidator,
   getSchema,
   type Issue,
@@ -25,20 +26,20 @@ export interface ValidatedBatch {
 
 /**
  * `datasetWarnings: false` leaves out findings that need the whole dataset (a sync's batches
- * are checked together at commit). `firstRow` is the file row of the body's first record (a sync
+ * are checked together at commit). `schema` is the context's (`schemaFor`; a built-in's by default). `firstRow` is the file row of the body's first record (a sync
  * batch's place in its file), so that reports name rows of the file; 1 by default.
  */
 export function validateBatch(
   context: string,
   body: RecordsBody,
   limits: Limits,
-  options: { datasetWarnings: boolean; firstRow?: number },
+  options: { datasetWarnings: boolean; firstRow?: number; schema?: ContextSchema },
 ): ValidatedBatch {
-  const schema = getSchema(context);
+  const schema = options.schema ?? getSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
   // Field length is a record rule of the core, checked before any other work on a value.
   const firstRow = options.firstRow ?? 1;
-  const validator = new DatasetValidator(context, { limits, firstRow });
+  const validator = new DatasetValidator(context, { limits, firstRow, schema });
   // Problems of the file itself: row 0 is the header, any other row moves with the batch.
   for (const issue of body.issues)
     validator.addIssue(issue.row > 0 ? { ...issue, row: issue.row + firstRow - 1 } : issue);

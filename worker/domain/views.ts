@@ -8,7 +8,7 @@ import type {
   Integration as IntegrationView,
   SyncCommitted,
 } from "../../schemas/api-types.ts";
-import { type ContextSchema, clipValue, getContext, type Issue, keyValues } from "../../schemas/index.ts";
+import { type ContextSchema, clipValue, type Issue, keyValues } from "../../schemas/index.ts";
 import type { Version } from "../db/datasets.ts";
 import type { RawDiff } from "../db/diff.ts";
 import type { Integration } from "../db/integrations.ts";
@@ -23,6 +23,7 @@ export function versionView(v: Version, current?: number): DatasetVersion {
     source: v.source,
     keyName: v.keyName,
     committedAt: v.createdAt,
+    schemaId: v.schemaId,
     ...(current !== undefined ? { current: v.version === current } : {}),
   };
 }
@@ -67,13 +68,16 @@ export function publicIntegration(i: Integration): IntegrationView {
   };
 }
 
-/** Per context: absolute endpoints, the headers to send and a ready-to-paste curl example. */
-export function endpointsOf(base: string, i: Integration): Endpoint[] {
+/**
+ * Per context: absolute endpoints, the headers to send and a ready-to-paste curl example.
+ * `titles`: context name -> title (`titlesOf`, custom contexts included).
+ */
+export function endpointsOf(base: string, i: Integration, titles: ReadonlyMap<string, string>): Endpoint[] {
   return i.contexts.map((context) => {
     const root = `${base}/v1/integrations/${i.id}/contexts/${context}`;
     return {
       context,
-      title: getContext(context)?.title ?? context,
+      title: titles.get(context) ?? context,
       records: `${root}/records`,
       validate: `${root}/validate`,
       syncs: `${root}/syncs`,

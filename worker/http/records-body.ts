@@ -1,8 +1,9 @@
 // Data bodies: {"data":[...]}, a bare array, NDJSON or text/csv, read into raw records with their
 // source lines. Malformed input gets a precise 4xx; nothing is guessed.
 import type { Context } from "hono";
-import { getSchema, readCsv, readJsonRecords } from "../../schemas/index.ts";
+import { readCsv, readJsonRecords } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import { schemaFor } from "../domain/contexts.ts";
 import type { RecordsBody } from "../domain/validate-batch.ts";
 import { isJsonType, mediaType, unsupportedMediaType } from "./body.ts";
 import type { Limits } from "./limits.ts";
@@ -70,7 +71,7 @@ export async function readRecordsBody(
       : { records: read.records, issues: [] };
   }
   if (type && CSV_TYPES.has(type)) {
-    const schema = getSchema(context);
+    const schema = await schemaFor(c, context);
     if (!schema) throw badRequest(`Unknown context "${context}"`);
     const csv = readCsv(body, schema, context);
     const records = csv.rows.map((r) => r.record);

@@ -73,6 +73,18 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * For public routes that show more to a tenant (the catalog: its custom contexts): no credential
+ * is fine; a presented one must be valid, exactly as `requireKey` checks it.
+ */
+export function optionalKey(): MiddlewareHandler<AppEnv> {
+  const required = requireKey();
+  return async (c, next) => {
+    if (!c.req.header("x-api-key")?.trim() && !c.req.header("authorization")?.trim()) return next();
+    return required(c, next);
+  };
+}
+
 /** Requires the operator token (a Worker secret), for creating tenants; failures count per IP. */
 export function requireOperator(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

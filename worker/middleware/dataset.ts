@@ -1,10 +1,10 @@
 // Which integrations a key may use, and for data routes: the key may use this integration and the
 // context is enabled on it.
 import type { Context, MiddlewareHandler } from "hono";
-import { isContextName } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { DatasetRef } from "../db/datasets.ts";
 import { getIntegration, type Integration } from "../db/integrations.ts";
+import { contextFor } from "../domain/contexts.ts";
 import { notFound } from "../http/problem.ts";
 
 /** The integration if the caller's key may see it; otherwise exactly like a missing one. */
@@ -22,7 +22,7 @@ export function datasetScope(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const integration = await visibleIntegration(c, c.req.param("id") as string);
     const context = c.req.param("context") as string;
-    if (!isContextName(context) || !integration.contexts.includes(context)) {
+    if (!integration.contexts.includes(context) || !(await contextFor(c, context))) {
       throw notFound(
         `Context "${context}" on integration "${integration.id}" (enabled: ${integration.contexts.join(", ")})`,
       );

@@ -2,7 +2,7 @@
 // current dataset (JSON pages or CSV), versions and restore, effective access.
 import { Hono } from "hono";
 import type { Restored, Submitted, ValidateResponse } from "../../schemas/api-types.ts";
-import { getSchema, type IntakeRecord } from "../../schemas/index.ts";
+import { formatSchemaVer, type IntakeRecord, parseSchemaId } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   addToRecordCountStatement,
@@ -18,6 +18,7 @@ import {
 } from "../db/datasets.ts";
 import { rowsDiff } from "../db/diff.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
+import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
@@ -63,13 +64,16 @@ export const data = new Hono<AppEnv>()
   .use("*", requireKey(), rateLimit(), datasetScope())
   .post("/validate", async (c) => {
     const ref = refOf(c);
+    const schema = await schemaFor(c, ref.context);
+    if (!schema) throw notFound(`Context "${ref.context}"`);
     const body = await readRecordsBody(c, ref.context, limitsOf(c.env));
-    const { report, rows } = validateBatch(ref.context, body, limitsOf(c.env), { datasetWarnings: true });
+    const { report, rows } = validateBatch(ref.context, body, limitsOf(c.env), {
+      datasetWarnings: true,
+      schema,
+    });
     // The records as a one-shot submit would store them, against the current dataset.
     const current = await currentVersion(c.env.DB, ref);
     const raw = await rowsDiff(c.env.DB, rows, current?.setId);
-    const schema = getSchema(ref.context);
-    if (!schema) throw notFound(`Context "${ref.context}"`);
     await ingestionStatement(c, ref, "validate", { report, ok: report.valid }).run();
     const response: ValidateResponse = { ...report, diff: diffView(raw, current, rows.length, schema) };
     return c.json(response);
@@ -85,7 +89,8 @@ export const data = new Hono<AppEnv>()
       const body = await readRecordsBody(c, ref.context, limits);
       const replay = await claimIdempotency(c, body.records);
       if (replay) return replay;
-      const { report, rows } = validateBatch(ref.context, body, limits, { datasetWarnings: true });
+      const schema = await schemaFor(c, ref.context);
+      const { report, rows } = validateBatch(ref.context, body, limits, { datasetWarnings: true, schema });
       if (!report.valid) {
         await ingestionStatement(c, ref, "submit", { report, ok: false }).run();
         throw invalidRecords(report);
@@ -102,6 +107,7 @@ export const data = new Hono<AppEnv>()
           sourceId: setId,
           keyName: key.name,
           now: now.toISOString(),
+          schemaId: schema?.$id ?? null,
         }),
         pruneVersionsStatement(c.env.DB, ref, limits.versionsRetained),
       ]);
@@ -129,7 +135,7 @@ export const data = new Hono<AppEnv>()
         `Version ${cursor.version} was pruned; start again without a cursor`,
       );
     if (wantsCsv) {
-      const fields = Object.keys(getSchema(ref.context)?.properties ?? {});
+      const fields = Object.keys((await schemaFor(c, ref.context))?.properties ?? {});
       let text = csvOf(fields, [], true);
       if (version) {
         const batch: IntakeRecord[] = [];
@@ -173,6 +179,16 @@ export const data = new Hono<AppEnv>()
     const number = strictInt(c.req.param("version"), "The version", 1, Number.MAX_SAFE_INTEGER);
     const target = await getVersion(c.env.DB, ref, number);
     if (!target) throw notFound(`Version ${number} of ${ref.context}`);
+    const schema = await schemaFor(c, ref.context);
+    const was = target.schemaId ? parseSchemaId(target.schemaId) : undefined;
+    const current = schema ? parseSchemaId(schema.$id) : undefined;
+    if (was && current && was.version.model !== current.version.model)
+      throw conflict(
+        "schema-model-changed",
+        "Schema changed",
+        `Version ${number} was committed under the ${ref.context} schema ${formatSchemaVer(was.version)}; the schema is now ${formatSchemaVer(current.version)}, a breaking (MODEL) change, so its records cannot become current again. Its records stay readable; upload them again, checked against the current schema`,
+        { committedUnder: target.schemaId, current: schema?.$id },
+      );
     const sourceId = newId("rst");
     await c.env.DB.batch([
       ...commitVersionStatements(
@@ -185,6 +201,7 @@ export const data = new Hono<AppEnv>()
           sourceId,
           keyName: key.name,
           now: now.toISOString(),
+          schemaId: target.schemaId,
         },
         { kind: "restore", version: number },
       ),

@@ -2,9 +2,9 @@
 // use it). Middleware is per route: this sub-app shares its mount point with the data routes,
 // which a "*" middleware here would authenticate and rate-limit a second time.
 import { Hono } from "hono";
-import { isContextName } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { listIngestions } from "../db/ingestions.ts";
+import { contextFor } from "../domain/contexts.ts";
 import { strictInt } from "../http/params.ts";
 import { badRequest } from "../http/problem.ts";
 import { requireKey } from "../middleware/auth.ts";
@@ -14,7 +14,8 @@ import { rateLimit } from "../middleware/rate-limit.ts";
 export const history = new Hono<AppEnv>().get("/ingestions", requireKey(), rateLimit(), async (c) => {
   const integration = await visibleIntegration(c, c.req.param("id") as string);
   const context = c.req.query("context");
-  if (context !== undefined && !isContextName(context)) throw badRequest(`Unknown context "${context}"`);
+  if (context !== undefined && !(await contextFor(c, context)))
+    throw badRequest(`Unknown context "${context}"`);
   // `before` is a previous page's nextBefore (`<createdAt>~<id>`, exact even within one
   // millisecond) or a plain ISO 8601 date-time.
   const cursor = c.req.query("before");

@@ -1,7 +1,6 @@
 // Integrations: admin keys create, update and delete; any key reads what it may use (an ingest
 // key bound to one integration sees only that one). Another tenant's integration is a 404.
-import { Hono } from "hono";
-import { isContextName } from "../../schemas/index.ts";
+import { type Context, Hono } from "hono";
 import { checkLogo } from "../../schemas/logo.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
@@ -14,6 +13,7 @@ import {
   updateIntegration,
 } from "../db/integrations.ts";
 import { revokeIntegrationKeysStatement } from "../db/keys.ts";
+import { titlesOf, unknownContexts } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { endpointsOf, publicIntegration } from "../domain/views.ts";
 import { readJsonObject } from "../http/body.ts";
@@ -27,7 +27,11 @@ import { visibleIntegration } from "../middleware/dataset.ts";
 const FIELDS = ["name", "displayName", "description", "logo", "contexts"] as const;
 const MAX_CONTEXTS = 50;
 
-function checkIntegrationFields(body: Record<string, unknown>, partial: boolean) {
+async function endpoints(c: Context<AppEnv>, integration: Integration) {
+  return endpointsOf(baseUrl(c), integration, await titlesOf(c, integration.contexts));
+}
+
+async function checkIntegrationFields(c: Context<AppEnv>, body: Record<string, unknown>, partial: boolean) {
   const fields = new FieldChecker(body, FIELDS);
   const name = fields.text("name", { required: !partial, max: 100 });
   const displayName = fields.text("displayName", { max: 100, nullable: true });
@@ -46,10 +50,13 @@ function checkIntegrationFields(body: Record<string, unknown>, partial: boolean)
     } else if (raw.length > MAX_CONTEXTS) {
       fields.fail("contexts", `must list at most ${MAX_CONTEXTS} contexts`);
     } else {
-      const unknown = raw.filter((x) => typeof x !== "string" || !isContextName(x));
+      // Built-ins are known at once; the tenant's own contexts take one query.
+      const names = raw.filter((x): x is string => typeof x === "string");
+      const missing = new Set(await unknownContexts(c, names));
+      const unknown = raw.filter((x) => typeof x !== "string" || missing.has(x));
       if (unknown.length > 0)
         fields.fail("contexts", `unknown context(s): ${unknown.map((x) => JSON.stringify(x)).join(", ")}`);
-      else contexts = [...new Set(raw as string[])];
+      else contexts = [...new Set(names)];
     }
   } else if (!partial) {
     fields.fail("contexts", 'is required: at least one context, e.g. ["saas_users"]');
@@ -62,7 +69,7 @@ export const integrations = new Hono<AppEnv>()
   .post("/", requireKey("admin"), async (c) => {
     const key = c.get("key");
     const now = c.get("now").toISOString();
-    const input = checkIntegrationFields(await readJsonObject(c), false);
+    const input = await checkIntegrationFields(c, await readJsonObject(c), false);
     const limit = limitsOf(c.env).maxIntegrationsPerTenant;
     if ((await countIntegrations(c.env.DB, key.tenantId)) >= limit) {
       throw conflict(
@@ -84,10 +91,7 @@ export const integrations = new Hono<AppEnv>()
     };
     await insertIntegration(c.env.DB, integration);
     c.header("location", `/v1/integrations/${integration.id}`);
-    return c.json(
-      { ...publicIntegration(integration), endpoints: endpointsOf(baseUrl(c), integration) },
-      201,
-    );
+    return c.json({ ...publicIntegration(integration), endpoints: await endpoints(c, integration) }, 201);
   })
   .get("/", requireKey(), async (c) => {
     const key = c.get("key");
@@ -96,11 +100,11 @@ export const integrations = new Hono<AppEnv>()
   })
   .get("/:id", requireKey(), async (c) => {
     const integration = await visibleIntegration(c, c.req.param("id"));
-    return c.json({ ...publicIntegration(integration), endpoints: endpointsOf(baseUrl(c), integration) });
+    return c.json({ ...publicIntegration(integration), endpoints: await endpoints(c, integration) });
   })
   .patch("/:id", requireKey("admin"), async (c) => {
     const current = await visibleIntegration(c, c.req.param("id"));
-    const input = checkIntegrationFields(await readJsonObject(c), true);
+    const input = await checkIntegrationFields(c, await readJsonObject(c), true);
     const next: Integration = {
       ...current,
       name: input.name ?? current.name,
@@ -112,7 +116,7 @@ export const integrations = new Hono<AppEnv>()
     };
     const updated = await updateIntegration(c.env.DB, next);
     if (!updated) throw notFound(`Integration "${current.id}"`);
-    return c.json({ ...publicIntegration(updated), endpoints: endpointsOf(baseUrl(c), updated) });
+    return c.json({ ...publicIntegration(updated), endpoints: await endpoints(c, updated) });
   })
   .delete("/:id", requireKey("admin"), async (c) => {
     const integration = await visibleIntegration(c, c.req.param("id"));

@@ -4,8 +4,22 @@
 // commit or an abort stores nothing, and a repeated commit replays the first answer (or says the
 // version was pruned) instead of committing again.
 import { type Context, Hono } from "hono";
-import type { BatchAccepted, SyncCommitted, SyncStarted } from "../../schemas/api-types.ts";
-import { connectionTargetIssue, duplicateKeyIssue, getSchema, type Issue } from "../../schemas/index.ts";
+import type {
+  BatchAccepted,
+  SchemaChangeNotice,
+  SyncCommitted,
+  SyncStarted,
+} from "../../schemas/api-types.ts";
+import {
+  type ContextSchema,
+  compareSchemaVer,
+  connectionTargetIssue,
+  duplicateKeyIssue,
+  formatSchemaVer,
+  type Issue,
+  parseSchemaId,
+} from "../../schemas/index.ts";
+import { clipSourceName } from "../../schemas/limits.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   addToRecordCountStatement,
@@ -28,7 +42,9 @@ import {
   markCommittedStatement,
   missingSeqs,
   type Sync,
+  setSyncSourceNameStatement,
 } from "../db/syncs.ts";
+import { schemaFor } from "../domain/contexts.ts";
 import { newId, sha256Hex } from "../domain/crypto.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
 import { closedProblem, expiredProblem, requireSync } from "../domain/sync-state.ts";
@@ -61,6 +77,57 @@ async function optionalJson(c: Context<AppEnv>): Promise<Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
+/**
+ * The `schemaId` a client says it validated against, checked: a SchemaVer `$id` of this context,
+ * not newer than the context's current schema. Undefined when none was given.
+ */
+function checkedSchemaId(value: unknown, context: string, schema: ContextSchema): string | undefined {
+  if (value === undefined) return undefined;
+  const current = parseSchemaId(schema.$id);
+  const scoped = current?.name ?? context;
+  const example = `urn:intake:${scoped}:M-R-A`;
+  if (typeof value !== "string")
+    throw badRequest(`schemaId must be the schema $id the file was validated against (${example})`);
+  const given = parseSchemaId(value);
+  const shown = JSON.stringify(value.slice(0, 200));
+  if (!given) throw badRequest(`schemaId ${shown} is not a SchemaVer $id such as ${example}`);
+  if (given.name !== scoped) throw badRequest(`schemaId ${shown} is not a schema of ${context} (${example})`);
+  if (current && compareSchemaVer(given.version, current.version) > 0)
+    throw badRequest(`schemaId ${shown} is newer than the current schema of ${context} (${schema.$id})`);
+  return value;
+}
+
+/**
+ * How the context's schema moved since the sync's client validated: a 409 problem when its MODEL
+ * changed, a notice when its REVISION did, nothing for an ADDITION (or no `schemaId`).
+ */
+function schemaSince(sync: Sync, schema: ContextSchema): Problem | SchemaChangeNotice | undefined {
+  const given = sync.schemaId ? parseSchemaId(sync.schemaId) : undefined;
+  const current = parseSchemaId(schema.$id);
+  if (!sync.schemaId || !given || !current) return undefined;
+  if (given.version.model !== current.version.model)
+    return conflict(
+      "schema-model-changed",
+      "Schema changed",
+      `The ${sync.context} schema had a breaking (MODEL) change since this sync started: the file was validated against ${formatSchemaVer(given.version)}, the schema is now ${formatSchemaVer(current.version)}. Nothing was committed; validate the file again with the current schema and upload it in a new sync`,
+      { validatedAgainst: sync.schemaId, current: schema.$id },
+    );
+  if (given.version.revision !== current.version.revision)
+    return {
+      kind: "revision",
+      validatedAgainst: sync.schemaId,
+      current: schema.$id,
+      message: `The ${sync.context} schema was revised since this file was validated (${formatSchemaVer(given.version)} → ${formatSchemaVer(current.version)}); the records were checked again with the current rules and committed`,
+    };
+  return undefined;
+}
+
+/** What a commit answered besides its version, kept to replay it (`syncs.commit_warnings`). */
+interface CommitNotes {
+  warnings: Issue[];
+  schemaChange?: SchemaChangeNotice;
+}
+
 /** A commit repeated after it succeeded: the first answer again, never a second commit. */
 async function replayCommit(
   c: Context<AppEnv>,
@@ -85,8 +152,13 @@ async function replayCommit(
       { committedVersion: version.version, expectedRecords: expected, receivedRecords: version.recordCount },
     );
   }
-  const warnings = JSON.parse(sync.commitWarnings ?? "[]") as Issue[];
-  return replayJson(c, committedView(sync, version, warnings));
+  // The commit stored its warnings, and its schema notice with them when it had one.
+  const stored = JSON.parse(sync.commitWarnings ?? "[]") as Issue[] | CommitNotes;
+  const notes: CommitNotes = Array.isArray(stored) ? { warnings: stored } : stored;
+  return replayJson(c, {
+    ...committedView(sync, version, notes.warnings),
+    ...(notes.schemaChange ? { schemaChange: notes.schemaChange } : {}),
+  });
 }
 
 export const syncs = new Hono<AppEnv>()
@@ -95,8 +167,15 @@ export const syncs = new Hono<AppEnv>()
     const now = c.get("now");
     const limits = limitsOf(c.env);
     const body = await optionalJson(c);
-    const extra = Object.keys(body);
-    if (extra.length > 0) throw badRequest(`Unknown field(s) ${extra.join(", ")}; a sync takes no options`);
+    const extra = Object.keys(body).filter((k) => k !== "schemaId" && k !== "sourceName");
+    if (extra.length > 0)
+      throw badRequest(`Unknown field(s) ${extra.join(", ")}; a sync takes only schemaId and sourceName`);
+    if (body.sourceName !== undefined && typeof body.sourceName !== "string")
+      throw badRequest("sourceName must be a string (a file name, or a page's title and address)");
+    const sourceName = typeof body.sourceName === "string" ? clipSourceName(body.sourceName) : null;
+    const schema = await schemaFor(c, ref.context);
+    if (!schema) throw notFound(`Context "${ref.context}"`);
+    const schemaId = checkedSchemaId(body.schemaId, ref.context, schema);
     const sync: Sync = {
       id: newId("syn"),
       tenantId: ref.tenantId,
@@ -110,15 +189,20 @@ export const syncs = new Hono<AppEnv>()
       committedVersion: null,
       expectedRecords: null,
       commitWarnings: null,
+      schemaId: schemaId ?? null,
     };
     await c.env.DB.batch([
       insertRecordSetStatement(c.env.DB, ref, sync.setId, sync.createdAt),
       insertSyncStatement(c.env.DB, sync),
+      ...(sourceName === null
+        ? []
+        : [setSyncSourceNameStatement(c.env.DB, ref.tenantId, sync.id, sourceName)]),
     ]);
     const response: SyncStarted = {
       syncId: sync.id,
       expiresAt: sync.expiresAt,
       limits: announcedLimits(limits),
+      ...(schemaId ? { schemaId } : {}),
     };
     return c.json(response, 201);
   })
@@ -161,7 +245,12 @@ export const syncs = new Hono<AppEnv>()
     const replay = await answerExisting();
     if (replay) return replay;
     const firstRow = declaredFirstRow ?? (await defaultFirstRow(c.env.DB, sync.id, seq));
-    const { report, rows } = validateBatch(ref.context, body, limits, { datasetWarnings: false, firstRow });
+    const schema = await schemaFor(c, ref.context);
+    const { report, rows } = validateBatch(ref.context, body, limits, {
+      datasetWarnings: false,
+      firstRow,
+      schema,
+    });
     if (!report.valid) {
       await ingestionStatement(c, ref, "batch", {
         report,
@@ -239,6 +328,10 @@ export const syncs = new Hono<AppEnv>()
       }).run();
       return problem;
     };
+    const schema = await schemaFor(c, ref.context);
+    if (!schema) throw notFound(`Context "${ref.context}"`);
+    const since = schemaSince(sync, schema);
+    if (since instanceof Error) throw await fail(since);
     const summary = await batchSummary(c.env.DB, sync.id);
     if (summary.count === 0)
       throw await fail(
@@ -265,8 +358,6 @@ export const syncs = new Hono<AppEnv>()
         ),
       );
     }
-    const schema = getSchema(ref.context);
-    if (!schema) throw notFound(`Context "${ref.context}"`);
     // The SQL finds the rows; the core words the issue, exactly as it does for one request.
     const duplicates = await duplicateKeys(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES);
     if (duplicates.total > 0) {
@@ -302,12 +393,15 @@ export const syncs = new Hono<AppEnv>()
           sourceId: sync.id,
           keyName: key.name,
           now: stamp,
+          schemaId: schema.$id,
         },
         { kind: "sync", syncId: sync.id, now: stamp, batches: summary.count },
       ),
       markCommittedStatement(c.env.DB, sync.id, stamp, {
         expectedRecords: expected ?? null,
-        warnings: JSON.stringify(warnings),
+        warnings: JSON.stringify(
+          since ? ({ warnings, schemaChange: since } satisfies CommitNotes) : warnings,
+        ),
       }),
       pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
     ]);
@@ -338,7 +432,10 @@ export const syncs = new Hono<AppEnv>()
         truncated: false,
       },
     }).run();
-    const response: SyncCommitted = committedView(after, version, warnings);
+    const response: SyncCommitted = {
+      ...committedView(after, version, warnings),
+      ...(since ? { schemaChange: since } : {}),
+    };
     return c.json(response);
   })
   .delete("/:syncId", async (c) => {

@@ -75,6 +75,7 @@ const sync = (id: string, ref: DatasetRef, setId: string, expiresAt = "2030-01-0
   committedVersion: null,
   expectedRecords: null,
   commitWarnings: null,
+  schemaId: null,
 });
 
 const row = (name: string) => ({ key: name.toLowerCase(), data: JSON.stringify({ vendorName: name }) });
@@ -90,6 +91,7 @@ async function commit(ref: DatasetRef, setId: string, sourceId: string, names: s
       sourceId,
       keyName: "k",
       now: NOW,
+      schemaId: null,
     }),
   ]);
 }
@@ -136,6 +138,7 @@ beforeAll(async () => {
       firstErrors: [],
       syncId: null,
       version: null,
+      sourceName: null,
       keyName: "k",
       createdAt: NOW,
     }),
@@ -164,6 +167,7 @@ describe("datasets.ts", () => {
         sourceId: "src_hijack",
         keyName: "intruder",
         now: NOW,
+        schemaId: null,
       }),
     ]);
     const current = await currentVersion(env.DB, B);
