@@ -6,6 +6,8 @@ import { defineConfig } from "wxt";
 const WORKER_ORIGINS = ["http://*/*", "https://*/*"];
 /** The local Worker of `npm start` (loopback only) is granted at install, so local use needs no prompt. */
 const LOCAL_WORKER = ["http://127.0.0.1/*", "http://localhost/*"];
+/** Capturing a table from the page the admin is on, on their gesture (issue 12). */
+const CAPTURE = ["activeTab", "scripting"];
 
 export default defineConfig({
   srcDir: "extension",
@@ -15,10 +17,12 @@ export default defineConfig({
   manifest: ({ browser, manifestVersion }) => ({
     name: "Intake",
     description: "Validate, fix and submit CSV/JSON files to Intake from any page.",
+    // activeTab + scripting + a context menu: a table is captured from the page the admin is on,
+    // on their gesture only, with no host permission for that page.
     permissions:
       browser === "firefox"
-        ? ["storage", ...(manifestVersion === 3 ? [] : LOCAL_WORKER)]
-        : ["storage", "sidePanel"],
+        ? ["storage", ...CAPTURE, "menus", ...(manifestVersion === 3 ? [] : LOCAL_WORKER)]
+        : ["storage", "sidePanel", ...CAPTURE, "contextMenus"],
     ...(manifestVersion === 3
       ? { host_permissions: LOCAL_WORKER, optional_host_permissions: WORKER_ORIGINS }
       : { optional_permissions: WORKER_ORIGINS }),

@@ -4,7 +4,14 @@ import type {
   AnnouncedLimits,
   ApiKeyInfo,
   BatchAccepted,
+  CatalogEntry,
+  CatalogList,
+  ContextInUseProblem,
   ContextStatus,
+  CustomContextInput,
+  CustomContextSaved,
+  CustomContextUpdate,
+  CustomSchemaDefinition,
   DatasetDiff,
   DatasetVersion,
   Endpoint,
@@ -14,15 +21,19 @@ import type {
   IntegrationStatus,
   KeyScope,
   Me,
+  ModelChangeProblem,
   ProblemDocument,
   Restored,
+  SchemaChange,
   StatusName,
   Submitted,
   SyncCommitted,
   SyncStarted,
+  SyncStartInput,
   ValidateResponse,
 } from "../schemas/api-types.ts";
-import type { Capability, ContextSummary, IntakeRecord } from "../schemas/index.ts";
+import type { Capability, ContextSchema, IntakeRecord } from "../schemas/index.ts";
+import { clipSourceName } from "../schemas/limits.ts";
 
 // The wire types are declared once, in schemas/api-types.ts, and typed there against the Worker's
 // views; the client re-exports them for the extension's components.
@@ -31,7 +42,12 @@ export type {
   ApiKeyInfo,
   BatchAccepted,
   Capability,
+  ContextInUseProblem,
   ContextStatus,
+  CustomContextInput,
+  CustomContextSaved,
+  CustomContextUpdate,
+  CustomSchemaDefinition,
   DatasetDiff,
   DatasetVersion,
   Endpoint,
@@ -41,6 +57,8 @@ export type {
   IntegrationStatus,
   KeyScope,
   Me,
+  ModelChangeProblem,
+  SchemaChange,
   StatusName,
   Submitted,
   SyncCommitted,
@@ -51,8 +69,8 @@ export type {
 /** An error answer of the Worker (RFC 9457 problem document). */
 export type Problem = ProblemDocument;
 
-/** A catalog entry as GET /v1/contexts lists it: the core's summary of a context. */
-export type ContextInfo = ContextSummary;
+/** A catalog entry as GET /v1/contexts lists it (or as saved, or bundled: without links). */
+export type ContextInfo = Omit<CatalogEntry, "links">;
 
 /** What an admin sets on an integration (create: name and contexts required). */
 export interface IntegrationInput {
@@ -121,6 +139,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Let the request outlive the page (abort on close). */
   keepalive?: boolean;
+  /** The browser's HTTP cache mode ("no-store": always ask the Worker, and see its 304s). */
+  cache?: "no-store" | "no-cache" | "reload";
 }
 
 /** The header that tells the Worker which row of the file a batch's first record is. */
@@ -199,10 +219,14 @@ export interface BatchBody {
   encoding?: "gzip";
 }
 
-/** gzip of a text's UTF-8 bytes with CompressionStream; undefined where the platform has none. */
-export async function gzipText(text: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+/**
+ * gzip of a text's UTF-8 bytes (or of a Blob of such bytes) with CompressionStream; undefined
+ * where the platform has none.
+ */
+export async function gzipText(text: string | Blob): Promise<Uint8Array<ArrayBuffer> | undefined> {
   if (typeof CompressionStream === "undefined") return undefined;
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  const blob = typeof text === "string" ? new Blob([text]) : text;
+  const stream = blob.stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -247,8 +271,10 @@ export function createApiClient(options: ApiClientOptions) {
         // keepalive is the browser's (the page-hide abort); typed loosely so that the same client
         // also compiles against workerd's fetch types, where the parity test runs the pipeline.
         const init = { method, headers, body: payload, signal: opts.signal, keepalive: opts.keepalive };
+        if (opts.cache) Object.assign(init, { cache: opts.cache });
         const response = await doFetch(`${base}${path}`, init as RequestInit);
-        if (response.ok) return response;
+        // 304 answers only a conditional request (If-None-Match), whose caller expects it.
+        if (response.ok || response.status === 304) return response;
         if (!RETRYABLE(response.status) || attempt >= policy.attempts)
           throw new ApiError(await problemOf(response));
         retryAfter = parseRetryAfter(response.headers.get("retry-after"));
@@ -303,8 +329,44 @@ export function createApiClient(options: ApiClientOptions) {
       (await send("GET", `/v1/contexts/${seg(context)}/template.${format}`, undefined, opts)).text(),
     listIntegrations: async (opts?: RequestOptions) =>
       (await json<{ data: Integration[] }>("GET", "/v1/integrations", undefined, opts)).data,
-    catalog: async (opts?: RequestOptions) =>
-      json<{ data: ContextInfo[]; categories: string[] }>("GET", "/v1/contexts", undefined, opts),
+    catalog: async (opts?: RequestOptions) => json<CatalogList>("GET", "/v1/contexts", undefined, opts),
+    /**
+     * GET /v1/contexts/{ctx}/schema, asked with If-None-Match when `etag` is given: the schema and
+     * its ETag, or `notModified` when the Worker's copy is still `etag`.
+     */
+    contextSchema: async (
+      context: string,
+      etag?: string,
+      opts?: RequestOptions,
+    ): Promise<{ notModified: true } | { notModified: false; schema: ContextSchema; etag?: string }> => {
+      const path = `/v1/contexts/${seg(context)}/schema`;
+      const response = await send("GET", path, undefined, opts, etag ? { "if-none-match": etag } : {});
+      if (response.status === 304) {
+        await response.body?.cancel().catch(() => {});
+        return { notModified: true };
+      }
+      const schema = (await response.json()) as ContextSchema;
+      return { notModified: false, schema, etag: response.headers.get("etag") ?? undefined };
+    },
+    /** POST /v1/contexts (admin): a custom context for this tenant. */
+    createContext: (input: CustomContextInput, opts?: RequestOptions) =>
+      json<CustomContextSaved>("POST", "/v1/contexts", input, opts),
+    /** PUT /v1/contexts/{name} (admin); a MODEL change needs `breaking` (?confirm=breaking). */
+    updateContext: (
+      name: string,
+      input: CustomContextUpdate,
+      options: RequestOptions & { breaking?: boolean } = {},
+    ) =>
+      json<CustomContextSaved>(
+        "PUT",
+        `/v1/contexts/${seg(name)}${options.breaking ? "?confirm=breaking" : ""}`,
+        input,
+        options,
+      ),
+    /** DELETE /v1/contexts/{name} (admin); refused (409) while an integration uses it. */
+    deleteContext: async (name: string, opts?: RequestOptions) => {
+      await send("DELETE", `/v1/contexts/${seg(name)}`, undefined, opts);
+    },
     listCapabilities: async (opts?: RequestOptions) =>
       (await json<{ data: Capability[] }>("GET", "/v1/capabilities", undefined, opts)).data,
     getIntegration: (id: string, opts?: RequestOptions) =>
@@ -370,8 +432,26 @@ export function createApiClient(options: ApiClientOptions) {
         new TextBody(csv, "text/csv; charset=utf-8"),
         opts,
       ),
-    startSync: (integrationId: string, context: string, opts?: RequestOptions) =>
-      json<SyncStarted>("POST", `${contextPath(integrationId, context)}/syncs`, {}, opts),
+    /** `schemaId`: the `$id` of the schema the records were validated with (the commit is refused when its MODEL changed since). */
+    /** `sourceName`: what the data came from (a file name, a captured page), clipped as the Worker records it. */
+    startSync: (
+      integrationId: string,
+      context: string,
+      opts?: RequestOptions,
+      schemaId?: string,
+      sourceName?: string,
+    ) => {
+      const source = sourceName === undefined ? null : clipSourceName(sourceName);
+      return json<SyncStarted>(
+        "POST",
+        `${contextPath(integrationId, context)}/syncs`,
+        {
+          ...(schemaId === undefined ? {} : { schemaId }),
+          ...(source === null ? {} : { sourceName: source }),
+        } satisfies SyncStartInput,
+        opts,
+      );
+    },
     putBatch: (
       integrationId: string,
       context: string,

@@ -1,6 +1,8 @@
 // Every persisted key of the extension, declared once. All in `local:` so the API key never
 // syncs to other devices.
 import { storage } from "wxt/utils/storage";
+import type { ContextSchema } from "../schemas/index.ts";
+import type { ContextInfo } from "./api-client.ts";
 import type { Mapping } from "./mapping.ts";
 
 export interface Connection {
@@ -74,5 +76,26 @@ export async function saveMapping(key: string, mapping: Mapping, now = new Date(
  */
 export const consoleConnectionItem = storage.defineItem<Connection | null>("local:consoleConnection", {
   fallback: null,
+  version: 1,
+});
+
+/** A Worker answer kept for when the Worker cannot be reached: its ETag and when it was fetched. */
+export interface Saved<T> {
+  value: T;
+  etag?: string;
+  savedAt: string;
+}
+
+/**
+ * The Worker's context schemas and catalogs, as last fetched (extension/schema-source.ts), keyed by
+ * schemaCacheKey(Worker URL, context) and by the Worker URL.
+ */
+export const schemasItem = storage.defineItem<Record<string, Saved<ContextSchema>>>("local:schemas", {
+  fallback: {},
+  version: 1,
+});
+
+export const catalogsItem = storage.defineItem<Record<string, Saved<ContextInfo[]>>>("local:catalogs", {
+  fallback: {},
   version: 1,
 });

@@ -1,5 +1,7 @@
 // Messages written for admins: each names the field, the rule and an example of a right value,
 // plus a one-click suggestion where a likely intended value exists.
+
+import { booleanSpelling, enumOptionForBoolean } from "./fixes.ts";
 import {
   FORMAT_HINTS,
   suggestDateTime,
@@ -84,8 +86,12 @@ export function suggestFix(
   if (prop.enum && typeof value === "string") {
     const squash = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, "");
     const wanted = squash(value);
-    return prop.enum.find((option) => typeof option === "string" && squash(option) === wanted);
+    return (
+      prop.enum.find((option) => typeof option === "string" && squash(option) === wanted) ??
+      enumOptionForBoolean(value, prop.enum)
+    );
   }
+  if (prop.type === "boolean" && typeof value === "string") return booleanSpelling(value);
   if (typeof value === "number" && prop.type === "string") return String(value);
   if (typeof value !== "string") return undefined;
   if (prop.type === "integer") {

@@ -27,6 +27,28 @@ export class ReportBuilder {
     if (this.warnings.length < this.cap) this.warnings.push(issue);
   }
 
+  /** How many errors have been added so far. */
+  get errorsAdded(): number {
+    return this.errorCount;
+  }
+
+  /**
+   * Adds errors found after later ones were added, each where it would have been: after the
+   * first `at` errors added. `placed` is in order of `at` (ties in the order they came).
+   */
+  insertErrors(placed: readonly { at: number; issue: Issue }[]): void {
+    if (placed.length === 0) return;
+    const listed = this.errors.splice(0);
+    let k = 0;
+    for (let i = 0; i <= listed.length && this.errors.length < this.cap; i++) {
+      for (; k < placed.length && (placed[k] as { at: number }).at <= i; k++) {
+        if (this.errors.length < this.cap) this.errors.push((placed[k] as { issue: Issue }).issue);
+      }
+      if (i < listed.length && this.errors.length < this.cap) this.errors.push(listed[i] as Issue);
+    }
+    this.errorCount += placed.length;
+  }
+
   get hasErrors(): boolean {
     return this.errorCount > 0;
   }

@@ -1,7 +1,10 @@
 // Which contexts an integration accepts: picked by category (with search over the Worker's
-// catalog) or taken from a discovery capability preset.
+// catalog), or added from a discovery capability preset (a preset adds, it never replaces).
+import { Check, Plus } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Capability, ContextInfo } from "../api-client.ts";
+import { Banner } from "../ui/Banner.tsx";
+import { plural } from "../ui/format.ts";
 
 interface Props {
   contexts: ContextInfo[];
@@ -16,13 +19,7 @@ interface Props {
 const SEARCH_DELAY_MS = 200;
 
 export function ContextPicker({ contexts, categories, capabilities, selected, onChange, search }: Props) {
-  const preset = capabilities.find(
-    (c) => c.contexts.length === selected.length && c.contexts.every((x) => selected.includes(x)),
-  );
-  const [mode, setMode] = useState<"contexts" | "capability">(
-    preset && selected.length > 0 ? "capability" : "contexts",
-  );
-  const [capability, setCapability] = useState(preset?.id);
+  const [mode, setMode] = useState<"contexts" | "capability">("contexts");
   const [q, setQ] = useState("");
   const [matches, setMatches] = useState<string[] | null>(null);
   const [searchError, setSearchError] = useState<string>();
@@ -52,98 +49,100 @@ export function ContextPicker({ contexts, categories, capabilities, selected, on
 
   const toggle = (name: string, on: boolean) =>
     onChange(on ? [...selected, name] : selected.filter((x) => x !== name));
+  /** A preset adds its contexts to the selection; it never takes any away. */
+  const addPreset = (capability: Capability) =>
+    onChange([...selected, ...capability.contexts.filter((x) => !selected.includes(x))]);
   const shown = contexts.filter((c) => matches === null || matches.includes(c.name));
 
   return (
     <div class="context-picker">
-      <fieldset>
-        <legend>Choose by</legend>
-        <label class="inline">
-          <input
-            type="radio"
-            name="context-mode"
-            checked={mode === "contexts"}
-            onChange={() => setMode("contexts")}
-          />
+      <fieldset class="segmented">
+        <legend class="sr-only">Choose by</legend>
+        <button type="button" aria-pressed={mode === "contexts"} onClick={() => setMode("contexts")}>
           Contexts, by category
-        </label>
-        <label class="inline">
-          <input
-            type="radio"
-            name="context-mode"
-            checked={mode === "capability"}
-            onChange={() => setMode("capability")}
-          />
+        </button>
+        <button type="button" aria-pressed={mode === "capability"} onClick={() => setMode("capability")}>
           A discovery capability
-        </label>
+        </button>
       </fieldset>
+      <p role="status" class="muted picker-count">
+        {mode === "contexts" && matches !== null
+          ? `${shown.length} of ${contexts.length} match · ${selected.length} selected`
+          : `${plural(contexts.length, "context")} · ${selected.length} selected`}
+      </p>
 
       {mode === "contexts" ? (
         <>
-          <label>
-            Search contexts
+          <div class="field">
+            <label for="context-search">Search contexts</label>
             <input
+              id="context-search"
+              class="input"
               type="search"
               value={q}
               placeholder="e.g. users, invoices, employees"
               onInput={(e) => setQ(e.currentTarget.value)}
             />
-          </label>
-          {searchError && <p role="alert">Search failed: {searchError}</p>}
-          <p role="status" class="hint">
-            {matches === null ? `${contexts.length} contexts` : `${shown.length} of ${contexts.length} match`}{" "}
-            · {selected.length} selected
-          </p>
+          </div>
+          {searchError && <Banner tone="danger">{`Search failed: ${searchError}`}</Banner>}
           {categories.map((category) => {
             const inCategory = shown.filter((c) => c.category === category);
             if (inCategory.length === 0) return null;
             return (
-              <fieldset key={category} class="category">
+              <fieldset key={category} class="fieldset category">
                 <legend>{category}</legend>
-                {inCategory.map((c) => (
-                  <label key={c.name} class="choice">
-                    <input
-                      type="checkbox"
-                      checked={selected.includes(c.name)}
-                      onChange={(e) => toggle(c.name, e.currentTarget.checked)}
-                      aria-describedby={`ctx-desc-${c.name}`}
-                    />
-                    <span>
-                      <strong>{c.title}</strong> <code>{c.name}</code>
-                      <span id={`ctx-desc-${c.name}`} class="hint block">
-                        {c.description}
+                <div class="choice-grid">
+                  {inCategory.map((c) => (
+                    <label key={c.name} class="checkbox choice">
+                      <input
+                        type="checkbox"
+                        checked={selected.includes(c.name)}
+                        onChange={(e) => toggle(c.name, e.currentTarget.checked)}
+                        aria-describedby={`ctx-desc-${c.name}`}
+                      />
+                      <span>
+                        <strong>{c.title}</strong> <code>{c.name}</code>
+                        <span id={`ctx-desc-${c.name}`} class="muted block">
+                          {c.description}
+                        </span>
                       </span>
-                    </span>
-                  </label>
-                ))}
+                    </label>
+                  ))}
+                </div>
               </fieldset>
             );
           })}
         </>
       ) : (
-        <fieldset>
-          <legend>Discovery capability</legend>
-          {capabilities.map((c) => (
-            <label key={c.id} class="choice">
-              <input
-                type="radio"
-                name="capability"
-                checked={capability === c.id}
-                onChange={() => {
-                  setCapability(c.id);
-                  onChange([...c.contexts]);
-                }}
-                aria-describedby={`cap-desc-${c.id}`}
-              />
-              <span>
-                <strong>{c.title}</strong>
-                <span id={`cap-desc-${c.id}`} class="hint block">
-                  {c.description} Contexts: {c.contexts.join(", ")}.
-                </span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <ul class="capabilities">
+          {capabilities.map((c) => {
+            const missing = c.contexts.filter((x) => !selected.includes(x));
+            return (
+              <li key={c.id} class="card capability">
+                <div>
+                  <strong>{c.title}</strong>
+                  <p class="muted">{c.description}</p>
+                  <p class="tag-list">
+                    {c.contexts.map((x) => (
+                      <code key={x} class={selected.includes(x) ? "tag tag--on" : "tag"}>
+                        {x}
+                      </code>
+                    ))}
+                  </p>
+                </div>
+                <button
+                  type="button"
+                  class="btn btn--secondary btn--small"
+                  disabled={missing.length === 0}
+                  onClick={() => addPreset(c)}
+                >
+                  {missing.length === 0 ? <Check aria-hidden="true" /> : <Plus aria-hidden="true" />}
+                  {missing.length === 0 ? `${c.title}: all added` : `Add ${c.title}`}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
       )}
     </div>
   );

@@ -1,8 +1,14 @@
 // Ingestion history of one integration: every validate, submit, batch, commit, abort and restore,
 // newest first, filterable by context, with the first errors of failed attempts.
+
+import { History } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ApiClient, Ingestion } from "../api-client.ts";
-import { errorView, formatDate, plural } from "./ui.tsx";
+import { Badge } from "../ui/Badge.tsx";
+import { Banner } from "../ui/Banner.tsx";
+import { EmptyState } from "../ui/EmptyState.tsx";
+import { Time } from "../ui/Time.tsx";
+import { errorView, plural } from "./ui.tsx";
 
 const PAGE = 25;
 
@@ -48,9 +54,14 @@ export function HistoryPanel({ client, integrationId, contexts, refreshKey }: Pr
 
   return (
     <div class="history">
-      <label>
-        History of context
-        <select value={context} onChange={(e) => setContext(e.currentTarget.value)}>
+      <div class="field history-filter">
+        <label for="history-context">History of context</label>
+        <select
+          id="history-context"
+          class="select"
+          value={context}
+          onChange={(e) => setContext(e.currentTarget.value)}
+        >
           <option value="">All contexts</option>
           {contexts.map((c) => (
             <option key={c} value={c}>
@@ -58,68 +69,85 @@ export function HistoryPanel({ client, integrationId, contexts, refreshKey }: Pr
             </option>
           ))}
         </select>
-      </label>
-      {error && <p role="alert">Could not load the history: {error}</p>}
-      {!rows && !error && <p role="status">Loading history…</p>}
-      {rows?.length === 0 && <p class="hint">No uploads or validations yet.</p>}
+      </div>
+      {error && (
+        <Banner tone="danger" title="Could not load the history" details={error}>
+          Try again in a moment.
+        </Banner>
+      )}
+      {!rows && !error && (
+        <p class="working" role="status">
+          <span class="spinner" aria-hidden="true" />
+          Loading history…
+        </p>
+      )}
+      {rows?.length === 0 && <EmptyState icon={History}>No uploads or validations yet.</EmptyState>}
       {rows && rows.length > 0 && (
-        <table class="grid">
-          <caption class="sr-only">Ingestion history</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Context</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Records</th>
-              <th scope="col">Errors</th>
-              <th scope="col">Key</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((i) => (
-              <tr key={i.id} class={i.outcome === "failure" ? "failed" : undefined}>
-                <td>{formatDate(i.createdAt)}</td>
-                <td>{i.context}</td>
-                <td>{i.kind}</td>
-                <td>
-                  <span class={`badge outcome-${i.outcome}`}>{i.outcome}</span>
-                </td>
-                <td>{i.recordCount.toLocaleString()}</td>
-                <td>
-                  {i.errorCount.toLocaleString()}
-                  {i.warningCount > 0 && <span class="hint"> · {plural(i.warningCount, "warning")}</span>}
-                </td>
-                <td>{i.keyName}</td>
-                <td>
-                  {i.version !== null && <span>version {i.version} </span>}
-                  {i.detail && <span>{i.detail}</span>}
-                  {i.firstErrors.length > 0 && (
-                    <details>
-                      <summary>
-                        {i.errorCount > i.firstErrors.length
-                          ? `First ${i.firstErrors.length} of ${plural(i.errorCount, "error")}`
-                          : plural(i.firstErrors.length, "error")}
-                      </summary>
-                      <ul>
-                        {i.firstErrors.map((e) => (
-                          <li key={`${e.row}|${e.pointer}|${e.keyword}`}>
-                            Row {e.row}
-                            {e.field ? `, ${e.field}` : ""}: {e.message}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  )}
-                </td>
+        <div class="table-wrap">
+          <table class="table">
+            <caption class="sr-only">Ingestion history</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Context</th>
+                <th scope="col">Source</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Records</th>
+                <th scope="col">Errors</th>
+                <th scope="col">Key</th>
+                <th scope="col">Details</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((i) => (
+                <tr key={i.id} class={i.outcome === "failure" ? "failed" : undefined}>
+                  <td>
+                    <Time iso={i.createdAt} />
+                  </td>
+                  <td>{i.context}</td>
+                  <td class="history-source" title={i.sourceName ?? undefined}>
+                    {i.sourceName ?? <span class="muted">–</span>}
+                  </td>
+                  <td>{i.kind}</td>
+                  <td>
+                    <Badge tone={i.outcome === "success" ? "success" : "danger"}>{i.outcome}</Badge>
+                  </td>
+                  <td class="num">{i.recordCount.toLocaleString()}</td>
+                  <td>
+                    {i.errorCount.toLocaleString()}
+                    {i.warningCount > 0 && <span class="muted"> · {plural(i.warningCount, "warning")}</span>}
+                  </td>
+                  <td>{i.keyName}</td>
+                  <td>
+                    {i.version !== null && <span>version {i.version} </span>}
+                    {i.detail && <span>{i.detail}</span>}
+                    {i.firstErrors.length > 0 && (
+                      <details>
+                        <summary>
+                          {i.errorCount > i.firstErrors.length
+                            ? `First ${i.firstErrors.length} of ${plural(i.errorCount, "error")}`
+                            : plural(i.firstErrors.length, "error")}
+                        </summary>
+                        <ul>
+                          {i.firstErrors.map((e) => (
+                            <li key={`${e.row}|${e.pointer}|${e.keyword}`}>
+                              Row {e.row}
+                              {e.field ? `, ${e.field}` : ""}: {e.message}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {nextBefore && (
-        <button type="button" onClick={more}>
+        <button type="button" class="btn btn--secondary load-more" onClick={more}>
           Show older entries
         </button>
       )}

@@ -1,10 +1,14 @@
 // One integration: its details, status, per-context endpoint/headers/curl (copyable), a dry-run
 // validation of a JSON file, dataset versions with restore, and the ingestion history.
+import { ArrowLeft, ListChecks, Pencil, RefreshCw, Trash2 } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ApiClient, IntegrationDetail as Detail, IntegrationStatus } from "../api-client.ts";
+import { Banner } from "../ui/Banner.tsx";
+import { localTimes } from "../ui/format.ts";
+import { Time } from "../ui/Time.tsx";
 import { HistoryPanel } from "./HistoryPanel.tsx";
 import type { WizardStep } from "./IntegrationWizard.tsx";
-import { Avatar, ConfirmDialog, CopyButton, errorView, formatDate, StatusBadge } from "./ui.tsx";
+import { Avatar, ConfirmDialog, CopyButton, errorView, StatusBadge } from "./ui.tsx";
 import { ValidateFile } from "./ValidateFile.tsx";
 import { VersionsPanel } from "./VersionsPanel.tsx";
 
@@ -14,7 +18,8 @@ interface Props {
   admin: boolean;
   copy: (text: string) => Promise<void>;
   onEdit: (integration: Detail, step: WizardStep) => void;
-  onDeleted: () => void;
+  /** After the delete, with the integration's name. */
+  onDeleted: (label: string) => void;
   onBack: () => void;
 }
 
@@ -40,73 +45,87 @@ export function IntegrationDetail({ client, integrationId, admin, copy, onEdit, 
 
   if (error) {
     return (
-      <section class="step">
-        <p role="alert">Could not load the integration: {error}</p>
-        <button type="button" onClick={onBack}>
+      <section class="console-section">
+        <Banner tone="danger" title="Could not load the integration" details={error}>
+          It may have been deleted, or the connection may have dropped.
+        </Banner>
+        <button type="button" class="btn btn--secondary" onClick={onBack}>
+          <ArrowLeft aria-hidden="true" />
           Back to integrations
         </button>
       </section>
     );
   }
-  if (!detail) return <p role="status">Loading the integration…</p>;
+  if (!detail)
+    return (
+      <p class="working" role="status">
+        <span class="spinner" aria-hidden="true" />
+        Loading the integration…
+      </p>
+    );
+  const label = detail.displayName || detail.name;
 
   return (
-    <section class="step detail" aria-labelledby="detail-title">
-      <button type="button" class="link" onClick={onBack}>
-        ← All integrations
+    <section class="console-section detail" aria-labelledby="detail-title">
+      <button type="button" class="btn btn--ghost btn--small back-link" onClick={onBack}>
+        <ArrowLeft aria-hidden="true" />
+        All integrations
       </button>
-      <div class="row detail-head">
+      <div class="detail-head">
         <Avatar integration={detail} size={48} />
-        <div class="grow">
-          <h2 id="detail-title">{detail.displayName || detail.name}</h2>
-          <p class="hint">
+        <div class="detail-title">
+          <h2 id="detail-title">{label}</h2>
+          <p class="muted">
             {detail.displayName ? `${detail.name} · ` : ""}id <code>{detail.id}</code> · created{" "}
-            {formatDate(detail.createdAt)}
+            <Time iso={detail.createdAt} />
           </p>
           {detail.description && <p>{detail.description}</p>}
         </div>
         {status && <StatusBadge status={status.status} />}
-        <button
-          type="button"
-          onClick={() => {
-            setRefresh((n) => n + 1);
-          }}
-        >
+      </div>
+      <div class="btn-row detail-actions">
+        {admin && (
+          <>
+            <button type="button" class="btn btn--secondary" onClick={() => onEdit(detail, "details")}>
+              <Pencil aria-hidden="true" />
+              Edit details
+            </button>
+            <button type="button" class="btn btn--secondary" onClick={() => onEdit(detail, "contexts")}>
+              <ListChecks aria-hidden="true" />
+              Edit contexts
+            </button>
+          </>
+        )}
+        <button type="button" class="btn btn--secondary" onClick={() => setRefresh((n) => n + 1)}>
+          <RefreshCw aria-hidden="true" />
           Refresh status
         </button>
+        {admin && (
+          <button type="button" class="btn btn--danger push-right" onClick={() => setDeleting(true)}>
+            <Trash2 aria-hidden="true" />
+            Delete integration
+          </button>
+        )}
       </div>
       {status && (
         <ul class="reasons" aria-label="Status reasons">
           {status.contexts.map((c) => (
             <li key={c.context}>
-              <StatusBadge status={c.status} /> <code>{c.context}</code>: {c.reasons.join("; ")}
+              <StatusBadge status={c.status} /> <code>{c.context}</code>: {localTimes(c.reasons.join("; "))}
             </li>
           ))}
         </ul>
       )}
-      {admin && (
-        <div class="row">
-          <button type="button" onClick={() => onEdit(detail, "details")}>
-            Edit details
-          </button>
-          <button type="button" onClick={() => onEdit(detail, "contexts")}>
-            Edit contexts
-          </button>
-          <button type="button" class="danger" onClick={() => setDeleting(true)}>
-            Delete integration
-          </button>
-        </div>
-      )}
 
       <h3>Endpoints</h3>
       {detail.endpoints.map((e) => (
-        <article key={e.context} class="endpoint" aria-labelledby={`ep-${e.context}`}>
+        <article key={e.context} class="card endpoint" aria-labelledby={`ep-${e.context}`}>
           <h4 id={`ep-${e.context}`}>
             {e.title} <code>{e.context}</code>
           </h4>
           <dl>
             <dt>Submit (POST)</dt>
-            <dd class="row">
+            <dd class="endpoint-url">
               <code class="url">{e.records}</code>
               <CopyButton
                 text={e.records}
@@ -127,12 +146,12 @@ export function IntegrationDetail({ client, integrationId, admin, copy, onEdit, 
             </dd>
             <dt>Schema</dt>
             <dd>
-              <a href={e.schema} target="_blank" rel="noreferrer">
+              <a href={e.schema} target="_blank" rel="noreferrer" class="url">
                 {e.schema}
               </a>
             </dd>
           </dl>
-          <div class="curl">
+          <div class="code-block curl">
             <pre>
               <code>{e.curl}</code>
             </pre>
@@ -162,13 +181,13 @@ export function IntegrationDetail({ client, integrationId, admin, copy, onEdit, 
 
       {deleting && (
         <ConfirmDialog
-          title={`Delete ${detail.displayName || detail.name}?`}
+          title={`Delete ${label}?`}
           message="Its datasets and history are deleted and the keys bound to it are revoked. This cannot be undone."
           confirmLabel="Delete integration"
           onCancel={() => setDeleting(false)}
           onConfirm={async () => {
             await client.deleteIntegration(detail.id);
-            onDeleted();
+            onDeleted(label);
           }}
         />
       )}

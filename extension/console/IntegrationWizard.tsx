@@ -8,8 +8,10 @@ import type {
   IntegrationDetail,
   IntegrationInput,
 } from "../api-client.ts";
+import { Banner } from "../ui/Banner.tsx";
+import { Stepper } from "../ui/Stepper.tsx";
 import { ContextPicker } from "./ContextPicker.tsx";
-import { LogoField } from "./LogoField.tsx";
+import { DEFAULT_COLOUR, LogoField } from "./LogoField.tsx";
 import { Avatar, errorView } from "./ui.tsx";
 
 export type WizardStep = "details" | "contexts" | "review";
@@ -27,7 +29,8 @@ interface Props {
   /** Editing this integration; creating a new one when absent. */
   initial?: IntegrationDetail;
   startAt?: WizardStep;
-  onDone: (integration: IntegrationDetail) => void;
+  /** After the save, with the contexts an edit removed. */
+  onDone: (integration: IntegrationDetail, removed: string[]) => void;
   onCancel: () => void;
 }
 
@@ -36,7 +39,7 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
   const [name, setName] = useState(initial?.name ?? "");
   const [displayName, setDisplayName] = useState(initial?.displayName ?? "");
   const [description, setDescription] = useState(initial?.description ?? "");
-  const [logo, setLogo] = useState<string | null>(initial ? (initial.logo ?? null) : "#1f5fbf");
+  const [logo, setLogo] = useState<string | null>(initial ? (initial.logo ?? null) : DEFAULT_COLOUR);
   const [selected, setSelected] = useState<string[]>(initial?.contexts ?? []);
   const [catalog, setCatalog] = useState<{ data: ContextInfo[]; categories: string[] }>();
   const [capabilities, setCapabilities] = useState<Capability[]>([]);
@@ -55,6 +58,8 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
 
   const title = initial ? `Edit ${initial.displayName || initial.name}` : "New integration";
   const chosen = (catalog?.data ?? []).filter((c) => selected.includes(c.name));
+  /** Contexts this edit takes away from the integration. */
+  const removed = (initial?.contexts ?? []).filter((c) => !selected.includes(c));
 
   function next(to: WizardStep) {
     const problems: Record<string, string> = {};
@@ -79,7 +84,7 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
       const saved = initial
         ? await client.updateIntegration(initial.id, input)
         : await client.createIntegration(input);
-      onDone(saved);
+      onDone(saved, removed);
     } catch (e) {
       const view = errorView(e);
       setError(view.message);
@@ -97,75 +102,91 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
         {fields[field]}
       </span>
     ) : null;
+  const removedNote = removed.length > 0 && (
+    <Banner tone="warning" title={`Removing ${removed.join(", ")}`}>
+      {`Its data is kept, not deleted: the committed versions of ${removed.join(", ")} are no longer served and new uploads to ${removed.length === 1 ? "it" : "them"} are refused until you add ${removed.length === 1 ? "it" : "them"} back, which brings the data back as it was. Deleting the integration is what deletes data.`}
+    </Banner>
+  );
 
   return (
-    <section class="step wizard" aria-labelledby="wizard-title">
+    <section class="console-section wizard" aria-labelledby="wizard-title">
       <h2 id="wizard-title">{title}</h2>
-      <ol class="steps" aria-label="Steps">
-        {STEPS.map((s, i) => (
-          <li key={s.id} aria-current={s.id === step ? "step" : undefined}>
-            {i + 1}. {s.label}
-          </li>
-        ))}
-      </ol>
-      {error && <p role="alert">{error}</p>}
+      <div class="wizard-steps">
+        <Stepper steps={STEPS.map((s) => s.label)} current={STEPS.findIndex((s) => s.id === step)} />
+      </div>
+      {error && <Banner tone="danger">{error}</Banner>}
 
       {step === "details" && (
         <form
+          class="wizard-form"
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
             next("contexts");
           }}
         >
-          <label>
-            Name (required)
+          <div class="field">
+            <label for="wizard-name">Name (required)</label>
             <input
+              id="wizard-name"
+              class="input"
               value={name}
               required
               maxLength={100}
               aria-invalid={fields.name ? true : undefined}
-              aria-describedby={fields.name ? "err-name" : undefined}
+              aria-describedby={fields.name ? "err-name" : "wizard-name-hint"}
               placeholder="The SaaS service, e.g. Salesforce"
               onInput={(e) => setName(e.currentTarget.value)}
             />
-          </label>
-          {fieldError("name")}
-          <label>
-            Display name
+            <span id="wizard-name-hint" class="field-hint">
+              The service the data comes from.
+            </span>
+            {fieldError("name")}
+          </div>
+          <div class="field">
+            <label for="wizard-display">Display name</label>
             <input
+              id="wizard-display"
+              class="input"
               value={displayName}
               maxLength={100}
               placeholder="An alias shown in lists"
               onInput={(e) => setDisplayName(e.currentTarget.value)}
             />
-          </label>
-          {fieldError("displayName")}
-          <label>
-            Description
+            {fieldError("displayName")}
+          </div>
+          <div class="field">
+            <label for="wizard-description">Description</label>
             <textarea
+              id="wizard-description"
+              class="input"
               value={description}
               maxLength={2000}
               rows={3}
               onInput={(e) => setDescription(e.currentTarget.value)}
             />
-          </label>
-          {fieldError("description")}
+            {fieldError("description")}
+          </div>
           <LogoField value={logo} onChange={setLogo} serverError={fields.logo} />
-          <div class="row">
-            <button type="button" onClick={onCancel}>
+          <footer class="step-footer">
+            <button type="button" class="btn btn--secondary" onClick={onCancel}>
               Cancel
             </button>
-            <button type="submit" class="primary">
+            <button type="submit" class="btn btn--primary">
               Next: contexts
             </button>
-          </div>
+          </footer>
         </form>
       )}
 
       {step === "contexts" && (
         <>
-          {!catalog && !error && <p role="status">Loading the catalog…</p>}
+          {!catalog && !error && (
+            <p class="working" role="status">
+              <span class="spinner" aria-hidden="true" />
+              Loading the catalog…
+            </p>
+          )}
           {catalog && (
             <ContextPicker
               contexts={catalog.data}
@@ -177,23 +198,24 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
             />
           )}
           {fieldError("contexts")}
-          <div class="row">
-            <button type="button" onClick={() => setStep("details")}>
+          {removedNote}
+          <footer class="step-footer">
+            <button type="button" class="btn btn--secondary" onClick={() => setStep("details")}>
               Back
             </button>
-            <button type="button" onClick={onCancel}>
+            <button type="button" class="btn btn--ghost" onClick={onCancel}>
               Cancel
             </button>
-            <button type="button" class="primary" onClick={() => next("review")}>
+            <button type="button" class="btn btn--primary" onClick={() => next("review")}>
               Next: review
             </button>
-          </div>
+          </footer>
         </>
       )}
 
       {step === "review" && (
         <>
-          <div class="row review-head">
+          <div class="identity review-head">
             <Avatar
               integration={{
                 id: "",
@@ -208,17 +230,20 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
               size={40}
             />
             <div>
-              <strong>{displayName || name}</strong> {displayName && <span class="hint">({name})</span>}
-              {description && <p class="hint">{description}</p>}
+              <strong>{displayName || name}</strong> {displayName && <span class="muted">({name})</span>}
+              {description && <p class="muted">{description}</p>}
             </div>
           </div>
+          {removedNote}
           <h3>Schemas ({chosen.length})</h3>
           <ul class="schemas">
             {chosen.map((c) => (
-              <li key={c.name}>
-                <strong>{c.title}</strong> <code>{c.name}</code> <span class="hint">v{c.version}</span> ·{" "}
-                {c.category}
-                <p class="hint">{c.description}</p>
+              <li key={c.name} class="card">
+                <p>
+                  <strong>{c.title}</strong> <code>{c.name}</code> <span class="muted">v{c.version}</span> ·{" "}
+                  {c.category}
+                </p>
+                <p class="muted">{c.description}</p>
                 <p>
                   Record key: <code>{c.key.join(" + ")}</code> · required: {c.required.join(", ") || "none"}
                 </p>
@@ -232,17 +257,23 @@ export function IntegrationWizard({ client, initial, startAt = "details", onDone
               </li>
             ))}
           </ul>
-          <div class="row">
-            <button type="button" onClick={() => setStep("contexts")}>
+          <footer class="step-footer">
+            <button type="button" class="btn btn--secondary" onClick={() => setStep("contexts")}>
               Back
             </button>
-            <button type="button" onClick={onCancel}>
+            <button type="button" class="btn btn--ghost" onClick={onCancel}>
               Cancel
             </button>
-            <button type="button" class="primary" disabled={busy} onClick={finish}>
+            <button
+              type="button"
+              class="btn btn--primary"
+              disabled={busy}
+              aria-busy={busy ? "true" : undefined}
+              onClick={finish}
+            >
               {initial ? "Save changes" : "Create integration"}
             </button>
-          </div>
+          </footer>
         </>
       )}
     </section>

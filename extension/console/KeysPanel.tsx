@@ -1,8 +1,13 @@
 // API keys: list (created, expires, last used), create (the secret is shown once, in the dialog,
 // with show/hide and copy; closing the dialog forgets it), revoke after a confirmation.
+import { Eye, EyeOff, KeyRound, Plus } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ApiClient, ApiKeyInfo, Integration, KeyScope } from "../api-client.ts";
-import { ConfirmDialog, CopyButton, Dialog, errorView, formatDate, integrationLabel } from "./ui.tsx";
+import { Badge } from "../ui/Badge.tsx";
+import { Banner } from "../ui/Banner.tsx";
+import { EmptyState } from "../ui/EmptyState.tsx";
+import { Time } from "../ui/Time.tsx";
+import { ConfirmDialog, CopyButton, Dialog, errorView, integrationLabel } from "./ui.tsx";
 
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 365;
@@ -14,22 +19,28 @@ interface Props {
   ownKeyId: string;
   copy: (text: string) => Promise<void>;
   now?: () => Date;
+  /** Confirms a create or a revoke in the console's banner. */
+  onNotice: (text: string) => void;
 }
 
 const dateInput = (d: Date) => d.toISOString().slice(0, 10);
 
-function keyState(key: ApiKeyInfo, now: Date): string {
-  if (key.revokedAt) return `Revoked ${formatDate(key.revokedAt)}`;
-  if (Date.parse(key.expiresAt) <= now.getTime()) return "Expired";
-  return "Active";
+function KeyState({ info, now }: { info: ApiKeyInfo; now: Date }) {
+  if (info.revokedAt)
+    return (
+      <span class="key-state">
+        <Badge tone="danger">Revoked</Badge> <Time iso={info.revokedAt} />
+      </span>
+    );
+  if (Date.parse(info.expiresAt) <= now.getTime()) return <Badge tone="warning">Expired</Badge>;
+  return <Badge tone="success">Active</Badge>;
 }
 
-export function KeysPanel({ client, integrations, ownKeyId, copy, now = () => new Date() }: Props) {
+export function KeysPanel({ client, integrations, ownKeyId, copy, now = () => new Date(), onNotice }: Props) {
   const [keys, setKeys] = useState<ApiKeyInfo[]>();
   const [error, setError] = useState<string>();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKeyInfo>();
-  const [notice, setNotice] = useState("");
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -49,66 +60,82 @@ export function KeysPanel({ client, integrations, ownKeyId, copy, now = () => ne
   };
 
   return (
-    <section class="step" aria-labelledby="keys-title">
-      <div class="row bar">
-        <h2 id="keys-title" class="grow">
-          API keys
-        </h2>
-        <button type="button" class="primary" onClick={() => setCreating(true)}>
+    <section class="console-section" aria-labelledby="keys-title">
+      <div class="section-head">
+        <h2 id="keys-title">API keys</h2>
+        <button type="button" class="btn btn--primary" onClick={() => setCreating(true)}>
+          <Plus aria-hidden="true" />
           Create API key
         </button>
       </div>
-      <p role="status" class="hint">
-        {notice}
-      </p>
-      {error && <p role="alert">Could not load the keys: {error}</p>}
-      {!keys && !error && <p role="status">Loading keys…</p>}
-      {keys && (
-        <table class="grid">
-          <caption class="sr-only">API keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Integration</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.id} class={k.revokedAt ? "revoked" : undefined}>
-                <td>
-                  {k.name}
-                  {k.id === ownKeyId && <span class="hint"> (this console)</span>}
-                </td>
-                <td>{k.scope}</td>
-                <td>{integrationName(k.integrationId)}</td>
-                <td>{formatDate(k.createdAt)}</td>
-                <td>{formatDate(k.expiresAt)}</td>
-                <td>{formatDate(k.lastUsedAt)}</td>
-                <td>{keyState(k, now())}</td>
-                <td>
-                  {!k.revokedAt && (
-                    <button
-                      type="button"
-                      class="danger"
-                      aria-label={`Revoke key ${k.name}`}
-                      onClick={() => setRevoking(k)}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
+      {error && (
+        <Banner tone="danger" title="Could not load the keys" details={error}>
+          Check the connection and try again.
+        </Banner>
+      )}
+      {!keys && !error && (
+        <p class="working" role="status">
+          <span class="spinner" aria-hidden="true" />
+          Loading keys…
+        </p>
+      )}
+      {keys && keys.length === 0 && <EmptyState icon={KeyRound}>No API keys yet.</EmptyState>}
+      {keys && keys.length > 0 && (
+        <div class="table-wrap">
+          <table class="table">
+            <caption class="sr-only">API keys</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Integration</th>
+                <th scope="col">Created</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id} class={k.revokedAt ? "revoked" : undefined}>
+                  <td>
+                    {k.name}
+                    {k.id === ownKeyId && <span class="muted"> (this console)</span>}
+                  </td>
+                  <td>{k.scope}</td>
+                  <td>{integrationName(k.integrationId)}</td>
+                  <td>
+                    <Time iso={k.createdAt} />
+                  </td>
+                  <td>
+                    <Time iso={k.expiresAt} />
+                  </td>
+                  <td>
+                    <Time iso={k.lastUsedAt} />
+                  </td>
+                  <td>
+                    <KeyState info={k} now={now()} />
+                  </td>
+                  <td>
+                    {!k.revokedAt && (
+                      <button
+                        type="button"
+                        class="btn btn--secondary btn--small"
+                        aria-label={`Revoke key ${k.name}`}
+                        onClick={() => setRevoking(k)}
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {creating && (
         <CreateKeyDialog
@@ -116,7 +143,10 @@ export function KeysPanel({ client, integrations, ownKeyId, copy, now = () => ne
           integrations={integrations}
           copy={copy}
           now={now}
-          onCreated={() => setReload((n) => n + 1)}
+          onCreated={(key) => {
+            setReload((n) => n + 1);
+            onNotice(`API key “${key.name}” created. Its secret is shown only in the dialog.`);
+          }}
           onClose={() => setCreating(false)}
         />
       )}
@@ -132,7 +162,7 @@ export function KeysPanel({ client, integrations, ownKeyId, copy, now = () => ne
           onCancel={() => setRevoking(undefined)}
           onConfirm={async () => {
             await client.revokeKey(revoking.id);
-            setNotice(`The key “${revoking.name}” was revoked.`);
+            onNotice(`The key “${revoking.name}” was revoked.`);
             setRevoking(undefined);
             setReload((n) => n + 1);
           }}
@@ -154,7 +184,7 @@ function CreateKeyDialog({
   integrations: Integration[];
   copy: (text: string) => Promise<void>;
   now: () => Date;
-  onCreated: () => void;
+  onCreated: (key: ApiKeyInfo) => void;
   onClose: () => void;
 }) {
   const [name, setName] = useState("");
@@ -185,7 +215,7 @@ function CreateKeyDialog({
         expiresAt: `${expires}T23:59:59Z`,
       });
       setCreated(result);
-      onCreated();
+      onCreated(result.key);
     } catch (e) {
       const view = errorView(e);
       setError(view.message);
@@ -198,33 +228,41 @@ function CreateKeyDialog({
   if (created) {
     return (
       <Dialog title={`API key “${created.key.name}” created`} onClose={onClose}>
-        <p class="warning">
+        <Banner tone="warning" live="none">
           Copy the secret now: it is shown only this once. After you close this dialog it cannot be seen again
           (only a hash is stored).
-        </p>
-        <label for="new-secret">Secret of “{created.key.name}”</label>
-        <div class="row">
-          <input
-            id="new-secret"
-            class="secret"
-            type={show ? "text" : "password"}
-            readOnly
-            value={created.secret}
-            autocomplete="off"
-            spellcheck={false}
-          />
-          <button type="button" aria-pressed={show} onClick={() => setShow(!show)}>
-            {show ? "Hide secret" : "Show secret"}
-          </button>
-          <CopyButton text={created.secret} label="Copy secret" copy={copy} />
+        </Banner>
+        <div class="field">
+          <label for="new-secret">Secret of “{created.key.name}”</label>
+          <div class="secret-row">
+            <input
+              id="new-secret"
+              class="input input--mono secret"
+              type={show ? "text" : "password"}
+              readOnly
+              value={created.secret}
+              autocomplete="off"
+              spellcheck={false}
+            />
+            <button
+              type="button"
+              class="btn btn--secondary btn--small"
+              aria-pressed={show}
+              onClick={() => setShow(!show)}
+            >
+              {show ? <EyeOff aria-hidden="true" /> : <Eye aria-hidden="true" />}
+              {show ? "Hide secret" : "Show secret"}
+            </button>
+            <CopyButton text={created.secret} label="Copy secret" copy={copy} />
+          </div>
         </div>
-        <p class="hint">
+        <p class="muted">
           {created.key.scope} key ·{" "}
           {created.key.integrationId ? "bound to one integration" : "any integration"} · expires{" "}
-          {formatDate(created.key.expiresAt)}
+          <Time iso={created.key.expiresAt} />
         </p>
-        <div class="row">
-          <button type="button" class="primary" onClick={onClose}>
+        <div class="dialog-actions">
+          <button type="button" class="btn btn--primary" onClick={onClose}>
             Done, I have copied it
           </button>
         </div>
@@ -241,10 +279,12 @@ function CreateKeyDialog({
 
   return (
     <Dialog title="Create API key" onClose={onClose}>
-      <form class="step" noValidate onSubmit={create}>
-        <label>
-          Key name
+      <form noValidate onSubmit={create}>
+        <div class="field">
+          <label for="key-name">Key name</label>
           <input
+            id="key-name"
+            class="input"
             value={name}
             required
             maxLength={100}
@@ -253,21 +293,27 @@ function CreateKeyDialog({
             aria-describedby={fields.name ? "key-err-name" : undefined}
             onInput={(e) => setName(e.currentTarget.value)}
           />
-        </label>
-        {err("name")}
+          {err("name")}
+        </div>
         {/* Labels by id: a wrapping label would fold the selected option into the name. */}
         <div class="field">
           <label for="key-scope">Scope</label>
-          <select id="key-scope" value={scope} onChange={(e) => setScope(e.currentTarget.value as KeyScope)}>
+          <select
+            id="key-scope"
+            class="select"
+            value={scope}
+            onChange={(e) => setScope(e.currentTarget.value as KeyScope)}
+          >
             <option value="ingest">ingest — submit data, read status and history</option>
             <option value="admin">admin — also manage integrations and keys</option>
           </select>
+          {err("scope")}
         </div>
-        {err("scope")}
         <div class="field">
           <label for="key-integration">Integration</label>
           <select
             id="key-integration"
+            class="select"
             value={scope === "ingest" ? integrationId : ""}
             disabled={scope !== "ingest"}
             onChange={(e) => setIntegrationId(e.currentTarget.value)}
@@ -279,11 +325,13 @@ function CreateKeyDialog({
               </option>
             ))}
           </select>
+          {err("integrationId")}
         </div>
-        {err("integrationId")}
-        <label>
-          Expires on
+        <div class="field">
+          <label for="key-expires">Expires on</label>
           <input
+            id="key-expires"
+            class="input"
             type="date"
             required
             value={expires}
@@ -292,14 +340,19 @@ function CreateKeyDialog({
             aria-describedby={fields.expiresAt ? "key-err-expiresAt" : undefined}
             onInput={(e) => setExpires(e.currentTarget.value)}
           />
-        </label>
-        {err("expiresAt")}
-        {error && <p role="alert">{error}</p>}
-        <div class="row">
-          <button type="button" onClick={onClose}>
+          {err("expiresAt")}
+        </div>
+        {error && <Banner tone="danger">{error}</Banner>}
+        <div class="dialog-actions">
+          <button type="button" class="btn btn--secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={busy}>
+          <button
+            type="submit"
+            class="btn btn--primary"
+            disabled={busy}
+            aria-busy={busy ? "true" : undefined}
+          >
             Create key
           </button>
         </div>

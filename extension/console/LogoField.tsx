@@ -9,7 +9,7 @@ interface Props {
   serverError?: string;
 }
 
-const DEFAULT_COLOUR = "#1f5fbf";
+export const DEFAULT_COLOUR = "#1f5fbf";
 
 export function LogoField({ value, onChange, serverError }: Props) {
   const [kind, setKind] = useState<"colour" | "image">(value?.startsWith("data:") ? "image" : "colour");
@@ -35,10 +35,10 @@ export function LogoField({ value, onChange, serverError }: Props) {
   }
 
   return (
-    <fieldset class="logo-field">
+    <fieldset class="fieldset logo-field">
       <legend>Logo</legend>
-      <div class="row">
-        <label class="inline">
+      <div class="btn-row">
+        <label class="radio">
           <input
             type="radio"
             name="logo-kind"
@@ -51,7 +51,7 @@ export function LogoField({ value, onChange, serverError }: Props) {
           />
           Avatar colour
         </label>
-        <label class="inline">
+        <label class="radio">
           <input
             type="radio"
             name="logo-kind"
@@ -65,7 +65,7 @@ export function LogoField({ value, onChange, serverError }: Props) {
         </label>
       </div>
       {kind === "colour" ? (
-        <label class="inline">
+        <label class="colour-field">
           Colour
           <input
             type="color"
@@ -79,8 +79,8 @@ export function LogoField({ value, onChange, serverError }: Props) {
         </label>
       ) : (
         <>
-          <label>
-            Logo image (PNG, JPEG or WebP, at most 5 KB)
+          <label class="field">
+            <span class="field-label">Logo image (PNG, JPEG or WebP, at most 5 KB)</span>
             <input
               type="file"
               accept="image/png,image/jpeg,image/webp"
@@ -89,16 +89,16 @@ export function LogoField({ value, onChange, serverError }: Props) {
             />
           </label>
           {image && (
-            <p class="row">
+            <p class="identity">
               <img class="avatar" src={image} alt="Logo preview" width={40} height={40} />
-              <span class="hint">Checked: this image will be accepted.</span>
+              <span class="muted">Checked: this image will be accepted.</span>
             </p>
           )}
           {checking && <p role="status">Checking the image…</p>}
         </>
       )}
       {(reason || serverError) && (
-        <p id="logo-reason" role="alert">
+        <p id="logo-reason" role="alert" class="field-error">
           {reason ?? `The Worker refused the logo: ${serverError}`}
         </p>
       )}

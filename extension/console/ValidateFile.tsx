@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { type IntakeRecord, readJsonRecords, type ValidationReport } from "../../schemas/index.ts";
 import type { ApiClient } from "../api-client.ts";
 import { detectKind } from "../pipeline/parse/source-table.ts";
+import { Banner } from "../ui/Banner.tsx";
 import { errorView, plural } from "./ui.tsx";
 
 const SHOWN_ISSUES = 100;
@@ -54,57 +55,62 @@ export function ValidateFile({
   const report = state.kind === "done" ? state.report : undefined;
   return (
     <div class="validate-file">
-      <label>
-        Validate a JSON file against {context}, or a CSV file (dry run, nothing is stored)
+      <label class="field">
+        <span class="field-label">
+          Validate a JSON file against {context}, or a CSV file (dry run, nothing is stored)
+        </span>
         <input
           type="file"
           accept=".json,.ndjson,.jsonl,.csv,.tsv,.txt,application/json,text/csv"
           onChange={(e) => check(e.currentTarget.files?.[0])}
         />
       </label>
-      {state.kind === "busy" && <p role="status">Validating {state.file}…</p>}
-      {state.kind === "error" && (
-        <p role="alert">
-          {state.file}: {state.message}
+      {state.kind === "busy" && (
+        <p class="working" role="status">
+          <span class="spinner" aria-hidden="true" />
+          Validating {state.file}…
         </p>
       )}
+      {state.kind === "error" && <Banner tone="danger">{`${state.file}: ${state.message}`}</Banner>}
       {report && state.kind === "done" && (
         <div class="report">
-          <p role="status" class={report.valid ? "ok" : "warning"}>
+          <Banner tone={report.valid ? "success" : "warning"}>
             {`${state.file}: ${report.valid ? "valid" : "not valid"} — ${plural(report.recordCount, "record")} · ${plural(report.errorCount, "error")} · ${plural(report.warningCount, "warning")}`}
-          </p>
+          </Banner>
           {report.errors.length + report.warnings.length > 0 && (
-            <table class="grid">
-              <caption class="sr-only">Validation report for {state.file}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Message</th>
-                  <th scope="col">Value</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[
-                  ...report.errors.map((i) => ({ ...i, level: "error" })),
-                  ...report.warnings.map((i) => ({ ...i, level: "warning" })),
-                ]
-                  .slice(0, SHOWN_ISSUES)
-                  .map((i) => (
-                    <tr key={`${i.level}|${i.row}|${i.pointer}|${i.keyword}`}>
-                      <td>{i.line === undefined ? i.row : `${i.row} (line ${i.line})`}</td>
-                      <td>{i.field || "(record)"}</td>
-                      <td>{i.level}</td>
-                      <td>{i.message}</td>
-                      <td>{i.value === undefined ? "" : JSON.stringify(i.value)}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <div class="table-wrap">
+              <table class="table">
+                <caption class="sr-only">Validation report for {state.file}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Row</th>
+                    <th scope="col">Field</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Message</th>
+                    <th scope="col">Value</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[
+                    ...report.errors.map((i) => ({ ...i, level: "error" })),
+                    ...report.warnings.map((i) => ({ ...i, level: "warning" })),
+                  ]
+                    .slice(0, SHOWN_ISSUES)
+                    .map((i) => (
+                      <tr key={`${i.level}|${i.row}|${i.pointer}|${i.keyword}`}>
+                        <td>{i.line === undefined ? i.row : `${i.row} (line ${i.line})`}</td>
+                        <td>{i.field || "(record)"}</td>
+                        <td>{i.level}</td>
+                        <td>{i.message}</td>
+                        <td>{i.value === undefined ? "" : JSON.stringify(i.value)}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </div>
           )}
           {report.errorCount + report.warningCount > SHOWN_ISSUES && (
-            <p class="hint">Showing the first {SHOWN_ISSUES} issues.</p>
+            <p class="muted">Showing the first {SHOWN_ISSUES} issues.</p>
           )}
         </div>
       )}

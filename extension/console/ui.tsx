@@ -1,19 +1,18 @@
-// Small pieces the console's views share: avatar, status badge, copy button, modal dialog, and
+// Small pieces the console's views share: avatar, status badge, copy button, confirm dialog, and
 // turning Worker problems into messages (with per-field errors from `errors[].pointer`).
+import { Check, Copy } from "lucide-preact";
 import type { ComponentChildren } from "preact";
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { ApiError, type Integration, type StatusName } from "../api-client.ts";
+import { Badge, type BadgeTone } from "../ui/Badge.tsx";
+import { Banner } from "../ui/Banner.tsx";
+import { Dialog } from "../ui/Dialog.tsx";
+import { plural } from "../ui/format.ts";
 
 export const integrationLabel = (i: Pick<Integration, "name" | "displayName">) => i.displayName || i.name;
 
-/** "1 error", "2 errors". */
-export const plural = (n: number, noun: string) => `${n.toLocaleString()} ${noun}${n === 1 ? "" : "s"}`;
-
-export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return "never";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
-}
+/** "1 error", "2 errors" (the extension's one plural helper). */
+export { plural };
 
 export interface ErrorView {
   message: string;
@@ -58,8 +57,15 @@ export function Avatar({ integration, size = 32 }: { integration: Integration; s
   );
 }
 
+const STATUS_TONES: Record<StatusName, BadgeTone> = {
+  Ready: "info",
+  Active: "success",
+  Warning: "warning",
+  Failed: "danger",
+};
+
 export function StatusBadge({ status }: { status: StatusName }) {
-  return <span class={`badge status-${status.toLowerCase()}`}>{status}</span>;
+  return <Badge tone={STATUS_TONES[status] ?? "neutral"}>{status}</Badge>;
 }
 
 /** Copies `text`; says so in a live region next to the button. */
@@ -81,6 +87,7 @@ export function CopyButton({
     <span class="copy">
       <button
         type="button"
+        class="btn btn--secondary btn--small"
         aria-label={name}
         onClick={() =>
           copy(text).then(
@@ -89,71 +96,17 @@ export function CopyButton({
           )
         }
       >
+        {state === "copied" ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
         {label}
       </button>
-      <span role="status" class="hint">
+      <span role="status" class="muted copy-status">
         {state === "copied" ? "Copied" : state === "failed" ? "Could not copy; select the text instead" : ""}
       </span>
     </span>
   );
 }
 
-const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
-
-/** A modal dialog: focus moves in, Tab stays in, Escape closes, focus returns to the opener. */
-export function Dialog({
-  title,
-  onClose,
-  children,
-}: {
-  title: string;
-  onClose: () => void;
-  children: ComponentChildren;
-}) {
-  const ref = useRef<HTMLDivElement>(null);
-  const titleId = useRef(`dialog-${Math.random().toString(36).slice(2)}`).current;
-  useLayoutEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>(FOCUSABLE);
-    first?.focus();
-    return () => opener?.focus?.();
-  }, []);
-  function onKeyDown(event: KeyboardEvent) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
-    if (event.key !== "Tab" || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
-      (el) => !(el as HTMLButtonElement).disabled,
-    );
-    const first = items[0];
-    const last = items.at(-1);
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last?.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first?.focus();
-    }
-  }
-  return (
-    <div class="overlay">
-      <div
-        ref={ref}
-        class="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        onKeyDown={onKeyDown}
-      >
-        <h2 id={titleId}>{title}</h2>
-        {children}
-      </div>
-    </div>
-  );
-}
+export { Dialog };
 
 /** "Are you sure?" with a named, dangerous confirm button. */
 export function ConfirmDialog({
@@ -174,14 +127,15 @@ export function ConfirmDialog({
   return (
     <Dialog title={title} onClose={onCancel}>
       <p>{message}</p>
-      {error && <p role="alert">{error}</p>}
-      <div class="row">
-        <button type="button" onClick={onCancel}>
+      {error && <Banner tone="danger">{error}</Banner>}
+      <div class="dialog-actions">
+        <button type="button" class="btn btn--secondary" onClick={onCancel}>
           Cancel
         </button>
         <button
           type="button"
-          class="danger"
+          class="btn btn--danger"
+          aria-busy={busy ? "true" : undefined}
           disabled={busy}
           onClick={async () => {
             setBusy(true);

@@ -1,9 +1,11 @@
 // Step 1: Intake server URL + API key, "Test connection" (host permission asked for that origin
 // first). The test ends within CONNECT_TIMEOUT_MS whatever the server does, and says what to do.
+import { Eye, EyeOff, Plug } from "lucide-preact";
 import { useState } from "preact/hooks";
 import { ApiError, type Me } from "../api-client.ts";
 import { originPattern } from "../connect.ts";
 import type { Connection } from "../storage.ts";
+import { Banner } from "../ui/Banner.tsx";
 import { type ConnectDeps, createClient } from "./deps.ts";
 
 /** How long "Test connection" may take before it says the server could not be reached. */
@@ -83,40 +85,71 @@ export function ConnectStep({
     }
   }
 
+  const busy = status.kind === "busy";
   return (
-    <form class="step" onSubmit={test} aria-labelledby="connect-title">
-      <h2 id="connect-title">{title}</h2>
-      {hint && <p class="hint">{hint}</p>}
-      <label>
-        Intake server URL
-        <input
-          type="url"
-          required
-          value={workerUrl}
-          onInput={(e) => setWorkerUrl(e.currentTarget.value)}
-          placeholder="https://intake.example.com"
-        />
-      </label>
-      <label for="connect-key">API key</label>
-      <span class="row">
-        <input
-          id="connect-key"
-          type={showKey ? "text" : "password"}
-          required
-          autocomplete="off"
-          value={apiKey}
-          onInput={(e) => setApiKey(e.currentTarget.value)}
-        />
-        <button type="button" aria-pressed={showKey} onClick={() => setShowKey(!showKey)}>
-          {showKey ? "Hide key" : "Show key"}
-        </button>
-      </span>
-      <button type="submit" disabled={status.kind === "busy"}>
-        Test connection
-      </button>
-      <p role={status.kind === "error" ? "alert" : "status"} class={status.kind}>
-        {status.message}
+    <form class="step connect-form" onSubmit={test} aria-labelledby="connect-title" noValidate={false}>
+      <h2 class="step-title" id="connect-title" tabIndex={-1}>
+        {title}
+      </h2>
+      <p class="step-lede">
+        {hint ?? "Paste the address of your Intake server and an API key; your administrator gives you both."}
       </p>
+      <div class="step-body">
+        <div class="field">
+          <label for="connect-url">Intake server URL</label>
+          <input
+            id="connect-url"
+            class="input"
+            type="url"
+            required
+            value={workerUrl}
+            onInput={(e) => setWorkerUrl(e.currentTarget.value)}
+            placeholder="https://intake.example.com"
+            aria-describedby="connect-url-hint"
+          />
+          <span id="connect-url-hint" class="field-hint">
+            For a server on this computer: http://127.0.0.1:8787 (npm start prints it).
+          </span>
+        </div>
+        <div class="field">
+          <label for="connect-key">API key</label>
+          <div class="key-row">
+            <input
+              id="connect-key"
+              class="input input--mono"
+              type={showKey ? "text" : "password"}
+              required
+              autocomplete="off"
+              spellcheck={false}
+              value={apiKey}
+              onInput={(e) => setApiKey(e.currentTarget.value)}
+            />
+            <button
+              type="button"
+              class="btn btn--secondary"
+              aria-pressed={showKey}
+              onClick={() => setShowKey(!showKey)}
+            >
+              {showKey ? <EyeOff aria-hidden="true" /> : <Eye aria-hidden="true" />}
+              {showKey ? "Hide key" : "Show key"}
+            </button>
+          </div>
+        </div>
+        {status.kind === "error" ? (
+          <Banner tone="danger">{status.message}</Banner>
+        ) : (
+          <p role="status" class={busy ? "working" : "sr-only"}>
+            {busy && <span class="spinner" aria-hidden="true" />}
+            {status.message}
+          </p>
+        )}
+      </div>
+      <footer class="step-footer">
+        <button type="submit" class="btn btn--primary" disabled={busy} aria-busy={busy ? "true" : undefined}>
+          <Plug aria-hidden="true" />
+          Test connection
+        </button>
+      </footer>
     </form>
   );
 }

@@ -3,8 +3,9 @@
 
 import type { JsonValue } from "../../schemas/index.ts";
 import type { DatasetDiff } from "../api-client.ts";
+import { count, plural } from "../ui/format.ts";
 
-export const records = (n: number) => `${n.toLocaleString()} ${n === 1 ? "record" : "records"}`;
+export const records = (n: number) => plural(n, "record");
 
 /** One line for the diff; `done` puts it in the past tense (after the commit). */
 export function diffSentence(diff: DatasetDiff, done: boolean): string {
@@ -14,7 +15,7 @@ export function diffSentence(diff: DatasetDiff, done: boolean): string {
     [diff.changed, "changed"],
     [diff.unchanged, "unchanged"],
   ] as const;
-  const parts = counts.filter(([n]) => n > 0).map(([n, what]) => `${n.toLocaleString()} ${what}`);
+  const parts = counts.filter(([n]) => n > 0).map(([n, what]) => `${count(n)} ${what}`);
   const tail = parts.length > 0 ? `: ${parts.join(", ")}.` : ".";
   if (!diff.current) {
     return `${done ? "Created" : "Creates"} the first version, with ${records(diff.incoming)}${tail}`;
@@ -40,10 +41,10 @@ export function DiffSummary({ diff, done = false }: { diff: DatasetDiff; done?: 
       <p>{diffSentence(diff, done)}</p>
       {shown.length > 0 && (
         <ul class="diff-examples">
-          {shown.map(([label, count, examples]) => (
+          {shown.map(([label, total, examples]) => (
             <li key={label}>
               {label}: {examples.map(keyText).join(", ")}
-              {count > examples.length ? ` and ${(count - examples.length).toLocaleString()} more` : ""}
+              {total > examples.length ? ` and ${count(total - examples.length)} more` : ""}
             </li>
           ))}
         </ul>

@@ -10,6 +10,8 @@ import {
   suggestMapping,
   suggestValueMap,
 } from "../mapping.ts";
+import { Banner } from "../ui/Banner.tsx";
+import { plural } from "../ui/format.ts";
 import type { ReadyInspection } from "./SourceStep.tsx";
 
 interface Props {
@@ -20,6 +22,8 @@ interface Props {
   initial: Mapping;
   /** Offered when the first row looks like data (looksLikeHeaderless): re-read with or without a header row. */
   headerRow?: { noHeader: boolean; looksHeaderless: boolean; onChange: (noHeader: boolean) => void };
+  /** The mapping was the one saved for these columns (the flow went straight on to validate). */
+  reused?: boolean;
   onValidate: (mapping: Mapping) => void;
   onBack: () => void;
 }
@@ -33,6 +37,7 @@ export function MappingStep({
   suggestions: given,
   initial,
   headerRow,
+  reused = false,
   onValidate,
   onBack,
 }: Props) {
@@ -103,151 +108,189 @@ export function MappingStep({
   );
   const missing = required.filter((f) => !used.has(f) && !mapping.constants[f]);
 
+  const mappedCount = mapping.columns.filter((f) => f !== null).length;
+  const columnCount = inspection.columns.length;
+
   return (
     <section class="step" aria-labelledby="map-title">
-      <h2 id="map-title">Map columns to {schema.title} fields</h2>
-      {headerRow && (headerRow.looksHeaderless || headerRow.noHeader) && (
-        <p class="hint" role="status">
-          {headerRow.noHeader
-            ? "Read without a header row: the first line is a record and the columns are named Column 1, Column 2…"
-            : "The first line looks like a record (it holds the same kind of values as the rows under it)."}{" "}
-          <label class="inline">
-            <input
-              type="checkbox"
-              checked={headerRow.noHeader}
-              onChange={(e) => headerRow.onChange(e.currentTarget.checked)}
-            />
-            No header row
-          </label>
-        </p>
-      )}
-      <table class="mapping">
-        <caption class="sr-only">Column mapping</caption>
-        <thead>
-          <tr>
-            <th scope="col">Column in your file</th>
-            <th scope="col">Sample values</th>
-            <th scope="col">Field</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {inspection.columns.map((name, column) => {
-            const s = suggestions[column];
-            const field = mapping.columns[column] ?? null;
-            const suggested = s?.field ?? null;
-            return (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td class="samples">{(inspection.samples[column] ?? []).join(", ")}</td>
-                <td>
+      <h2 class="step-title" id="map-title" tabIndex={-1}>
+        Map columns to {schema.title} fields
+      </h2>
+      <p class="step-lede">
+        {mappedCount} of {plural(columnCount, "column")} mapped. Check the suggestions; columns you ignore are
+        not sent.
+      </p>
+      <div class="step-body">
+        {reused && (
+          <Banner tone="info" title="Saved mapping for these columns applied">
+            This is how you mapped these columns last time. Change anything below, then validate again.
+          </Banner>
+        )}
+        {headerRow && (headerRow.looksHeaderless || headerRow.noHeader) && (
+          <Banner tone="info">
+            <p>
+              {headerRow.noHeader
+                ? "Read without a header row: the first line is a record and the columns are named Column 1, Column 2…"
+                : "The first line looks like a record (it holds the same kind of values as the rows under it)."}
+            </p>
+            <label class="checkbox">
+              <input
+                type="checkbox"
+                checked={headerRow.noHeader}
+                onChange={(e) => headerRow.onChange(e.currentTarget.checked)}
+              />
+              No header row
+            </label>
+          </Banner>
+        )}
+        <div class="table-wrap">
+          <table class="table mapping-table">
+            <caption class="sr-only">Column mapping</caption>
+            <colgroup>
+              <col class="c-column" />
+              <col class="c-samples" />
+              <col class="c-field" />
+              <col class="c-why" />
+            </colgroup>
+            <thead>
+              <tr>
+                <th scope="col">Column in your file</th>
+                <th scope="col">Sample values</th>
+                <th scope="col">Field</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {inspection.columns.map((name, column) => {
+                const s = suggestions[column];
+                const field = mapping.columns[column] ?? null;
+                const suggested = s?.field ?? null;
+                return (
+                  <tr key={name}>
+                    <th scope="row">{name}</th>
+                    <td class="samples">{(inspection.samples[column] ?? []).join(", ")}</td>
+                    <td>
+                      <select
+                        class="select"
+                        aria-label={`Field for column ${name}`}
+                        value={field ?? ""}
+                        onChange={(e) => setColumn(column, e.currentTarget.value || null)}
+                      >
+                        <option value="">Ignore this column</option>
+                        {fields.map((f) => (
+                          <option key={f} value={f}>
+                            {f}
+                            {required.includes(f) ? " (required)" : ""}
+                            {used.has(f) && f !== field ? " (mapped)" : ""}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td class="why confidence" data-auto={s?.auto ? "true" : "false"}>
+                      {s?.usedBefore && suggested === (field ?? suggested) && (
+                        <span class="badge badge--info">Used before</span>
+                      )}{" "}
+                      {field && suggested === field ? (
+                        <>
+                          {pct(s?.confidence ?? 0)} · {s?.reason}
+                        </>
+                      ) : field ? (
+                        "Chosen by you"
+                      ) : suggested && !s?.auto ? (
+                        <>
+                          {s?.reason} ({pct(s?.confidence ?? 0)}){" "}
+                          <button
+                            type="button"
+                            class="btn btn--secondary btn--small"
+                            onClick={() => setColumn(column, suggested)}
+                          >
+                            Use {suggested}
+                          </button>
+                        </>
+                      ) : (
+                        (s?.reason ?? "")
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+
+        <details class="card constants" open={Object.keys(mapping.constants).length > 0}>
+          <summary>Same value for every row</summary>
+          <div class="constants-grid">
+            {fields
+              .filter((f) => !used.has(f))
+              .map((f) => (
+                <label key={f} class="field">
+                  <span class="field-label">{f}</span>
+                  <input
+                    class="input"
+                    value={mapping.constants[f] ?? ""}
+                    placeholder={String(schema.properties[f]?.examples?.[0] ?? "")}
+                    onInput={(e) => setConstant(f, e.currentTarget.value)}
+                  />
+                </label>
+              ))}
+          </div>
+        </details>
+
+        {valueColumns.map(({ field, values, options, proposed }) => (
+          <fieldset key={field} class="fieldset">
+            <legend>Values of {field}</legend>
+            <button
+              type="button"
+              class="btn btn--secondary btn--small"
+              onClick={() => {
+                const suggestedMap = {
+                  ...suggestValueMap(values, schema.properties[field]),
+                  ...(proposed ?? {}),
+                };
+                for (const [from, to] of Object.entries(suggestedMap)) setValueMap(field, from, to);
+              }}
+            >
+              Use suggested values for {field}
+            </button>
+            <div class="value-grid">
+              {values.map((value) => (
+                <label key={value} class="field">
+                  <span class="field-label">“{value}” becomes</span>
                   <select
-                    aria-label={`Field for column ${name}`}
-                    value={field ?? ""}
-                    onChange={(e) => setColumn(column, e.currentTarget.value || null)}
+                    class="select"
+                    aria-label={`Value for “${value}” in ${field}`}
+                    value={mapping.valueMaps[field]?.[value] ?? ""}
+                    onChange={(e) => setValueMap(field, value, e.currentTarget.value)}
                   >
-                    <option value="">Ignore this column</option>
-                    {fields.map((f) => (
-                      <option key={f} value={f}>
-                        {f}
-                        {required.includes(f) ? " (required)" : ""}
-                        {used.has(f) && f !== field ? " (mapped)" : ""}
+                    <option value="">(keep as is)</option>
+                    {options.map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                        {proposed?.[value] === o ? " (suggested)" : ""}
                       </option>
                     ))}
                   </select>
-                </td>
-                <td class="confidence" data-auto={s?.auto ? "true" : "false"}>
-                  {s?.usedBefore && suggested === (field ?? suggested) && (
-                    <span class="badge">Used before</span>
-                  )}{" "}
-                  {field && suggested === field ? (
-                    <>
-                      {pct(s?.confidence ?? 0)} · {s?.reason}
-                    </>
-                  ) : field ? (
-                    "Chosen by you"
-                  ) : suggested && !s?.auto ? (
-                    <>
-                      {s?.reason} ({pct(s?.confidence ?? 0)}){" "}
-                      <button type="button" onClick={() => setColumn(column, suggested)}>
-                        Use {suggested}
-                      </button>
-                    </>
-                  ) : (
-                    (s?.reason ?? "")
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        ))}
 
-      <details open={Object.keys(mapping.constants).length > 0}>
-        <summary>Same value for every row</summary>
-        {fields
-          .filter((f) => !used.has(f))
-          .map((f) => (
-            <label key={f} class="inline">
-              {f}
-              <input
-                value={mapping.constants[f] ?? ""}
-                placeholder={String(schema.properties[f]?.examples?.[0] ?? "")}
-                onInput={(e) => setConstant(f, e.currentTarget.value)}
-              />
-            </label>
-          ))}
-      </details>
-
-      {valueColumns.map(({ field, values, options, proposed }) => (
-        <fieldset key={field}>
-          <legend>Values of {field}</legend>
-          <button
-            type="button"
-            onClick={() => {
-              const suggestedMap = {
-                ...suggestValueMap(values, schema.properties[field]),
-                ...(proposed ?? {}),
-              };
-              for (const [from, to] of Object.entries(suggestedMap)) setValueMap(field, from, to);
-            }}
-          >
-            Use suggested values for {field}
-          </button>
-          {values.map((value) => (
-            <label key={value} class="inline">
-              “{value}” becomes
-              <select
-                aria-label={`Value for “${value}” in ${field}`}
-                value={mapping.valueMaps[field]?.[value] ?? ""}
-                onChange={(e) => setValueMap(field, value, e.currentTarget.value)}
-              >
-                <option value="">(keep as is)</option>
-                {options.map((o) => (
-                  <option key={o} value={o}>
-                    {o}
-                    {proposed?.[value] === o ? " (suggested)" : ""}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ))}
-        </fieldset>
-      ))}
-
-      {missing.length > 0 && (
-        <p class="warning" role="status">
-          Not mapped yet: {missing.join(", ")} (required). Rows will be reported without it.
-        </p>
-      )}
-      <div class="row">
-        <button type="button" onClick={onBack}>
+        {missing.length > 0 && (
+          <Banner tone="warning">
+            {`Not mapped yet: ${missing.join(", ")} (required). Rows will be reported without ${missing.length === 1 ? "it" : "them"}.`}
+          </Banner>
+        )}
+      </div>
+      <footer class="step-footer">
+        <button type="button" class="btn btn--secondary" onClick={onBack}>
           Back
         </button>
-        <button type="button" class="primary" onClick={() => onValidate(mapping)}>
-          Validate
+        <button type="button" class="btn btn--primary" onClick={() => onValidate(mapping)}>
+          Validate {plural(inspection.rowCount, "row")}
         </button>
-      </div>
+      </footer>
     </section>
   );
 }

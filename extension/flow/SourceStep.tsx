@@ -1,9 +1,16 @@
 // Step 3: pick or drop a CSV/JSON file; encoding fallback with a preview; header row and
 // delimiter overrides. Reading happens in the pipeline worker, with progress.
+import { FileUp } from "lucide-preact";
 import { useState } from "preact/hooks";
 import type { PipelineClient } from "../pipeline/client.ts";
 import type { Inspection, InspectOptions, Progress } from "../pipeline/pipeline.ts";
+import { Banner } from "../ui/Banner.tsx";
+import { plural } from "../ui/format.ts";
 import { ProgressBar } from "../ui/ProgressBar.tsx";
+import { CaptureSource } from "./sources/CaptureSource.tsx";
+import { PasteSource } from "./sources/PasteSource.tsx";
+import { SheetPicker } from "./sources/SheetPicker.tsx";
+import type { OnSource } from "./sources/types.ts";
 
 export type ReadyInspection = Extract<Inspection, { status: "ready" }>;
 
@@ -39,11 +46,19 @@ export function SourceStep({ pipeline, limits, onReady }: Props) {
   }
 
   const pick = (picked: File | undefined) => picked && read(picked, { fileName: picked.name, limits });
+  // A captured table or a pasted range: read like a file, under its own source name.
+  const fromSource: OnSource = (next, opts) => read(next, { ...opts, limits });
   const ready = inspection?.status === "ready" ? inspection : undefined;
 
   return (
     <section class="step" aria-labelledby="source-title">
-      <h2 id="source-title">Choose the file</h2>
+      <h2 class="step-title" id="source-title" tabIndex={-1}>
+        Your file
+      </h2>
+      <p class="step-lede">
+        A CSV, JSON or Excel export, a table on the page you are looking at, or a pasted range; it is read on
+        this computer and nothing is sent yet.
+      </p>
       <label
         class={dragging ? "dropzone over" : "dropzone"}
         onDragOver={(e) => {
@@ -57,57 +72,84 @@ export function SourceStep({ pipeline, limits, onReady }: Props) {
           pick(e.dataTransfer?.files[0]);
         }}
       >
-        CSV or JSON file (or drop it here)
+        <FileUp aria-hidden="true" />
+        <span class="dropzone-label">CSV or JSON file, or Excel workbook (or drop it here)</span>
         <input
           type="file"
-          accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,text/csv,application/json"
+          accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,.xlsx,.xlsm,.xls,text/csv,application/json"
           onChange={(e) => pick(e.currentTarget.files?.[0])}
         />
       </label>
+      <CaptureSource onSource={fromSource} />
+      <PasteSource onSource={fromSource} />
       {progress && (
         <ProgressBar
           label={progress.phase === "read" ? "Reading" : "Parsing"}
           value={progress.done}
           max={progress.total}
+          unit={progress.phase === "read" ? undefined : "rows"}
         />
       )}
-      {error && <p role="alert">{error}</p>}
-      {inspection?.status === "error" && <p role="alert">{inspection.message}</p>}
+      {error && (
+        <Banner tone="danger" title="The file could not be read" details={error}>
+          Check that it is a CSV or JSON export, then pick it again.
+        </Banner>
+      )}
+      {inspection?.status === "error" && (
+        <Banner tone="danger" title="This file cannot be used">
+          {inspection.message}
+        </Banner>
+      )}
       {inspection?.status === "needs-encoding" && file && options && (
-        <div role="alert" class="notice">
-          <p>
-            This file is not UTF-8 (line {inspection.line}). It was probably saved by Excel as Windows-1252.
-            Here is how it reads that way:
-          </p>
-          <figure aria-label="Windows-1252 preview">
-            <pre>{inspection.preview.map((l) => `${l.line}: ${l.text}`).join("\n")}</pre>
-          </figure>
-          <button type="button" onClick={() => read(file, { ...options, encoding: "windows-1252" })}>
-            Read as Windows-1252
-          </button>
+        <div role="alert" class="banner banner--warning encoding-preview">
+          <div class="banner-body">
+            <p>
+              This file is not UTF-8 (line {inspection.line}). It was probably saved by Excel as Windows-1252.
+              Here is how it reads that way:
+            </p>
+            <figure aria-label="Windows-1252 preview">
+              <pre>{inspection.preview.map((l) => `${l.line}: ${l.text}`).join("\n")}</pre>
+            </figure>
+            <button
+              type="button"
+              class="btn btn--secondary"
+              onClick={() => read(file, { ...options, encoding: "windows-1252" })}
+            >
+              Read as Windows-1252
+            </button>
+          </div>
         </div>
       )}
       {ready && file && options && (
         <div>
-          <p role="status">
-            {file.name}: {ready.rowCount.toLocaleString()} rows, {ready.columns.length} columns
-            {ready.kind === "csv"
-              ? `, ${DELIMITER_NAMES[ready.delimiter ?? ","] ?? ready.delimiter}-separated`
-              : `, JSON (${ready.jsonShape})`}
+          <p role="status" class="file-facts">
+            {options.sourceName ?? file.name}: {plural(ready.rowCount, "row")},{" "}
+            {plural(ready.columns.length, "column")}
+            {ready.sheet !== undefined
+              ? `, sheet “${ready.sheet}”`
+              : ready.kind === "csv"
+                ? `, ${DELIMITER_NAMES[ready.delimiter ?? ","] ?? ready.delimiter}-separated`
+                : `, JSON (${ready.jsonShape})`}
             , {ready.encoding}
           </p>
           {ready.issues
             .filter((i) => i.row === undefined)
             .map((i) => (
-              <p key={i.message} class="warning">
+              <Banner key={i.message} tone="warning" live="none">
                 {i.message}
-              </p>
+              </Banner>
             ))}
           {ready.kind === "csv" && (
-            <div class="row">
-              <label>
-                Header row
+            <div class="file-options">
+              <SheetPicker
+                sheets={ready.sheets ?? []}
+                sheet={ready.sheet}
+                onPick={(sheet) => read(file, { ...options, sheet, headerRow: undefined })}
+              />
+              <label class="field">
+                <span class="field-label">Header row</span>
                 <select
+                  class="select"
                   value={String(ready.headerRow ?? 0)}
                   onChange={(e) => read(file, { ...options, headerRow: Number(e.currentTarget.value) })}
                 >
@@ -118,27 +160,34 @@ export function SourceStep({ pipeline, limits, onReady }: Props) {
                   ))}
                 </select>
               </label>
-              <label>
-                Separator
-                <select
-                  value={ready.delimiter}
-                  onChange={(e) =>
-                    read(file, { ...options, delimiter: e.currentTarget.value, headerRow: undefined })
-                  }
-                >
-                  {Object.entries(DELIMITER_NAMES).map(([d, name]) => (
-                    <option key={d} value={d}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              {ready.sheet === undefined && (
+                <label class="field">
+                  <span class="field-label">Separator</span>
+                  <select
+                    class="select"
+                    value={ready.delimiter}
+                    onChange={(e) =>
+                      read(file, { ...options, delimiter: e.currentTarget.value, headerRow: undefined })
+                    }
+                  >
+                    {Object.entries(DELIMITER_NAMES).map(([d, name]) => (
+                      <option key={d} value={d}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
             </div>
           )}
-          <button type="button" class="primary" onClick={() => onReady(file, ready)}>
+        </div>
+      )}
+      {ready && file && (
+        <footer class="step-footer">
+          <button type="button" class="btn btn--primary" onClick={() => onReady(file, ready)}>
             Continue to mapping
           </button>
-        </div>
+        </footer>
       )}
     </section>
   );

@@ -4,6 +4,7 @@
 // alone makes data visible. Before it, the page shows what the commit would change (the Worker's
 // diff) and asks for an explicit yes when it removes more than 20 % of the records, empties the
 // dataset, or the difference could not be known.
+import { CircleCheck, ExternalLink, RotateCcw } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
 import type { ApiClient } from "../api-client.ts";
@@ -11,7 +12,11 @@ import type { PipelineClient } from "../pipeline/client.ts";
 import type { SubmitFailure } from "../pipeline/pipeline.ts";
 import type { ReplacementReview, UploadOutcome, UploadProgress } from "../pipeline/upload.ts";
 import { type Connection, pendingSyncItem } from "../storage.ts";
+import { Banner } from "../ui/Banner.tsx";
+import { count, plural } from "../ui/format.ts";
+import { announce } from "../ui/LiveRegion.tsx";
 import { ProgressBar } from "../ui/ProgressBar.tsx";
+import { Time } from "../ui/Time.tsx";
 import { DiffSummary, records } from "./DiffSummary.tsx";
 
 interface Props {
@@ -27,13 +32,6 @@ interface Props {
   /** Opens the console (the options page), where the dataset's versions are; injectable for tests. */
   openConsole?: () => Promise<void>;
 }
-
-const eta = (seconds: number | undefined) =>
-  seconds === undefined || !Number.isFinite(seconds)
-    ? "estimating…"
-    : seconds < 60
-      ? `${Math.ceil(seconds)} s left`
-      : `${Math.ceil(seconds / 60)} min left`;
 
 const percent = (share: number) =>
   share.toLocaleString(undefined, { style: "percent", maximumFractionDigits: 0 });
@@ -60,7 +58,7 @@ function ConfirmReplacement({
         <p>
           {diff.incoming === 0
             ? `This upload has no records: version ${diff.current.version} would be replaced by an empty dataset.`
-            : `This upload removes ${diff.removed.toLocaleString()} of the ${records(diff.current.recordCount)} in version ${diff.current.version} (${percent(diff.removedShare)}). Check that the file is complete before replacing.`}
+            : `This upload removes ${count(diff.removed)} of the ${records(diff.current.recordCount)} in version ${diff.current.version} (${percent(diff.removedShare)}). Check that the file is complete before replacing.`}
         </p>
       )}
       {review.status === "unknown" && (
@@ -69,11 +67,11 @@ function ConfirmReplacement({
           you cancel.
         </p>
       )}
-      <div class="row">
-        <button type="button" class="danger" onClick={onConfirm}>
+      <div class="btn-row">
+        <button type="button" class="btn btn--danger" onClick={onConfirm}>
           {diff?.current ? `Replace version ${diff.current.version}` : "Replace the current data"}
         </button>
-        <button type="button" onClick={onCancel}>
+        <button type="button" class="btn btn--secondary" onClick={onCancel}>
           Cancel upload
         </button>
       </div>
@@ -144,7 +142,10 @@ export function SubmitStep({
   }, []);
 
   useEffect(() => {
-    if (outcome?.status === "committed") doneHeading.current?.focus();
+    if (outcome?.status === "committed") {
+      doneHeading.current?.focus();
+      announce(`Upload complete: version ${outcome.version}, ${records(outcome.recordCount)}.`);
+    }
   }, [outcome]);
 
   const answer = (yes: boolean) => {
@@ -152,103 +153,145 @@ export function SubmitStep({
     (yes ? confirm : cancel).current();
   };
 
+  const working = progress && !outcome && !error;
+  const phaseLabel =
+    progress?.phase === "committing"
+      ? "Committing"
+      : progress?.phase === "reviewing"
+        ? "Checking what changes"
+        : "Uploading";
+
   return (
     <section class="step" aria-labelledby="submit-title">
-      <h2 id="submit-title">Submit to {integrationName}</h2>
-      {progress && !outcome && !error && (
-        <>
-          <ProgressBar
-            label={
-              progress.phase === "committing"
-                ? "Committing"
-                : progress.phase === "reviewing"
-                  ? "Checking what changes"
-                  : "Uploading"
-            }
-            value={progress.sentRecords}
-            max={progress.totalRecords}
-            detail={`${progress.sentRecords.toLocaleString()} of ${progress.totalRecords.toLocaleString()} rows · ${Math.round(progress.rowsPerSecond).toLocaleString()} rows/s · ${eta(progress.etaSeconds)}`}
-          />
-          {review?.status === "known" && <DiffSummary diff={review.diff} />}
-          {review && asking ? (
-            <ConfirmReplacement
-              review={review}
-              onConfirm={() => answer(true)}
-              onCancel={() => answer(false)}
+      <h2 class="step-title" id="submit-title" tabIndex={-1}>
+        Submit to {integrationName}
+      </h2>
+      <div class="step-body">
+        {!progress && !outcome && !error && (
+          <p class="working" role="status">
+            <span class="spinner" aria-hidden="true" />
+            Starting the upload…
+          </p>
+        )}
+        {working && (
+          <>
+            <ProgressBar
+              label={phaseLabel}
+              value={progress.sentRecords}
+              max={progress.totalRecords}
+              unit="rows"
+              rate={progress.rowsPerSecond}
+              etaSeconds={progress.etaSeconds}
             />
-          ) : (
+            {review?.status === "known" && <DiffSummary diff={review.diff} />}
+            {review && asking && (
+              <ConfirmReplacement
+                review={review}
+                onConfirm={() => answer(true)}
+                onCancel={() => answer(false)}
+              />
+            )}
+          </>
+        )}
+        {outcome?.status === "committed" && (
+          <div role="status" class="card result-card">
+            <h3 tabIndex={-1} ref={doneHeading}>
+              <CircleCheck aria-hidden="true" />
+              Upload complete
+            </h3>
+            <p>
+              Dataset version {outcome.version} is live: {records(outcome.recordCount)} of {context},
+              committed <Time iso={outcome.committedAt} />.
+            </p>
+            <dl class="result-facts">
+              <div>
+                <dt>Version</dt>
+                <dd>{outcome.version}</dd>
+              </div>
+              <div>
+                <dt>Records</dt>
+                <dd>{count(outcome.recordCount)}</dd>
+              </div>
+            </dl>
+            {review?.status === "known" && <DiffSummary diff={review.diff} done />}
+            <p class="muted">
+              Every version of this data is kept in the console, under {integrationName} → Dataset versions of{" "}
+              {context}; an earlier one can be restored there.
+            </p>
+            {consoleError && (
+              <Banner tone="danger" title="The console could not be opened" details={consoleError}>
+                Open it from the extension's menu (Options) instead.
+              </Banner>
+            )}
+          </div>
+        )}
+        {outcome?.status === "cancelled" && (
+          <Banner tone="info">
+            Upload cancelled. Nothing was stored; the previous dataset is unchanged.
+          </Banner>
+        )}
+        {error && (
+          <div role="alert" class="banner banner--danger">
+            <div class="banner-body">
+              <p class="banner-title">The upload failed: {error.message}</p>
+              <p>
+                {error.syncAborted
+                  ? "Nothing was stored; the previous dataset is unchanged."
+                  : "The commit's outcome is unknown; check the integration status before retrying."}
+              </p>
+              {error.errors.length > 0 && (
+                <details class="details" open={error.errors.length <= 5}>
+                  <summary>{plural(error.errors.length, "problem")} the server reported</summary>
+                  <ul>
+                    {error.errors.map((i) => (
+                      <li key={i.key}>
+                        Row {i.row}
+                        {i.line !== undefined ? ` (line ${i.line})` : ""}: {i.message}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </div>
+          </div>
+        )}
+      </div>
+      <footer class="step-footer">
+        {working && !asking && (
+          <button
+            type="button"
+            class="btn btn--secondary"
+            disabled={progress.phase === "committing" || progress.phase === "aborting"}
+            onClick={() => cancel.current()}
+          >
+            Cancel upload
+          </button>
+        )}
+        {(outcome?.status === "cancelled" || error) && (
+          <button type="button" class="btn btn--primary" onClick={onBack}>
+            Back to the file
+          </button>
+        )}
+        {outcome?.status === "committed" && (
+          <>
             <button
               type="button"
-              disabled={progress.phase === "committing" || progress.phase === "aborting"}
-              onClick={() => cancel.current()}
-            >
-              Cancel upload
-            </button>
-          )}
-        </>
-      )}
-      {outcome?.status === "committed" && (
-        <div role="status" class="submit-done">
-          <h3 tabIndex={-1} ref={doneHeading}>
-            Upload complete
-          </h3>
-          <p>
-            Dataset version {outcome.version} is live: {records(outcome.recordCount)} of {context}, committed{" "}
-            {new Date(outcome.committedAt).toLocaleString()}.
-          </p>
-          {review?.status === "known" && <DiffSummary diff={review.diff} done />}
-          <p>
-            Every version of this data is kept in the console, under {integrationName} → Dataset versions of{" "}
-            {context}; an earlier one can be restored there.
-          </p>
-          {consoleError && <p role="alert">The console could not be opened: {consoleError}</p>}
-          <div class="row">
-            <button
-              type="button"
+              class="btn btn--secondary"
               onClick={() => {
                 setConsoleError(undefined);
                 openConsole().catch((e: Error) => setConsoleError(e.message));
               }}
             >
+              <ExternalLink aria-hidden="true" />
               Open dataset versions
             </button>
-            <button type="button" onClick={onRestart}>
+            <button type="button" class="btn btn--primary" onClick={onRestart}>
+              <RotateCcw aria-hidden="true" />
               Upload another file
             </button>
-          </div>
-        </div>
-      )}
-      {outcome?.status === "cancelled" && (
-        <div role="status">
-          <p>Upload cancelled. Nothing was stored; the previous dataset is unchanged.</p>
-          <button type="button" onClick={onBack}>
-            Back to the file
-          </button>
-        </div>
-      )}
-      {error && (
-        <div role="alert">
-          <p>The upload failed: {error.message}</p>
-          <p>
-            {error.syncAborted
-              ? "Nothing was stored; the previous dataset is unchanged."
-              : "The commit's outcome is unknown; check the integration status before retrying."}
-          </p>
-          {error.errors.length > 0 && (
-            <ul>
-              {error.errors.map((i) => (
-                <li key={i.key}>
-                  Row {i.row}
-                  {i.line !== undefined ? ` (line ${i.line})` : ""}: {i.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          <button type="button" onClick={onBack}>
-            Back to the file
-          </button>
-        </div>
-      )}
+          </>
+        )}
+      </footer>
     </section>
   );
 }

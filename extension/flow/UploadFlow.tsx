@@ -1,7 +1,8 @@
 // The upload flow shared by the popup and the side panel: connect -> choose -> source -> map ->
 // validate & fix -> submit. Steps are components; this one holds the state between them.
+import { Inbox, KeyRound, PanelRight, Server } from "lucide-preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { type ContextSchema, getSchema } from "../../schemas/index.ts";
+import { type ContextSchema, registerSchema } from "../../schemas/index.ts";
 import type { ContextInfo, Integration, Me } from "../api-client.ts";
 import { historyFromSaved } from "../mapping/history.ts";
 import {
@@ -14,6 +15,7 @@ import {
 import type { PipelineClient } from "../pipeline/client.ts";
 import type { Progress } from "../pipeline/pipeline.ts";
 import { NO_HEADER_ROW } from "../pipeline/source.ts";
+import { type LiveSchema, loadSchema, schemaNote } from "../schema-source.ts";
 import {
   type Connection,
   connectionItem,
@@ -24,16 +26,40 @@ import {
   pendingSyncItem,
   saveMapping,
 } from "../storage.ts";
+import { Banner } from "../ui/Banner.tsx";
+import { hostOf } from "../ui/format.ts";
+import { LiveRegion } from "../ui/LiveRegion.tsx";
 import { ProgressBar } from "../ui/ProgressBar.tsx";
+import { Stepper } from "../ui/Stepper.tsx";
 import { ChooseStep } from "./ChooseStep.tsx";
 import { ConnectStep } from "./ConnectStep.tsx";
 import { createClient, type FlowDeps } from "./deps.ts";
-import { FixStep } from "./FixStep.tsx";
 import { MappingStep } from "./MappingStep.tsx";
+import { ReviewStep } from "./review/ReviewStep.tsx";
 import { type ReadyInspection, SourceStep } from "./SourceStep.tsx";
 import { SubmitStep } from "./SubmitStep.tsx";
 
 type Step = "loading" | "connect" | "choose" | "source" | "map" | "validating" | "fix" | "submit";
+
+/** The stepper's steps, and where each state of the flow sits on it. */
+const STEPS = ["Connect", "Choose", "Source", "Map", "Review", "Submit"] as const;
+const STEP_INDEX: Record<Step, number> = {
+  loading: 0,
+  connect: 0,
+  choose: 1,
+  source: 2,
+  map: 3,
+  validating: 3,
+  fix: 4,
+  submit: 5,
+};
+
+interface FlowError {
+  title: string;
+  /** What to do about it. */
+  todo: string;
+  details?: string;
+}
 
 interface Source {
   file: File;
@@ -59,7 +85,23 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
   // Whether the pipeline holds a validated dataset for the current source.
   const [validated, setValidated] = useState(false);
   const [progress, setProgress] = useState<Progress>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<FlowError>();
+  const body = useRef<HTMLDivElement>(null);
+  // Focus goes to the step's heading whenever the step changes (steps that load first render
+  // their heading a little later: it is looked for again on the next frames).
+  useEffect(() => {
+    if (step !== "map") setError(undefined);
+    if (step === "loading") return;
+    let frames = 0;
+    let handle = 0;
+    const focusTitle = () => {
+      const title = body.current?.querySelector<HTMLElement>(".step-title");
+      if (title) title.focus();
+      else if (frames++ < 120) handle = requestAnimationFrame(focusTitle);
+    };
+    handle = requestAnimationFrame(focusTitle);
+    return () => cancelAnimationFrame(handle);
+  }, [step]);
   // One pipeline worker per file being worked on: leaving the file terminates it, and its memory goes.
   const [pipeline, setPipeline] = useState<PipelineClient>();
   const pipelineRef = useRef<PipelineClient>();
@@ -70,12 +112,18 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
     setPipeline(next);
     setValidated(false);
     setSource(undefined);
+    return next;
   };
   const client = useMemo(
     () => (connection ? createClient(deps, connection.workerUrl, connection.apiKey) : undefined),
     [deps, connection],
   );
-  const schema: ContextSchema | undefined = choice ? getSchema(choice.context.name) : undefined;
+  // The chosen context's schema as the Worker serves it now (else the saved or bundled copy): the
+  // mapping, validation and upload all use exactly this one.
+  const [live, setLive] = useState<LiveSchema>();
+  const schema: ContextSchema | undefined =
+    choice && live?.context === choice.context.name ? live.schema : undefined;
+  const note = schema && live ? schemaNote(live) : undefined;
 
   useEffect(() => {
     void (async () => {
@@ -118,7 +166,11 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
       setValidated(true);
       setStep("fix");
     } catch (e) {
-      setError((e as Error).message);
+      setError({
+        title: "The file could not be validated",
+        todo: "Check the mapping and try again; if it happens again, read the file as another encoding or separator.",
+        details: (e as Error).message,
+      });
       setStep("map");
     } finally {
       setProgress(undefined);
@@ -174,117 +226,213 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
     else setStep("map");
   }
 
+  const stepIndex = STEP_INDEX[step];
+  const host = connection ? hostOf(connection.workerUrl) : "";
+
   return (
     <div class="flow">
-      <header class="row">
-        <h1>Intake</h1>
-        {me && connection && (
-          <span class="who">
-            {me.tenant.name} · key “{me.key.name}”
-            <button type="button" onClick={() => setStep("connect")}>
+      <LiveRegion />
+      <header class="flow-header">
+        <h1 class="mark">
+          <Inbox aria-hidden="true" />
+          Intake
+        </h1>
+        {me && connection && step !== "connect" && (
+          <div class="flow-connection">
+            <span class="chip" title={`${connection.workerUrl} · ${me.tenant.name}`}>
+              <Server aria-hidden="true" />
+              <span>{host}</span>
+            </span>
+            <span class="chip" title={`${me.key.scope} key`}>
+              <KeyRound aria-hidden="true" />
+              <span>{me.key.name}</span>
+            </span>
+          </div>
+        )}
+        <div class="flow-header-actions">
+          {me && connection && step !== "connect" && (
+            <button type="button" class="btn btn--ghost btn--small" onClick={() => setStep("connect")}>
               Change connection
             </button>
-          </span>
-        )}
-        {deps.openSidePanel && (
-          <button
-            type="button"
-            onClick={() => deps.openSidePanel?.().catch((e: Error) => setError(e.message))}
-          >
-            Open in side panel
-          </button>
-        )}
+          )}
+          {deps.openSidePanel && (
+            <button
+              type="button"
+              class="btn btn--secondary btn--small"
+              onClick={() =>
+                deps.openSidePanel?.().catch((e: Error) =>
+                  setError({
+                    title: "The side panel could not be opened",
+                    todo: "Open it from the Intake icon's menu (Open side panel), or go on here.",
+                    details: e.message,
+                  }),
+                )
+              }
+            >
+              <PanelRight aria-hidden="true" />
+              Open in side panel
+            </button>
+          )}
+        </div>
       </header>
-      {error && <p role="alert">{error}</p>}
-      {step === "loading" && <p role="status">Loading…</p>}
-      {step === "connect" && (
-        <ConnectStep
-          deps={deps}
-          initial={connection}
-          onConnected={async (next, who) => {
-            await connectionItem.setValue(next);
-            setConnection(next);
-            setMe(who);
-            setStep("choose");
-          }}
-        />
-      )}
-      {step === "choose" && client && (
-        <ChooseStep
-          client={client}
-          initial={lastChoice}
-          onDownload={deps.download}
-          onChosen={async (integration, context) => {
-            const next = { integrationId: integration.id, context: context.name };
-            await lastChoiceItem.setValue(next);
-            setLastChoice(next);
-            setChoice({ integration, context });
-            freshPipeline();
-            setStep("source");
-          }}
-        />
-      )}
-      {choice && step !== "connect" && step !== "choose" && (
-        <p class="crumb">
-          {choice.integration.displayName || choice.integration.name} · {choice.context.title}{" "}
-          <button type="button" onClick={() => setStep("choose")}>
-            Change
-          </button>
-        </p>
-      )}
-      {step === "source" && pipeline && (
-        <SourceStep pipeline={pipeline} limits={me?.limits} onReady={sourceReady} />
-      )}
-      {step === "map" && source && schema && (
-        <MappingStep
-          schema={schema}
-          inspection={source.inspection}
-          suggestions={source.suggestions}
-          initial={source.mapping}
-          headerRow={{
-            noHeader: source.noHeader,
-            looksHeaderless: source.looksHeaderless,
-            onChange: (noHeader) => void sourceReady(source.file, source.inspection, { noHeader }),
-          }}
-          onBack={() => setStep("source")}
-          onValidate={(mapping) => validate(source, mapping)}
-        />
-      )}
-      {step === "validating" && (
-        <ProgressBar label="Validating" value={progress?.done ?? 0} max={progress?.total ?? 1} />
-      )}
-      {step === "fix" && validated && pipeline && source && (
-        <>
-          {source.reused && (
-            <p class="hint" role="status">
-              Columns were mapped with the mapping you saved for this file layout.
+      {step !== "loading" && (
+        <div class="flow-progress">
+          <Stepper steps={STEPS} current={stepIndex} />
+          {choice && stepIndex > 1 && (
+            <p class="flow-for">
+              <span>
+                For <strong>{choice.integration.displayName || choice.integration.name}</strong> ·{" "}
+                <strong>{choice.context.title}</strong>
+              </span>
+              <button type="button" class="btn btn--ghost btn--small" onClick={() => setStep("choose")}>
+                Change
+              </button>
             </p>
           )}
-          <FixStep
+          {choice && stepIndex > 1 && note?.tone === "muted" && <p class="muted schema-id">{note.text}</p>}
+        </div>
+      )}
+      <div class="flow-body" ref={body}>
+        {error && (
+          <Banner
+            tone="danger"
+            title={error.title}
+            details={error.details}
+            onDismiss={() => setError(undefined)}
+          >
+            {error.todo}
+          </Banner>
+        )}
+        {note?.tone === "warning" && (step === "source" || step === "map") && (
+          <Banner tone="warning" title={note.title} details={note.details}>
+            {note.text}
+          </Banner>
+        )}
+        {source?.reused && (step === "fix" || step === "validating") && (
+          <Banner
+            tone="info"
+            title="Saved mapping for these columns applied"
+            actions={
+              <button type="button" class="btn btn--secondary btn--small" onClick={() => setStep("map")}>
+                Review mapping
+              </button>
+            }
+          >
+            {`These columns were mapped as you mapped them last time for ${choice?.context.title ?? "this data"}.`}
+          </Banner>
+        )}
+        {step === "loading" && (
+          <p class="working" role="status">
+            <span class="spinner" aria-hidden="true" />
+            Loading…
+          </p>
+        )}
+        {step === "connect" && (
+          <ConnectStep
+            deps={deps}
+            initial={connection}
+            onConnected={async (next, who) => {
+              await connectionItem.setValue(next);
+              setConnection(next);
+              setMe(who);
+              setStep("choose");
+            }}
+          />
+        )}
+        {step === "choose" && client && (
+          <ChooseStep
+            client={client}
+            initial={lastChoice}
+            onDownload={deps.download}
+            onChosen={async (integration, context) => {
+              const next = { integrationId: integration.id, context: context.name };
+              await lastChoiceItem.setValue(next);
+              setLastChoice(next);
+              let loaded: LiveSchema;
+              try {
+                // One retry: offline, the saved or bundled copy is used without a long wait.
+                const quick = createClient(deps, client.baseUrl, connection?.apiKey ?? "", { attempts: 2 });
+                loaded = await loadSchema(quick, context.name);
+              } catch (e) {
+                setError({
+                  title: `The schema of ${context.title} could not be loaded`,
+                  todo: "Check the connection to the Intake server and try again.",
+                  details: (e as Error).message,
+                });
+                return;
+              }
+              registerSchema(context.name, loaded.schema);
+              setLive(loaded);
+              setChoice({ integration, context });
+              // The pipeline worker validates with the same schema: handed over before the file.
+              // (Refused only by a pipeline closed meanwhile, which has nothing left to validate.)
+              freshPipeline()
+                .registerSchema(context.name, loaded.schema)
+                .catch(() => {});
+              setStep("source");
+            }}
+          />
+        )}
+        {step === "source" && pipeline && (
+          <SourceStep pipeline={pipeline} limits={me?.limits} onReady={sourceReady} />
+        )}
+        {step === "map" && source && schema && (
+          <MappingStep
+            schema={schema}
+            inspection={source.inspection}
+            suggestions={source.suggestions}
+            initial={source.mapping}
+            reused={source.reused}
+            headerRow={{
+              noHeader: source.noHeader,
+              looksHeaderless: source.looksHeaderless,
+              onChange: (noHeader) => void sourceReady(source.file, source.inspection, { noHeader }),
+            }}
+            onBack={() => setStep("source")}
+            onValidate={(mapping) => validate(source, mapping)}
+          />
+        )}
+        {step === "validating" && (
+          <section class="step" aria-labelledby="validating-title">
+            <h2 class="step-title" id="validating-title" tabIndex={-1}>
+              Checking {source?.file.name ?? "your file"}
+            </h2>
+            <div class="step-body">
+              <ProgressBar
+                label="Validating"
+                value={progress?.done ?? 0}
+                max={progress?.total ?? 1}
+                unit={progress ? "rows" : undefined}
+              />
+            </div>
+          </section>
+        )}
+        {step === "fix" && validated && pipeline && source && (
+          <ReviewStep
             pipeline={pipeline}
-            context={choice?.context.name ?? ""}
             fileName={source.file.name}
             onDownload={deps.download}
             onBack={() => setStep("map")}
             onSubmit={() => setStep("submit")}
           />
-        </>
-      )}
-      {step === "submit" && validated && pipeline && choice && client && connection && (
-        <SubmitStep
-          client={client}
-          pipeline={pipeline}
-          connection={connection}
-          integrationId={choice.integration.id}
-          integrationName={choice.integration.displayName || choice.integration.name}
-          context={choice.context.name}
-          onBack={() => setStep("fix")}
-          onRestart={() => {
-            freshPipeline();
-            setStep("source");
-          }}
-        />
-      )}
+        )}
+        {step === "submit" && validated && pipeline && choice && client && connection && (
+          <SubmitStep
+            client={client}
+            pipeline={pipeline}
+            connection={connection}
+            integrationId={choice.integration.id}
+            integrationName={choice.integration.displayName || choice.integration.name}
+            context={choice.context.name}
+            onBack={() => setStep("fix")}
+            onRestart={() => {
+              const next = freshPipeline();
+              if (live) next.registerSchema(live.context, live.schema).catch(() => {});
+              setStep("source");
+            }}
+          />
+        )}
+      </div>
     </div>
   );
 }

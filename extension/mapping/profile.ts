@@ -1,6 +1,7 @@
 // What a column's values are, read from the values alone: emails, dates and their format,
 // timestamps, booleans in any spelling, numbers, ids (UUID, ARN, numeric, codes), names, small
 // enum-like sets, uniqueness. The mapper weighs this against what each field expects.
+import { BOOLEAN_SPELLINGS } from "../../schemas/fixes.ts";
 import { isRealDate } from "../../schemas/formats.ts";
 
 export type ValueClass =
@@ -57,20 +58,8 @@ const PLACEHOLDERS = new Set([
 ]);
 export const isPlaceholder = (v: string) => PLACEHOLDERS.has(v.trim().toLowerCase());
 
-export const BOOLEAN_SPELLINGS: Record<string, boolean> = {
-  true: true,
-  false: false,
-  yes: true,
-  no: false,
-  y: true,
-  n: false,
-  t: true,
-  f: false,
-  "1": true,
-  "0": false,
-  on: true,
-  off: false,
-};
+/** The boolean spellings the core reads (one list for both ends). */
+export { BOOLEAN_SPELLINGS };
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}$/i;
 const UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;

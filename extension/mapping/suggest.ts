@@ -3,7 +3,12 @@
 // field, then each field given to at most one column. A column is applied without asking only
 // when the header and the values agree, generic one-word headers only when the values confirm
 // them, and never when the values cannot fit the field (even through a value map).
-import { type ContextSchema, getSchema, normalizeHeader, type PropertySchema } from "../../schemas/index.ts";
+import {
+  type ContextSchema,
+  normalizeHeader,
+  type PropertySchema,
+  resolveSchema,
+} from "../../schemas/index.ts";
 import { headerTokens, matchScore } from "./header.ts";
 import {
   BOOLEAN_SPELLINGS,
@@ -391,7 +396,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
  * a context name; `history` adds the tenant's own earlier choices.
  */
 export function suggestMapping(input: SuggestInput): ColumnSuggestion[] {
-  const schema: ContextSchema | undefined = getSchema(input.context);
+  const schema: ContextSchema | undefined = resolveSchema(input.context);
   const { headers } = input;
   if (!schema)
     return headers.map(() => ({ field: null, confidence: 0, auto: false, reason: "Unknown context" }));

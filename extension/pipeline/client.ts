@@ -2,9 +2,18 @@
 // the extension; the same handler in-process for tests). Dispose terminates the worker, and with
 // it the file and the dataset.
 import { browser } from "wxt/browser";
+import type { ContextSchema } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
-import type { DatasetView, EditAction, IssueFilter } from "./dataset.ts";
+import type {
+  EditAction,
+  EditPreview,
+  GridQuery,
+  GridWindow,
+  ProblemKind,
+  ProblemPlace,
+  ReviewSummary,
+} from "./dataset.ts";
 import {
   type DownloadKind,
   type Inspection,
@@ -26,14 +35,22 @@ import {
 } from "./protocol.ts";
 
 export interface PipelineClient {
+  /** Hands the pipeline the schema to use for `context` (the Worker's live one); send it before suggest. */
+  registerSchema(context: string, schema: ContextSchema): Promise<null>;
   inspect(file: Blob, options: InspectOptions, onProgress?: (p: Progress) => void): Promise<Inspection>;
   /** suggestMapping's answer for the inspected file's columns, computed in the pipeline. */
   suggest(context: string, history?: HistoryEntry[]): Promise<ColumnSuggestion[]>;
   /** The first `limit` values of a source column, as text. */
   columnValues(column: number, limit: number): Promise<string[]>;
   validate(context: string, mapping: Mapping, onProgress?: (p: Progress) => void): Promise<ValidationDone>;
-  view(filter: IssueFilter, start: number, end: number): Promise<DatasetView>;
+  summary(): Promise<ReviewSummary>;
+  grid(query: GridQuery, start: number, end: number): Promise<GridWindow>;
+  locate(query: GridQuery, kind: ProblemKind, from: number, direction: 1 | -1): Promise<ProblemPlace | null>;
+  position(query: GridQuery, row: number): Promise<number>;
+  preview(action: EditAction): Promise<EditPreview>;
   edit(action: EditAction): Promise<number>;
+  undo(): Promise<number>;
+  redo(): Promise<number>;
   download(kind: DownloadKind): Promise<Blob>;
   /** `confirm` answers a review that must be confirmed (commit); `cancel` stops the upload. */
   submit(
@@ -83,12 +100,19 @@ export function createPipelineClient(transport: PipelineTransport): PipelineClie
     return { id, result };
   }
   return {
+    registerSchema: (context, schema) => call("registerSchema", { context, schema }).result,
     inspect: (file, options, onProgress) => call("inspect", { file, options }, { onProgress }).result,
     suggest: (context, history = []) => call("suggest", { context, history }).result,
     columnValues: (column, limit) => call("columnValues", { column, limit }).result,
     validate: (context, mapping, onProgress) => call("validate", { context, mapping }, { onProgress }).result,
-    view: (filter, start, end) => call("view", { filter, start, end }).result,
+    summary: () => call("summary", null).result,
+    grid: (query, start, end) => call("grid", { query, start, end }).result,
+    locate: (query, kind, from, direction) => call("locate", { query, kind, from, direction }).result,
+    position: (query, row) => call("position", { query, row }).result,
+    preview: (action) => call("preview", action).result,
     edit: (action) => call("edit", action).result,
+    undo: () => call("undo", null).result,
+    redo: () => call("redo", null).result,
     download: (kind) => call("download", { kind }).result,
     submit: (request, onEvent) => {
       const { id, result } = call("submit", request, { onEvent });

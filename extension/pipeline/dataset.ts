@@ -1,22 +1,26 @@
 // The dataset being fixed, owned by the pipeline worker: the source rows (held once, compactly),
 // the admin's edits (only the rows edited), exclusions, and the issues of the rows that have any.
 // Validation runs once over every row; an edit revalidates the rows it changed and the rows that
-// share (or shared) their record keys. The page sees it through views: counts, and windows of
-// the filtered issue list.
+// share (or shared) their record keys. The page sees it through a summary (counts, the problems
+// grouped by column and rule with their bulk fixes), windows of grid rows, and "next problem"
+// look-ups. Every edit is recorded with its inverse, so it can be undone and redone.
 import {
   type ContextSchema,
   checkRecord,
+  clipText,
   DatasetChecks,
   duplicateKeyIssue,
-  getSchema,
   type IntakeRecord,
   type Issue,
   type JsonValue,
   type RecordLimits,
   type RecordPlace,
   recordKey,
+  resolveSchema,
 } from "../../schemas/index.ts";
+import { enumTarget } from "../mapping/vocabulary.ts";
 import { applyMapping, type Mapping } from "../mapping.ts";
+import { plural } from "../ui/format.ts";
 import { KeyGroups } from "./key-groups.ts";
 import type { SourceRows } from "./source.ts";
 
@@ -24,54 +28,128 @@ export type DuplicateKeep = "first" | "last";
 
 export interface ReplaceOptions {
   matchCase?: boolean;
-  /** Replace only cells equal to `find` (an empty `find` then fills empty cells). */
+  /** Match only cells equal to `find` (an empty `find` then matches empty cells). */
   wholeCell?: boolean;
 }
 
-/** Which issues the table shows: a field ("" all, WHOLE_ROW the row-level ones) and a rule ("" all). */
-export interface IssueFilter {
-  column: string;
-  keyword: string;
-}
-
+/** Row-level problems (a ragged row, a record that is not an object) are grouped under this column. */
 export const WHOLE_ROW = "\u0000row";
 
-/** An issue as the table shows it, with the cell's current text when the cell can be edited. */
-export interface IssueRow {
-  issue: Issue;
-  current?: string;
+export type ProblemLevel = "error" | "warning";
+
+/** One kind of problem: a column (or WHOLE_ROW), a rule, and whether it blocks the upload. */
+export interface ProblemKind {
+  column: string;
+  keyword: string;
+  level: ProblemLevel;
 }
 
-export interface DatasetView {
+/** A problem kind with its count and what "fix all like this" would do. */
+export interface ProblemGroup extends ProblemKind {
+  count: number;
+  /** The first problem's message (every problem of a kind reads alike). */
+  message: string;
+  /** How many of its cells have a fix, and a few of them: [current, fixed]. */
+  fixable: number;
+  examples: [string, string][];
+  /** How many rows have it. */
+  rows: number;
+}
+
+export interface ReviewSummary {
   version: number;
+  rowCount: number;
   includedCount: number;
   errorCount: number;
   warningCount: number;
-  /** The first warnings (they do not block the upload). */
-  warnings: Issue[];
-  /** Error counts per field (WHOLE_ROW for row-level ones) and per rule, most first. */
-  byColumn: [string, number][];
-  byKeyword: [string, number][];
+  /** Rows with at least one problem (the "only rows with problems" view). */
+  problemRowCount: number;
+  /** The grid's columns: the mapped fields and the required ones, in the schema's order. */
+  columns: string[];
+  /** Errors first, then warnings; most frequent first. */
+  groups: ProblemGroup[];
+  /** Warnings about the whole dataset (no row of their own). */
+  datasetWarnings: Issue[];
   hasDuplicates: boolean;
-  /** Issues passing the filter, and how many of them have a suggested value. */
-  shownCount: number;
-  suggestibleCount: number;
-  /** Issues start.. of the filtered list. */
+  /** What undo and redo would revert or repeat, when they can. */
+  undo?: string;
+  redo?: string;
+}
+
+/** Which rows the grid lists: all of them, or only those with a problem (of one kind, optionally). */
+export interface GridQuery {
+  problems: boolean;
+  /** With `problems`: only rows with a problem in this column ("" any; WHOLE_ROW row-level). */
+  column: string;
+  /** With `problems`: only rows with a problem of this rule ("" any). */
+  keyword: string;
+}
+
+export interface GridCell {
+  text: string;
+  /** The worst of its problems. */
+  level?: ProblemLevel;
+  errors?: Issue[];
+  warnings?: Issue[];
+}
+
+export interface GridRow {
+  /** 1-based row of the file, and its line when it has one. */
+  row: number;
+  line?: number;
+  excluded: boolean;
+  /** One per summary column. */
+  cells: GridCell[];
+  /** Problems of the whole row (or of fields not in the grid). */
+  errors: Issue[];
+  warnings: Issue[];
+  /** The worst problem of the row, its cells' included. */
+  level?: ProblemLevel;
+}
+
+export interface GridWindow {
+  version: number;
+  /** Rows the query lists, and rows start.. of them. */
+  total: number;
   start: number;
-  rows: IssueRow[];
+  rows: GridRow[];
+}
+
+/** A problem found by `locate`: its cell, its place in the grid's list, and its place in its kind. */
+export interface ProblemPlace {
+  row: number;
+  field: string;
+  position: number;
+  index: number;
+  count: number;
+}
+
+export interface EditPreview {
+  rows: number;
+  cells: number;
+  examples: [string, string][];
 }
 
 export type EditAction =
   | { type: "set"; row: number; field: string; value: string }
   | { type: "suggest"; fixes: { row: number; field: string; suggestion: JsonValue }[] }
-  | { type: "suggest-all"; filter: IssueFilter }
+  /** "Fix all like this": every fixable cell of one problem kind. */
+  | { type: "fix-kind"; kind: ProblemKind }
   | { type: "keep"; keep: DuplicateKeep; row?: number }
   | { type: "exclude"; row: number; excluded: boolean }
+  /** Leaves out every row having one problem kind. */
+  | { type: "exclude-kind"; kind: ProblemKind }
+  /** Leaves out every row whose cell in `field` matches `find`. */
+  | { type: "exclude-where"; field: string; find: string; options: ReplaceOptions }
   | { type: "keep-row"; row: number }
-  | { type: "replace"; field: string; find: string; replacement: string; options: ReplaceOptions };
-
+  | { type: "replace"; field: string; find: string; replacement: string; options: ReplaceOptions }
+  | { type: "fill"; field: string; value: string }
+  | { type: "trim"; field: string };
 export const MAX_WARNINGS_SHOWN = 200;
 export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);
+/** Undo steps kept (older ones are forgotten). */
+export const HISTORY_LIMIT = 200;
+const EXAMPLES = 3;
 
 interface RowIssues {
   record?: Issue[];
@@ -82,35 +160,77 @@ interface RowIssues {
 
 type Raw = Record<string, JsonValue>;
 
+/** What an edit changes, and what it changed from: enough to undo and redo it. */
+interface Change {
+  label: string;
+  cells: { i: number; field: string; before: JsonValue | undefined; after: JsonValue | undefined }[];
+  /** Rows whose exclusion flips. */
+  excluded: { i: number; to: boolean }[];
+  /** Rows whose source problems (ragged row…) are set aside as read, with those problems. */
+  kept: { i: number; issues: Issue[] }[];
+}
+
+/** An edit before it runs: the cells to write, rows to leave out or put back, rows to keep as read. */
+interface Plan {
+  writes: { i: number; field: string; value: JsonValue | undefined }[];
+  excluded: { i: number; to: boolean }[];
+  kept: number[];
+}
+
 const isObject = (v: JsonValue | undefined): v is Raw =>
   v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
 
-const text = (value: JsonValue | undefined) =>
+export const cellText = (value: JsonValue | undefined) =>
   value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
+
+const absent = (v: JsonValue | undefined) => (v === "" ? undefined : v);
+const same = (a: JsonValue | undefined, b: JsonValue | undefined) =>
+  absent(a) === absent(b) ||
+  (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 
 function write(raw: Raw, field: string, value: JsonValue | undefined): void {
   if (value === undefined || value === "") delete raw[field];
   else Object.defineProperty(raw, field, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function counts(issues: readonly Issue[], by: (i: Issue) => string): [string, number][] {
-  const map = new Map<string, number>();
-  for (const issue of issues) {
-    const k = by(issue);
-    map.set(k, (map.get(k) ?? 0) + 1);
-  }
-  return [...map].sort((a, b) => b[1] - a[1]);
+export const kindOf = (i: Issue, level: ProblemLevel): ProblemKind => ({
+  column: i.field || WHOLE_ROW,
+  keyword: i.keyword,
+  level,
+});
+const kindKey = (k: ProblemKind) => `${k.level}\u0001${k.column}\u0001${k.keyword}`;
+
+/** Whether issue `i` is in column `column` ("" any, WHOLE_ROW a row-level one) and of rule `keyword` ("" any). */
+export const matches = (i: Issue, column: string, keyword: string) =>
+  (!column || (column === WHOLE_ROW ? i.field === "" : i.field === column)) &&
+  (!keyword || i.keyword === keyword);
+
+function textMatcher(find: string, options: ReplaceOptions): (value: string) => boolean {
+  const lower = find.toLowerCase();
+  if (options.wholeCell) return options.matchCase ? (v) => v === find : (v) => v.toLowerCase() === lower;
+  if (find === "") return () => false;
+  return options.matchCase ? (v) => v.includes(find) : (v) => v.toLowerCase().includes(lower);
 }
 
-export const matchesFilter = (i: Issue, f: IssueFilter) =>
-  (!f.column || (f.column === WHOLE_ROW ? i.field === "" : i.field === f.column)) &&
-  (!f.keyword || i.keyword === f.keyword);
+/** Index of the first entry of sorted `list` at or after `value`. */
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 export class Dataset {
   readonly context: string;
   readonly schema: ContextSchema;
   readonly source: SourceRows;
   readonly limits: Partial<RecordLimits>;
+  /** The grid's columns: mapped and required fields in the schema's order. */
+  readonly columns: string[];
   private readonly mapping: Mapping;
   private readonly hasRules: boolean;
   private readonly tracksTargets: boolean;
@@ -124,11 +244,19 @@ export class Dataset {
   private finalWarnings: Issue[] = [];
   private rowsWithIssues: number[] | undefined;
   private errorCache: Issue[] | undefined;
-  private filtered: { filter: IssueFilter; issues: Issue[] } | undefined;
+  private warningCache: Issue[] | undefined;
+  private summaryCache: ReviewSummary | undefined;
+  /** Per version: the problems of each kind, and the grid's row lists, as asked for. */
+  private kindCache = new Map<string, Issue[]>();
+  private listCache = new Map<string, number[]>();
+  /** Keys of rows as they stand, while `apply` runs (the key index asks for them more than once). */
+  private keyMemo: Map<number, string | undefined> | undefined;
+  private readonly undone: Change[] = [];
+  private readonly done: Change[] = [];
   version = 0;
 
   constructor(source: SourceRows, context: string, mapping: Mapping, limits: Partial<RecordLimits> = {}) {
-    const schema = getSchema(context);
+    const schema = resolveSchema(context);
     if (!schema) throw new RangeError(`Unknown context "${context}"`);
     this.context = context;
     this.schema = schema;
@@ -138,6 +266,12 @@ export class Dataset {
     const rules = schema["x-intake-rules"] ?? [];
     this.hasRules = rules.length > 0;
     this.tracksTargets = rules.some((r) => r.rule === "connection-target-known");
+    const shown = new Set<string>([
+      ...mapping.columns.filter((f): f is string => !!f),
+      ...Object.keys(mapping.constants).filter((f) => (mapping.constants[f] ?? "").trim() !== ""),
+      ...(schema.required ?? []),
+    ]);
+    this.columns = Object.keys(schema.properties).filter((f) => shown.has(f));
     this.excluded = new Uint8Array(source.count);
     this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i));
     for (const issue of source.issues) {
@@ -168,6 +302,10 @@ export class Dataset {
   raw(i: number): JsonValue {
     const edited = this.edits.get(i);
     return edited !== undefined ? edited : applyMapping(this.source.row(i), this.mapping, this.schema);
+  }
+
+  isExcluded(i: number): boolean {
+    return this.excluded[i] === 1;
   }
 
   private check(i: number, raw: JsonValue) {
@@ -218,13 +356,12 @@ export class Dataset {
   }
 
   private keyOf(i: number): string | undefined {
-    if (this.excluded[i]) return undefined;
-    const raw = this.raw(i);
-    return isObject(raw) ? recordKey(this.check(i, raw).record, this.schema) : undefined;
-  }
-
-  private groupOf(key: string): number[] {
-    return this.byKey.rowsOf(key);
+    const memo = this.keyMemo;
+    if (memo?.has(i)) return memo.get(i);
+    const raw = this.excluded[i] ? undefined : this.raw(i);
+    const key = isObject(raw) ? recordKey(this.check(i, raw).record, this.schema) : undefined;
+    memo?.set(i, key);
+    return key;
   }
 
   /**
@@ -232,6 +369,16 @@ export class Dataset {
    * duplicate state may have changed with them (the rows sharing their old and new keys).
    */
   private apply(rows: readonly number[], mutate: (i: number) => void): void {
+    this.keyMemo = new Map();
+    try {
+      this.applyKeyed(rows, mutate);
+    } finally {
+      this.keyMemo = undefined;
+    }
+  }
+
+  private applyKeyed(rows: readonly number[], mutate: (i: number) => void): void {
+    const memo = this.keyMemo as Map<number, string | undefined>;
     const keys = new Set<string>();
     // Rows leave the key index before they change (the index confirms a key by the row's own).
     const old = rows.map((i) => this.keyOf(i));
@@ -242,15 +389,18 @@ export class Dataset {
         this.byKey.remove(before, i);
       }
     });
+    for (const i of rows) memo.delete(i);
     for (const i of rows) mutate(i);
-    rows.forEach((i) => {
+    for (const i of rows) {
       const entry: RowIssues = {};
+      memo.set(i, undefined);
       if (!this.excluded[i]) {
         const raw = this.raw(i);
         const outcome = this.check(i, raw);
         if (outcome.errors.length > 0) entry.record = outcome.errors;
         if (isObject(raw)) {
           const key = recordKey(outcome.record, this.schema);
+          memo.set(i, key);
           if (key !== undefined) {
             keys.add(key);
             this.byKey.add(key, i);
@@ -259,7 +409,7 @@ export class Dataset {
         }
       }
       this.setEntry(i, entry);
-    });
+    }
     const changed = new Set(rows);
     for (const key of keys) this.recheckGroup(key, changed);
     this.changed(false);
@@ -267,7 +417,7 @@ export class Dataset {
 
   /** Duplicate errors of the rows holding `key`: each row after the first repeats the first. */
   private recheckGroup(key: string, changed: ReadonlySet<number>): void {
-    const group = this.groupOf(key);
+    const group = this.byKey.rowsOf(key);
     const first = group[0];
     group.forEach((i, n) => {
       const entry = this.issues.get(i) ?? {};
@@ -283,7 +433,10 @@ export class Dataset {
   private changed(all: boolean): void {
     if (all) this.rowsWithIssues = undefined;
     this.errorCache = undefined;
-    this.filtered = undefined;
+    this.warningCache = undefined;
+    this.summaryCache = undefined;
+    this.kindCache.clear();
+    this.listCache.clear();
     this.version++;
   }
 
@@ -296,165 +449,449 @@ export class Dataset {
     return this.rowsWithIssues;
   }
 
+  /** The errors of row `i` (none when it is left out). */
+  private rowErrors(i: number, out: Issue[]): void {
+    if (this.excluded[i]) return;
+    const source = this.sourceIssues.get(i);
+    if (source) for (const issue of source) out.push(issue);
+    const entry = this.issues.get(i);
+    if (!entry) return;
+    if (entry.record) for (const issue of entry.record) out.push(issue);
+    if (entry.dup) out.push(entry.dup);
+    if (entry.ruleErrors) for (const issue of entry.ruleErrors) out.push(issue);
+  }
+
   /** Every current error, in row order (excluded rows left out). */
   errors(): Issue[] {
     if (!this.errorCache) {
       const out: Issue[] = [];
-      for (const i of this.sortedRows()) {
-        if (this.excluded[i]) continue;
-        const source = this.sourceIssues.get(i);
-        if (source) for (const issue of source) out.push(issue);
-        const entry = this.issues.get(i);
-        if (!entry) continue;
-        if (entry.record) for (const issue of entry.record) out.push(issue);
-        if (entry.dup) out.push(entry.dup);
-        if (entry.ruleErrors) for (const issue of entry.ruleErrors) out.push(issue);
-      }
+      for (const i of this.sortedRows()) this.rowErrors(i, out);
       this.errorCache = out;
     }
     return this.errorCache;
   }
 
-  warnings(): Issue[] {
-    const out: Issue[] = [];
-    for (const i of this.sortedRows()) {
-      const list = this.excluded[i] ? undefined : this.issues.get(i)?.ruleWarnings;
-      if (list) for (const issue of list) out.push(issue);
-    }
-    for (const issue of this.finalWarnings) out.push(issue);
-    return out;
-  }
-
-  private filteredErrors(filter: IssueFilter): Issue[] {
-    const f = this.filtered;
-    if (f && f.filter.column === filter.column && f.filter.keyword === filter.keyword) return f.issues;
-    const all = this.errors();
-    const issues = !filter.column && !filter.keyword ? all : all.filter((i) => matchesFilter(i, filter));
-    this.filtered = { filter, issues };
-    return issues;
-  }
-
-  /** The counts, and issues start..end of the filtered list with their cells' current text. */
-  view(filter: IssueFilter, start: number, end: number): DatasetView {
-    const all = this.errors();
-    const shown = this.filteredErrors(filter);
-    const warnings = this.warnings();
-    let suggestible = 0;
-    for (const issue of shown) if (issue.suggestion !== undefined) suggestible++;
-    const rows: IssueRow[] = [];
-    const from = Math.max(0, Math.min(start, shown.length));
-    for (const issue of shown.slice(from, Math.max(from, end))) {
-      const row: IssueRow = { issue };
-      if (issue.field && !SOURCE_KEYWORDS.has(issue.keyword)) {
-        const raw = this.raw(issue.row - 1);
-        row.current = isObject(raw) && Object.hasOwn(raw, issue.field) ? text(raw[issue.field]) : "";
+  /** Every current warning of a row, in row order (excluded rows left out). */
+  private rowWarnings(): Issue[] {
+    if (!this.warningCache) {
+      const out: Issue[] = [];
+      for (const i of this.sortedRows()) {
+        const list = this.excluded[i] ? undefined : this.issues.get(i)?.ruleWarnings;
+        if (list) for (const issue of list) out.push(issue);
       }
-      rows.push(row);
+      this.warningCache = out;
     }
-    return {
+    return this.warningCache;
+  }
+
+  warnings(): Issue[] {
+    return [...this.rowWarnings(), ...this.finalWarnings];
+  }
+
+  /** The value "fix all like this" writes for an issue's cell, or undefined when it has none. */
+  fixOf(issue: Issue): JsonValue | undefined {
+    if (!issue.field || SOURCE_KEYWORDS.has(issue.keyword) || issue.keyword === "duplicate-key")
+      return undefined;
+    if (issue.suggestion !== undefined) return issue.suggestion;
+    const prop = Object.hasOwn(this.schema.properties, issue.field)
+      ? this.schema.properties[issue.field]
+      : undefined;
+    if (!prop?.enum) return undefined;
+    const raw = this.raw(issue.row - 1);
+    const value = isObject(raw) ? raw[issue.field] : undefined;
+    if (typeof value !== "string") return undefined;
+    // Synonyms the mapping step knows ("Administrator" -> ADMIN), beyond the core's case fixes.
+    const options = prop.enum.filter((o): o is string => typeof o === "string");
+    const target = enumTarget(value, options);
+    return target !== undefined && target !== value ? target : undefined;
+  }
+
+  /** The problems of one kind, in row order. */
+  private ofKind(kind: ProblemKind): Issue[] {
+    const key = kindKey(kind);
+    let list = this.kindCache.get(key);
+    if (!list) {
+      const all = kind.level === "error" ? this.errors() : this.rowWarnings();
+      list = all.filter((i) => matches(i, kind.column, kind.keyword));
+      this.kindCache.set(key, list);
+    }
+    return list;
+  }
+
+  /** Counts, the problems grouped by column and rule with their fixes, and the undo history. */
+  summary(): ReviewSummary {
+    if (this.summaryCache) return this.summaryCache;
+    const groups = new Map<string, ProblemGroup & { lastRow: number; seen: Set<string> }>();
+    const add = (issue: Issue, level: ProblemLevel) => {
+      const kind = kindOf(issue, level);
+      const key = kindKey(kind);
+      let g = groups.get(key);
+      if (!g) {
+        g = {
+          ...kind,
+          count: 0,
+          message: issue.message,
+          fixable: 0,
+          examples: [],
+          rows: 0,
+          lastRow: 0,
+          seen: new Set(),
+        };
+        groups.set(key, g);
+      }
+      g.count++;
+      if (g.lastRow !== issue.row) {
+        g.rows++;
+        g.lastRow = issue.row;
+      }
+      const fix = this.fixOf(issue);
+      if (fix === undefined) return;
+      g.fixable++;
+      if (g.examples.length < EXAMPLES) {
+        const pair: [string, string] = [clipText(cellText(issue.value), 40), clipText(cellText(fix), 40)];
+        const k = pair.join("\u0001");
+        if (!g.seen.has(k)) {
+          g.seen.add(k);
+          g.examples.push(pair);
+        }
+      }
+    };
+    const errors = this.errors();
+    for (const issue of errors) add(issue, "error");
+    const warnings = this.rowWarnings();
+    for (const issue of warnings) add(issue, "warning");
+    const list = [...groups.values()]
+      .map(({ lastRow: _l, seen: _s, ...g }) => g)
+      .sort((a, b) => (a.level === b.level ? b.count - a.count : a.level === "error" ? -1 : 1));
+    const undo = this.done.at(-1);
+    const redo = this.undone.at(-1);
+    this.summaryCache = {
       version: this.version,
+      rowCount: this.count,
       includedCount: this.includedCount,
-      errorCount: all.length,
-      warningCount: warnings.length,
-      warnings: warnings.slice(0, MAX_WARNINGS_SHOWN),
-      byColumn: counts(all, (i) => i.field || WHOLE_ROW),
-      byKeyword: counts(all, (i) => i.keyword),
-      hasDuplicates: all.some((i) => i.keyword === "duplicate-key"),
-      shownCount: shown.length,
-      suggestibleCount: suggestible,
-      start: from,
-      rows,
+      errorCount: errors.length,
+      warningCount: warnings.length + this.finalWarnings.length,
+      problemRowCount: this.rowList({ problems: true, column: "", keyword: "" }).length,
+      columns: this.columns,
+      groups: list,
+      datasetWarnings: this.finalWarnings.slice(0, MAX_WARNINGS_SHOWN),
+      hasDuplicates: errors.some((i) => i.keyword === "duplicate-key"),
+      ...(undo ? { undo: undo.label } : {}),
+      ...(redo ? { redo: redo.label } : {}),
+    };
+    return this.summaryCache;
+  }
+
+  /** The rows (0-based) a problems query lists; undefined for all rows. */
+  private rowList(query: GridQuery): number[] {
+    const key = `${query.column}\u0001${query.keyword}`;
+    let list = this.listCache.get(key);
+    if (!list) {
+      list = [];
+      const buffer: Issue[] = [];
+      for (const i of this.sortedRows()) {
+        if (this.excluded[i]) continue;
+        buffer.length = 0;
+        this.rowErrors(i, buffer);
+        const warnings = this.issues.get(i)?.ruleWarnings;
+        if (warnings) for (const w of warnings) buffer.push(w);
+        if (buffer.some((issue) => matches(issue, query.column, query.keyword))) list.push(i);
+      }
+      this.listCache.set(key, list);
+    }
+    return list;
+  }
+
+  private rowAt(query: GridQuery, position: number): number | undefined {
+    if (!query.problems) return position >= 0 && position < this.count ? position : undefined;
+    return this.rowList(query)[position];
+  }
+
+  /** How many rows the query lists. */
+  total(query: GridQuery): number {
+    return query.problems ? this.rowList(query).length : this.count;
+  }
+
+  /** Where row `row` (1-based) is in the query's list, or the next listed row's place; -1 for an empty list. */
+  positionOf(query: GridQuery, row: number): number {
+    const total = this.total(query);
+    if (total === 0) return -1;
+    if (!query.problems) return Math.min(Math.max(row - 1, 0), total - 1);
+    return Math.min(lowerBound(this.rowList(query), row - 1), total - 1);
+  }
+
+  /** A grid row: the current text of every column, its problems, and the worst of them. */
+  private gridRow(i: number): GridRow {
+    const issues: Issue[] = [];
+    this.rowErrors(i, issues);
+    const warnings = this.excluded[i] ? undefined : this.issues.get(i)?.ruleWarnings;
+    const raw = this.raw(i);
+    const cells: GridCell[] = this.columns.map((field) => ({
+      text: isObject(raw) && Object.hasOwn(raw, field) ? cellText(raw[field]) : "",
+    }));
+    const row: GridRow = { row: i + 1, excluded: this.excluded[i] === 1, cells, errors: [], warnings: [] };
+    const line = this.source.line(i);
+    if (line !== undefined) row.line = line;
+    const mark = (issue: Issue, level: ProblemLevel) => {
+      const c = issue.field && !SOURCE_KEYWORDS.has(issue.keyword) ? this.columns.indexOf(issue.field) : -1;
+      const cell = c >= 0 ? cells[c] : undefined;
+      if (cell) {
+        if (level === "error") {
+          cell.errors ??= [];
+          cell.errors.push(issue);
+        } else {
+          cell.warnings ??= [];
+          cell.warnings.push(issue);
+        }
+        if (cell.level !== "error") cell.level = level;
+      } else (level === "error" ? row.errors : row.warnings).push(issue);
+      if (row.level !== "error") row.level = level;
+    };
+    for (const issue of issues) mark(issue, "error");
+    if (warnings) for (const issue of warnings) mark(issue, "warning");
+    return row;
+  }
+
+  /** Rows start..end of the grid's list. */
+  grid(query: GridQuery, start: number, end: number): GridWindow {
+    const total = this.total(query);
+    const from = Math.max(0, Math.min(start, total));
+    const to = Math.max(from, Math.min(end, total));
+    const rows: GridRow[] = [];
+    for (let p = from; p < to; p++) {
+      const i = this.rowAt(query, p);
+      if (i !== undefined) rows.push(this.gridRow(i));
+    }
+    return { version: this.version, total, start: from, rows };
+  }
+
+  /**
+   * The problem of `kind` after (direction 1) or before (-1) row `fromRow` (1-based; 0 before the
+   * first), wrapping around; with its position in the grid's list for `query`.
+   */
+  locate(query: GridQuery, kind: ProblemKind, fromRow: number, direction: 1 | -1): ProblemPlace | undefined {
+    const list = this.ofKind(kind);
+    if (list.length === 0) return undefined;
+    const rows = list.map((i) => i.row);
+    let index: number;
+    if (direction === 1) {
+      index = lowerBound(rows, fromRow + 1);
+      if (index >= list.length) index = 0;
+    } else {
+      index = lowerBound(rows, fromRow) - 1;
+      if (index < 0) index = list.length - 1;
+    }
+    const issue = list[index] as Issue;
+    const i = issue.row - 1;
+    const position = query.problems ? lowerBound(this.rowList(query), i) : i;
+    const listed = this.rowAt(query, position) === i;
+    return {
+      row: issue.row,
+      field: issue.field,
+      position: listed ? position : -1,
+      index,
+      count: list.length,
     };
   }
 
-  /** Runs an edit; returns how many rows it changed (or left out). */
+  /** What an edit would change, without changing anything. */
+  preview(action: EditAction): EditPreview {
+    const plan = this.plan(action);
+    const rows = new Set<number>();
+    const examples: [string, string][] = [];
+    const seen = new Set<string>();
+    for (const w of plan.writes) {
+      rows.add(w.i);
+      if (examples.length >= EXAMPLES) continue;
+      const raw = this.raw(w.i);
+      const pair: [string, string] = [
+        clipText(cellText(isObject(raw) ? raw[w.field] : undefined), 40),
+        clipText(cellText(w.value), 40),
+      ];
+      const k = pair.join("\u0001");
+      if (!seen.has(k)) {
+        seen.add(k);
+        examples.push(pair);
+      }
+    }
+    for (const e of plan.excluded) rows.add(e.i);
+    for (const i of plan.kept) rows.add(i);
+    return { rows: rows.size, cells: plan.writes.length, examples };
+  }
+
+  /** Runs an edit (recorded for undo); returns how many rows it changed, left out or put back. */
   edit(action: EditAction): number {
+    return this.commit(this.plan(action), this.labelOf(action));
+  }
+
+  /** Reverts the last edit; returns how many rows it changed back (0 when there is none). */
+  undo(): number {
+    const change = this.done.pop();
+    if (!change) return 0;
+    this.undone.push(change);
+    return this.run(change, "back");
+  }
+
+  /** Repeats the last undone edit. */
+  redo(): number {
+    const change = this.undone.pop();
+    if (!change) return 0;
+    this.done.push(change);
+    return this.run(change, "forth");
+  }
+
+  private labelOf(action: EditAction): string {
     switch (action.type) {
       case "set":
-        return this.setValues([{ row: action.row, field: action.field, value: action.value }]);
+        return `edit of ${action.field} in row ${action.row.toLocaleString("en-US")}`;
       case "suggest":
-        return this.setValues(action.fixes.map((f) => ({ row: f.row, field: f.field, value: f.suggestion })));
-      case "suggest-all":
-        return this.setValues(
-          this.filteredErrors(action.filter)
-            .filter((i) => i.suggestion !== undefined)
-            .map((i) => ({ row: i.row, field: i.field, value: i.suggestion })),
-        );
+        return action.fixes.length === 1
+          ? `suggested ${action.fixes[0]?.field} in row ${action.fixes[0]?.row.toLocaleString("en-US")}`
+          : `${plural(action.fixes.length, "suggested fix", "suggested fixes")}`;
+      case "fix-kind":
+        return `fix of ${action.kind.column === WHOLE_ROW ? "whole rows" : action.kind.column}`;
       case "keep":
-        return this.keepDuplicates(action.keep, action.row);
+        return `duplicates kept ${action.keep}`;
       case "exclude":
-        return this.setExcluded(action.row, action.excluded);
+        return `${action.excluded ? "leaving out" : "putting back"} row ${action.row.toLocaleString("en-US")}`;
+      case "exclude-kind":
+      case "exclude-where":
+        return "rows left out";
       case "keep-row":
-        if (!this.sourceIssues.delete(action.row - 1)) return 0;
-        this.changed(true);
-        return 1;
+        return `row ${action.row.toLocaleString("en-US")} kept as read`;
       case "replace":
-        return this.replaceInColumn(action.field, action.find, action.replacement, action.options);
+        return `replace in ${action.field}`;
+      case "fill":
+        return `fill of empty ${action.field} cells`;
+      case "trim":
+        return `trim of ${action.field}`;
     }
   }
 
-  private editable(i: number): Raw | undefined {
-    if (i < 0 || i >= this.source.count) return undefined;
+  private inRange(row: number): number | undefined {
+    const i = row - 1;
+    return Number.isInteger(i) && i >= 0 && i < this.count ? i : undefined;
+  }
+
+  private cellValue(i: number, field: string): { raw: Raw; value: JsonValue | undefined } | undefined {
     const raw = this.raw(i);
-    if (!isObject(raw)) return undefined;
-    this.edits.set(i, raw);
-    return raw;
+    return isObject(raw) ? { raw, value: raw[field] } : undefined;
   }
 
-  private setValues(values: { row: number; field: string; value: JsonValue | undefined }[]): number {
-    const byRow = new Map<number, { field: string; value: JsonValue | undefined }[]>();
-    for (const v of values) {
-      const i = v.row - 1;
-      if (i < 0 || i >= this.source.count || !isObject(this.raw(i))) continue;
-      const list = byRow.get(i) ?? [];
-      list.push(v);
-      byRow.set(i, list);
+  /** The changes an action would make (nothing is changed). */
+  private plan(action: EditAction): Plan {
+    const plan: Plan = { writes: [], excluded: [], kept: [] };
+    const put = (row: number, field: string, value: JsonValue | undefined) => {
+      const i = this.inRange(row);
+      if (i === undefined) return;
+      const cell = this.cellValue(i, field);
+      if (cell && !same(cell.value, value)) plan.writes.push({ i, field, value });
+    };
+    const leaveOut = (i: number, to: boolean) => {
+      if (this.isExcluded(i) !== to) plan.excluded.push({ i, to });
+    };
+    switch (action.type) {
+      case "set":
+        put(action.row, action.field, action.value);
+        break;
+      case "suggest":
+        for (const f of action.fixes) put(f.row, f.field, f.suggestion);
+        break;
+      case "fix-kind":
+        for (const issue of this.ofKind(action.kind)) {
+          const fix = this.fixOf(issue);
+          if (fix !== undefined) put(issue.row, issue.field, fix);
+        }
+        break;
+      case "keep":
+        for (const i of this.duplicatesDropped(action.keep, action.row)) leaveOut(i, true);
+        break;
+      case "exclude": {
+        const i = this.inRange(action.row);
+        if (i !== undefined) leaveOut(i, action.excluded);
+        break;
+      }
+      case "exclude-kind": {
+        let last = -1;
+        for (const issue of this.ofKind(action.kind))
+          if (issue.row - 1 !== last) {
+            last = issue.row - 1;
+            leaveOut(last, true);
+          }
+        break;
+      }
+      case "exclude-where": {
+        const match = textMatcher(action.find, action.options);
+        this.eachText(action.field, (i, value) => {
+          if (match(value)) leaveOut(i, true);
+        });
+        break;
+      }
+      case "keep-row": {
+        const i = this.inRange(action.row);
+        if (i !== undefined && this.sourceIssues.has(i) && !this.isExcluded(i)) plan.kept.push(i);
+        break;
+      }
+      case "replace":
+        this.planReplace(plan, action.field, action.find, action.replacement, action.options);
+        break;
+      case "fill":
+        if (action.value.trim() !== "")
+          this.planReplace(plan, action.field, "", action.value, { wholeCell: true });
+        break;
+      case "trim":
+        this.eachText(action.field, (i, value) => {
+          const trimmed = value.trim().replace(/\s+/g, " ");
+          if (trimmed !== value) plan.writes.push({ i, field: action.field, value: trimmed });
+        });
+        break;
     }
-    const rows = [...byRow.keys()];
-    this.apply(rows, (i) => {
-      const raw = this.editable(i) as Raw;
-      for (const v of byRow.get(i) ?? []) write(raw, v.field, v.value);
-    });
-    return rows.length;
+    return plan;
   }
 
-  private replaceInColumn(field: string, find: string, replacement: string, options: ReplaceOptions): number {
-    const flags = options.matchCase ? "g" : "gi";
-    const pattern = find === "" ? undefined : new RegExp(find.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
-    const lowerFind = find.toLowerCase();
-    const next = new Map<number, string>();
-    for (let i = 0; i < this.source.count; i++) {
+  /** Every included row's text in `field` ("" when empty); cells holding lists or numbers are skipped. */
+  private eachText(field: string, visit: (i: number, value: string) => void): void {
+    for (let i = 0; i < this.count; i++) {
       if (this.excluded[i]) continue;
       const raw = this.raw(i);
       if (!isObject(raw)) continue;
       const current = raw[field];
-      const value =
-        current === undefined || current === null ? "" : typeof current === "string" ? current : null;
-      if (value === null) continue;
-      let replaced: string;
-      if (options.wholeCell) {
-        const equal = options.matchCase ? value === find : value.toLowerCase() === lowerFind;
-        if (!equal) continue;
-        replaced = replacement;
-      } else {
-        if (!pattern) continue;
-        replaced = value.replace(pattern, () => replacement);
-      }
-      if (replaced !== value) next.set(i, replaced);
+      if (current === undefined || current === null) visit(i, "");
+      else if (typeof current === "string") visit(i, current);
     }
-    const rows = [...next.keys()];
-    this.apply(rows, (i) => write(this.editable(i) as Raw, field, next.get(i)));
-    return rows.length;
   }
 
-  /** Keeps the first or last row of the key group of `row`, or of every group when omitted. */
-  private keepDuplicates(keep: DuplicateKeep, row?: number): number {
+  private planReplace(
+    plan: Plan,
+    field: string,
+    find: string,
+    replacement: string,
+    options: ReplaceOptions,
+  ): void {
+    if (options.wholeCell) {
+      const match = textMatcher(find, options);
+      this.eachText(field, (i, value) => {
+        if (match(value) && value !== replacement) plan.writes.push({ i, field, value: replacement });
+      });
+      return;
+    }
+    if (find === "") return;
+    const pattern = new RegExp(find.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), options.matchCase ? "g" : "gi");
+    this.eachText(field, (i, value) => {
+      const replaced = value.replace(pattern, () => replacement);
+      if (replaced !== value) plan.writes.push({ i, field, value: replaced });
+    });
+  }
+
+  /** The rows that keeping the first or last of each duplicate group leaves out (of `row`'s group only, if given). */
+  private duplicatesDropped(keep: DuplicateKeep, row?: number): number[] {
     const groups: number[][] = [];
     if (row === undefined) {
       for (const group of this.byKey.duplicates()) groups.push([...group]);
     } else {
-      const key = this.keyOf(row - 1);
-      if (key !== undefined) groups.push(this.groupOf(key));
+      const i = this.inRange(row);
+      const key = i === undefined ? undefined : this.keyOf(i);
+      if (key !== undefined) groups.push(this.byKey.rowsOf(key));
     }
     const dropped: number[] = [];
     for (const group of groups) {
@@ -462,21 +899,67 @@ export class Dataset {
       const kept = keep === "first" ? group[0] : group[group.length - 1];
       for (const i of group) if (i !== kept) dropped.push(i);
     }
-    this.apply(dropped, (i) => this.exclude(i, true));
-    return dropped.length;
+    return dropped;
   }
 
-  private exclude(i: number, excluded: boolean): void {
-    if (!!this.excluded[i] === excluded) return;
-    this.excluded[i] = excluded ? 1 : 0;
-    this.excludedCount += excluded ? 1 : -1;
+  /** Runs a plan and records it for undo (a new edit forgets what was undone). */
+  private commit(plan: Plan, label: string): number {
+    const change: Change = { label, cells: [], excluded: plan.excluded, kept: [] };
+    for (const w of plan.writes) {
+      const cell = this.cellValue(w.i, w.field);
+      change.cells.push({ i: w.i, field: w.field, before: cell?.value, after: w.value });
+    }
+    for (const i of plan.kept) change.kept.push({ i, issues: this.sourceIssues.get(i) ?? [] });
+    const rows = this.rowsOf(change);
+    if (rows.length === 0) return 0;
+    this.undone.length = 0;
+    this.done.push(change);
+    if (this.done.length > HISTORY_LIMIT) this.done.shift();
+    return this.run(change, "forth");
   }
 
-  private setExcluded(row: number, excluded: boolean): number {
-    const i = row - 1;
-    if (i < 0 || i >= this.source.count || !!this.excluded[i] === excluded) return 0;
-    this.apply([i], () => this.exclude(i, excluded));
-    return 1;
+  private rowsOf(change: Change): number[] {
+    const rows = new Set<number>();
+    for (const c of change.cells) rows.add(c.i);
+    for (const e of change.excluded) rows.add(e.i);
+    for (const k of change.kept) rows.add(k.i);
+    return [...rows];
+  }
+
+  /** Applies a change forth (as recorded) or back (its inverse), revalidating what it touched. */
+  private run(change: Change, way: "forth" | "back"): number {
+    const rows = this.rowsOf(change);
+    const cellsByRow = new Map<number, Change["cells"]>();
+    for (const c of change.cells) {
+      const list = cellsByRow.get(c.i) ?? [];
+      list.push(c);
+      cellsByRow.set(c.i, list);
+    }
+    const flips = new Map(change.excluded.map((e) => [e.i, way === "forth" ? e.to : !e.to]));
+    const kept = new Map(change.kept.map((k) => [k.i, k.issues]));
+    this.apply(rows, (i) => {
+      const cells = cellsByRow.get(i);
+      if (cells) {
+        const raw = this.raw(i);
+        if (isObject(raw)) {
+          this.edits.set(i, raw);
+          const ordered = way === "forth" ? cells : [...cells].reverse();
+          for (const c of ordered) write(raw, c.field, way === "forth" ? c.after : c.before);
+        }
+      }
+      const to = flips.get(i);
+      if (to !== undefined && this.isExcluded(i) !== to) {
+        this.excluded[i] = to ? 1 : 0;
+        this.excludedCount += to ? 1 : -1;
+      }
+      const issues = kept.get(i);
+      if (issues) {
+        if (way === "forth") this.sourceIssues.delete(i);
+        else this.sourceIssues.set(i, issues);
+      }
+    });
+    if (kept.size > 0) this.changed(true);
+    return rows.length;
   }
 
   /** The mapped values of the included rows that are objects (the corrected file's rows). */

@@ -2,12 +2,15 @@
 // (admin maps columns) -> map -> normalize -> validate into the dataset it owns -> views, edits,
 // downloads and the upload, all from here. The page only renders what it is sent.
 import {
+  type ContextSchema,
   type CsvTextIssue,
   type IntakeRecord,
   type JsonValue,
   type RecordLimits,
   readJsonRecords,
   recordLimits,
+  registerSchema,
+  resolveSchema,
   type SourceRow,
 } from "../../schemas/index.ts";
 import { type ApiClientOptions, createApiClient } from "../api-client.ts";
@@ -16,10 +19,20 @@ import { type ColumnSuggestion, type HistoryEntry, suggestMapping } from "../map
 import type { Mapping } from "../mapping.ts";
 import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
-import { Dataset, type DatasetView, type EditAction, type IssueFilter } from "./dataset.ts";
+import {
+  Dataset,
+  type EditAction,
+  type EditPreview,
+  type GridQuery,
+  type GridWindow,
+  type ProblemKind,
+  type ProblemPlace,
+  type ReviewSummary,
+} from "./dataset.ts";
 import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { buildJsonTable, detectKind, type SourceIssue } from "./parse/source-table.ts";
+import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
 import { csvSource, jsonSource, NO_HEADER_ROW, type SourceRows } from "./source.ts";
 import {
   type ReplacementReview,
@@ -37,6 +50,13 @@ export interface InspectOptions {
   headerRow?: number;
   /** The Worker's announced limits (field length, nesting depth); the core's defaults otherwise. */
   limits?: Partial<RecordLimits>;
+  /**
+   * What the sync records as its source (a captured page's title and address); the file name
+   * otherwise. Kept when the same file is read again without it.
+   */
+  sourceName?: string;
+  /** An Excel workbook's sheet to read (the first with data otherwise; kept for the same file). */
+  sheet?: string;
 }
 
 export type Inspection =
@@ -50,6 +70,9 @@ export type Inspection =
       jsonShape?: string;
       headerRow?: number;
       headerCandidates?: SourceRow[];
+      /** An Excel workbook's sheets with data, and the one read. */
+      sheets?: string[];
+      sheet?: string;
       headers: string[];
       columns: string[];
       rowCount: number;
@@ -164,6 +187,11 @@ type Read =
 
 export class Pipeline {
   private csv: CsvRead | undefined;
+  /** The workbook sheet `csv` holds rows of, when the file is an Excel workbook. */
+  private workbook: { sheets: string[]; sheet: string; dateColumns: number[] } | undefined;
+  /** The file last read, and the source name its sync records. */
+  private sourceFile: Blob | undefined;
+  private sourceName: string | undefined;
   private source: SourceRows | undefined;
   /** The source's first data rows (up to PROFILE_ROWS) as text, for value-based mapping. */
   private firstRows: string[][] = [];
@@ -248,11 +276,17 @@ export class Pipeline {
   ): Promise<Inspection> {
     this.limits = recordLimits(options.limits);
     this.dataset = undefined;
+    if (options.sourceName !== undefined || file !== this.sourceFile)
+      this.sourceName = options.sourceName ?? options.fileName;
+    const sameFile = file === this.sourceFile;
+    this.sourceFile = file;
     const cached = this.csv;
+    const sheet = options.sheet ?? (sameFile ? this.workbook?.sheet : undefined);
     const reuse =
       cached !== undefined &&
       cached.file === file &&
       options.headerRow !== undefined &&
+      (this.workbook === undefined || sheet === this.workbook.sheet) &&
       (options.delimiter ?? cached.delimiter) === cached.delimiter &&
       (options.encoding ?? cached.encoding) === cached.encoding;
     let encoding: SourceEncoding;
@@ -261,9 +295,13 @@ export class Pipeline {
       this.source = csvSource(cached.store, cached.delimiter, cached.textIssues, options.headerRow);
     } else {
       this.csv = undefined;
+      this.workbook = undefined;
       this.source = undefined;
       this.firstRows = [];
-      const read = await this.read(file, options, onProgress);
+      const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+      const read: Read = isWorkbook(options.fileName, head)
+        ? await this.readSheet(file, sheet, onProgress)
+        : await this.read(file, options, onProgress);
       if (read.status === "not-utf8") {
         const decoded = decodeBytes(new Uint8Array(await file.arrayBuffer()));
         if (decoded.ok) throw new Error("The file could not be decoded");
@@ -299,6 +337,7 @@ export class Pipeline {
       jsonShape: source.jsonShape,
       headerRow: source.headerRow,
       headerCandidates: source.headerCandidates,
+      ...(this.workbook ? { sheets: this.workbook.sheets, sheet: this.workbook.sheet } : {}),
       headers: source.headers,
       columns: source.columns,
       rowCount: source.count,
@@ -310,6 +349,29 @@ export class Pipeline {
       issues: [...source.issues.filter((i) => i.row === undefined), ...rowIssues.slice(0, MAX_ROW_ISSUES)],
       issueCount: source.issues.length,
     };
+  }
+
+  /** An Excel workbook's sheet (an .xlsx streamed from the file), as CSV-like rows. */
+  private async readSheet(
+    file: Blob,
+    sheet: string | undefined,
+    onProgress: (p: Progress) => void,
+  ): Promise<Read> {
+    onProgress({ phase: "read", done: 0, total: file.size });
+    const read = await readWorkbook(file, sheet, (share) =>
+      onProgress({ phase: "read", done: Math.round(share * file.size), total: file.size }),
+    );
+    onProgress({ phase: "read", done: file.size, total: file.size });
+    this.workbook = { sheets: read.sheets, sheet: read.sheet, dateColumns: read.dateColumns };
+    return {
+      status: "csv",
+      read: { file, encoding: "utf-8", delimiter: ",", store: read.store, textIssues: [] },
+    };
+  }
+
+  /** Suggest, validate and submit use `schema` for `context` from now on (the Worker's live one). */
+  registerSchema(context: string, schema: ContextSchema): void {
+    registerSchema(context, schema);
   }
 
   /**
@@ -331,8 +393,20 @@ export class Pipeline {
 
   /** Maps and validates every row into the dataset the fixing step works on. */
   validate(context: string, mapping: Mapping, onProgress: (p: Progress) => void = () => {}): ValidationDone {
-    const source = this.requireSource();
+    let source = this.requireSource();
     this.dataset = undefined;
+    // Excel dates (read as ISO text) take the form of the field each column is mapped to.
+    const dates = this.workbook?.dateColumns ?? [];
+    if (dates.length > 0) {
+      const properties = resolveSchema(context)?.properties ?? {};
+      source = withFieldDates(
+        source,
+        source.columns.map((_, c) => {
+          const field = mapping.columns[c];
+          return dates.includes(c) && field ? properties[field]?.format : undefined;
+        }),
+      );
+    }
     const dataset = new Dataset(source, context, mapping, this.limits);
     dataset.validateAll((done, total) => onProgress({ phase: "validate", done, total }));
     onProgress({ phase: "validate", done: source.count, total: source.count });
@@ -340,12 +414,36 @@ export class Pipeline {
     return { recordCount: source.count };
   }
 
-  view(filter: IssueFilter, start: number, end: number): DatasetView {
-    return this.requireDataset().view(filter, start, end);
+  summary(): ReviewSummary {
+    return this.requireDataset().summary();
+  }
+
+  grid(query: GridQuery, start: number, end: number): GridWindow {
+    return this.requireDataset().grid(query, start, end);
+  }
+
+  locate(query: GridQuery, kind: ProblemKind, from: number, direction: 1 | -1): ProblemPlace | undefined {
+    return this.requireDataset().locate(query, kind, from, direction);
+  }
+
+  position(query: GridQuery, row: number): number {
+    return this.requireDataset().positionOf(query, row);
+  }
+
+  preview(action: EditAction): EditPreview {
+    return this.requireDataset().preview(action);
   }
 
   edit(action: EditAction): number {
     return this.requireDataset().edit(action);
+  }
+
+  undo(): number {
+    return this.requireDataset().undo();
+  }
+
+  redo(): number {
+    return this.requireDataset().redo();
   }
 
   download(kind: DownloadKind): Blob {
@@ -383,6 +481,9 @@ export class Pipeline {
         context: request.context,
         records,
         totalRecords: dataset.includedCount,
+        // The schema the rows were validated with: the Worker refuses the commit when its MODEL changed since.
+        schemaId: dataset.schema.$id,
+        sourceName: this.sourceName,
         signal: controller.signal,
         onProgress: (progress) => onEvent({ type: "progress", progress }),
         onSyncStarted: (syncId) => onEvent({ type: "sync-started", syncId }),

@@ -2,9 +2,18 @@
 // transports run. Every request gets one final reply ("done" or "failed"); long ones send
 // "progress" (reading, validating) or "event" (uploading) replies before it.
 
+import type { ContextSchema } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
-import type { DatasetView, EditAction, IssueFilter } from "./dataset.ts";
+import type {
+  EditAction,
+  EditPreview,
+  GridQuery,
+  GridWindow,
+  ProblemKind,
+  ProblemPlace,
+  ReviewSummary,
+} from "./dataset.ts";
 import type {
   DownloadKind,
   Inspection,
@@ -18,13 +27,29 @@ import type {
 } from "./pipeline.ts";
 
 export interface PipelineCalls {
+  /** The schema (the Worker's live one) that suggest, validate and submit use for `context` from now on. */
+  registerSchema: { params: { context: string; schema: ContextSchema }; result: null };
   inspect: { params: { file: Blob; options: InspectOptions }; result: Inspection };
   /** suggestMapping's answer for the inspected file's columns (`history`: the tenant's past choices). */
   suggest: { params: { context: string; history: HistoryEntry[] }; result: ColumnSuggestion[] };
   columnValues: { params: { column: number; limit: number }; result: string[] };
   validate: { params: { context: string; mapping: Mapping }; result: ValidationDone };
-  view: { params: { filter: IssueFilter; start: number; end: number }; result: DatasetView };
+  /** The review's counts, problems by column and rule, and undo history. */
+  summary: { params: null; result: ReviewSummary };
+  /** Rows start..end of the review grid's list. */
+  grid: { params: { query: GridQuery; start: number; end: number }; result: GridWindow };
+  /** The next (1) or previous (-1) problem of a kind after row `from`. */
+  locate: {
+    params: { query: GridQuery; kind: ProblemKind; from: number; direction: 1 | -1 };
+    result: ProblemPlace | null;
+  };
+  /** Where a row is in the grid's list (or the next listed row's place; -1 for an empty list). */
+  position: { params: { query: GridQuery; row: number }; result: number };
+  /** What an edit would change, without changing anything. */
+  preview: { params: EditAction; result: EditPreview };
   edit: { params: EditAction; result: number };
+  undo: { params: null; result: number };
+  redo: { params: null; result: number };
   download: { params: { kind: DownloadKind }; result: Blob };
   submit: { params: SubmitRequest; result: SubmitOutcome };
   /** Stops the upload started by request `target` (also the answer "no" to a replacement review). */
@@ -53,6 +78,9 @@ async function run(
   const { id } = request;
   const progress = (p: Progress) => post({ id, type: "progress", progress: p });
   switch (request.method) {
+    case "registerSchema":
+      pipeline.registerSchema(request.params.context, request.params.schema);
+      return null;
     case "inspect":
       return pipeline.inspect(request.params.file, request.params.options, progress);
     case "suggest":
@@ -61,10 +89,24 @@ async function run(
       return pipeline.columnValues(request.params.column, request.params.limit);
     case "validate":
       return pipeline.validate(request.params.context, request.params.mapping, progress);
-    case "view":
-      return pipeline.view(request.params.filter, request.params.start, request.params.end);
+    case "summary":
+      return pipeline.summary();
+    case "grid":
+      return pipeline.grid(request.params.query, request.params.start, request.params.end);
+    case "locate": {
+      const { query, kind, from, direction } = request.params;
+      return pipeline.locate(query, kind, from, direction) ?? null;
+    }
+    case "position":
+      return pipeline.position(request.params.query, request.params.row);
+    case "preview":
+      return pipeline.preview(request.params);
     case "edit":
       return pipeline.edit(request.params);
+    case "undo":
+      return pipeline.undo();
+    case "redo":
+      return pipeline.redo();
     case "download":
       return pipeline.download(request.params.kind);
     case "submit":

@@ -1,11 +1,15 @@
 // End to end in a real Chromium: the built extension against the real Worker (wrangler dev,
-// local D1). Connect, pick a CSV with errors, see them, fix one inline, accept a suggested fix,
-// resolve a duplicate, submit — then the API must hold exactly the fixed records.
+// local D1). Connect, pick a CSV with errors, see them in the review grid, fix one in place,
+// accept a suggested fix, resolve a duplicate, submit — then the API must hold exactly the fixed
+// records. Then, in the side panel at 360 px: a 200-row file with 30 planted errors, every message
+// read in full, fixed with bulk fixes in a counted handful of actions, and submitted.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { PLANTED, plantedCsv, plantedFixed } from "../fixtures/planted-errors.ts";
+import { seriousViolations } from "./axe.ts";
 import { type ExtensionBrowser, launchWithExtension } from "./chromium.ts";
 
 const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "e2e");
@@ -21,6 +25,8 @@ const CSV = [
 let browser: ExtensionBrowser;
 let page: Page;
 let step = 0;
+/** The review step's counts line ("5 rows · 3 errors"). */
+const lede = (on: Page = page) => on.locator(".review .step-lede").innerText();
 const shot = async (name: string) => {
   step++;
   await page.screenshot({
@@ -64,29 +70,38 @@ it("validates, fixes and submits a file; the Worker holds exactly the fixed reco
   await shot("mapping");
   await page.getByRole("button", { name: "Validate" }).click();
 
-  const errors = page.getByRole("table", { name: "Errors" });
-  await errors.waitFor();
+  const grid = page.getByRole("grid", { name: "Your file" });
+  await grid.waitFor();
   // "active" went through the value map the mapping step proposed; the ISO date did not.
-  await expect.poll(async () => (await page.getByText(/5 rows · 3 errors/).count()) > 0).toBe(true);
-  expect(await errors.getByText(/createdOn must be a real date in DDMMYYYY form/).count()).toBe(1);
+  await expect.poll(() => lede()).toBe("5 rows · 3 errors");
+  await page.getByRole("button", { name: /^createdOn · wrong format/ }).click();
+  await page.getByText(/createdOn must be a real date in DDMMYYYY form/).waitFor();
   await shot("errors");
 
-  const cell = page.getByLabel("emailId in row 3");
+  // Fix the email in place: the problem jumps to its cell; Enter edits it.
+  await page.getByRole("button", { name: /^emailId · wrong format/ }).click();
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.textContent))
+    .toBe("carl.example.com, error");
+  await page.keyboard.press("Enter");
+  const cell = page.getByRole("textbox", { name: "emailId, row 3" });
   expect(await cell.inputValue()).toBe("carl.example.com");
   await cell.fill("carl@example.com");
   await cell.press("Enter");
-  await expect.poll(async () => (await page.getByText(/5 rows · 2 errors/).count()) > 0).toBe(true);
+  await expect.poll(() => lede()).toBe("5 rows · 2 errors");
   await shot("fixed-inline");
 
-  await page.getByRole("button", { name: "Use suggested value 02012024 for createdOn in row 2" }).click();
-  await expect.poll(async () => (await page.getByText(/5 rows · 1 error/).count()) > 0).toBe(true);
+  await page.getByRole("button", { name: /^createdOn · wrong format/ }).click();
+  await page.getByRole("button", { name: "Use 02012024" }).click();
+  await expect.poll(() => lede()).toBe("5 rows · 1 error");
   await shot("accepted-suggestion");
 
-  await page.getByRole("button", { name: "Keep the first of the rows duplicating row 5" }).click();
-  await expect.poll(async () => (await page.getByText(/4 rows · 0 errors/).count()) > 0).toBe(true);
+  await page.getByRole("button", { name: "Keep first of each" }).click();
+  await expect.poll(() => lede()).toBe("5 rows · 0 errors · 1 row left out");
+  await page.getByText("No problems — ready to submit 4 records").waitFor();
   await shot("deduplicated");
 
-  await page.getByRole("button", { name: "Submit 4 records" }).click();
+  await page.getByRole("button", { name: "Review changes → Submit 4 records" }).click();
   await page.getByText(/Dataset version 1 is live: 4 records of saas_users/).waitFor({ timeout: 60_000 });
   // The Worker's diff, asked for before the commit: a first version is committed without asking.
   expect(await page.getByText("Created the first version, with 4 records: 4 added.").count()).toBe(1);
@@ -164,4 +179,158 @@ it("maps an export by its values and says why, and refuses a generic header whos
   expect(await page.getByLabel("Field for column userType").inputValue()).toBe("");
   expect(await page.getByLabel("Field for column Join date").inputValue()).toBe("createdOn");
   await shot("mapping-by-values");
+});
+
+it("fixes 30 planted errors of a 200-row file with bulk fixes in the side panel at 360 px", async () => {
+  const workerUrl = inject("workerUrl");
+  const panel = await browser.context.newPage();
+  await panel.setViewportSize({ width: 360, height: 900 });
+  const panelShot = async (name: string) => {
+    step++;
+    await panel.screenshot({
+      path: join(SHOTS, `upload-${String(step).padStart(2, "0")}-sidepanel-${name}.png`),
+      fullPage: true,
+    });
+  };
+  /** Neither the page nor the step scrolls sideways at this width. */
+  const noSideScroll = () =>
+    panel.evaluate(() => document.scrollingElement?.scrollWidth ?? 0).then((w) => w <= 360);
+
+  await panel.goto(`chrome-extension://${browser.extensionId}/sidepanel.html`);
+  await panel.getByLabel("Data").selectOption("saas_users");
+  await panel.getByRole("button", { name: "Continue", exact: true }).click();
+  const file = join(tmpdir(), `intake-e2e-planted-${Date.now()}.csv`);
+  writeFileSync(file, plantedCsv());
+  await panel.getByLabel(/CSV or JSON file/).setInputFiles(file);
+  await panel.getByRole("button", { name: "Continue to mapping" }).click();
+  // The first test's file has these columns: its saved mapping applies and the rows are validated.
+  const grid = panel.getByRole("grid", { name: "Your file" });
+  await grid.waitFor({ timeout: 60_000 });
+  await expect.poll(() => lede(panel)).toBe("200 rows · 30 errors");
+  expect(await noSideScroll()).toBe(true);
+  await panelShot("review");
+
+  /** Every action the admin takes to fix the file and submit it, counted. */
+  let actions = 0;
+  const act = async (what: Promise<void>) => {
+    actions++;
+    await what;
+  };
+
+  const strip = panel.getByRole("button", { name: "30 problems in 4 columns" });
+  expect(await strip.getAttribute("aria-expanded")).toBe("false");
+  await act(strip.click());
+  const problems = panel.getByRole("navigation", { name: "Problems" });
+  await panelShot("problems-open");
+
+  // Every problem's full message shows under the grid for its cell: not clipped, no page scroll.
+  const message = panel.locator("#review-message");
+  const groups: [RegExp, number, RegExp][] = [
+    [
+      /^createdOn · wrong format/,
+      PLANTED.dates,
+      /createdOn must be a real date in DDMMYYYY form, e\.g\. 01012024; got "2024-\d\d-\d\d"/,
+    ],
+    [
+      /^mfaEnrolmentStatus · wrong type/,
+      PLANTED.mfa,
+      /mfaEnrolmentStatus must be true or false, e\.g\. true; got "(yes|no|Y|N|on|off)"/,
+    ],
+    [
+      /^emailId · wrong format/,
+      PLANTED.emails,
+      /emailId must be an email address.*; got "(<|mailto:|User Name <)user\d{3}@example\.com>?"/,
+    ],
+    [
+      /^userStatus · not an allowed value/,
+      PLANTED.status,
+      /userStatus must be one of ACTIVE, DISABLED, DELETED; got "(Active|Disabled|disabled|Deleted|deleted)"/,
+    ],
+    [/^emailId · missing/, PLANTED.blank, /emailId is required but missing, e\.g\. jane\.doe@example\.com/],
+  ];
+  let seen = 0;
+  for (const [name, count, text] of groups) {
+    const title = problems.getByRole("button", { name });
+    const where = message.locator(".review-message-where");
+    let previous = await where.innerText();
+    await title.click();
+    const rows = new Set<string>();
+    for (let k = 0; k < count; k++) {
+      if (k > 0)
+        await title
+          .locator("xpath=..")
+          .getByRole("button", { name: /^Next: / })
+          .click();
+      await expect.poll(async () => (await where.innerText()) !== previous).toBe(true);
+      previous = await where.innerText();
+      expect(await message.innerText()).toMatch(text);
+      rows.add(previous);
+      const box = await message.evaluate((el) => ({
+        clipped: el.scrollWidth > el.clientWidth,
+        right: el.getBoundingClientRect().right,
+      }));
+      expect(box.clipped).toBe(false);
+      expect(box.right).toBeLessThanOrEqual(360);
+      expect(await noSideScroll()).toBe(true);
+      seen++;
+    }
+    expect(rows.size).toBe(count);
+  }
+  expect(seen).toBe(30);
+  await panelShot("message");
+  expect(await seriousViolations(panel)).toEqual([]);
+
+  // Tab leaves the grid (one tab stop) on its way to the primary action.
+  await grid.locator('[tabindex="0"]').focus();
+  await panel.keyboard.press("Tab");
+  expect(await panel.evaluate(() => !!document.activeElement?.closest('[role="grid"]'))).toBe(false);
+  const focusedText = () => panel.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+  let tabs = 1;
+  while ((await focusedText()) !== "Review changes → Submit 200 records" && tabs < 30) {
+    await panel.keyboard.press("Tab");
+    tabs++;
+  }
+  expect(await focusedText()).toBe("Review changes → Submit 200 records");
+
+  const fixAll = (n: number, column: string) =>
+    act(problems.getByRole("button", { name: `Fix all ${n} ${column} values` }).click());
+  await fixAll(PLANTED.dates, "createdOn");
+  await expect.poll(() => lede(panel)).toBe("200 rows · 22 errors");
+  await fixAll(PLANTED.mfa, "mfaEnrolmentStatus");
+  await fixAll(PLANTED.emails, "emailId");
+  await fixAll(PLANTED.status, "userStatus");
+  await expect.poll(() => lede(panel)).toBe("200 rows · 4 errors");
+  await act(
+    problems.getByRole("button", { name: `Leave out ${PLANTED.blank} rows with emailId missing` }).click(),
+  );
+  await panel.getByText("No problems — ready to submit 196 records").waitFor();
+  expect(await lede(panel)).toBe("200 rows · 0 errors · 4 rows left out");
+  expect(await noSideScroll()).toBe(true);
+  await panelShot("fixed");
+
+  // Undo brings the last fix back, redo does it again (not counted: not needed to fix).
+  await panel.getByRole("button", { name: "Undo" }).click();
+  await expect.poll(() => lede(panel)).toBe("200 rows · 4 errors");
+  await panel.keyboard.press("Control+Shift+Z");
+  await expect.poll(() => lede(panel)).toBe("200 rows · 0 errors · 4 rows left out");
+
+  await act(panel.getByRole("button", { name: "Review changes → Submit 196 records" }).click());
+  // The first test's 4 records all go: the replacement asks first.
+  await act(panel.getByRole("button", { name: /^Replace version \d+$/ }).click());
+  await panel
+    .getByText(/Dataset version \d+ is live: 196 records of saas_users/)
+    .waitFor({ timeout: 60_000 });
+  await panelShot("submitted");
+  expect(actions).toBeLessThanOrEqual(10);
+  expect(actions).toBe(8);
+
+  const response = await fetch(
+    `${workerUrl}/v1/integrations/${inject("integrationId")}/contexts/saas_users/records?limit=500`,
+    { headers: { "x-api-key": inject("adminKey") } },
+  );
+  const body = (await response.json()) as { data: Record<string, unknown>[] };
+  const byEmail = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    String(a.emailId).localeCompare(String(b.emailId));
+  expect(body.data.sort(byEmail)).toEqual(plantedFixed().sort(byEmail));
+  await panel.close();
 });

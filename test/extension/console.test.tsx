@@ -42,11 +42,12 @@ describe("console", () => {
 
   it("gives an admin key integrations, status and API keys", async () => {
     await renderConsole({ scope: "admin" });
-    await screen.findByRole("button", { name: "Open Acme" });
+    await screen.findByRole("button", { name: "Acme", exact: true });
     const nav = screen.getByRole("navigation", { name: "Console sections" });
     expect([...nav.querySelectorAll("button")].map((b) => b.textContent)).toEqual([
       "Integrations",
       "Status",
+      "Contexts",
       "API keys",
     ]);
     expect(screen.getByRole("button", { name: "New integration" })).toBeTruthy();
@@ -54,8 +55,8 @@ describe("console", () => {
     fireEvent.click(screen.getByRole("button", { name: "Change connection" }));
     await screen.findByRole("heading", { name: "Connect the console" });
     fireEvent.click(screen.getByRole("button", { name: "Back to the console" }));
-    await screen.findByRole("button", { name: "Open Acme" });
-    fireEvent.click(screen.getByRole("button", { name: "Open Acme" }));
+    await screen.findByRole("button", { name: "Acme", exact: true });
+    fireEvent.click(screen.getByRole("button", { name: "Acme", exact: true }));
     await screen.findByRole("button", { name: "Edit contexts" });
     expect(screen.getByRole("button", { name: "Edit details" })).toBeTruthy();
     expect(await seriousViolations()).toEqual([]);
@@ -72,13 +73,13 @@ describe("console", () => {
           displayName: "Other",
         }),
     });
-    await screen.findByRole("button", { name: "Open Acme" });
-    expect(screen.queryByRole("button", { name: "Open Other" })).toBeNull();
+    await screen.findByRole("button", { name: "Acme", exact: true });
+    expect(screen.queryByRole("button", { name: "Other", exact: true })).toBeNull();
     expect(screen.queryByRole("button", { name: "API keys" })).toBeNull();
     expect(screen.queryByRole("button", { name: "New integration" })).toBeNull();
     expect(screen.getByRole("note").textContent).toMatch(/ingest key.*needs an admin key/);
 
-    fireEvent.click(screen.getByRole("button", { name: "Open Acme" }));
+    fireEvent.click(screen.getByRole("button", { name: "Acme", exact: true }));
     await screen.findByRole("heading", { name: "Endpoints" });
     expect(screen.queryByRole("button", { name: "Edit details" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Edit contexts" })).toBeNull();

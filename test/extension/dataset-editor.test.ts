@@ -2,7 +2,7 @@
 // suggestions, find/replace and duplicate resolution revalidate only what changed while keeping
 // duplicate state consistent.
 import { describe, expect, it } from "vitest";
-import { type Dataset, WHOLE_ROW } from "../../extension/pipeline/dataset.ts";
+import type { Dataset } from "../../extension/pipeline/dataset.ts";
 import { DatasetValidator } from "../../schemas/index.ts";
 import { datasetOf } from "./dataset-helpers.ts";
 
@@ -36,21 +36,74 @@ describe("pipeline validation", () => {
     expect(dataset.errors().find((e) => e.row === 5 && e.field === "createdOn")?.line).toBe(6);
   });
 
-  it("counts per column and rule, filters, and hands out windows with the cells' current text", () => {
-    const view = datasetOf(CSV).view({ column: "emailId", keyword: "" }, 1, 2);
-    expect([view.includedCount, view.errorCount, view.shownCount, view.start]).toEqual([6, 7, 3, 1]);
-    expect(view.byKeyword).toContainEqual(["duplicate-key", 2]);
-    expect(view.byColumn[0]).toEqual(["emailId", 3]);
-    expect(view.hasDuplicates).toBe(true);
-    expect(view.rows.map((r) => [r.issue.row, r.issue.keyword, r.current])).toEqual([
-      [4, "duplicate-key", "ANN@x.co"],
+  it("groups problems by column and rule with counts, fixes and examples", () => {
+    const summary = datasetOf(CSV).summary();
+    expect([summary.rowCount, summary.includedCount, summary.errorCount, summary.problemRowCount]).toEqual([
+      6, 6, 7, 5,
     ]);
-    const ragged = datasetOf("Email,Role\na@x.co,ADMIN,extra\n").view(
-      { column: WHOLE_ROW, keyword: "" },
+    expect(summary.columns).toEqual(["emailId", "firstName", "role", "createdOn", "userStatus"]);
+    expect(summary.hasDuplicates).toBe(true);
+    const group = (column: string, keyword: string) =>
+      summary.groups.find((g) => g.column === column && g.keyword === keyword);
+    expect(group("emailId", "duplicate-key")).toMatchObject({
+      count: 2,
+      rows: 2,
+      fixable: 0,
+      level: "error",
+    });
+    expect(group("createdOn", "format")).toMatchObject({
+      count: 2,
+      fixable: 1,
+      examples: [["2024-01-31", "31012024"]],
+    });
+    // "superadmin" has the core's case fix; the mapping's synonyms would fix "Administrator" too
+    expect(group("role", "enum")).toMatchObject({
+      count: 1,
+      fixable: 1,
+      examples: [["superadmin", "SUPER ADMIN"]],
+    });
+    expect(summary.groups[0]?.count).toBeGreaterThanOrEqual(summary.groups.at(-1)?.count ?? 0);
+  });
+
+  it("hands out grid windows of all rows or of the rows with problems, cells marked", () => {
+    const dataset = datasetOf(CSV);
+    const all = dataset.grid({ problems: false, column: "", keyword: "" }, 1, 3);
+    expect([all.total, all.start, all.rows.map((r) => r.row)]).toEqual([6, 1, [2, 3]]);
+    const bob = all.rows[0];
+    expect(bob?.line).toBe(3);
+    expect(bob?.cells.map((c) => c.text)).toEqual(["bob@x.co", "Bob", "USER", "2024-01-31", "active"]);
+    expect(bob?.cells.map((c) => c.level ?? "")).toEqual(["", "", "", "error", "error"]);
+    expect(bob?.cells[3]?.errors?.[0]?.message).toContain("createdOn must be a real date in DDMMYYYY form");
+    const problems = dataset.grid({ problems: true, column: "", keyword: "" }, 0, 10);
+    expect(problems.rows.map((r) => r.row)).toEqual([2, 3, 4, 5, 6]);
+    const dupes = dataset.grid({ problems: true, column: "emailId", keyword: "duplicate-key" }, 0, 10);
+    expect(dupes.rows.map((r) => r.row)).toEqual([4, 6]);
+    const ragged = datasetOf("Email,Role\na@x.co,ADMIN,extra\n").grid(
+      { problems: true, column: "", keyword: "" },
       0,
       9,
     );
-    expect(ragged.rows.map((r) => [r.issue.keyword, r.current])).toEqual([["ragged-row", undefined]]);
+    expect(ragged.rows[0]?.errors.map((i) => i.keyword)).toEqual(["ragged-row"]);
+  });
+
+  it("finds the first, next and previous problem of a kind, wrapping, with its place in the grid", () => {
+    const dataset = datasetOf(CSV);
+    const kind = { column: "emailId", keyword: "duplicate-key", level: "error" } as const;
+    const all = { problems: false, column: "", keyword: "" };
+    const problems = { problems: true, column: "", keyword: "" };
+    expect(dataset.locate(all, kind, 0, 1)).toEqual({
+      row: 4,
+      field: "emailId",
+      position: 3,
+      index: 0,
+      count: 2,
+    });
+    expect(dataset.locate(problems, kind, 4, 1)).toMatchObject({ row: 6, position: 4, index: 1 });
+    expect(dataset.locate(problems, kind, 6, 1)).toMatchObject({ row: 4, position: 2, index: 0 });
+    expect(dataset.locate(problems, kind, 4, -1)).toMatchObject({ row: 6, index: 1 });
+    expect(dataset.locate(all, { ...kind, keyword: "nope" }, 0, 1)).toBeUndefined();
+    expect(dataset.positionOf(problems, 1)).toBe(0);
+    expect(dataset.positionOf(problems, 5)).toBe(3);
   });
 });
 
@@ -76,8 +129,10 @@ describe("edits", () => {
       [3, "emailId", "carol@x.co"],
       [5, "role", "SUPER ADMIN"],
     ]);
-    // accept-all over the current filter (the role column only), then one by one
-    expect(dataset.edit({ type: "suggest-all", filter: { column: "role", keyword: "" } })).toBe(1);
+    // fix all of one kind (the role column's), then one by one
+    expect(
+      dataset.edit({ type: "fix-kind", kind: { column: "role", keyword: "enum", level: "error" } }),
+    ).toBe(1);
     expect(summary(dataset)).not.toContain("5:role:enum");
     const fixes = dataset
       .errors()

@@ -6,7 +6,13 @@ import { Dataset } from "../../extension/pipeline/dataset.ts";
 import { csvSource } from "../../extension/pipeline/source.ts";
 import type { CsvTextIssue, RecordLimits } from "../../schemas/index.ts";
 
-export function datasetOf(csv: string, context = "saas_users", limits: Partial<RecordLimits> = {}): Dataset {
+/** `columns`: the field of each column, instead of the mapping step's suggestion. */
+export function datasetOf(
+  csv: string,
+  context = "saas_users",
+  limits: Partial<RecordLimits> = {},
+  columns?: (string | null)[],
+): Dataset {
   const store = new ColumnStore();
   const issues: CsvTextIssue[] = [];
   const stream = new CsvStream({
@@ -24,6 +30,7 @@ export function datasetOf(csv: string, context = "saas_users", limits: Partial<R
     ...mappingFromSuggestions(source.headers, suggestMapping({ headers: source.headers, rows, context })),
     valueMaps: {},
   };
+  if (columns) mapping.columns = columns;
   const dataset = new Dataset(source, context, mapping, limits);
   dataset.validateAll();
   return dataset;

@@ -16,6 +16,7 @@ import type {
   ValidateResponse,
 } from "../../extension/api-client.ts";
 import {
+  type ContextSchema,
   csvTemplate,
   DatasetValidator,
   getContext,
@@ -29,6 +30,9 @@ import {
   listContexts,
   readCsv,
   recordKey,
+  registerSchema,
+  resolveSchema,
+  summarizeContext,
   validateDataset,
 } from "../../schemas/index.ts";
 import { checkLogo } from "../../schemas/logo.ts";
@@ -47,6 +51,8 @@ interface Sync {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query string ("" or "?…"). */
+  search: string;
   /** The body as the Worker reads it (gzip decoded, JSON parsed). */
   body?: unknown;
   headers: Record<string, string>;
@@ -78,7 +84,7 @@ const problem = (status: number, title: string, detail?: string, extra: Record<s
 /** An answer typed with the wire types the Worker's views use, so the fake cannot drift from them. */
 /** What the Worker's validate route does with a text/csv body: the core's reader, then the core's validator. */
 function validateCsvText(context: string, text: string) {
-  const schema = getContextSchema(context);
+  const schema = resolveSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
   const csv = readCsv(text, schema, context);
   const validator = new DatasetValidator(context);
@@ -99,7 +105,7 @@ export function datasetDiff(
   incoming: readonly IntakeRecord[],
   current: { version: number; records: readonly IntakeRecord[] } | undefined,
 ): DatasetDiff {
-  const schema = getContextSchema(context);
+  const schema = resolveSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
   const stored = new Map<string, string>();
   for (const record of current?.records ?? []) {
@@ -195,6 +201,13 @@ export class FakeIntakeApi {
   readonly versions = new Map<string, DatasetVersion[]>();
   /** Forced statuses by integration/context (else Active with data, Ready without). */
   readonly statuses = new Map<string, { status: StatusName; reasons: string[] }>();
+  /**
+   * The tenant's custom contexts by name. Each is also registered in this realm's schema registry,
+   * so the core validates its batches (the extension under test registers what it fetched too).
+   */
+  readonly customContexts = new Map<string, ContextSchema>();
+  /** Built-in schemas the Worker now serves instead of the bundled ones (a newer revision). */
+  readonly servedSchemas = new Map<string, ContextSchema>();
   private readonly faults: { method?: string; path: RegExp; fault: Fault }[] = [];
   private nextSync = 1;
   private nextId = 1;
@@ -214,6 +227,7 @@ export class FakeIntakeApi {
     this.requests.push({
       method,
       path,
+      search: url.search,
       body: text === undefined ? undefined : isJson ? JSON.parse(text) : text,
       headers,
       ...(typeof init.body === "string" || init.body == null
@@ -268,12 +282,8 @@ export class FakeIntakeApi {
         limits: this.limits,
       });
     }
-    if (method === "GET" && path === "/v1/contexts") {
-      return ok({
-        data: listContexts({ q: url.searchParams.get("q") ?? undefined }),
-        categories: listCategories(),
-      });
-    }
+    const contexts = this.contextRoutes(method, path, url, text, headers);
+    if (contexts) return contexts;
     if (method === "GET" && path === "/v1/capabilities") return ok({ data: listCapabilities() });
     const template = /^\/v1\/contexts\/([^/]+)\/template\.(csv|json)$/.exec(path);
     if (method === "GET" && template) {
@@ -399,6 +409,7 @@ export class FakeIntakeApi {
       firstErrors: [],
       syncId: null,
       version: null,
+      sourceName: null,
       keyName: "laptop",
       createdAt: `2024-06-01T12:00:${String(this.nextId).padStart(2, "0")}Z`,
       ...extra,
@@ -528,10 +539,167 @@ export class FakeIntakeApi {
           pointer: "/contexts",
           message: 'must be a non-empty list of context names, e.g. ["saas_users"]',
         });
-      else if (contexts.some((c) => typeof c !== "string" || !isContextName(c)))
+      else if (contexts.some((c) => typeof c !== "string" || !this.knowsContext(c)))
         errors.push({ pointer: "/contexts", message: "unknown context(s)" });
     }
     return errors;
+  }
+
+  knowsContext(name: string): boolean {
+    return isContextName(name) || this.customContexts.has(name);
+  }
+
+  /** The schema the Worker serves for a context: a custom one, a newer built-in, or the bundled. */
+  schemaOf(name: string): ContextSchema | undefined {
+    return this.customContexts.get(name) ?? this.servedSchemas.get(name) ?? getContextSchema(name);
+  }
+
+  /** Stores a custom context as the Worker would, with its `$id`, and registers it for validation. */
+  putCustomContext(
+    name: string,
+    title: string,
+    category: string,
+    definition: Record<string, unknown>,
+    version: string,
+  ) {
+    const schema = {
+      description: "",
+      examples: [],
+      ...definition,
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: `urn:intake:ten_1.${name}:${version}`,
+      title,
+      type: "object",
+      "x-intake-category": category,
+    } as unknown as ContextSchema;
+    this.customContexts.set(name, schema);
+    registerSchema(name, schema);
+    return schema;
+  }
+
+  /** The catalog, schemas (ETag, If-None-Match -> 304) and the tenant's custom contexts. */
+  private contextRoutes(
+    method: string,
+    path: string,
+    url: URL,
+    text: string | undefined,
+    headers: Record<string, string>,
+  ): Response | undefined {
+    if (method === "GET" && path === "/v1/contexts") {
+      const q = url.searchParams.get("q") ?? undefined;
+      const custom = [...this.customContexts].map(([name, schema]) => ({
+        ...summarizeContext(name, schema),
+        custom: true,
+      }));
+      return ok({
+        data: [
+          ...listContexts({ q }).map((c) => summarizeContext(c.name, this.schemaOf(c.name) as ContextSchema)),
+          ...custom.filter((c) => !q || `${c.name} ${c.title}`.toLowerCase().includes(q.toLowerCase())),
+        ],
+        categories: listCategories(),
+      });
+    }
+    const schemaPath = /^\/v1\/contexts\/([^/]+)\/schema$/.exec(path);
+    if (method === "GET" && schemaPath) {
+      const schema = this.schemaOf(decodeURIComponent(schemaPath[1] ?? ""));
+      if (!schema) return problem(404, "Not Found", `Context "${schemaPath[1]}" was not found`);
+      const etag = `"${schema.$id}"`;
+      if (headers["if-none-match"] === etag) return new Response(null, { status: 304, headers: { etag } });
+      return new Response(JSON.stringify(schema), {
+        headers: { "content-type": "application/schema+json", etag },
+      });
+    }
+    const one = /^\/v1\/contexts\/([^/]+)$/.exec(path);
+    if (
+      !(path === "/v1/contexts" && method === "POST") &&
+      !(one && (method === "PUT" || method === "DELETE"))
+    )
+      return undefined;
+    if (this.scope !== "admin")
+      return problem(403, "Forbidden", 'The API key "laptop" is an ingest key; this needs an admin key');
+    const body = JSON.parse(text ?? "{}") as {
+      name?: string;
+      title?: string;
+      category?: string;
+      schema?: Record<string, unknown>;
+    };
+    const answer = (name: string, schema: ContextSchema, status = 200) =>
+      ok({ ...summarizeContext(name, schema), custom: true, schema }, status);
+    if (method === "POST") {
+      const name = body.name ?? "";
+      if (!/^[a-z][a-z0-9_]{1,62}$/.test(name))
+        return problem(422, "Invalid request body", "bad name", {
+          errors: [{ pointer: "/name", message: "must be lower-case letters, digits and _" }],
+        });
+      if (this.knowsContext(name))
+        return problem(409, "Conflict", `A context named "${name}" already exists`);
+      const schema = this.putCustomContext(
+        name,
+        body.title ?? name,
+        body.category ?? "",
+        body.schema ?? {},
+        "1-0-0",
+      );
+      return answer(name, schema, 201);
+    }
+    const name = decodeURIComponent(one?.[1] ?? "");
+    const old = this.customContexts.get(name);
+    if (!old) return problem(404, "Not Found", `Custom context "${name}" was not found`);
+    if (method === "DELETE") {
+      const users = this.integrations.filter((i) => i.contexts.includes(name));
+      if (users.length > 0)
+        return problem(409, "Context in use", `Context "${name}" is used by ${users.length} integration(s)`, {
+          type: "context-in-use",
+          integrations: users.map((i) => ({ id: i.id, name: i.displayName || i.name })),
+        });
+      this.customContexts.delete(name);
+      return new Response(null, { status: 204 });
+    }
+    // SchemaVer as the Worker bumps it: a field removed or retyped, a new required field or a new
+    // key is a MODEL change (needs ?confirm=breaking); other changes are an ADDITION here.
+    const next = (body.schema ?? {}) as {
+      properties?: Record<string, { type?: string }>;
+      required?: string[];
+    };
+    const oldFields = old.properties;
+    const newFields = next.properties ?? {};
+    const model =
+      Object.keys(oldFields).some((f) => newFields[f]?.type !== oldFields[f]?.type) ||
+      (next.required ?? []).some((f) => !(old.required ?? []).includes(f)) ||
+      JSON.stringify((next as Record<string, unknown>)["x-intake-key"]) !==
+        JSON.stringify(old["x-intake-key"]);
+    const [m = 1, r = 0, a = 0] = old.$id
+      .slice(old.$id.lastIndexOf(":") + 1)
+      .split("-")
+      .map(Number);
+    if (model && url.searchParams.get("confirm") !== "breaking") {
+      const reasons = [
+        ...Object.keys(oldFields)
+          .filter((f) => !newFields[f])
+          .map((f) => `Field "${f}" was removed.`),
+        ...Object.keys(oldFields)
+          .filter((f) => newFields[f] && newFields[f]?.type !== oldFields[f]?.type)
+          .map((f) => `Field "${f}" changed type from ${oldFields[f]?.type} to ${newFields[f]?.type}.`),
+        ...(next.required ?? [])
+          .filter((f) => !(old.required ?? []).includes(f))
+          .map((f) => `Field "${f}" became required.`),
+      ];
+      return problem(409, "Schema model change", "This change needs ?confirm=breaking", {
+        type: "schema-model-change",
+        change: { kind: "model", from: `${m}-${r}-${a}`, to: `${m + 1}-0-0`, reasons },
+      });
+    }
+    const version = model ? `${m + 1}-0-0` : `${m}-${r}-${a + 1}`;
+    return answer(
+      name,
+      this.putCustomContext(
+        name,
+        body.title ?? old.title,
+        body.category ?? old["x-intake-category"],
+        next,
+        version,
+      ),
+    );
   }
 
   /** Status, history, versions, restore and validate of one integration. */

@@ -104,16 +104,23 @@ describe("integration wizard", () => {
     const { api } = await openWizard();
     fireEvent.input(screen.getByLabelText("Name (required)"), { target: { value: "Netskope" } });
     fireEvent.click(screen.getByRole("button", { name: "Next: contexts" }));
-    fireEvent.click(await screen.findByLabelText("A discovery capability"));
-    fireEvent.click(screen.getByRole("radio", { name: /services and user accounts/i }));
+    // A context picked by hand stays when a preset is added: presets add, they never replace.
+    fireEvent.click(await screen.findByRole("checkbox", { name: /saas_users/ }));
+    fireEvent.click(screen.getByRole("button", { name: "A discovery capability" }));
+    fireEvent.click(screen.getByRole("button", { name: /^Add .*services and user accounts/i }));
+    expect(screen.getByRole("button", { name: /services and user accounts.*: all added/i })).toHaveProperty(
+      "disabled",
+      true,
+    );
+    expect(screen.getByText(/· 3 selected/)).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Next: review" }));
-    await screen.findByRole("heading", { name: "Schemas (2)" });
+    await screen.findByRole("heading", { name: "Schemas (3)" });
     fireEvent.click(screen.getByRole("button", { name: "Create integration" }));
     await screen.findByRole("heading", { name: "Netskope" });
     expect(posts(api)[0]?.body).toMatchObject({
       name: "Netskope",
       logo: "#1f5fbf",
-      contexts: ["discovered_applications", "application_users"],
+      contexts: ["saas_users", "discovered_applications", "application_users"],
     });
   });
 
@@ -143,16 +150,20 @@ describe("integration wizard", () => {
 
   it("edits an integration later: details and the context selection", async () => {
     const { api } = await renderConsole({ scope: "admin" });
-    fireEvent.click(await screen.findByRole("button", { name: "Open Acme" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
     fireEvent.click(await screen.findByRole("button", { name: "Edit contexts" }));
     await screen.findByRole("heading", { name: "Edit Acme" });
     const users = await screen.findByRole("checkbox", { name: /saas_users/ });
     expect((users as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByRole("checkbox", { name: /list_employees/ }));
     fireEvent.click(screen.getByRole("checkbox", { name: /vendors/ }));
+    // Taking a context away says what happens to its data: kept, hidden until it is added back.
+    expect(
+      screen.getByText(/Its data is kept, not deleted: the committed versions of list_employees/),
+    ).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Next: review" }));
     fireEvent.click(await screen.findByRole("button", { name: "Save changes" }));
-    await screen.findByText("Saved Acme.");
+    await screen.findByText(/^Saved Acme\. The data of list_employees is kept; add it again to see it\.$/);
     const patch = api.requests.find((r) => r.method === "PATCH");
     expect(patch?.path).toBe("/v1/integrations/int_acme");
     expect(patch?.body).toMatchObject({ name: "Acme CRM", contexts: ["saas_users", "vendors"] });

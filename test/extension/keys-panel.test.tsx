@@ -5,6 +5,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/pr
 import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
+import { formatTime } from "../../extension/ui/format.ts";
 import { renderConsole } from "./console-helpers.tsx";
 
 beforeEach(() => fakeBrowser.reset());
@@ -30,9 +31,12 @@ describe("API keys", () => {
       .getAllByRole("cell")
       .map((c) => c.textContent);
     expect(cells.slice(0, 3)).toEqual(["laptop (this console)", "ingest", "Any"]);
-    expect(cells[3]).toBe(new Date("2024-01-01T00:00:00Z").toLocaleString());
-    expect(cells[4]).toBe(new Date("2030-01-01T00:00:00Z").toLocaleString());
-    expect(cells[5]).toBe(new Date("2024-05-01T00:00:00Z").toLocaleString());
+    // One local format everywhere, the ISO value on hover.
+    expect(cells[3]).toBe(formatTime("2024-01-01T00:00:00Z"));
+    expect(cells[3]).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/);
+    expect(cells[4]).toBe(formatTime("2030-01-01T00:00:00Z"));
+    expect(cells[5]).toBe(formatTime("2024-05-01T00:00:00Z"));
+    expect(document.querySelector("time[title='2030-01-01T00:00:00Z']")).toBeTruthy();
     expect(cells[6]).toBe("Active");
   });
 

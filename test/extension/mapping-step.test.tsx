@@ -67,7 +67,7 @@ describe("MappingStep", () => {
     const falseTo = screen.getByLabelText("Value for “False” in userStatus") as HTMLSelectElement;
     expect(falseTo.value).toBe("DISABLED");
     fireEvent.change(falseTo, { target: { value: "DELETED" } });
-    fireEvent.click(screen.getByRole("button", { name: "Validate" }));
+    fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
     expect(onValidate).toHaveBeenCalledWith(
       expect.objectContaining({
         columns: ["emailId", null, "userStatus"],

@@ -73,8 +73,8 @@ async function submitFile(api: FakeIntakeApi, csv: string) {
   await connect(api);
   await chooseUsers();
   await pickFile(csv);
-  fireEvent.click(await screen.findByRole("button", { name: "Validate" }));
-  fireEvent.click(await screen.findByRole("button", { name: /^Submit \d+ record/ }));
+  fireEvent.click(await screen.findByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
+  fireEvent.click(await screen.findByRole("button", { name: /^Review changes → Submit [\d,]+ records?$/ }));
 }
 
 /** axe's findings on the page (colour contrast is not computed by happy-dom). */
@@ -83,10 +83,18 @@ async function violations() {
   return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" ")}`);
 }
 
-const errorRows = () =>
-  within(screen.getByRole("table", { name: "Errors" }))
-    .queryAllByRole("row")
-    .slice(1);
+/** The review grid's cells marked as errors, as "row:field". */
+const errorCells = () => {
+  const grid = screen.getByRole("grid", { name: "Your file" });
+  const fields = within(grid)
+    .getAllByRole("columnheader")
+    .map((h) => h.textContent);
+  return [...grid.querySelectorAll(".review-cell--error")].map(
+    (cell) =>
+      `${cell.closest('[role="row"]')?.querySelector('[role="rowheader"]')?.textContent}:${fields[Number(cell.getAttribute("data-col"))]}`,
+  );
+};
+const reviewCounts = () => document.querySelector(".step-lede")?.textContent ?? "";
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -125,33 +133,36 @@ describe("upload flow", () => {
     expect((screen.getByLabelText("Value for “active” in userStatus") as HTMLSelectElement).value).toBe(
       "ACTIVE",
     );
-    fireEvent.click(screen.getByRole("button", { name: "Validate" }));
+    fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
 
     // errors: bad email (row 3), duplicate (row 4); row 2's "active" went through the value map
-    await screen.findByRole("table", { name: "Errors" });
-    expect(screen.getByText(/4 rows · 2 errors/)).toBeTruthy();
-    expect(screen.getByRole("button", { name: /Submit 4 records/ }).hasAttribute("disabled")).toBe(true);
-    const rows = errorRows().map((r) => r.textContent);
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatch(/emailId must be an email address/);
+    await screen.findByRole("grid", { name: "Your file" });
+    await waitFor(() => expect(errorCells()).toEqual(["3:emailId", "4:emailId"]));
+    expect(reviewCounts()).toBe("4 rows · 2 errors");
+    const submit = screen.getByRole("button", { name: "Review changes → Submit 4 records" });
+    expect(submit.getAttribute("aria-disabled")).toBe("true");
 
-    // fix the email inline
-    const cell = screen.getByLabelText("emailId in row 3") as HTMLInputElement;
+    // fix the email in place: the problems panel jumps to its cell, which the message explains
+    fireEvent.click(screen.getByRole("button", { name: /^emailId · wrong format/ }));
+    await waitFor(() => expect(document.activeElement?.textContent).toBe("carl.x.co, error"));
+    expect(screen.getByText(/emailId must be an email address/)).toBeTruthy();
+    fireEvent.keyDown(document.activeElement as Element, { key: "Enter" });
+    const cell = screen.getByRole("textbox", { name: "emailId, row 3" }) as HTMLInputElement;
     expect(cell.value).toBe("carl.x.co");
     fireEvent.input(cell, { target: { value: "carl@x.co" } });
     fireEvent.keyDown(cell, { key: "Enter" });
-    await waitFor(() => expect(errorRows()).toHaveLength(1));
+    await waitFor(() => expect(errorCells()).toEqual(["4:emailId"]));
 
     // resolve the duplicate keeping the first row
-    fireEvent.click(screen.getByRole("button", { name: "Keep the first of the rows duplicating row 4" }));
-    await waitFor(() => expect(screen.getByText(/3 rows · 0 errors/)).toBeTruthy());
+    fireEvent.click(screen.getByRole("button", { name: "Keep first of each" }));
+    await waitFor(() => expect(reviewCounts()).toBe("4 rows · 0 errors · 1 row left out"));
 
     // the error report and corrected file can be downloaded
     fireEvent.click(screen.getByRole("button", { name: "Download corrected CSV" }));
     await waitFor(() => expect(downloads.at(-1)?.name).toBe("users-corrected.csv"));
     expect(downloads.at(-1)?.content.split("\r\n")).toHaveLength(5);
 
-    fireEvent.click(screen.getByRole("button", { name: "Submit 3 records" }));
+    fireEvent.click(screen.getByRole("button", { name: "Review changes → Submit 3 records" }));
     await screen.findByText(/Dataset version 1 is live: 3 records of saas_users/);
     // The first upload: the difference was looked at before the commit, and not asked about.
     expect(screen.getByText("Created the first version, with 3 records: 3 added.")).toBeTruthy();
@@ -181,8 +192,8 @@ describe("upload flow", () => {
     fireEvent.change(await screen.findByLabelText("Field for column Manager Email"), {
       target: { value: "department" },
     });
-    fireEvent.click(screen.getByRole("button", { name: "Validate" }));
-    await screen.findByRole("table", { name: "Errors" });
+    fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
+    await screen.findByRole("grid", { name: "Your file" });
     expect(Object.values(await mappingsItem.getValue())[0]?.mapping.columns).toEqual([
       "emailId",
       "department",
@@ -191,9 +202,17 @@ describe("upload flow", () => {
     fireEvent.click(screen.getByRole("button", { name: "Change" }));
     await chooseUsers();
     await pickFile("email,manager email\nb@x.co,n@x.co\n", "again.csv");
-    await screen.findByText(/mapped with the mapping you saved/);
+    // Straight on to validation, saying so, with a way back to the mapping.
+    await screen.findByText("Saved mapping for these columns applied");
     expect(screen.queryByLabelText("Field for column email")).toBeNull();
-    fireEvent.click(await screen.findByRole("button", { name: "Submit 1 records" }));
+    fireEvent.click(screen.getByRole("button", { name: "Review mapping" }));
+    expect(
+      ((await screen.findByLabelText("Field for column manager email")) as HTMLSelectElement).value,
+    ).toBe("department");
+    expect(screen.getByText("Saved mapping for these columns applied")).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.textContent).toMatch(/^Map columns to/));
+    fireEvent.click(screen.getByRole("button", { name: "Validate 1 row" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Review changes → Submit 1 record" }));
     await screen.findByText(/Dataset version 1 is live/);
     expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
       { emailId: "b@x.co", department: "n@x.co" },
@@ -207,8 +226,8 @@ describe("upload flow", () => {
     await pickFile("Email,Status\na@x.co,active\nb@x.co,Disabled\n");
     fireEvent.click(await screen.findByRole("button", { name: "Use suggested values for userStatus" }));
     fireEvent.input(screen.getByLabelText("accountType"), { target: { value: "SERVICE" } });
-    fireEvent.click(screen.getByRole("button", { name: "Validate" }));
-    fireEvent.click(await screen.findByRole("button", { name: "Submit 2 records" }));
+    fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
+    fireEvent.click(await screen.findByRole("button", { name: "Review changes → Submit 2 records" }));
     await screen.findByText(/Dataset version 1 is live/);
     expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
       { emailId: "a@x.co", userStatus: "ACTIVE", accountType: "SERVICE" },
@@ -231,7 +250,7 @@ describe("upload flow", () => {
     fireEvent.change(input);
     expect((await screen.findByLabelText("Windows-1252 preview")).textContent).toContain("2: a@x.co,Mül");
     fireEvent.click(screen.getByRole("button", { name: "Read as Windows-1252" }));
-    expect((await screen.findByRole("status")).textContent).toMatch(/1 rows, 2 columns.*windows-1252/);
+    expect((await screen.findByRole("status")).textContent).toMatch(/1 row, 2 columns.*windows-1252/);
   });
 
   it("refuses a bad key with a clear message and stays on connect", async () => {
@@ -351,8 +370,9 @@ describe("upload flow", () => {
     await connect(api);
     await chooseUsers();
     await pickFile(CSV);
-    fireEvent.click(await screen.findByRole("button", { name: "Validate" }));
-    await screen.findByRole("table", { name: "Errors" });
+    fireEvent.click(await screen.findByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
+    await screen.findByRole("grid", { name: "Your file" });
+    await waitFor(() => expect(errorCells()).toHaveLength(2));
     expect(await violations()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-// A Preact hook over @tanstack/virtual-core: only the rows in view (plus overscan) are rendered,
-// so a table of 100k issues stays as fast as one of 20.
+// A Preact hook over @tanstack/virtual-core: only the rows in view (plus overscan, plus the row
+// holding the grid's focus) are rendered, so a grid of 586k rows costs a screenful.
 import {
+  defaultRangeExtractor,
   elementScroll,
   observeElementOffset,
   observeElementRect,
@@ -20,14 +21,26 @@ export function useVirtualRows(options: {
   count: number;
   getScrollElement: () => HTMLElement | null;
   rowHeight: number;
+  /** Space above the first row (a sticky header inside the scroll box). */
+  paddingStart?: number;
+  /** A row rendered even when out of view (the one holding the focus). */
+  keep?: number;
   overscan?: number;
 }): Virtualizer<HTMLElement, HTMLElement> {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const keep = options.keep;
   const resolved: VirtualizerOptions<HTMLElement, HTMLElement> = {
     count: options.count,
     getScrollElement: options.getScrollElement,
     estimateSize: () => options.rowHeight,
     overscan: options.overscan ?? 8,
+    paddingStart: options.paddingStart ?? 0,
+    scrollPaddingStart: options.paddingStart ?? 0,
+    rangeExtractor: (range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (keep === undefined || keep < 0 || keep >= options.count || indexes.includes(keep)) return indexes;
+      return [...indexes, keep].sort((a, b) => a - b);
+    },
     scrollToFn: elementScroll,
     observeElementRect: observeRect,
     observeElementOffset,

@@ -1,0 +1,484 @@
+// Step 5, Review: the file's own rows in a grid with the wrong cells marked, the problems grouped
+// by column and rule beside it (above it when narrow) with "fix all like this", the focused cell's
+// full message and suggestion under it, undo and redo for every edit, column-wide fixes, the
+// downloads, then on to submit. The dataset lives in the pipeline worker: this step shows its
+// summary and windows of its rows, and sends edits.
+import { CircleAlert, CircleCheck, Download, Redo2, TriangleAlert, Undo2 } from "lucide-preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { JsonValue } from "../../../schemas/index.ts";
+import type { PipelineClient } from "../../pipeline/client.ts";
+import {
+  cellText,
+  type DuplicateKeep,
+  type EditAction,
+  type GridQuery,
+  type GridRow,
+  type ProblemGroup,
+  type ProblemKind,
+  type ReviewSummary,
+  SOURCE_KEYWORDS,
+  WHOLE_ROW,
+} from "../../pipeline/dataset.ts";
+import type { DownloadKind } from "../../pipeline/pipeline.ts";
+import { count, plural } from "../../ui/format.ts";
+import { announce } from "../../ui/LiveRegion.tsx";
+import { type Focus, Grid } from "./Grid.tsx";
+import { columnLabel, kindLabel } from "./labels.ts";
+import { ProblemsPanel } from "./ProblemsPanel.tsx";
+import { Tools } from "./Tools.tsx";
+import "./review.css";
+
+const MESSAGE_ID = "review-message";
+
+interface Props {
+  pipeline: PipelineClient;
+  fileName: string;
+  onDownload: (fileName: string, content: Blob, mimeType: string) => void;
+  onBack: () => void;
+  onSubmit: () => void;
+}
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.matches("input, textarea, select") || target.isContentEditable);
+
+export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }: Props) {
+  const [summary, setSummary] = useState<ReviewSummary>();
+  const [problemsOnly, setProblemsOnly] = useState(false);
+  const query = useMemo<GridQuery>(
+    () => ({ problems: problemsOnly, column: "", keyword: "" }),
+    [problemsOnly],
+  );
+  const [focus, setFocus] = useState<Focus>({ position: 0, col: 1 });
+  const [focusRequest, setFocusRequest] = useState(0);
+  const [focused, setFocused] = useState<GridRow>();
+  const [notice, setNotice] = useState("");
+  const [error, setError] = useState<string>();
+  const busy = useRef(false);
+  const base = fileName.replace(/\.[^.]+$/, "");
+
+  const fail = (e: Error) => setError(e.message);
+  const refresh = () => pipeline.summary().then(setSummary);
+  useEffect(() => {
+    refresh().catch(fail);
+  }, [pipeline]);
+
+  const say = (text: string) => {
+    setNotice(text);
+    announce(text);
+  };
+
+  /** Runs one change, then shows the new state; the keyboard focus stays where it was (or returns to the grid). */
+  const run = async (work: () => Promise<number>, message: (n: number) => string) => {
+    if (busy.current) return;
+    busy.current = true;
+    setError(undefined);
+    setNotice("Working…");
+    try {
+      const n = await work();
+      await refresh();
+      say(message(n));
+    } catch (e) {
+      fail(e as Error);
+    } finally {
+      busy.current = false;
+      // A button that went away with its problem takes the focus with it: back to the grid.
+      setTimeout(() => {
+        if (!document.activeElement || document.activeElement === document.body)
+          setFocusRequest((n) => n + 1);
+      }, 0);
+    }
+  };
+  const edit = (action: EditAction, message: (n: number) => string) =>
+    run(() => pipeline.edit(action), message);
+  const undo = () => {
+    const label = summary?.undo;
+    if (label)
+      void run(
+        () => pipeline.undo(),
+        () => `Undone: ${label}`,
+      );
+  };
+  const redo = () => {
+    const label = summary?.redo;
+    if (label)
+      void run(
+        () => pipeline.redo(),
+        () => `Redone: ${label}`,
+      );
+  };
+
+  const jump = async (kind: ProblemKind, direction: 1 | -1 | 0) => {
+    if (!summary) return;
+    const from = direction === 0 ? 0 : (focused?.row ?? 0);
+    const place = await pipeline.locate(query, kind, from, direction === 0 ? 1 : direction).catch(() => null);
+    if (!place || place.position < 0) return;
+    const col = kind.column === WHOLE_ROW ? 0 : summary.columns.indexOf(place.field) + 1;
+    setFocus({ position: place.position, col: Math.max(0, col) });
+    setFocusRequest((n) => n + 1);
+    announce(
+      `${kindLabel(kind)}: ${count(place.index + 1)} of ${count(place.count)}, row ${count(place.row)}`,
+    );
+  };
+
+  const toggleProblems = async (on: boolean) => {
+    const next: GridQuery = { ...query, problems: on };
+    const position = await pipeline.position(next, focused?.row ?? 1).catch(() => 0);
+    setProblemsOnly(on);
+    setFocus({ position: Math.max(0, position), col: focus.col });
+  };
+
+  const download = (kind: DownloadKind, name: string, mimeType: string) => {
+    pipeline
+      .download(kind)
+      .then((blob) => onDownload(name, blob, mimeType))
+      .catch(fail);
+  };
+
+  if (!summary)
+    return (
+      <section class="step" aria-labelledby="review-title">
+        <h2 class="step-title" id="review-title" tabIndex={-1}>
+          Review
+        </h2>
+        {error ? (
+          <div class="banner banner--danger" role="alert">
+            <p>{error}</p>
+          </div>
+        ) : (
+          <p class="muted">Loading the rows…</p>
+        )}
+      </section>
+    );
+
+  const { columns } = summary;
+  const blocked = summary.errorCount > 0 || summary.includedCount === 0;
+  const fixKind = (g: ProblemGroup) =>
+    void edit(
+      { type: "fix-kind", kind: { column: g.column, keyword: g.keyword, level: g.level } },
+      (n) => `Fixed ${columnLabel(g.column)} in ${plural(n, "row")}`,
+    );
+  const excludeKind = (g: ProblemGroup) =>
+    void edit(
+      { type: "exclude-kind", kind: { column: g.column, keyword: g.keyword, level: g.level } },
+      (n) => `Left out ${plural(n, "row")}`,
+    );
+  const keepDuplicates = (keep: DuplicateKeep, row?: number) =>
+    void edit(
+      row === undefined ? { type: "keep", keep } : { type: "keep", keep, row },
+      (n) => `Left out ${plural(n, "duplicate row")}`,
+    );
+
+  const submit = () => {
+    if (!blocked) return onSubmit();
+    if (summary.includedCount === 0) return say("Every row is left out: put a row back to submit");
+    say(`Fix or leave out the rows with ${plural(summary.errorCount, "error")} first`);
+    const first = summary.groups.find((g) => g.level === "error");
+    if (first) void jump(first, 0);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!(e.ctrlKey || e.metaKey) || isTyping(e.target)) return;
+    const key = e.key.toLowerCase();
+    if (key === "z" && !e.shiftKey) undo();
+    else if ((key === "z" && e.shiftKey) || key === "y") redo();
+    else return;
+    e.preventDefault();
+  };
+
+  const field = focus.col > 0 ? columns[focus.col - 1] : undefined;
+  const cell = focused && focus.col > 0 ? focused.cells[focus.col - 1] : undefined;
+  const messages = focused
+    ? [
+        ...(cell?.errors ?? []).map((issue) => ({ issue, level: "error" as const })),
+        ...(cell?.warnings ?? []).map((issue) => ({ issue, level: "warning" as const })),
+        ...focused.errors.map((issue) => ({ issue, level: "error" as const })),
+        ...focused.warnings.map((issue) => ({ issue, level: "warning" as const })),
+      ]
+    : [];
+  const useSuggestion = (row: number, fieldName: string, suggestion: JsonValue) =>
+    void edit(
+      { type: "suggest", fixes: [{ row, field: fieldName, suggestion }] },
+      () => `Used ${cellText(suggestion)} in row ${count(row)}`,
+    );
+
+  return (
+    <section class="step review" aria-labelledby="review-title" onKeyDown={onKeyDown}>
+      <div class="review-top">
+        <div>
+          <h2 class="step-title" id="review-title" tabIndex={-1}>
+            Review
+          </h2>
+          <p class="step-lede num">
+            {plural(summary.rowCount, "row")} · {plural(summary.errorCount, "error")}
+            {summary.warningCount > 0 ? ` · ${plural(summary.warningCount, "warning")}` : ""}
+            {summary.includedCount < summary.rowCount
+              ? ` · ${plural(summary.rowCount - summary.includedCount, "row")} left out`
+              : ""}
+          </p>
+        </div>
+        <div class="review-toolbar">
+          <label class="checkbox">
+            <input
+              type="checkbox"
+              checked={problemsOnly}
+              onChange={(e) => void toggleProblems(e.currentTarget.checked)}
+            />
+            Only rows with problems
+          </label>
+          <span class="review-history">
+            <button
+              type="button"
+              class="btn btn--secondary btn--small"
+              disabled={!summary.undo}
+              aria-keyshortcuts="Control+Z"
+              title={summary.undo ? `Undo the ${summary.undo}` : "Nothing to undo"}
+              onClick={undo}
+            >
+              <Undo2 aria-hidden="true" />
+              Undo
+            </button>
+            <button
+              type="button"
+              class="btn btn--secondary btn--small"
+              disabled={!summary.redo}
+              aria-keyshortcuts="Control+Shift+Z"
+              title={summary.redo ? `Redo the ${summary.redo}` : "Nothing to redo"}
+              onClick={redo}
+            >
+              <Redo2 aria-hidden="true" />
+              Redo
+            </button>
+          </span>
+        </div>
+      </div>
+
+      {error && (
+        <div class="banner banner--danger" role="alert">
+          <CircleAlert aria-hidden="true" />
+          <p>{error}</p>
+        </div>
+      )}
+      {notice && <p class="review-notice muted">{notice}</p>}
+
+      {summary.errorCount === 0 && summary.includedCount > 0 && (
+        <div class="empty-state review-ready">
+          <CircleCheck aria-hidden="true" />
+          <p>
+            No problems — ready to submit {plural(summary.includedCount, "record")}
+            {summary.warningCount > 0
+              ? ` (${plural(summary.warningCount, "warning")} to look at; they do not block it)`
+              : ""}
+          </p>
+        </div>
+      )}
+
+      <div class={`review-layout${summary.groups.length === 0 ? " review-layout--single" : ""}`}>
+        {summary.groups.length > 0 && (
+          <ProblemsPanel
+            summary={summary}
+            onJump={(kind, direction) => void jump(kind, direction)}
+            onFix={fixKind}
+            onExclude={excludeKind}
+            onKeepDuplicates={(keep) => keepDuplicates(keep)}
+          />
+        )}
+        <div class="review-main">
+          {problemsOnly && summary.problemRowCount === 0 ? (
+            <p class="muted review-none">No rows with problems.</p>
+          ) : (
+            <Grid
+              pipeline={pipeline}
+              columns={columns}
+              query={query}
+              version={summary.version}
+              focus={focus}
+              onFocus={setFocus}
+              focusRequest={focusRequest}
+              onFocusedRow={(row) => setFocused(row)}
+              onEdit={(row, name, value) =>
+                void edit(
+                  { type: "set", row, field: name, value },
+                  () => `Changed ${name} in row ${count(row)}`,
+                )
+              }
+              messageId={MESSAGE_ID}
+            />
+          )}
+          <div class="review-message">
+            {focused ? (
+              <>
+                <div id={MESSAGE_ID}>
+                  <p class="review-message-where">
+                    <strong>{field ?? "Row"}</strong> · row {count(focused.row)}
+                    {focused.line !== undefined ? ` (line ${count(focused.line)})` : ""}
+                    {focused.excluded ? " · left out of the upload" : ""}
+                  </p>
+                  {messages.map(({ issue, level }) => (
+                    <div
+                      key={`${issue.pointer}|${issue.keyword}|${level}`}
+                      class={`review-issue review-issue--${level}`}
+                    >
+                      {level === "error" ? (
+                        <CircleAlert class="review-mark" aria-hidden="true" />
+                      ) : (
+                        <TriangleAlert class="review-mark" aria-hidden="true" />
+                      )}
+                      <div>
+                        <p>
+                          <span class="sr-only">{level === "error" ? "Error: " : "Warning: "}</span>
+                          {issue.message}
+                        </p>
+                        {issue.suggestion !== undefined && issue.field && (
+                          <p class="review-suggestion">
+                            Suggested: <code>{cellText(issue.suggestion)}</code>{" "}
+                            <button
+                              type="button"
+                              class="btn btn--secondary btn--small"
+                              onClick={() =>
+                                useSuggestion(issue.row, issue.field, issue.suggestion as JsonValue)
+                              }
+                            >
+                              Use {cellText(issue.suggestion)}
+                            </button>
+                          </p>
+                        )}
+                        {issue.keyword === "duplicate-key" && (
+                          <p class="btn-row review-inline-actions">
+                            <button
+                              type="button"
+                              class="btn btn--ghost btn--small"
+                              onClick={() => keepDuplicates("first", issue.row)}
+                            >
+                              Keep the first of these rows
+                            </button>
+                            <button
+                              type="button"
+                              class="btn btn--ghost btn--small"
+                              onClick={() => keepDuplicates("last", issue.row)}
+                            >
+                              Keep the last of these rows
+                            </button>
+                          </p>
+                        )}
+                        {SOURCE_KEYWORDS.has(issue.keyword) && (
+                          <p class="btn-row review-inline-actions">
+                            <button
+                              type="button"
+                              class="btn btn--ghost btn--small"
+                              onClick={() =>
+                                void edit(
+                                  { type: "keep-row", row: issue.row },
+                                  () => `Kept row ${count(issue.row)} as read`,
+                                )
+                              }
+                            >
+                              Keep row {count(issue.row)} as read
+                            </button>
+                          </p>
+                        )}
+                      </div>
+                    </div>
+                  ))}
+                  {messages.length === 0 && (
+                    <p class="muted">
+                      {focus.col > 0
+                        ? `“${cell?.text ?? ""}” — no problems here.`
+                        : "No problems in this row."}{" "}
+                      Enter or F2 edits a cell.
+                    </p>
+                  )}
+                </div>
+                <p class="btn-row review-inline-actions">
+                  <button
+                    type="button"
+                    class="btn btn--ghost btn--small"
+                    onClick={() =>
+                      void edit({ type: "exclude", row: focused.row, excluded: !focused.excluded }, () =>
+                        focused.excluded
+                          ? `Put row ${count(focused.row)} back`
+                          : `Left out row ${count(focused.row)}`,
+                      )
+                    }
+                  >
+                    {focused.excluded
+                      ? `Put row ${count(focused.row)} back`
+                      : `Leave row ${count(focused.row)} out`}
+                  </button>
+                </p>
+              </>
+            ) : (
+              <p class="muted">{summary.rowCount === 0 ? "The file has no rows." : "Loading the rows…"}</p>
+            )}
+          </div>
+        </div>
+      </div>
+
+      {summary.datasetWarnings.length > 0 && (
+        <div class="banner banner--warning" role="status">
+          <TriangleAlert aria-hidden="true" />
+          <div class="banner-body">
+            <p class="banner-title">
+              {plural(summary.datasetWarnings.length, "warning")} about the whole file (they do not block the
+              upload)
+            </p>
+            <ul>
+              {summary.datasetWarnings.map((w) => (
+                <li key={`${w.pointer}|${w.keyword}|${w.message}`}>{w.message}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+
+      <Tools
+        pipeline={pipeline}
+        columns={columns}
+        version={summary.version}
+        onRun={(action, message) => void edit(action, message)}
+      />
+
+      <div class="btn-row review-downloads">
+        <button
+          type="button"
+          class="btn btn--ghost btn--small"
+          onClick={() => download("errors", `${base}-errors.csv`, "text/csv")}
+        >
+          <Download aria-hidden="true" />
+          Download error report
+        </button>
+        <button
+          type="button"
+          class="btn btn--ghost btn--small"
+          onClick={() => download("csv", `${base}-corrected.csv`, "text/csv")}
+        >
+          <Download aria-hidden="true" />
+          Download corrected CSV
+        </button>
+        <button
+          type="button"
+          class="btn btn--ghost btn--small"
+          onClick={() => download("json", `${base}-corrected.json`, "application/json")}
+        >
+          <Download aria-hidden="true" />
+          Download corrected JSON
+        </button>
+      </div>
+
+      <footer class="step-footer">
+        <button type="button" class="btn btn--secondary" onClick={onBack}>
+          Back
+        </button>
+        {blocked && (
+          <span class="footer-note">
+            {summary.includedCount === 0
+              ? "Every row is left out"
+              : `${plural(summary.errorCount, "error")} left`}
+          </span>
+        )}
+        <button type="button" class="btn btn--primary" aria-disabled={blocked} onClick={submit}>
+          Review changes → Submit {plural(summary.includedCount, "record")}
+        </button>
+      </footer>
+    </section>
+  );
+}

@@ -1,0 +1,349 @@
+// Live schemas: the Worker's schema fetched with If-None-Match and kept per Worker URL, reused on
+// 304, the saved copy offline, the bundled one when there is none, custom contexts end to end
+// through the one registry, and the words the flow shows about which copy it uses.
+import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
+import { h } from "preact";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fakeBrowser } from "wxt/testing/fake-browser";
+import { createApiClient } from "../../extension/api-client.ts";
+import { UploadFlow } from "../../extension/flow/UploadFlow.tsx";
+import { suggestMapping } from "../../extension/mapping/suggest.ts";
+import { mappingFromSuggestions } from "../../extension/mapping.ts";
+import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
+import {
+  loadCatalog,
+  loadSchema,
+  MAX_SAVED_SCHEMAS,
+  schemaCacheKey,
+  schemaNote,
+} from "../../extension/schema-source.ts";
+import { connectionItem, schemasItem } from "../../extension/storage.ts";
+import {
+  type ContextSchema,
+  checkRecord,
+  forgetSchemas,
+  getSchema,
+  registerSchema,
+  resolveSchema,
+} from "../../schemas/index.ts";
+import { FakeIntakeApi } from "./fake-api.ts";
+
+const WORKER = "http://127.0.0.1:8787";
+const NOW = () => new Date("2026-11-27T10:00:00Z");
+
+function setup(baseUrl = WORKER) {
+  const api = new FakeIntakeApi();
+  const client = createApiClient({
+    baseUrl,
+    apiKey: api.apiKey,
+    fetch: api.fetch,
+    sleep: async () => {},
+    retry: { attempts: 1 },
+  });
+  const schemaRequests = () => api.requests.filter((r) => r.path.endsWith("/schema"));
+  return { api, client, schemaRequests };
+}
+
+const BADGES = {
+  required: ["badgeId", "holderEmail"],
+  additionalProperties: false,
+  "x-intake-key": ["badgeId"],
+  properties: {
+    badgeId: { type: "string", "x-intake-aliases": ["Badge Number"] },
+    holderEmail: { type: "string", format: "email", "x-intake-aliases": ["Holder"] },
+    floor: { type: "integer", "x-intake-aliases": ["Floor"] },
+  },
+};
+
+beforeEach(() => fakeBrowser.reset());
+afterEach(() => {
+  cleanup();
+  forgetSchemas();
+});
+
+describe("loadSchema", () => {
+  it("fetches the Worker's schema, validates with it and saves it with its ETag for this Worker URL", async () => {
+    const { api, client, schemaRequests } = setup();
+    const served = {
+      ...(getSchema("vendors") as ContextSchema),
+      $id: "urn:intake:vendors:1-0-1",
+    };
+    api.servedSchemas.set("vendors", served);
+    const live = await loadSchema(client, "vendors", NOW);
+    expect(live).toMatchObject({ origin: "worker", savedAt: "2026-11-27T10:00:00.000Z" });
+    expect(live.schema.$id).toBe("urn:intake:vendors:1-0-1");
+    expect(schemaRequests()[0]?.headers["if-none-match"]).toBeUndefined();
+    const saved = (await schemasItem.getValue())[schemaCacheKey(WORKER, "vendors")];
+    expect(saved).toEqual({ value: served, etag: '"urn:intake:vendors:1-0-1"', savedAt: live.savedAt });
+    expect(schemaNote(live)).toEqual({ tone: "muted", text: "Schema urn:intake:vendors:1-0-1" });
+  });
+
+  it("asks with If-None-Match and reuses the saved copy on 304; a changed schema replaces it", async () => {
+    const { api, client, schemaRequests } = setup();
+    await loadSchema(client, "vendors", NOW);
+    // Marked, to tell the saved copy from a fresh download.
+    const key = schemaCacheKey(WORKER, "vendors");
+    const all = await schemasItem.getValue();
+    const saved = all[key] as NonNullable<(typeof all)[string]>;
+    await schemasItem.setValue({ [key]: { ...saved, value: { ...saved.value, title: "Saved copy" } } });
+
+    const again = await loadSchema(client, "vendors", () => new Date("2026-11-28T10:00:00Z"));
+    expect(schemaRequests()[1]?.headers["if-none-match"]).toBe('"urn:intake:vendors:1-0-0"');
+    expect(again.origin).toBe("worker");
+    expect(again.schema.title).toBe("Saved copy");
+    expect(again.savedAt).toBe("2026-11-27T10:00:00.000Z");
+
+    api.servedSchemas.set("vendors", {
+      ...(getSchema("vendors") as ContextSchema),
+      $id: "urn:intake:vendors:1-1-0",
+    });
+    const changed = await loadSchema(client, "vendors", () => new Date("2026-11-29T10:00:00Z"));
+    expect(changed.schema.$id).toBe("urn:intake:vendors:1-1-0");
+    expect(changed.schema.title).toBe("Vendors");
+    expect((await schemasItem.getValue())[key]?.etag).toBe('"urn:intake:vendors:1-1-0"');
+  });
+
+  it("uses the saved copy when the Worker cannot be reached, and says from when", async () => {
+    const { api, client } = setup();
+    await loadSchema(client, "vendors", NOW);
+    api.failNext("GET", /\/schema$/, "network");
+    const live = await loadSchema(client, "vendors", NOW);
+    expect(live).toMatchObject({ origin: "saved", savedAt: "2026-11-27T10:00:00.000Z" });
+    expect(live.problem).toBe(`Could not reach the Intake Worker at ${WORKER}`);
+    expect(schemaNote(live)).toEqual({
+      tone: "warning",
+      title: "Using the schema saved on 27 Nov 2026",
+      text: "The Intake server's current schema could not be read, so the file is checked against the copy saved then (urn:intake:vendors:1-0-0).",
+      details: `Could not reach the Intake Worker at ${WORKER}`,
+    });
+  });
+
+  it("keeps each Worker URL's copies apart", async () => {
+    await loadSchema(setup().client, "vendors", NOW);
+    const other = setup("http://intake.example.test");
+    other.api.failNext("GET", /\/schema$/, "network");
+    expect((await loadSchema(other.client, "vendors", NOW)).origin).toBe("bundled");
+  });
+
+  it("falls back to the bundled schema when nothing was saved, and says so", async () => {
+    const { api, client } = setup();
+    api.failNext("GET", /\/schema$/, { status: 503, detail: "Down for maintenance" });
+    const live = await loadSchema(client, "saas_users", NOW);
+    expect(live.origin).toBe("bundled");
+    expect(live.schema).toBe(getSchema("saas_users"));
+    expect(schemaNote(live)).toEqual({
+      tone: "warning",
+      title: "Using the schema built into this extension",
+      text: `The Intake server's current schema could not be read, so the file is checked against this extension's own copy (${getSchema("saas_users")?.$id}); the server may expect a newer one.`,
+      details: "Service Unavailable: Down for maintenance",
+    });
+    expect(await schemasItem.getValue()).toEqual({});
+  });
+
+  it("does not use an answer that is not a context schema", async () => {
+    const { api, client } = setup();
+    api.servedSchemas.set("vendors", {
+      $id: "urn:intake:vendors:9-0-0",
+      type: "object",
+    } as unknown as ContextSchema);
+    const live = await loadSchema(client, "vendors", NOW);
+    expect(live.origin).toBe("bundled");
+    expect(live.problem).toBe(
+      `The Intake server's schema for vendors cannot be used: its "properties" is not an object`,
+    );
+  });
+
+  it("serves a custom context end to end: fetched, mapped by its aliases, validated, and refused offline without a copy", async () => {
+    const { api, client } = setup();
+    api.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0");
+    forgetSchemas(); // what the extension knows comes from the fetch below, not the fake's own registry
+    expect(resolveSchema("badges")).toBeUndefined();
+
+    const live = await loadSchema(client, "badges", NOW);
+    expect(live.origin).toBe("worker");
+    expect(live.schema.$id).toBe("urn:intake:ten_1.badges:1-0-0");
+    registerSchema("badges", live.schema);
+
+    const suggestions = suggestMapping({
+      headers: ["Badge Number", "Holder", "Floor"],
+      rows: [
+        ["B-1", "ann@example.com", "3"],
+        ["B-2", "bob@example.com", "4"],
+      ],
+      context: "badges",
+    });
+    expect(suggestions.map((s) => s.field)).toEqual(["badgeId", "holderEmail", "floor"]);
+    expect(
+      checkRecord({ badgeId: "B-1", holderEmail: "ann@example.com", floor: "3" }, "badges"),
+    ).toMatchObject({
+      valid: true,
+      record: { badgeId: "B-1", holderEmail: "ann@example.com", floor: 3 },
+    });
+    expect(checkRecord({ badgeId: "B-2", holderEmail: "nope" }, "badges").errors.map((e) => e.field)).toEqual(
+      ["holderEmail"],
+    );
+
+    const offline = setup("http://offline.example.test");
+    offline.api.failNext("GET", /\/schema$/, "network");
+    await expect(loadSchema(offline.client, "badges", NOW)).rejects.toThrow(
+      "The schema of badges could not be loaded from the Intake server, and this extension has no copy of it: " +
+        "Could not reach the Intake Worker at http://offline.example.test",
+    );
+  });
+
+  it(`keeps at most ${MAX_SAVED_SCHEMAS} schemas, dropping the least recently fetched`, async () => {
+    const { client } = setup();
+    const filler: Record<string, { value: ContextSchema; savedAt: string }> = {};
+    for (let i = 0; i < MAX_SAVED_SCHEMAS; i++)
+      filler[`w${i} vendors`] = {
+        value: getSchema("vendors") as ContextSchema,
+        savedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      };
+    await schemasItem.setValue(filler);
+    await loadSchema(client, "vendors", NOW);
+    const keys = Object.keys(await schemasItem.getValue());
+    expect(keys).toHaveLength(MAX_SAVED_SCHEMAS);
+    expect(keys).not.toContain("w0 vendors");
+    expect(keys).toContain("w1 vendors");
+    expect(keys).toContain(schemaCacheKey(WORKER, "vendors"));
+  });
+});
+
+describe("the pipeline with a live schema", () => {
+  it("suggests, validates and submits a custom context with the schema it was handed, and sends its $id", async () => {
+    const { api, client } = setup();
+    api.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0");
+    api.integrations.push({
+      ...(api.integrations[0] as (typeof api.integrations)[number]),
+      id: "int_b",
+      contexts: ["badges"],
+    });
+    const live = await loadSchema(client, "badges", NOW);
+    forgetSchemas(); // nothing known but what the pipeline is handed
+    const pipeline = createPipelineClient(inlineTransport({ fetch: api.fetch, sleep: async () => {} }));
+    await pipeline.registerSchema("badges", live.schema);
+    const csv = "Badge Number,Holder,Floor\nB-1,ann@example.com,3\nB-2,bob@example.com,x\n";
+    const inspection = await pipeline.inspect(new File([csv], "badges.csv"), { fileName: "badges.csv" });
+    if (inspection.status !== "ready") throw new Error(inspection.status);
+    const suggestions = await pipeline.suggest("badges");
+    // "x" is no integer: Floor is not mapped without asking; the admin maps it.
+    expect(suggestions.map((s) => s.field)).toEqual(["badgeId", "holderEmail", null]);
+    const mapping = mappingFromSuggestions(inspection.headers, suggestions);
+    mapping.columns[2] = "floor";
+    await pipeline.validate("badges", mapping);
+    const summary = await pipeline.summary();
+    expect(summary.errorCount).toBe(1);
+    expect(summary.groups[0]).toMatchObject({ column: "floor", keyword: "type" });
+
+    await pipeline.edit({ type: "set", row: 2, field: "floor", value: "4" });
+    expect((await pipeline.summary()).errorCount).toBe(0);
+    const outcome = await pipeline.submit(
+      { workerUrl: WORKER, apiKey: api.apiKey, integrationId: "int_b", context: "badges" },
+      () => {},
+    ).outcome;
+    expect(outcome).toMatchObject({ status: "committed", recordCount: 2 });
+    expect(api.requests.find((r) => r.method === "POST" && r.path.endsWith("/syncs"))?.body).toMatchObject({
+      schemaId: "urn:intake:ten_1.badges:1-0-0",
+    });
+    expect(api.datasets.get("int_b/badges")?.records).toEqual([
+      { badgeId: "B-1", holderEmail: "ann@example.com", floor: 3 },
+      { badgeId: "B-2", holderEmail: "bob@example.com", floor: 4 },
+    ]);
+    pipeline.dispose();
+  });
+});
+
+describe("loadCatalog", () => {
+  it("lists the tenant's custom contexts with the built-ins, and falls back to the saved list, then the bundled one", async () => {
+    const { api, client } = setup();
+    api.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0");
+    const live = await loadCatalog(client, NOW);
+    expect(live.origin).toBe("worker");
+    expect(live.contexts.find((c) => c.name === "badges")).toMatchObject({
+      custom: true,
+      title: "Badges",
+      schemaId: "urn:intake:ten_1.badges:1-0-0",
+    });
+
+    api.failNext("GET", /\/v1\/contexts$/, "network");
+    const saved = await loadCatalog(client, NOW);
+    expect(saved).toMatchObject({ origin: "saved", savedAt: "2026-11-27T10:00:00.000Z" });
+    expect(saved.contexts.map((c) => c.name)).toContain("badges");
+
+    const fresh = setup("http://other.example.test");
+    fresh.api.failNext("GET", /\/v1\/contexts$/, "network");
+    const bundled = await loadCatalog(fresh.client, NOW);
+    expect(bundled.origin).toBe("bundled");
+    expect(bundled.contexts.map((c) => c.name)).toHaveLength(11);
+  });
+});
+
+describe("the schema registry", () => {
+  it("resolves a registered schema over the bundled one, and refuses what is not a context schema", () => {
+    const newer = { ...(getSchema("vendors") as ContextSchema), $id: "urn:intake:vendors:1-0-5" };
+    registerSchema("vendors", newer);
+    expect(resolveSchema("vendors")).toBe(newer);
+    expect(resolveSchema("saas_users")).toBe(getSchema("saas_users"));
+    expect(() => registerSchema("vendors", { ...newer, "x-intake-key": ["nope"] } as ContextSchema)).toThrow(
+      'The schema for "vendors" cannot be used: its "x-intake-key" does not name its own fields',
+    );
+    forgetSchemas();
+    expect(resolveSchema("vendors")).toBe(getSchema("vendors"));
+  });
+});
+
+describe("the upload flow with live schemas", () => {
+  async function openFlow(prepare: (api: FakeIntakeApi) => void) {
+    const api = new FakeIntakeApi();
+    prepare(api);
+    await connectionItem.setValue({ workerUrl: WORKER, apiKey: api.apiKey });
+    const sleep = async () => {};
+    render(
+      h(UploadFlow, {
+        deps: {
+          fetch: api.fetch,
+          sleep,
+          createPipeline: () => createPipelineClient(inlineTransport({ fetch: api.fetch, sleep })),
+          requestHostPermission: vi.fn(async () => true),
+          download: () => {},
+        },
+      }),
+      { container: document.body.appendChild(document.createElement("main")) },
+    );
+    fireEvent.change(await screen.findByLabelText("Data"), { target: { value: "saas_users" } });
+    fireEvent.click(screen.getByRole("button", { name: "Continue" }));
+    return api;
+  }
+
+  it("shows the revision it validates with, and maps a field the Worker's schema gained", async () => {
+    await openFlow((api) => {
+      const bundled = getSchema("saas_users") as ContextSchema;
+      api.servedSchemas.set("saas_users", {
+        ...bundled,
+        $id: "urn:intake:saas_users:1-1-0",
+        properties: {
+          ...bundled.properties,
+          badgeColour: { type: "string", "x-intake-aliases": ["Badge Colour"] },
+        },
+      });
+    });
+    expect(await screen.findByText("Schema urn:intake:saas_users:1-1-0")).toBeTruthy();
+    const input = await screen.findByLabelText(/CSV or JSON file/);
+    Object.defineProperty(input, "files", {
+      value: [new File(["Email,Badge Colour\nann@x.co,Red\nbob@x.co,Blue\n"], "users.csv")],
+      configurable: true,
+    });
+    fireEvent.change(input);
+    fireEvent.click(await screen.findByRole("button", { name: "Continue to mapping" }));
+    const colour = (await screen.findByLabelText("Field for column Badge Colour")) as HTMLSelectElement;
+    expect(colour.value).toBe("badgeColour");
+  });
+
+  it("says it uses the built-in schema when the Worker's cannot be read", async () => {
+    await openFlow((api) => api.failNext("GET", /\/schema$/, "network", 2));
+    const banner = (await screen.findByText("Using the schema built into this extension")).closest(".banner");
+    expect(banner?.getAttribute("role")).toBe("status");
+    expect(banner?.textContent).toMatch(/checked against this extension's own copy \(urn:intake:saas_users:/);
+    expect(screen.queryByText(/^Schema urn:intake/)).toBeNull();
+  });
+});
