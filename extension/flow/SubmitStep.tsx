@@ -214,6 +214,11 @@ export function SubmitStep({
               </div>
             </dl>
             {review?.status === "known" && <DiffSummary diff={review.diff} done />}
+            {outcome.schemaChange && (
+              <Banner tone="warning" title="The schema changed during this upload" live="none">
+                {outcome.schemaChange.message}
+              </Banner>
+            )}
             <p class="muted">
               Every version of this data is kept in the console, under {integrationName} → Dataset versions of{" "}
               {context}; an earlier one can be restored there.

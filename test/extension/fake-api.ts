@@ -15,6 +15,7 @@ import type {
   SyncStarted,
   ValidateResponse,
 } from "../../extension/api-client.ts";
+import type { SchemaChangeNotice } from "../../schemas/api-types.ts";
 import {
   type ContextSchema,
   csvTemplate,
@@ -159,6 +160,8 @@ export class FakeIntakeApi {
   readonly apiKey = "ik_test_key";
   /** The scope and binding of the key `apiKey` (what /v1/me reports). */
   scope: "admin" | "ingest" = "ingest";
+  /** A schema REVISION notice every commit answers with (the Worker's answer when the schema was revised mid-upload). */
+  commitNotice: SchemaChangeNotice | undefined;
   boundIntegrationId: string | null = null;
   readonly integrations: Integration[] = [
     {
@@ -369,6 +372,7 @@ export class FakeIntakeApi {
         committedAt: "2024-06-01T12:00:00Z",
         warnings: [],
         warningCount: 0,
+        ...(this.commitNotice ? { schemaChange: this.commitNotice } : {}),
       });
     }
     return problem(405, "Method Not Allowed");

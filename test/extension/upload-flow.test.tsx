@@ -350,6 +350,21 @@ describe("upload flow", () => {
     expect(openOptionsPage).toHaveBeenCalledOnce();
   });
 
+  it("says so when the schema was revised while the file was being uploaded", async () => {
+    const { api } = setup();
+    const message = "The saas_users schema was revised since this file was validated (1-0-1 → 1-1-0)";
+    api.commitNotice = {
+      kind: "revision",
+      validatedAgainst: "urn:intake:saas_users:1-0-1",
+      current: "urn:intake:saas_users:1-1-0",
+      message,
+    };
+    await submitFile(api, "Email\na@x.co\n");
+    await screen.findByRole("heading", { name: "Upload complete" });
+    expect(screen.getByText("The schema changed during this upload")).toBeTruthy();
+    expect(screen.getByText(message)).toBeTruthy();
+  });
+
   it("asks when the server cannot say what changes, and commits on yes", async () => {
     const { api } = setup();
     seed(api, ["a@x.co", "b@x.co"]);
