@@ -97,6 +97,16 @@ export class ColumnStore {
     for (let c = 0; c < cells.length; c++) (this.columns[c] as TextColumn).set(row, cells[c] as string);
   }
 
+  /**
+   * Every row at least `width` cells wide, the cells added empty (a sheet read as a stream knows
+   * its width only at its end).
+   */
+  widen(width: number): void {
+    while (this.columns.length < width) this.columns.push(new TextColumn(this.capacity, this.count));
+    for (let row = 0; row < this.count; row++)
+      if ((this.widths[row] as number) < width) this.widths[row] = width;
+  }
+
   line(row: number): number {
     return this.lines[row] as number;
   }
