@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe.ts";
 import { type ExtensionBrowser, launchWithExtension } from "./chromium.ts";
+import { ownIntegration } from "./own-integration.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SHOTS = join(ROOT, "test-results", "e2e");
@@ -32,6 +33,7 @@ const LONG = [
 ].join("\n");
 
 let browser: ExtensionBrowser;
+let own: { integrationId: string; ingestKey: string };
 
 async function shot(page: Page, name: string, docsName?: string) {
   const path = join(SHOTS, `surfaces-${name}.png`);
@@ -79,7 +81,7 @@ function csvFile(name: string, text: string) {
 
 async function connect(page: Page) {
   await page.getByLabel("Intake server URL").fill(inject("workerUrl"));
-  await page.getByLabel("API key").fill(inject("ingestKey"));
+  await page.getByLabel("API key").fill(own.ingestKey);
   await page.getByRole("button", { name: "Test connection" }).click();
 }
 
@@ -87,6 +89,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(DOCS, { recursive: true });
   mkdirSync(TMP, { recursive: true });
+  own = await ownIntegration("surfaces-e2e", "Acme HR");
   browser = await launchWithExtension(inject("extensionDir"));
 });
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { PLANTED, plantedCsv, plantedFixed } from "../fixtures/planted-errors.ts";
 import { seriousViolations } from "./axe.ts";
 import { type ExtensionBrowser, launchWithExtension } from "./chromium.ts";
+import { ownIntegration } from "./own-integration.ts";
 
 const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "e2e");
 const CSV = [
@@ -24,6 +25,7 @@ const CSV = [
 
 let browser: ExtensionBrowser;
 let page: Page;
+let own: { integrationId: string; ingestKey: string };
 let step = 0;
 /** The review step's counts line ("5 rows · 3 errors"). */
 const lede = (on: Page = page) => on.locator(".review .step-lede").innerText();
@@ -37,6 +39,7 @@ const shot = async (name: string) => {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
+  own = await ownIntegration("upload-e2e", "Acme Directory");
   browser = await launchWithExtension(inject("extensionDir"));
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 900, height: 1000 });
@@ -47,8 +50,7 @@ afterAll(async () => {
 
 it("validates, fixes and submits a file; the Worker holds exactly the fixed records", async () => {
   const workerUrl = inject("workerUrl");
-  const ingestKey = inject("ingestKey");
-  const integrationId = inject("integrationId");
+  const { ingestKey, integrationId } = own;
 
   await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
   await page.getByLabel("Intake server URL").fill(workerUrl);
@@ -325,7 +327,7 @@ it("fixes 30 planted errors of a 200-row file with bulk fixes in the side panel 
   expect(actions).toBe(8);
 
   const response = await fetch(
-    `${workerUrl}/v1/integrations/${inject("integrationId")}/contexts/saas_users/records?limit=500`,
+    `${workerUrl}/v1/integrations/${own.integrationId}/contexts/saas_users/records?limit=500`,
     { headers: { "x-api-key": inject("adminKey") } },
   );
   const body = (await response.json()) as { data: Record<string, unknown>[] };
