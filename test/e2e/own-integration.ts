@@ -26,6 +26,7 @@ export async function ownIntegration(
     name: `${name} ingest key`,
     scope: "ingest",
     integrationId: integration.id,
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
   });
   return { integrationId: integration.id, ingestKey: key.secret };
 }

@@ -192,7 +192,7 @@ it("shows the console at 1280 px: left navigation, tables, axe clean, no sideway
   expect(await seriousViolations(page)).toEqual([]);
   await shot(page, "console-integrations");
 
-  await page.getByRole("button", { name: "Demo SaaS (local)" }).click();
+  await page.getByRole("button", { name: "Acme HR" }).click();
   await page.getByRole("heading", { name: "Endpoints" }).waitFor();
   await page.getByText("Dataset versions of saas_users").first().click();
   await page.getByRole("table", { name: "Dataset versions of saas_users" }).waitFor();

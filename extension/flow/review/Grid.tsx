@@ -152,7 +152,7 @@ export function Grid({
   useEffect(() => {
     // While a new version's window loads, the row as it was stands in (no flicker, no lost buttons).
     onFocusedRow(focusedRow, total);
-  }, [focusedRow, win, total]);
+  }, [focusedRow, win, total, focus.col]);
 
   // A focus past the end of a shrunken list moves to its last row.
   useEffect(() => {

@@ -51,6 +51,8 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
   const [focus, setFocus] = useState<Focus>({ position: 0, col: 1 });
   const [focusRequest, setFocusRequest] = useState(0);
   const [focused, setFocused] = useState<GridRow>();
+  // The column the message below the grid is about, set with `focused` so both change in one render.
+  const [focusedCol, setFocusedCol] = useState(1);
   const [notice, setNotice] = useState("");
   const [error, setError] = useState<string>();
   const busy = useRef(false);
@@ -185,8 +187,8 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
     e.preventDefault();
   };
 
-  const field = focus.col > 0 ? columns[focus.col - 1] : undefined;
-  const cell = focused && focus.col > 0 ? focused.cells[focus.col - 1] : undefined;
+  const field = focusedCol > 0 ? columns[focusedCol - 1] : undefined;
+  const cell = focused && focusedCol > 0 ? focused.cells[focusedCol - 1] : undefined;
   const messages = focused
     ? [
         ...(cell?.errors ?? []).map((issue) => ({ issue, level: "error" as const })),
@@ -294,7 +296,10 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
               focus={focus}
               onFocus={setFocus}
               focusRequest={focusRequest}
-              onFocusedRow={(row) => setFocused(row)}
+              onFocusedRow={(row) => {
+                setFocused(row);
+                setFocusedCol(focus.col);
+              }}
               onEdit={(row, name, value) =>
                 void edit(
                   { type: "set", row, field: name, value },
@@ -381,7 +386,7 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
                   ))}
                   {messages.length === 0 && (
                     <p class="muted">
-                      {focus.col > 0
+                      {focusedCol > 0
                         ? `“${cell?.text ?? ""}” — no problems here.`
                         : "No problems in this row."}{" "}
                       Enter or F2 edits a cell.
