@@ -304,8 +304,10 @@ async function shootForReadme() {
   await composer.setContent(
     `<body style="margin:0;display:flex;gap:16px;background:#e5e7eb"><img src="${src(shots[0])}" width="700" height="560"><img src="${src(shots[1])}" width="770" height="560"></body>`,
   );
-  mkdirSync(join(README_SHOT, ".."), { recursive: true });
-  await composer.screenshot({ path: README_SHOT });
+  // The README's image is refreshed only on request (as in surfaces.test.ts); otherwise it goes to test-results.
+  const target = process.env.INTAKE_UPDATE_DOCS === "1" ? README_SHOT : join(SHOTS, "capture-readme.png");
+  mkdirSync(join(target, ".."), { recursive: true });
+  await composer.screenshot({ path: target });
   await composer.close();
   await site.bringToFront();
 }
