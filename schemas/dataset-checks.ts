@@ -6,6 +6,12 @@ import { clipValue, show } from "./messages.ts";
 import type { ContextSchema, DatasetRule, IntakeRecord, Issue, JsonValue } from "./types.ts";
 import { encodeSegment } from "./validate.ts";
 
+/** An issue found after later ones were reported: `at` is how many errors came before it. */
+export interface PlacedIssue {
+  at: number;
+  issue: Issue;
+}
+
 export interface CheckResult {
   errors: Issue[];
   warnings: Issue[];
@@ -115,11 +121,15 @@ export function connectionTargetIssue(target: { id: string; name?: JsonValue }, 
 export class DatasetChecks {
   private readonly schema: ContextSchema;
   private readonly rules: DatasetRule[];
-  /** The first record of each key, numbered; its row and line by that number. */
+  /** The records' keys, numbered; each one's row and line by that number. */
   private readonly keys: KeyIndex;
-  private seenRows: Float64Array;
-  /** NaN where the first record had no line. */
-  private seenLines: Float64Array;
+  private seenRows: Int32Array;
+  /** The record's line + 1; 0 where it had none. */
+  private seenLines: Int32Array;
+  /** Per key checked later (`checkIntoLater`): how many errors were reported before it. */
+  private errorsBefore: Int32Array | undefined;
+  /** Duplicate keys of records checked later, found by settling them (see `takeLater`). */
+  private readonly later: PlacedIssue[] = [];
   private readonly entityIds = new Set<string>();
   private readonly connectionTargets = new Map<string, RecordPlace & { name: JsonValue | undefined }>();
   private readonly tracksTargets: boolean;
@@ -130,8 +140,8 @@ export class DatasetChecks {
     this.rules = schema["x-intake-rules"] ?? [];
     this.tracksTargets = this.rules.some((r) => r.rule === "connection-target-known");
     this.keys = new KeyIndex(schema, expected);
-    this.seenRows = new Float64Array(Math.max(512, expected));
-    this.seenLines = new Float64Array(this.seenRows.length);
+    this.seenRows = new Int32Array(Math.max(512, expected));
+    this.seenLines = new Int32Array(this.seenRows.length);
   }
 
   /** Checks one record (already normalized and valid or not) at its 1-based row. */
@@ -149,7 +159,86 @@ export class DatasetChecks {
     errors: Issue[],
     warnings: Issue[],
   ): void {
+    this.settleLater();
     this.checkKey(record, row, line, errors);
+    this.checkRules(record, row, line, errors, warnings);
+  }
+
+  /**
+   * As `checkInto`, except that whether the record's key repeats an earlier one is found later,
+   * for all such records at once (see `takeLater`): `errorsBefore` is how many errors the caller
+   * has reported before this record's duplicate-key error would come.
+   */
+  checkIntoLater(
+    record: IntakeRecord,
+    row: number,
+    line: number | undefined,
+    errorsBefore: number,
+    errors: Issue[],
+    warnings: Issue[],
+  ): void {
+    const id = this.keys.add(record);
+    if (id >= 0) {
+      this.place(id, row, line);
+      if (this.errorsBefore === undefined || id >= this.errorsBefore.length)
+        this.errorsBefore = this.grown(this.errorsBefore);
+      this.errorsBefore[id] = errorsBefore;
+    }
+    this.checkRules(record, row, line, errors, warnings);
+  }
+
+  /**
+   * The duplicate-key errors of the records checked with `checkIntoLater`, in row order, each
+   * with how many errors were reported before it; each error is answered once.
+   */
+  takeLater(): PlacedIssue[] {
+    this.settleLater();
+    return this.later.splice(0);
+  }
+
+  private settleLater(): void {
+    if (this.keys.unsettled === 0) return;
+    const found = this.keys.settle();
+    for (let k = 0; k < found.length; k += 2) {
+      const id = found[k] as number;
+      const first = found[k + 1] as number;
+      this.later.push({
+        at: (this.errorsBefore as Int32Array)[id] as number,
+        issue: duplicateKeyIssue(this.schema, this.keys.valuesOf(id), this.placeOf(first), this.placeOf(id)),
+      });
+    }
+  }
+
+  private placeOf(id: number): RecordPlace {
+    const row = this.seenRows[id] as number;
+    const line = this.seenLines[id] as number;
+    return line === 0 ? { row } : { row, line: line - 1 };
+  }
+
+  /** Remembers where the record of key number `id` is. */
+  private place(id: number, row: number, line: number | undefined): void {
+    if (id >= this.seenRows.length) {
+      this.seenRows = this.grown(this.seenRows);
+      this.seenLines = this.grown(this.seenLines);
+    }
+    this.seenRows[id] = row;
+    this.seenLines[id] = line === undefined ? 0 : line + 1;
+  }
+
+  /** A list twice as long (or a first one), holding the old one's numbers. */
+  private grown(list: Int32Array | undefined): Int32Array {
+    const out = new Int32Array(Math.max(512, this.seenRows.length, 2 * (list?.length ?? 0)));
+    if (list !== undefined) out.set(list);
+    return out;
+  }
+
+  private checkRules(
+    record: IntakeRecord,
+    row: number,
+    line: number | undefined,
+    errors: Issue[],
+    warnings: Issue[],
+  ): void {
     for (const rule of this.rules) {
       const target = rule.severity === "error" ? errors : warnings;
       if (rule.rule === "order") {
@@ -200,30 +289,10 @@ export class DatasetChecks {
   private checkKey(record: IntakeRecord, row: number, line: number | undefined, errors: Issue[]): void {
     const first = this.keys.firstOf(record);
     if (first === -2) return;
-    if (first === -1) {
-      const id = this.keys.size - 1;
-      if (id >= this.seenRows.length) {
-        const rows = new Float64Array(this.seenRows.length * 2);
-        rows.set(this.seenRows);
-        this.seenRows = rows;
-        const lines = new Float64Array(rows.length);
-        lines.set(this.seenLines);
-        this.seenLines = lines;
-      }
-      this.seenRows[id] = row;
-      this.seenLines[id] = line === undefined ? Number.NaN : line;
-      return;
-    }
-    const firstRow = this.seenRows[first] as number;
-    const firstLine = this.seenLines[first] as number;
-    errors.push(
-      duplicateKeyIssue(
-        this.schema,
-        record,
-        Number.isNaN(firstLine) ? { row: firstRow } : { row: firstRow, line: firstLine },
-        line === undefined ? { row } : { row, line },
-      ),
-    );
+    const id = this.keys.size - 1;
+    this.place(id, row, line);
+    if (first === -1) return;
+    errors.push(duplicateKeyIssue(this.schema, record, this.placeOf(first), this.placeOf(id)));
   }
 
   private trackTargets(record: IntakeRecord, row: number, line: number | undefined): void {

@@ -6,11 +6,12 @@
 // characters whose dot-separated labels are 1 to 63 ASCII letters, digits and hyphens, starting
 // and ending with a letter or digit.
 import { isEmail } from "./formats.ts";
+import { mix, noteFoldedHash, PART_END, TEXT_START } from "./key-index.ts";
 
-/** Per ASCII code: 1 for a character of an unquoted local part. */
+/** Per ASCII code: the code lower-cased for a character of an unquoted local part, else 0. */
 const LOCAL = new Uint8Array(128);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
-  LOCAL[c.charCodeAt(0)] = 1;
+  LOCAL[c.charCodeAt(0)] = c.toLowerCase().charCodeAt(0);
 
 const ALNUM = 1;
 const HYPHEN = 2;
@@ -27,19 +28,30 @@ export function isEmailQuick(s: string): boolean {
   return usualEmail(s) || isEmail(s);
 }
 
-/** Whether `s` is an address of the usual form described above (false: not of that form, or not valid). */
+/**
+ * Whether `s` is an address of the usual form described above (false: not of that form, or not
+ * valid). An address it accepts has its case-folded key hash noted on the way (`noteFoldedHash`),
+ * as `hashText` would compute it: char codes lower-cased and mixed two at a time.
+ */
 export function usualEmail(s: string): boolean {
   const n = s.length;
+  let h = TEXT_START;
   let i = 0;
   let previous = 0x2e;
+  let held = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80 || LOCAL[c] === 0) break;
+    const lower = c < 0x80 ? (LOCAL[c] as number) : 0;
+    if (lower === 0) break;
     // A dot first, or after a dot.
     if (c === 0x2e && previous === 0x2e) return false;
     previous = c;
+    if ((i & 1) === 0) held = lower;
+    else h = mix(h, held | (lower << 16));
   }
   if (i === 0 || i > 64 || previous === 0x2e || i >= n || s.charCodeAt(i) !== 0x40) return false;
+  if ((i & 1) === 0) held = 0x40;
+  else h = mix(h, held | (0x40 << 16));
   const from = i + 1;
   if (n - from < 1 || n - from > 253) return false;
   let labelStart = from;
@@ -53,6 +65,12 @@ export function usualEmail(s: string): boolean {
       labelStart = j + 1;
     } else if (j === labelStart && kind !== ALNUM) return false;
     last = kind;
+    const lower = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+    if ((j & 1) === 0) held = lower;
+    else h = mix(h, held | (lower << 16));
   }
-  return n > labelStart && n - labelStart <= 63 && last === ALNUM;
+  if (!(n > labelStart && n - labelStart <= 63 && last === ALNUM)) return false;
+  if ((n & 1) === 1) h = mix(h, held);
+  noteFoldedHash(s, mix(h, PART_END));
+  return true;
 }

@@ -77,17 +77,12 @@ interface NormalizePlan {
   defaultsBy: [string, DefaultBy][];
 }
 
-const plans = new WeakMap<ContextSchema, NormalizePlan>();
-
+/** The schema's defaults, made once per schema with its field table (`tableOf`). */
 function planOf(schema: ContextSchema): NormalizePlan {
-  let plan = plans.get(schema);
-  if (!plan) {
-    plan = { defaults: [], defaultsBy: [] };
-    for (const [field, prop] of Object.entries(schema.properties)) {
-      if (prop.default !== undefined) plan.defaults.push([field, prop.default]);
-      else if (prop["x-intake-default-by"]) plan.defaultsBy.push([field, prop["x-intake-default-by"]]);
-    }
-    plans.set(schema, plan);
+  const plan: NormalizePlan = { defaults: [], defaultsBy: [] };
+  for (const [field, prop] of Object.entries(schema.properties)) {
+    if (prop.default !== undefined) plan.defaults.push([field, prop.default]);
+    else if (prop["x-intake-default-by"]) plan.defaultsBy.push([field, prop["x-intake-default-by"]]);
   }
   return plan;
 }
@@ -100,22 +95,36 @@ function planOf(schema: ContextSchema): NormalizePlan {
 interface FieldTable {
   keys: string[];
   props: (PropertySchema | undefined)[];
-  /** Per position: whether a text value there is only trimmed (no property, or a plain text one). */
-  textOnly: boolean[];
+  /**
+   * Per position: ONLY_TRIMS when a text value there is only trimmed (no property, or a plain text
+   * one), plus MUST when the field is one the verdict requires.
+   */
+  flags: number[];
   /** Per position: the field's quick-verdict spec (see `recordFields`). */
   specs: (FieldSpec | undefined)[];
   /** The schema's verdict field by field, when it has that shape. */
   fields: RecordFields | undefined;
+  /** The schema's defaults (see `planOf`). */
+  plan: NormalizePlan;
 }
 
+const ONLY_TRIMS = 1;
+const MUST = 2;
+
 const tables = new WeakMap<ContextSchema, FieldTable>();
+/** The schema of the last call and its table: records of one dataset come one after another. */
+let lastSchema: ContextSchema | undefined;
+let lastTable: FieldTable | undefined;
 
 function tableOf(schema: ContextSchema): FieldTable {
+  if (schema === lastSchema) return lastTable as FieldTable;
   let table = tables.get(schema);
   if (!table) {
-    table = { keys: [], props: [], textOnly: [], specs: [], fields: recordFields(schema) };
+    table = { keys: [], props: [], flags: [], specs: [], fields: recordFields(schema), plan: planOf(schema) };
     tables.set(schema, table);
   }
+  lastSchema = schema;
+  lastTable = table;
   return table;
 }
 
@@ -198,6 +207,7 @@ export function normalizeWithin(
   let verdict = fields !== undefined;
   let out: IntakeRecord | undefined;
   let i = 0;
+  let mustSeen = 0;
   // `for…in` skipping inherited keys: the own keys in `Object.keys` order, without that list.
   for (const key in raw) {
     if (!ownKey.call(raw, key)) {
@@ -206,26 +216,27 @@ export function normalizeWithin(
       continue;
     }
     let prop: PropertySchema | undefined;
-    let textOnly: boolean;
+    let flags: number;
     let spec: FieldSpec | undefined;
     if (seenKeys[i] === key) {
       prop = table.props[i];
-      textOnly = table.textOnly[i] as boolean;
+      flags = table.flags[i] as number;
       spec = table.specs[i];
     } else {
       prop = Object.hasOwn(props, key) ? props[key] : undefined;
-      textOnly = onlyTrims(prop);
+      flags = (onlyTrims(prop) ? ONLY_TRIMS : 0) | (table.fields?.must.includes(key) ? MUST : 0);
       spec = table.fields?.specOf(key);
       seenKeys[i] = key;
       table.props[i] = prop;
-      table.textOnly[i] = textOnly;
+      table.flags[i] = flags;
       table.specs[i] = spec;
     }
+    if (flags >= MUST) mustSeen++;
     const value = raw[key];
     let normalized: JsonValue | undefined;
     if (typeof value === "string") {
       if (value.length > maxFieldLength) return undefined;
-      normalized = textOnly ? trimmed(value) : normalizeText(value, prop);
+      normalized = (flags & ONLY_TRIMS) !== 0 ? trimmed(value) : normalizeText(value, prop);
     } else {
       if (bounded && Array.isArray(value) && listOverLong(value, maxFieldLength)) return undefined;
       normalized = normalizeValue(value, prop);
@@ -248,7 +259,7 @@ export function normalizeWithin(
     if (normalized !== undefined) setOwn(out, key, normalized);
     i++;
   }
-  const plan = planOf(schema);
+  const plan = table.plan;
   for (const [field, value] of plan.defaults) {
     if (Object.hasOwn(out ?? raw, field)) continue;
     out ??= copyOf(raw);
@@ -264,7 +275,8 @@ export function normalizeWithin(
         : rule.otherwise;
   }
   if (out === undefined && fields !== undefined) {
-    for (const field of fields.must) if (!Object.hasOwn(raw, field)) verdict = false;
+    // Own keys are distinct, so every required field is there when as many were seen.
+    if (mustSeen !== fields.must.length) verdict = false;
     walkVerdict = verdict;
   }
   return out ?? (raw as IntakeRecord);

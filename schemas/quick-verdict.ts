@@ -253,6 +253,18 @@ const BOOLEAN = 2;
 
 const FLAT = new Set(["type", "enum", "const", "minLength", "maxLength", "pattern", "format"]);
 
+/**
+ * Patterns that a format of ours implies (every text the format accepts matches the pattern; the
+ * schemas restate the format as a pattern for stock validators), so the pattern need not run
+ * after the format: the verdict is the format's. A test holds each implication.
+ */
+export const IMPLIED_PATTERNS: Readonly<Record<string, readonly string[]>> = {
+  ddmmyyyy: ["^(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])[0-9]{4}$"],
+  decimal: ["^-?[0-9]+(\\.[0-9]+)?$"],
+  iso4217: ["^[A-Z]{3}$"],
+  "iso3166-alpha2": ["^[A-Z]{2}$"],
+};
+
 function fieldSpec(s: unknown, check: Check): FieldSpec {
   const closure: FieldSpec = {
     check,
@@ -302,6 +314,8 @@ function fieldSpec(s: unknown, check: Check): FieldSpec {
       const reference = format[name];
       if (typeof reference !== "function") return closure;
       spec.test = fastFormat(reference as (value: string) => boolean);
+      if (Object.hasOwn(IMPLIED_PATTERNS, name) && IMPLIED_PATTERNS[name]?.includes(pattern as string))
+        spec.regex = undefined;
     } else if (name in format) return closure;
   }
   return spec;

@@ -175,6 +175,8 @@ export function referenceVerdict(record: unknown, schema: ContextSchema): boolea
 const WRAPPERS = new Set(["properties", "additionalProperties", "items", "prefixItems", "allOf", "$ref"]);
 
 function decodeSegment(segment: string): string {
+  // Most segments are plain field names: nothing to decode.
+  if (!segment.includes("%") && !segment.includes("~")) return segment;
   return decodeURIComponent(segment).replace(/~1/g, "/").replace(/~0/g, "~");
 }
 

@@ -46,8 +46,23 @@ export interface SerializedBatch {
   body: string;
 }
 
+/**
+ * A batch of records as the UTF-8 bytes of its request body {"data":[...]}, in pieces: each
+ * record's JSON text is encoded as soon as it is made, so no text outlives its record and a batch
+ * waiting to be sent holds bytes, not strings on the JS heap.
+ */
+export interface EncodedBatch {
+  count: number;
+  /** The body's size: the pieces' lengths added up. */
+  bytes: number;
+  /** Emptied when the pieces are given back to their pool. */
+  pieces: Uint8Array<ArrayBuffer>[];
+}
+
 const ENVELOPE_BYTES = '{"data":[]}'.length;
 const NON_ASCII = /[\u0080-\uffff]/;
+/** Bytes per piece of an encoded batch (a record longer than that gets a piece of its own size). */
+const PIECE_BYTES = 64 * 1024;
 
 export function utf8Length(text: string): number {
   // Most records are pure ASCII: one native scan instead of a loop over every character.
@@ -57,36 +72,135 @@ export function utf8Length(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    else if (
+      c >= 0xd800 &&
+      c <= 0xdbff &&
+      i + 1 < text.length &&
+      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
       bytes += 4;
       i++;
-    } else bytes += 3;
+    } else bytes += 3; // the rest of the BMP, and a lone surrogate (written as U+FFFD)
   }
   return bytes;
 }
 
 /**
- * Cuts records given as JSON texts into request bodies of at most maxRows records and maxBytes
- * UTF-8 bytes (a bigger record goes alone); each text is measured once and joined once.
+ * Buffers of PIECE_BYTES for the pieces of encoded batches, given back once a batch's bytes are
+ * copied elsewhere (a Blob), so an upload writes into a few buffers over and over instead of
+ * leaving a trail of dead ones for the garbage collector.
  */
+export class PiecePool {
+  private readonly free: ArrayBuffer[] = [];
+
+  take(): Uint8Array<ArrayBuffer> {
+    const buffer = this.free.pop();
+    return buffer ? new Uint8Array(buffer) : new Uint8Array(PIECE_BYTES);
+  }
+
+  /** Gives back the buffers of a batch's pieces (the caller no longer reads them). */
+  release(batch: EncodedBatch): void {
+    for (const piece of batch.pieces)
+      if (piece.buffer.byteLength === PIECE_BYTES && this.free.length < 64) this.free.push(piece.buffer);
+    batch.pieces = [];
+  }
+}
+
+/** Writes texts as UTF-8 into pieces of PIECE_BYTES (or more, for a long text). */
+class PieceWriter {
+  private readonly encoder = new TextEncoder();
+  private readonly pool: PiecePool;
+  private pieces: Uint8Array<ArrayBuffer>[] = [];
+  private piece: Uint8Array<ArrayBuffer> | undefined;
+  private used = 0;
+
+  constructor(pool: PiecePool) {
+    this.pool = pool;
+  }
+
+  /** Writes `text`, whose UTF-8 size is `size`. */
+  write(text: string, size: number): void {
+    if (this.piece === undefined || this.used + size > this.piece.length) {
+      this.seal();
+      this.piece = size > PIECE_BYTES ? new Uint8Array(size) : this.pool.take();
+    }
+    const { read, written } = this.encoder.encodeInto(text, this.piece.subarray(this.used));
+    this.used += written;
+    // Only if `size` was short: the rest goes into a piece of its own.
+    if (read < text.length) this.write(text.slice(read), 3 * (text.length - read));
+  }
+
+  /** The pieces written since the last `take`; the next write starts a piece of its own. */
+  take(): Uint8Array<ArrayBuffer>[] {
+    this.seal();
+    const pieces = this.pieces;
+    this.pieces = [];
+    return pieces;
+  }
+
+  private seal(): void {
+    if (this.piece !== undefined && this.used > 0) this.pieces.push(this.piece.subarray(0, this.used));
+    this.piece = undefined;
+    this.used = 0;
+  }
+}
+
+/**
+ * Cuts records given as JSON texts into request bodies of at most maxRows records and maxBytes
+ * UTF-8 bytes (a bigger record goes alone), as UTF-8 bytes: each text is measured once and
+ * encoded once.
+ */
+export function* planEncodedBatches(
+  jsonRecords: Iterable<string>,
+  limits: BatchLimits,
+  pool = new PiecePool(),
+): Generator<EncodedBatch> {
+  const out = new PieceWriter(pool);
+  let count = 0;
+  let bytes = ENVELOPE_BYTES;
+  const cut = (): EncodedBatch => {
+    out.write("]}", 2);
+    return { count, bytes, pieces: out.take() };
+  };
+  for (const json of jsonRecords) {
+    const size = utf8Length(json);
+    if (count > 0 && (count >= limits.maxRows || bytes + 1 + size > limits.maxBytes)) {
+      yield cut();
+      count = 0;
+      bytes = ENVELOPE_BYTES;
+    }
+    if (count === 0) out.write('{"data":[', 9);
+    else out.write(",", 1);
+    bytes += count > 0 ? size + 1 : size;
+    out.write(json, size);
+    count++;
+  }
+  if (count > 0) yield cut();
+}
+
+/** As `planEncodedBatches`, each body as text. */
 export function* planSerializedBatches(
   jsonRecords: Iterable<string>,
   limits: BatchLimits,
 ): Generator<SerializedBatch> {
-  let parts: string[] = [];
-  let bytes = ENVELOPE_BYTES;
-  const cut = (): SerializedBatch => ({ count: parts.length, bytes, body: `{"data":[${parts.join(",")}]}` });
-  for (const json of jsonRecords) {
-    const size = utf8Length(json);
-    if (parts.length > 0 && (parts.length >= limits.maxRows || bytes + 1 + size > limits.maxBytes)) {
-      yield cut();
-      parts = [];
-      bytes = ENVELOPE_BYTES;
-    }
-    bytes += parts.length > 0 ? size + 1 : size;
-    parts.push(json);
+  const decoder = new TextDecoder();
+  const pool = new PiecePool();
+  for (const batch of planEncodedBatches(jsonRecords, limits, pool)) {
+    const body = decoder.decode(joinPieces(batch));
+    pool.release(batch);
+    yield { count: batch.count, bytes: batch.bytes, body };
   }
-  if (parts.length > 0) yield cut();
+}
+
+/** An encoded batch's body as one run of bytes of its own (a copy: the pieces may be given back). */
+export function joinPieces(batch: EncodedBatch): Uint8Array<ArrayBuffer> {
+  const body = new Uint8Array(batch.pieces.reduce((n, piece) => n + piece.length, 0));
+  let at = 0;
+  for (const piece of batch.pieces) {
+    body.set(piece, at);
+    at += piece.length;
+  }
+  return body;
 }
 
 /** Cuts records into batches of at most maxRows records and maxBytes bytes (a bigger record goes alone). */
@@ -180,6 +294,10 @@ export interface UploadOptions {
   /** Or the records already serialized, one JSON text each (exactly one of the two is given). */
   recordsJson?: Iterable<string>;
   totalRecords: number;
+  /** The `$id` of the schema the records were validated with, recorded with the sync. */
+  schemaId?: string;
+  /** What the data came from (a file name, a captured page), recorded with the sync. */
+  sourceName?: string;
   /** Batches on their way at once (seqs stay 1..n in file order; the commit waits for all). 3 by default. */
   inFlight?: number;
   /** gzip each batch body (Content-Encoding: gzip) where CompressionStream exists; true by default. */
@@ -254,7 +372,13 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
   let syncId: string;
   let limits: BatchLimits;
   try {
-    const opened = await client.startSync(integrationId, context, { signal });
+    const opened = await client.startSync(
+      integrationId,
+      context,
+      { signal },
+      options.schemaId,
+      options.sourceName,
+    );
     syncId = opened.syncId;
     limits = batchLimitsOf(opened.limits, options.limits);
   } catch (error) {
@@ -282,13 +406,18 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
   const pending = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
 
-  const sendBatch = async (batch: SerializedBatch, seq: number, firstRow: number) => {
+  const pool = new PiecePool();
+  const sendBatch = async (batch: EncodedBatch, seq: number, firstRow: number) => {
     const opts = { signal: batches.signal, firstRow };
-    const gzipped = compress ? await gzipText(batch.body) : undefined;
+    // The bytes move into a Blob (outside the JS heap) and the pieces go back for the next batch.
+    const body = new Blob(batch.pieces);
+    pool.release(batch);
+    const plain = async () => new Uint8Array(await body.arrayBuffer());
+    const gzipped = compress ? await gzipText(body) : undefined;
     batches.signal.throwIfAborted();
     try {
       if (!gzipped)
-        return await client.putBatchBody(integrationId, context, syncId, seq, { body: batch.body }, opts);
+        return await client.putBatchBody(integrationId, context, syncId, seq, { body: await plain() }, opts);
       return await client.putBatchBody(
         integrationId,
         context,
@@ -301,7 +430,7 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
       if (!gzipped || !refusedEncoding(error)) throw error;
       // A Worker without gzip bodies: this batch and the rest go uncompressed.
       compress = false;
-      return await client.putBatchBody(integrationId, context, syncId, seq, { body: batch.body }, opts);
+      return await client.putBatchBody(integrationId, context, syncId, seq, { body: await plain() }, opts);
     }
   };
 
@@ -310,7 +439,7 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
     report();
     let seq = 0;
     let planned = 0;
-    for (const batch of planSerializedBatches(texts, limits)) {
+    for (const batch of planEncodedBatches(texts, limits, pool)) {
       signal?.throwIfAborted();
       while (pending.size >= inFlight && !failure) await Promise.race(pending);
       if (failure) break;

@@ -3,7 +3,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { createApiClient } from "../../extension/api-client.ts";
 import {
+  joinPieces,
+  PiecePool,
   planBatches,
+  planEncodedBatches,
   UploadError,
   type UploadProgress,
   uploadSync,
@@ -98,7 +101,40 @@ describe("planBatches", () => {
   });
 
   it("counts multi-byte characters as the Worker does", () => {
-    expect(utf8Length("aé€😀")).toBe(new TextEncoder().encode("aé€😀").length);
+    for (const text of ["aé€😀", "\ud800", "\ud800\ud800", "a\udc00b", "\ud83d\ude00\ud83d"])
+      expect(utf8Length(text), JSON.stringify(text)).toBe(new TextEncoder().encode(text).length);
+  });
+});
+
+describe("planEncodedBatches", () => {
+  it("writes each body as the UTF-8 bytes of its JSON, across pieces reused from the pool", () => {
+    // Records of ~1 kB with multi-byte text, and one longer than a piece: bodies span pieces.
+    const records: IntakeRecord[] = Array.from({ length: 400 }, (_, i) => ({
+      emailId: `user${i}@example.com`,
+      department: i === 123 ? "Ω".repeat(40_000) : `Zoë ${"é€😀".repeat(100)} ${i}`,
+    }));
+    const pool = new PiecePool();
+    const decoder = new TextDecoder();
+    const bodies: string[] = [];
+    let pieces = 0;
+    for (const batch of planEncodedBatches(
+      records.map((r) => JSON.stringify(r)),
+      { maxRows: 150, maxBytes: 200_000 },
+      pool,
+    )) {
+      const bytes = joinPieces(batch);
+      expect(bytes.length).toBe(batch.bytes);
+      pieces += batch.pieces.length;
+      bodies.push(decoder.decode(bytes));
+      // Given back before the next batch is written: the next one writes into the same buffers.
+      pool.release(batch);
+      expect(batch.pieces).toEqual([]);
+    }
+    expect(pieces).toBeGreaterThan(bodies.length);
+    const batches = bodies.map((body) => (JSON.parse(body) as { data: IntakeRecord[] }).data);
+    expect(batches.flat()).toEqual(records);
+    expect(batches.map((b) => b.length)).toEqual(batches.map((b) => b.length).map((n) => Math.min(n, 150)));
+    for (const body of bodies) expect(utf8Length(body)).toBeLessThanOrEqual(200_000);
   });
 });
 

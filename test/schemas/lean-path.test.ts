@@ -121,6 +121,21 @@ describe.each(CONTEXT_NAMES)("%s", (context) => {
     expect(leanly(context, records, { limits })).toEqual(carefully(context, records, { limits }));
   });
 
+  it("addRecord and add taken in turns report as add alone (duplicate keys found later or at once)", () => {
+    for (const options of [{}, { maxIssues: 5 }]) {
+      const validator = new DatasetValidator(context, options);
+      const out = records.map((raw, i) =>
+        i % 7 < 4 ? validator.addRecord(raw, 10 + i) : validator.add(raw, 10 + i).record,
+      );
+      const careful = new DatasetValidator(context, options);
+      const expected = records.map((raw, i) => careful.add(raw, 10 + i).record);
+      expect({ report: validator.finish(), records: out }).toEqual({
+        report: careful.finish(),
+        records: expected,
+      });
+    }
+  });
+
   it("validateDataset reports as add does", () => {
     const lean = validateDataset(context, records);
     const validator = new DatasetValidator(context);
@@ -166,10 +181,19 @@ function* strings(alphabet: readonly string[], maxLength: number): Generator<str
 
 describe("isEmailQuick", () => {
   it("equals @cfworker's email on every string of up to 5 characters over its tricky alphabet", () => {
+    // Differences collected and compared once: an expect per string costs more than the checks.
+    const wrong: string[] = [];
+    let usual = 0;
     for (const s of strings(["a", "Z", "1", ".", "-", "@", '"', "[", "\n", "ä"], 5)) {
-      expect([s, isEmailQuick(s)]).toEqual([s, referenceEmail(s)]);
-      if (usualEmail(s)) expect([s, referenceEmail(s)]).toEqual([s, true]);
+      const reference = referenceEmail(s);
+      if (isEmailQuick(s) !== reference) wrong.push(s);
+      if (usualEmail(s)) {
+        usual++;
+        if (!reference) wrong.push(s);
+      }
     }
+    expect(wrong).toEqual([]);
+    expect(usual).toBeGreaterThan(100);
   });
 
   it("equals it on long labels, long local parts and long hosts", () => {

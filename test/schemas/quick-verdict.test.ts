@@ -2,9 +2,9 @@
 // every context on awkward records built from every keyword of every property (boundaries,
 // unicode, wrong types, nested list items), and for keywords of the supported subset that no
 // built-in schema uses yet. Schemas outside the subset are left to the reference.
-import { Validator } from "@cfworker/json-schema";
+import { format, Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
-import { compileVerdict } from "../../schemas/quick-verdict.ts";
+import { compileVerdict, IMPLIED_PATTERNS } from "../../schemas/quick-verdict.ts";
 import type { JsonValue, PropertySchema } from "../../schemas/types.ts";
 import { referenceVerdict } from "../../schemas/validate.ts";
 import { CONTEXT_NAMES, getSchemaOrThrow, normalizeRecord, validateRecord } from "./helpers.ts";
@@ -278,5 +278,75 @@ describe("schemas outside the compiled subset", () => {
     } as unknown as typeof base;
     expect(validateRecord({ emailId: "a@b.co", seats: 10 }, schema, "saas_users")).toEqual([]);
     expect(validateRecord({ emailId: "a@b.co", seats: 7 }, schema, "saas_users").length).toBeGreaterThan(0);
+  });
+});
+
+describe("patterns a format implies", () => {
+  /** Texts near each format: every 8-digit day/month/year mix, decimals, codes, and junk. */
+  function candidates(): string[] {
+    const out: string[] = [
+      "",
+      " ",
+      "-",
+      ".",
+      "1.",
+      ".5",
+      "-0",
+      "1e3",
+      "٣",
+      "ＵＳＤ",
+      "usd",
+      "De",
+      "DE ",
+      "12,5",
+    ];
+    for (let d = 0; d <= 39; d++)
+      for (let m = 0; m <= 19; m++)
+        for (const y of ["0000", "1999", "2000", "2023", "2024", "9999", "20x4", "202"])
+          out.push(`${String(d).padStart(2, "0")}${String(m).padStart(2, "0")}${y}`);
+    const alphabet = "-0123456789.eAZaz+ ";
+    let seed = 7;
+    for (let i = 0; i < 20_000; i++) {
+      let s = "";
+      for (let n = i % 9; n > 0; n--) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        s += alphabet[seed % alphabet.length];
+      }
+      out.push(s);
+    }
+    for (let a = 65; a <= 90; a++)
+      for (let b = 65; b <= 90; b++) {
+        out.push(String.fromCharCode(a, b));
+        for (const c of [65, 68, 82, 85, 90]) out.push(String.fromCharCode(a, b, c));
+      }
+    return out;
+  }
+
+  it("every text the format accepts matches each pattern it stands for", () => {
+    const texts = candidates();
+    for (const [name, patterns] of Object.entries(IMPLIED_PATTERNS)) {
+      const accepts = format[name] as (value: string) => boolean;
+      const accepted = texts.filter((t) => accepts(t));
+      // Enough accepted texts that the implication is tested, not vacuous.
+      expect(accepted.length, name).toBeGreaterThan(10);
+      for (const pattern of patterns) {
+        const regex = new RegExp(pattern, "u");
+        expect(
+          accepted.filter((t) => !regex.test(t)),
+          `${name} ${pattern}`,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it("is listed only for patterns the built-in schemas pair with that format", () => {
+    const pairs = new Set<string>();
+    for (const context of CONTEXT_NAMES)
+      for (const prop of Object.values(getSchemaOrThrow(context).properties))
+        if (typeof prop.format === "string" && typeof prop.pattern === "string")
+          pairs.add(`${prop.format} ${prop.pattern}`);
+    for (const [name, patterns] of Object.entries(IMPLIED_PATTERNS))
+      for (const pattern of patterns)
+        expect(pairs.has(`${name} ${pattern}`), `${name} ${pattern}`).toBe(true);
   });
 });
