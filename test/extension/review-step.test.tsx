@@ -180,7 +180,7 @@ describe("ReviewStep", () => {
 
   it("shows only the rows with problems, and says when there are none left", async () => {
     const { grid, submitted } = await mount();
-    fireEvent.click(screen.getByRole("checkbox", { name: "Only rows with problems" }));
+    fireEvent.click(screen.getByRole("switch", { name: "Only rows with problems" }));
     await waitFor(() => expect(grid.getAttribute("aria-rowcount")).toBe("3"));
     expect(
       within(grid)

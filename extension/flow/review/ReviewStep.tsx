@@ -219,9 +219,10 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
           </p>
         </div>
         <div class="review-toolbar">
-          <label class="checkbox">
+          <label class="switch">
             <input
               type="checkbox"
+              role="switch"
               checked={problemsOnly}
               onChange={(e) => void toggleProblems(e.currentTarget.checked)}
             />
