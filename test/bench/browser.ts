@@ -2,7 +2,8 @@
 // Chromium run (SPEC §5): PapaParse alone on the same file in a Web Worker (read + decode +
 // Papa.parse, median of 3) beside the popup's real flow (pick the file → "Continue to mapping" →
 // "Validate" → the "N rows · M errors" status), with the longest main-thread task of the popup
-// (PerformanceObserver 'longtask') and the peak memory while it runs (JS heaps of the popup page
+// (PerformanceObserver 'longtask'; each one printed with when it ran, the long animation frames
+// with their scripts, and BENCH_BROWSER_PROFILE=<file> for a CPU profile) and the peak memory while it runs (JS heaps of the popup page
 // and of the pipeline worker over CDP, and the private memory of the extension's renderer process).
 // Then the admin's fix (find/replace of the one bad value in every invalid row), the submit
 // through the real local Worker (long tasks and frame gaps of the popup while it uploads), and
@@ -208,8 +209,27 @@ async function papaAlone(page: Page, file: string, runs = 3): Promise<{ seconds:
 const LONGTASKS = `
 window.__longtasks = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) window.__longtasks.push(e.duration);
+  for (const e of list.getEntries()) {
+    window.__longtasks.push(e.duration);
+    window.__longtaskAt.push([Math.round(e.startTime), Math.round(e.duration)]);
+  }
 }).observe({ type: "longtask", buffered: true });
+window.__longtaskAt = [];
+// Attribution: animation frames holding a task over 50 ms, with the scripts (over 5 ms) that ran in them.
+window.__loaf = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.blockingDuration <= 0) continue;
+    window.__loaf.push({
+      ms: Math.round(e.duration),
+      at: Math.round(e.startTime),
+      blockingMs: Math.round(e.blockingDuration),
+      renderMs: e.renderStart ? Math.round(e.startTime + e.duration - e.renderStart) : 0,
+      scripts: e.scripts.map((s) =>
+        \`\${Math.round(s.duration)} ms \${s.invokerType} \${s.invoker} @ \${s.sourceURL.split("/").pop()}:\${s.sourceCharPosition} \${s.sourceFunctionName}\`),
+    });
+  }
+}).observe({ type: "long-animation-frame", buffered: true });
 window.__frames = { gaps: [], last: 0, on: false };
 const frame = (t) => {
   const f = window.__frames;
@@ -349,23 +369,63 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
       }
     })();
 
-    await page.evaluate("window.__longtasks = []");
+    await page.evaluate("window.__longtasks = []; window.__loaf = []; window.__longtaskAt = []");
+    const marks: [string, number][] = [["pick", (await page.evaluate("performance.now()")) as number]];
+    const mark = async (what: string) =>
+      marks.push([what, (await page.evaluate("performance.now()")) as number]);
+    // BENCH_BROWSER_PROFILE=<file.cpuprofile>: the popup's CPU profile, pick → status (DevTools opens it).
+    const profileTo = process.env.BENCH_BROWSER_PROFILE;
+    if (profileTo) {
+      await cdp.send("Profiler.enable", {}, pageSession);
+      await cdp.send("Profiler.setSamplingInterval", { interval: 1000 }, pageSession);
+      await cdp.send("Profiler.start", {}, pageSession);
+    }
     const timeout = 600_000;
     const t0 = performance.now();
     await input.setInputFiles(file);
     const next = page.getByRole("button", { name: "Continue to mapping" });
     await next.waitFor({ timeout });
     const t1 = performance.now();
+    await mark("continue to mapping shown");
     await next.click();
     const validate = page.getByRole("button", { name: "Validate" });
     await validate.waitFor({ timeout });
     const t2 = performance.now();
+    await mark("validate shown");
     await validate.click();
     const status = page.getByText(/[\d,]+ rows · [\d,]+ errors/);
     await status.waitFor({ timeout });
     const t3 = performance.now();
+    await mark("status shown");
+    if (profileTo) {
+      const { profile } = await cdp.send<{ profile: unknown }>("Profiler.stop", {}, pageSession);
+      writeFileSync(profileTo, JSON.stringify(profile));
+    }
     const shown = (await status.textContent())?.trim() ?? "";
     const tasks = (await page.evaluate("window.__longtasks")) as number[];
+    const longFrames = (await page.evaluate("window.__loaf")) as {
+      at: number;
+      ms: number;
+      blockingMs: number;
+      renderMs: number;
+      scripts: string[];
+    }[];
+    const taskAt = (await page.evaluate("window.__longtaskAt")) as [number, number][];
+    if (taskAt.length > 0) {
+      const phase = (t: number) => marks.filter(([, at]) => at <= t).at(-1)?.[0] ?? "before pick";
+      console.log(
+        "main-thread tasks over 50 ms (ms after pick, duration, after which step):",
+        taskAt.map(([at, ms]) => `+${Math.round(at - (marks[0]?.[1] ?? 0))} ${ms} ms (${phase(at)})`),
+      );
+    }
+    if (longFrames.length > 0) {
+      console.log("animation frames with a long task, pick → status (longest 5, with their scripts):");
+      for (const f of [...longFrames].sort((a, b) => b.ms - a.ms).slice(0, 5))
+        console.log(
+          `  +${Math.round(f.at - (marks[0]?.[1] ?? 0))} ${f.ms} ms (blocking ${f.blockingMs} ms, style/layout/paint ${f.renderMs} ms)`,
+          f.scripts,
+        );
+    }
     const peakPickToValidate = peakHeap;
     const peakWithBuffersPickToValidate = peakWithBuffers;
 
