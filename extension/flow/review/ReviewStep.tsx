@@ -223,6 +223,7 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
             <input
               type="checkbox"
               role="switch"
+              aria-checked={problemsOnly}
               checked={problemsOnly}
               onChange={(e) => void toggleProblems(e.currentTarget.checked)}
             />
