@@ -46,24 +46,45 @@ export function isUsableMapping(mapping: Mapping, columnCount: number, schema: C
 
 /** The raw record of one row under a mapping; values stay as text for the core to normalize. */
 export function applyMapping(row: TableRow, mapping: Mapping, schema: ContextSchema): JsonValue {
-  if (row.notObject !== undefined) return row.notObject;
-  const out: Record<string, JsonValue> = {};
+  return compileMapping(mapping, schema)(row);
+}
+
+/**
+ * applyMapping for many rows: the mapping read once (which column fills which field, through
+ * which value map; the constants), then a plain loop per row.
+ */
+export function compileMapping(mapping: Mapping, schema: ContextSchema): (row: TableRow) => JsonValue {
+  const columns: number[] = [];
+  const fields: string[] = [];
+  const maps: (Record<string, string> | undefined)[] = [];
   mapping.columns.forEach((field, i) => {
     if (!field || !Object.hasOwn(schema.properties, field)) return;
-    const value = row.cells[i];
-    if (value === undefined) return;
-    const map = mapping.valueMaps[field];
-    if (map && typeof value === "string") {
-      const mapped = map[value.trim()];
-      out[field] = mapped !== undefined && Object.hasOwn(map, value.trim()) ? mapped : value;
-    } else {
-      out[field] = value;
-    }
+    columns.push(i);
+    fields.push(field);
+    maps.push(mapping.valueMaps[field]);
   });
-  for (const [field, value] of Object.entries(mapping.constants)) {
-    if (value.trim() !== "" && Object.hasOwn(schema.properties, field)) out[field] = value;
-  }
-  return out;
+  const constants = Object.entries(mapping.constants).filter(
+    ([field, value]) => value.trim() !== "" && Object.hasOwn(schema.properties, field),
+  );
+  return (row) => {
+    if (row.notObject !== undefined) return row.notObject;
+    const out: Record<string, JsonValue> = {};
+    const cells = row.cells;
+    for (let k = 0; k < columns.length; k++) {
+      const value = cells[columns[k] as number];
+      if (value === undefined) continue;
+      const map = maps[k];
+      if (map && typeof value === "string") {
+        const trimmed = value.trim();
+        const mapped = map[trimmed];
+        out[fields[k] as string] = mapped !== undefined && Object.hasOwn(map, trimmed) ? mapped : value;
+      } else {
+        out[fields[k] as string] = value;
+      }
+    }
+    for (const [field, value] of constants) out[field] = value;
+    return out;
+  };
 }
 
 /** For an enum field: source values that are not allowed but have an obvious match (active -> ACTIVE). */

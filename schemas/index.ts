@@ -16,6 +16,7 @@ export * from "./effective-access.ts";
 export { BOOLEAN_SPELLINGS, booleanSpelling, enumOptionForBoolean } from "./fixes.ts";
 export { CUSTOM_FORMATS, isDdmmyyyy, toIsoUtc } from "./formats.ts";
 export * from "./json-records.ts";
+export { keyHash } from "./key-index.ts";
 export * from "./limits.ts";
 export { splitLines, toLf } from "./lines.ts";
 export { clipText, clipValue, expectation, suggestFix } from "./messages.ts";

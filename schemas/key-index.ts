@@ -111,6 +111,25 @@ function finish(h: number): number {
 }
 
 /**
+ * The hash of a record's key (`fields`, text compared case-folded when `fold`), or undefined when
+ * a key field is missing. Two records whose `recordKey` texts are equal have the same hash.
+ */
+export function keyHash(record: IntakeRecord, fields: readonly string[], fold: boolean): number | undefined {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < fields.length; i++) {
+    const value = record[fields[i] as string];
+    if (value === undefined) return undefined;
+    if (typeof value === "string") {
+      h = i === 0 && fold && value === notedText ? notedHash : hashText(mix(h, TEXT + 1), value, fold);
+    } else {
+      // As recordKey: a non-text value stands for its JSON, so 1 and "1" differ but 1 and 1.0 do not.
+      h = hashText(mix(h, OTHER + 1), JSON.stringify(value), false);
+    }
+  }
+  return finish(h);
+}
+
+/**
  * The records' keys as numbered entries. `firstOf` adds a record's key and answers at once the
  * entry it repeats; `add` only adds it, and `settle` then answers for every entry added since.
  * The two mix: `firstOf` wants every entry settled first.
@@ -233,6 +252,8 @@ export class KeyIndex {
 
   /** Stores the record's key as entry `count` and counts it; false when a key field is missing. */
   private enter(record: IntakeRecord): boolean {
+    const h = keyHash(record, this.fields, this.fold);
+    if (h === undefined) return false;
     const id = this.count;
     if (id >= this.hashes.length) this.grow();
     const width = this.width;
@@ -240,28 +261,19 @@ export class KeyIndex {
     const slot = id & (CHUNK - 1);
     if (slot === 0 && this.texts.length === id >> CHUNK_BITS) this.texts.push(new Array(CHUNK * width));
     const texts = this.texts[id >> CHUNK_BITS] as string[];
-    let h = FNV_OFFSET;
     for (let i = 0; i < width; i++) {
-      const value = record[this.fields[i] as string];
-      if (value === undefined) return false;
+      const value = record[this.fields[i] as string] as JsonValue;
       if (typeof value === "string") {
-        h =
-          i === 0 && this.fold && value === notedText
-            ? notedHash
-            : hashText(mix(h, TEXT + 1), value, this.fold);
         texts[slot * width + i] = value;
         if (this.kinds !== undefined) this.kinds[base + i] = TEXT;
       } else {
-        // As recordKey: a non-text value stands for its JSON, so 1 and "1" differ but 1 and 1.0 do not.
-        const json = JSON.stringify(value);
-        h = hashText(mix(h, OTHER + 1), json, false);
-        texts[slot * width + i] = json;
+        texts[slot * width + i] = JSON.stringify(value);
         this.kinds ??= new Uint8Array(this.hashes.length * width);
         this.kinds[base + i] = OTHER;
         this.others.set(base + i, value);
       }
     }
-    this.hashes[id] = finish(h);
+    this.hashes[id] = h;
     this.count = id + 1;
     return true;
   }

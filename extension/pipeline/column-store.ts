@@ -1,14 +1,32 @@
 // The parsed CSV rows, held once and compactly: one column of text per source column, dictionary
 // encoded (two bytes a cell) while its values repeat, plain strings once they mostly do not; plus
 // each row's line and cell count. Rows are read back one at a time.
+//
+// Cells arrive as strings (a sheet, the quoting fallback) or as slices of the decoded text (the
+// CSV reader): a slice whose value is already in the dictionary is found by hashing it where it
+// lies, so a repeated value costs no string at all.
 
 /** Dictionary columns give up once they hold this many distinct values and more than half the rows. */
 const DICTIONARY_MIN = 4096;
 const DICTIONARY_MAX = 65_535;
 
+/** FNV-1a over text[start, end). */
+function hashOf(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** Whether text[start, start + value.length) is `value` (a loop: no call into the runtime). */
+function sameAt(text: string, start: number, value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (text.charCodeAt(start + i) !== value.charCodeAt(i)) return false;
+  return true;
+}
+
 class TextColumn {
+  /** code -> value; `slots` is an open-addressed table of code + 1 by hash (0: free). */
   private dict: string[] | undefined = [""];
-  private index: Map<string, number> | undefined = new Map([["", 0]]);
+  private slots: Int32Array | undefined = new Int32Array(64);
   private codes: Uint16Array;
   private plain: string[] | undefined;
 
@@ -27,27 +45,66 @@ class TextColumn {
   }
 
   set(row: number, value: string): void {
+    this.setSlice(row, value, 0, value.length);
+  }
+
+  /** Row `row` reads text[start, end). */
+  setSlice(row: number, text: string, start: number, end: number): void {
     const plain = this.plain;
     if (plain) {
       while (plain.length < row) plain.push("");
-      plain[row] = value;
+      plain[row] = start === 0 && end === text.length ? text : text.slice(start, end);
       return;
     }
-    const index = this.index as Map<string, number>;
-    let code = index.get(value);
-    if (code === undefined) {
+    let code = 0;
+    if (end > start) {
       const dict = this.dict as string[];
-      if (dict.length >= DICTIONARY_MAX || (dict.length >= DICTIONARY_MIN && dict.length * 2 > row)) {
-        this.toPlain(row);
-        this.set(row, value);
-        return;
+      let slots = this.slots as Int32Array;
+      const length = end - start;
+      const hash = hashOf(text, start, end);
+      let mask = slots.length - 1;
+      let at = hash & mask;
+      for (;;) {
+        const slot = slots[at] as number;
+        if (slot === 0) break;
+        const value = dict[slot - 1] as string;
+        if (value.length === length && sameAt(text, start, value)) {
+          code = slot - 1;
+          break;
+        }
+        at = (at + 1) & mask;
       }
-      code = dict.length;
-      dict.push(value);
-      index.set(value, code);
+      if (code === 0) {
+        if (dict.length >= DICTIONARY_MAX || (dict.length >= DICTIONARY_MIN && dict.length * 2 > row)) {
+          this.toPlain(row);
+          this.setSlice(row, text, start, end);
+          return;
+        }
+        code = dict.length;
+        dict.push(start === 0 && end === text.length ? text : text.slice(start, end));
+        slots[at] = code + 1;
+        if (dict.length * 2 > slots.length) {
+          slots = this.rehash(slots.length * 4);
+          mask = slots.length - 1;
+        }
+      }
     }
     if (row >= this.codes.length) this.grow(row);
     this.codes[row] = code;
+  }
+
+  private rehash(size: number): Int32Array {
+    const dict = this.dict as string[];
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let code = 1; code < dict.length; code++) {
+      const value = dict[code] as string;
+      let at = hashOf(value, 0, value.length) & mask;
+      while (slots[at] !== 0) at = (at + 1) & mask;
+      slots[at] = code + 1;
+    }
+    this.slots = slots;
+    return slots;
   }
 
   private toPlain(rows: number): void {
@@ -56,7 +113,7 @@ class TextColumn {
     for (let i = 0; i < rows; i++) plain[i] = dict[this.codes[i] as number] as string;
     this.plain = plain;
     this.dict = undefined;
-    this.index = undefined;
+    this.slots = undefined;
     this.codes = new Uint16Array(0);
   }
 
@@ -87,14 +144,38 @@ export class ColumnStore {
     this.capacity = Math.min(Math.max(1024, expectedRows), 1 << 24);
   }
 
-  add(cells: readonly string[], line: number): void {
+  private addRow(width: number, line: number): number {
     const row = this.count++;
     this.lines = grown(this.lines, row);
     this.widths = grown(this.widths, row);
     this.lines[row] = line;
-    this.widths[row] = cells.length;
-    while (this.columns.length < cells.length) this.columns.push(new TextColumn(this.capacity, row));
+    this.widths[row] = width;
+    while (this.columns.length < width) this.columns.push(new TextColumn(this.capacity, row));
+    return row;
+  }
+
+  add(cells: readonly string[], line: number): void {
+    const row = this.addRow(cells.length, line);
     for (let c = 0; c < cells.length; c++) (this.columns[c] as TextColumn).set(row, cells[c] as string);
+  }
+
+  /**
+   * A row of `width` cells, cell c being text[bounds[2c], bounds[2c + 1]), or `values[c]` where
+   * bounds[2c] is -1 (a value that is not a slice of the text, e.g. one with escaped quotes).
+   */
+  addSlices(text: string, bounds: Int32Array, width: number, line: number, values: readonly string[]): void {
+    const row = this.addRow(width, line);
+    for (let c = 0; c < width; c++) {
+      const start = bounds[2 * c] as number;
+      const column = this.columns[c] as TextColumn;
+      if (start < 0) column.set(row, values[c] as string);
+      else column.setSlice(row, text, start, bounds[2 * c + 1] as number);
+    }
+  }
+
+  /** Forgets the rows from `count` on (a reader going back over a piece it must read another way). */
+  truncate(count: number): void {
+    if (count < this.count) this.count = count;
   }
 
   /**

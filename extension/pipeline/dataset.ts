@@ -13,15 +13,17 @@ import {
   type IntakeRecord,
   type Issue,
   type JsonValue,
+  keyHash,
   type RecordLimits,
   type RecordPlace,
   recordKey,
   resolveSchema,
 } from "../../schemas/index.ts";
 import { enumTarget } from "../mapping/vocabulary.ts";
-import { applyMapping, type Mapping } from "../mapping.ts";
+import { compileMapping, type Mapping } from "../mapping.ts";
 import { plural } from "../ui/format.ts";
 import { KeyGroups } from "./key-groups.ts";
+import type { TableRow } from "./parse/source-table.ts";
 import type { SourceRows } from "./source.ts";
 
 export type DuplicateKeep = "first" | "last";
@@ -30,6 +32,12 @@ export interface ReplaceOptions {
   matchCase?: boolean;
   /** Match only cells equal to `find` (an empty `find` then matches empty cells). */
   wholeCell?: boolean;
+}
+
+/** A row's record key: its text (as `recordKey` makes it) and its hash (`keyHash`). */
+interface RowKey {
+  text: string;
+  hash: number;
 }
 
 /** Row-level problems (a ragged row, a record that is not an object) are grouped under this column. */
@@ -231,9 +239,12 @@ export class Dataset {
   readonly limits: Partial<RecordLimits>;
   /** The grid's columns: mapped and required fields in the schema's order. */
   readonly columns: string[];
-  private readonly mapping: Mapping;
+  /** A source row as the mapping reads it (before normalization). */
+  private readonly mapRow: (row: TableRow) => JsonValue;
   private readonly hasRules: boolean;
   private readonly tracksTargets: boolean;
+  /** Whether record keys compare case-insensitively. */
+  private readonly foldsKeys: boolean;
   private readonly excluded: Uint8Array;
   private excludedCount = 0;
   private readonly edits = new Map<number, JsonValue>();
@@ -250,7 +261,7 @@ export class Dataset {
   private kindCache = new Map<string, Issue[]>();
   private listCache = new Map<string, number[]>();
   /** Keys of rows as they stand, while `apply` runs (the key index asks for them more than once). */
-  private keyMemo: Map<number, string | undefined> | undefined;
+  private keyMemo: Map<number, RowKey | undefined> | undefined;
   private readonly undone: Change[] = [];
   private readonly done: Change[] = [];
   version = 0;
@@ -261,11 +272,12 @@ export class Dataset {
     this.context = context;
     this.schema = schema;
     this.source = source;
-    this.mapping = mapping;
+    this.mapRow = compileMapping(mapping, schema);
     this.limits = limits;
     const rules = schema["x-intake-rules"] ?? [];
     this.hasRules = rules.length > 0;
     this.tracksTargets = rules.some((r) => r.rule === "connection-target-known");
+    this.foldsKeys = schema["x-intake-key-case-insensitive"] === true;
     const shown = new Set<string>([
       ...mapping.columns.filter((f): f is string => !!f),
       ...Object.keys(mapping.constants).filter((f) => (mapping.constants[f] ?? "").trim() !== ""),
@@ -273,7 +285,7 @@ export class Dataset {
     ]);
     this.columns = Object.keys(schema.properties).filter((f) => shown.has(f));
     this.excluded = new Uint8Array(source.count);
-    this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i));
+    this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i)?.text);
     for (const issue of source.issues) {
       if (issue.row === undefined) continue;
       const list = this.sourceIssues.get(issue.row - 1) ?? [];
@@ -301,7 +313,7 @@ export class Dataset {
   /** The mapped values of row `i` (0-based) before normalization: what the admin edits. */
   raw(i: number): JsonValue {
     const edited = this.edits.get(i);
-    return edited !== undefined ? edited : applyMapping(this.source.row(i), this.mapping, this.schema);
+    return edited !== undefined ? edited : this.mapRow(this.source.row(i));
   }
 
   isExcluded(i: number): boolean {
@@ -322,9 +334,10 @@ export class Dataset {
       const entry: RowIssues = {};
       if (outcome.errors.length > 0) entry.record = outcome.errors;
       if (isObject(raw)) {
-        const key = recordKey(outcome.record, this.schema);
-        if (key !== undefined) {
-          const first = this.byKey.add(key, i);
+        // The key's hash only: its text is made when another row's key has the same hash.
+        const hash = keyHash(outcome.record, this.schema["x-intake-key"], this.foldsKeys);
+        if (hash !== undefined) {
+          const first = this.byKey.add(hash, i);
           if (first !== i)
             entry.dup = duplicateKeyIssue(this.schema, outcome.record, this.place(first), this.place(i));
         }
@@ -355,13 +368,20 @@ export class Dataset {
     if (had !== has) this.rowsWithIssues = undefined;
   }
 
-  private keyOf(i: number): string | undefined {
+  /** The record key of row `i` as it stands (none when it is left out or not an object). */
+  private keyOf(i: number): RowKey | undefined {
     const memo = this.keyMemo;
     if (memo?.has(i)) return memo.get(i);
     const raw = this.excluded[i] ? undefined : this.raw(i);
-    const key = isObject(raw) ? recordKey(this.check(i, raw).record, this.schema) : undefined;
+    const key = isObject(raw) ? this.keyOfRecord(this.check(i, raw).record) : undefined;
     memo?.set(i, key);
     return key;
+  }
+
+  private keyOfRecord(record: IntakeRecord): RowKey | undefined {
+    const text = recordKey(record, this.schema);
+    if (text === undefined) return undefined;
+    return { text, hash: keyHash(record, this.schema["x-intake-key"], this.foldsKeys) as number };
   }
 
   /**
@@ -378,15 +398,16 @@ export class Dataset {
   }
 
   private applyKeyed(rows: readonly number[], mutate: (i: number) => void): void {
-    const memo = this.keyMemo as Map<number, string | undefined>;
-    const keys = new Set<string>();
+    const memo = this.keyMemo as Map<number, RowKey | undefined>;
+    /** The keys whose rows change: text -> hash. */
+    const keys = new Map<string, number>();
     // Rows leave the key index before they change (the index confirms a key by the row's own).
     const old = rows.map((i) => this.keyOf(i));
     rows.forEach((i, n) => {
       const before = old[n];
       if (before !== undefined) {
-        keys.add(before);
-        this.byKey.remove(before, i);
+        keys.set(before.text, before.hash);
+        this.byKey.remove(before.hash, before.text, i);
       }
     });
     for (const i of rows) memo.delete(i);
@@ -399,11 +420,11 @@ export class Dataset {
         const outcome = this.check(i, raw);
         if (outcome.errors.length > 0) entry.record = outcome.errors;
         if (isObject(raw)) {
-          const key = recordKey(outcome.record, this.schema);
+          const key = this.keyOfRecord(outcome.record);
           memo.set(i, key);
           if (key !== undefined) {
-            keys.add(key);
-            this.byKey.add(key, i);
+            keys.set(key.text, key.hash);
+            this.byKey.add(key.hash, i, key.text);
           }
           if (this.hasRules) this.checkRules(i, outcome.record, entry);
         }
@@ -411,13 +432,13 @@ export class Dataset {
       this.setEntry(i, entry);
     }
     const changed = new Set(rows);
-    for (const key of keys) this.recheckGroup(key, changed);
+    for (const [key, hash] of keys) this.recheckGroup(key, hash, changed);
     this.changed(false);
   }
 
   /** Duplicate errors of the rows holding `key`: each row after the first repeats the first. */
-  private recheckGroup(key: string, changed: ReadonlySet<number>): void {
-    const group = this.byKey.rowsOf(key);
+  private recheckGroup(key: string, hash: number, changed: ReadonlySet<number>): void {
+    const group = this.byKey.rowsOf(hash, key);
     const first = group[0];
     group.forEach((i, n) => {
       const entry = this.issues.get(i) ?? {};
@@ -891,7 +912,7 @@ export class Dataset {
     } else {
       const i = this.inRange(row);
       const key = i === undefined ? undefined : this.keyOf(i);
-      if (key !== undefined) groups.push(this.byKey.rowsOf(key));
+      if (key !== undefined) groups.push(this.byKey.rowsOf(key.hash, key.text));
     }
     const dropped: number[] = [];
     for (const group of groups) {

@@ -1,24 +1,14 @@
 // The dataset's rows by record key, without a string per row: an open-addressing hash table in
-// typed arrays holds, per distinct key, its hash and its first row. A key's text is kept only for
-// keys held by two rows or more (duplicates, rare), with their sorted rows. Any other match on the
-// hash is confirmed with the text of the slot's row, computed again by `keyOf`, which the caller
-// keeps true for every row in the index (a row leaves before its key changes, and comes back with
-// the new one).
+// typed arrays holds, per distinct key, its hash and its first row. The caller gives each key's
+// hash (the core's `keyHash`, which an email check may already have computed while reading the
+// value). A key's text is kept only for keys held by two rows or more (duplicates, rare), with
+// their sorted rows. Any other match on the hash is confirmed with the text of the slot's row,
+// computed again by `keyOf`, which the caller keeps true for every row in the index (a row leaves
+// before its key changes, and comes back with the new one).
 
 const EMPTY = 0;
 /** A slot whose key left: probes go on past it; an insert may take it. */
 const GONE = -1;
-
-/** FNV-1a over the char codes, then an avalanche so the low bits (the slot) depend on every char. */
-function hashKey(key: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 interface Group {
   key: string;
@@ -46,27 +36,35 @@ export class KeyGroups {
     this.heads = new Int32Array(slots);
   }
 
-  /** The slot of `key` (hash `h`), or -1. */
-  private find(key: string, h: number): number {
+  /** The slot of the key with hash `h` and text `key` (`keyOf(row)` when not given), or -1. */
+  private find(h: number, key: string | undefined, row: number): number {
     const mask = this.heads.length - 1;
+    let text = key;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const head = this.heads[s] as number;
       if (head === EMPTY) return -1;
       if (head === GONE || this.hashes[s] !== h) continue;
+      text ??= this.keyOf(row);
       const group = this.groups.get(s);
-      if (group ? group.key === key : this.keyOf(head - 1) === key) return s;
+      if (group ? group.key === text : this.keyOf(head - 1) === text) return s;
     }
   }
 
-  /** Adds `row` to the rows of `key`; answers the key's first row after it (`row` when it is the only one or the first). */
-  add(key: string, row: number): number {
-    const h = hashKey(key);
-    const at = this.find(key, h);
+  /**
+   * Adds `row` under the key with hash `h` (text `key`, or `keyOf(row)`, asked only when needed);
+   * answers the key's first row after it (`row` when it is the only one or the first).
+   */
+  add(h: number, row: number, key?: string): number {
+    const at = this.find(h, key, row);
     if (at >= 0) {
       const head = (this.heads[at] as number) - 1;
       const group = this.groups.get(at);
       if (!group) {
-        if (head !== row) this.groups.set(at, { key, rows: head < row ? [head, row] : [row, head] });
+        if (head !== row)
+          this.groups.set(at, {
+            key: key ?? (this.keyOf(row) as string),
+            rows: head < row ? [head, row] : [row, head],
+          });
       } else if (!group.rows.includes(row)) {
         const rows = group.rows;
         let i = rows.length;
@@ -87,9 +85,9 @@ export class KeyGroups {
     return row;
   }
 
-  /** Takes `row` from the rows of `key` (its key as the index knows it). */
-  remove(key: string, row: number): void {
-    const at = this.find(key, hashKey(key));
+  /** Takes `row` from the rows of `key` (hash `h`; its key as the index knows it). */
+  remove(h: number, key: string, row: number): void {
+    const at = this.find(h, key, row);
     if (at < 0) return;
     const group = this.groups.get(at);
     if (!group) {
@@ -103,9 +101,9 @@ export class KeyGroups {
     if (group.rows.length === 1) this.groups.delete(at);
   }
 
-  /** The rows holding `key`, ascending. */
-  rowsOf(key: string): number[] {
-    const at = this.find(key, hashKey(key));
+  /** The rows holding `key` (hash `h`), ascending. */
+  rowsOf(h: number, key: string): number[] {
+    const at = this.find(h, key, -1);
     if (at < 0) return [];
     return this.groups.get(at)?.rows ?? [(this.heads[at] as number) - 1];
   }

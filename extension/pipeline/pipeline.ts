@@ -133,8 +133,6 @@ const DISTINCT = 50;
 export const PROFILE_ROWS = 1000;
 const MAX_ROW_ISSUES = 100;
 const FAILED_ERRORS_SHOWN = 20;
-/** Characters decoded before they are parsed (the file's bytes arrive in smaller pieces). */
-const PARSE_CHUNK = 1 << 20;
 
 const asText = (v: JsonValue | undefined): string =>
   v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
@@ -149,27 +147,41 @@ function bomOf(bytes: Uint8Array): { encoding: SourceEncoding; length: number } 
 /** Samples, distinct values and the first rows of every column. */
 function profile(source: SourceRows) {
   const width = source.columns.length;
-  const samples = source.columns.map(() => [] as string[]);
-  const distinct = source.columns.map(() => new Set<string>());
   const rows: string[][] = [];
-  let open = width;
-  for (let i = 0; i < source.count && (open > 0 || i < PROFILE_ROWS); i++) {
-    const row = source.row(i);
-    if (i < PROFILE_ROWS) rows.push(row.cells.map(asText));
-    if (open === 0) continue;
-    open = 0;
-    for (let c = 0; c < width; c++) {
-      const s = samples[c] as string[];
-      const d = distinct[c] as Set<string>;
-      if (s.length >= SAMPLES && d.size >= DISTINCT) continue;
-      open++;
-      const text = asText(row.cells[c]).trim();
+  for (let i = 0; i < Math.min(source.count, PROFILE_ROWS); i++) rows.push(source.row(i).cells.map(asText));
+  const samples: string[][] = [];
+  const distinct: string[][] = [];
+  // Column by column, each read only as far as it takes to fill (a column of a few values, to the end).
+  for (let c = 0; c < width; c++) {
+    const s: string[] = [];
+    const d = new Set<string>();
+    for (let i = 0; i < source.count && (s.length < SAMPLES || d.size < DISTINCT); i++) {
+      const text = asText(source.cell(i, c)).trim();
       if (!text) continue;
       if (s.length < SAMPLES) s.push(text);
       if (d.size < DISTINCT) d.add(text);
     }
+    samples.push(s);
+    distinct.push([...d]);
   }
-  return { samples, distinct: distinct.map((d) => [...d]), rows };
+  return { samples, distinct, rows };
+}
+
+/** User Timing (DevTools' Performance panel; the bench reads it), typed here for every build's lib. */
+const userTiming = (
+  globalThis as unknown as {
+    performance: {
+      mark(name: string): void;
+      measure(name: string, start: string, end?: string): void;
+      clearMeasures(name: string): void;
+    };
+  }
+).performance;
+
+/** A User Timing measure from mark `start` (to `end`, or now), replacing the last of that name. */
+function timed(name: string, start: string, end?: string): void {
+  userTiming.clearMeasures(name);
+  userTiming.measure(name, start, end);
 }
 
 interface CsvRead {
@@ -228,13 +240,11 @@ export class Pipeline {
       }
       if (kind === "json") {
         json.push(pending);
-      } else if (pending.length >= PARSE_CHUNK || final) {
-        stream ??= new CsvStream(
-          { row: (cells, line) => store.add(cells, line), issue: (issue) => textIssues.push(issue) },
-          options.delimiter,
-        );
+      } else {
+        // Each decoded piece as it comes: joining pieces first would copy the text once more.
+        stream ??= new CsvStream(store, (issue) => textIssues.push(issue), options.delimiter);
         stream.push(pending, final);
-      } else return;
+      }
       pending = "";
     };
     try {
@@ -274,6 +284,7 @@ export class Pipeline {
     options: InspectOptions,
     onProgress: (p: Progress) => void = () => {},
   ): Promise<Inspection> {
+    userTiming.mark("intake:inspect");
     this.limits = recordLimits(options.limits);
     this.dataset = undefined;
     if (options.sourceName !== undefined || file !== this.sourceFile)
@@ -325,10 +336,14 @@ export class Pipeline {
       }
     }
     const source = this.source;
+    userTiming.mark("intake:profile");
     onProgress({ phase: "parse", done: 1, total: 1 });
     const rowIssues = source.issues.filter((i) => i.row !== undefined);
     const { samples, distinct, rows } = profile(source);
     this.firstRows = rows;
+    // Reading, then profiling.
+    timed("intake:read", "intake:inspect", "intake:profile");
+    timed("intake:profile", "intake:profile");
     return {
       status: "ready",
       kind: source.kind,
@@ -393,6 +408,7 @@ export class Pipeline {
 
   /** Maps and validates every row into the dataset the fixing step works on. */
   validate(context: string, mapping: Mapping, onProgress: (p: Progress) => void = () => {}): ValidationDone {
+    userTiming.mark("intake:validate");
     let source = this.requireSource();
     this.dataset = undefined;
     // Excel dates (read as ISO text) take the form of the field each column is mapped to.
@@ -411,6 +427,7 @@ export class Pipeline {
     dataset.validateAll((done, total) => onProgress({ phase: "validate", done, total }));
     onProgress({ phase: "validate", done: source.count, total: source.count });
     this.dataset = dataset;
+    timed("intake:validate", "intake:validate");
     return { recordCount: source.count };
   }
 

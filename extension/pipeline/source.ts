@@ -7,6 +7,7 @@ import {
   csvTextIssue,
   EMPTY_CSV_MESSAGE,
   type JsonShape,
+  type JsonValue,
   raggedRowMessage,
   type SourceRow,
 } from "../../schemas/index.ts";
@@ -29,6 +30,8 @@ export interface SourceRows {
   line(row: number): number | undefined;
   /** Data row `row` (0-based) as the mapping reads it; the object is reused by the next call. */
   row(row: number): TableRow;
+  /** One cell of data row `row` (undefined past the row's end). */
+  cell(row: number, column: number): JsonValue | undefined;
 }
 
 /** The CSV rows under `headerRow` (detected when not given), as buildCsvTable reads them. */
@@ -92,6 +95,7 @@ export function csvSource(
       scratch.cells = store.cells(offset + row, cells);
       return scratch;
     },
+    cell: (row, column) => store.cell(offset + row, column),
   };
 }
 
@@ -113,5 +117,6 @@ export function jsonSource(table: {
     count: rows.length,
     line: (row) => rows[row]?.line,
     row: (row) => rows[row] as TableRow,
+    cell: (row, column) => rows[row]?.cells[column],
   };
 }

@@ -38,6 +38,10 @@ export interface BrowserRow {
   mapSeconds: number;
   /** "Validate" → the status (map + normalize + validate, rows streamed to the popup). */
   validateSeconds: number;
+  /** The pipeline worker's own time (User Timing): reading + parsing, profiling, validating. */
+  workerReadSeconds: number;
+  workerProfileSeconds: number;
+  workerValidateSeconds: number;
   ratio: number;
   longestTaskMs: number;
   longTasks: number;
@@ -375,10 +379,16 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
       marks.push([what, (await page.evaluate("performance.now()")) as number]);
     // BENCH_BROWSER_PROFILE=<file.cpuprofile>: the popup's CPU profile, pick → status (DevTools opens it).
     const profileTo = process.env.BENCH_BROWSER_PROFILE;
-    if (profileTo) {
-      await cdp.send("Profiler.enable", {}, pageSession);
-      await cdp.send("Profiler.setSamplingInterval", { interval: 1000 }, pageSession);
-      await cdp.send("Profiler.start", {}, pageSession);
+    // BENCH_BROWSER_WORKER_PROFILE=<file.cpuprofile>: the pipeline worker's, over the same span.
+    const workerProfileTo = process.env.BENCH_BROWSER_WORKER_PROFILE;
+    for (const [to, session] of [
+      [profileTo, pageSession],
+      [workerProfileTo, workerSession],
+    ] as const) {
+      if (!to) continue;
+      await cdp.send("Profiler.enable", {}, session);
+      await cdp.send("Profiler.setSamplingInterval", { interval: 1000 }, session);
+      await cdp.send("Profiler.start", {}, session);
     }
     const timeout = 600_000;
     const t0 = performance.now();
@@ -397,10 +407,29 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
     await status.waitFor({ timeout });
     const t3 = performance.now();
     await mark("status shown");
-    if (profileTo) {
-      const { profile } = await cdp.send<{ profile: unknown }>("Profiler.stop", {}, pageSession);
-      writeFileSync(profileTo, JSON.stringify(profile));
+    for (const [to, session] of [
+      [profileTo, pageSession],
+      [workerProfileTo, workerSession],
+    ] as const) {
+      if (!to) continue;
+      const { profile } = await cdp.send<{ profile: unknown }>("Profiler.stop", {}, session);
+      writeFileSync(to, JSON.stringify(profile));
     }
+    // The worker's own User Timing measures (extension/pipeline/pipeline.ts): its compute time
+    // inside the wall-clock phases above.
+    const workerMeasures = JSON.parse(
+      (
+        await cdp.send<{ result: { value: string } }>(
+          "Runtime.evaluate",
+          {
+            expression:
+              'JSON.stringify(Object.fromEntries(performance.getEntriesByType("measure").filter((e) => e.name.startsWith("intake:")).map((e) => [e.name.slice(7), Math.round(e.duration)])))',
+            returnByValue: true,
+          },
+          workerSession,
+        )
+      ).result.value,
+    ) as Record<string, number>;
     const shown = (await status.textContent())?.trim() ?? "";
     const tasks = (await page.evaluate("window.__longtasks")) as number[];
     const longFrames = (await page.evaluate("window.__loaf")) as {
@@ -478,6 +507,9 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
       readSeconds: round((t1 - t0) / 1000),
       mapSeconds: round((t2 - t1) / 1000),
       validateSeconds: round((t3 - t2) / 1000),
+      workerReadSeconds: round((workerMeasures.read ?? 0) / 1000),
+      workerProfileSeconds: round((workerMeasures.profile ?? 0) / 1000),
+      workerValidateSeconds: round((workerMeasures.validate ?? 0) / 1000),
       ratio: round(pipelineSeconds / papa.seconds),
       longestTaskMs: Math.round(Math.max(0, ...tasks)),
       longTasks: tasks.length,

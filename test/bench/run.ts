@@ -103,6 +103,10 @@ if (parts.has("browser")) {
         measure: "pipeline (s): read+parse / map step / validate",
         value: `${b.pipelineSeconds} = ${b.readSeconds} + ${b.mapSeconds} + ${b.validateSeconds}`,
       },
+      {
+        measure: "  of which the pipeline worker (s): read / profile / validate",
+        value: `${b.workerReadSeconds} / ${b.workerProfileSeconds} / ${b.workerValidateSeconds}`,
+      },
       { measure: "pipeline / PapaParse", value: b.ratio },
       {
         measure: "longest main-thread task (ms)",

@@ -8,14 +8,25 @@ import { type CsvCells, readCsvCells } from "../../schemas/index.ts";
 
 function streamed(text: string, size: number, delimiter?: string): CsvCells {
   const out: CsvCells = { delimiter: "", rows: [], issues: [] };
-  const stream = new CsvStream(
-    { row: (cells, line) => out.rows.push({ line, cells: [...cells] }), issue: (i) => out.issues.push(i) },
-    delimiter,
-  );
+  const store = new ColumnStore(4);
+  const stream = new CsvStream(store, (i) => out.issues.push(i), delimiter);
   for (let at = 0; at < text.length; at += size) stream.push(text.slice(at, at + size));
   stream.push("", true);
+  for (let row = 0; row < store.count; row++)
+    out.rows.push({ line: store.line(row), cells: store.cells(row) });
   out.delimiter = stream.delimiter ?? "";
   return out;
+}
+
+/** A seeded PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 const FILES = {
@@ -32,6 +43,49 @@ describe("CsvStream", () => {
     const whole = readCsvCells(text);
     for (const size of [1, 2, 3, 5, 7, 1000]) expect(streamed(text, size)).toEqual(whole);
     expect(streamed(text, 4, ";")).toEqual(readCsvCells(text, { delimiter: ";" }));
+  });
+
+  it("reads random text (quotes well and badly formed, blank rows, spaces, CR) as the core does", () => {
+    // Mostly well-formed cells, so both the scanner and the fallback to the full parser are taken.
+    const rand = prng(7);
+    const pieces = [
+      "a",
+      "b",
+      "Ann",
+      " ",
+      ",",
+      ",",
+      "\n",
+      "\r\n",
+      "\r",
+      '"',
+      '""',
+      '"x,y"',
+      '"q ""z"""',
+      '"l1\nl2"',
+      "\u00a0",
+      "é",
+      ";",
+    ];
+    for (let file = 0; file < 400; file++) {
+      let text = "h1,h2,h3\n";
+      const length = 1 + Math.floor(rand() * 60);
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(rand() * pieces.length)];
+      const whole = readCsvCells(text, { delimiter: "," });
+      for (const size of [1, 3, 8, 64])
+        expect(streamed(text, size, ","), JSON.stringify(text)).toEqual(whole);
+    }
+  });
+
+  it("reads repeated values, a value that stops repeating and wide rows back exactly", () => {
+    const lines = ["email,role,note"];
+    for (let i = 0; i < 30_000; i++)
+      lines.push(
+        `u${i}@x.co,${["ADMIN", "USER", "", "Lucía"][i % 4]},${i % 3 === 0 ? `"n, ${i % 5}"` : i < 9000 ? "same" : `v${i}`}`,
+      );
+    lines.push("w@x.co,USER,a,b,c");
+    const text = `${lines.join("\n")}\n`;
+    expect(streamed(text, 65_536)).toEqual(readCsvCells(text));
   });
 
   it("sniffs the delimiter on the first 64 KB, as the core does", () => {

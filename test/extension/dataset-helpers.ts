@@ -15,10 +15,7 @@ export function datasetOf(
 ): Dataset {
   const store = new ColumnStore();
   const issues: CsvTextIssue[] = [];
-  const stream = new CsvStream({
-    row: (cells, line) => store.add(cells, line),
-    issue: (i) => issues.push(i),
-  });
+  const stream = new CsvStream(store, (i) => issues.push(i));
   stream.push(csv, true);
   const source = csvSource(store, stream.delimiter ?? ",", issues);
   const rows = Array.from({ length: Math.min(source.count, 1000) }, (_, i) =>

@@ -4,7 +4,7 @@
 // separator trap — and a table grown many times.
 import { describe, expect, it } from "vitest";
 import { usualEmail } from "../../schemas/email-scan.ts";
-import { KeyIndex, sameFolded } from "../../schemas/key-index.ts";
+import { KeyIndex, keyHash, sameFolded } from "../../schemas/key-index.ts";
 import type { ContextSchema, IntakeRecord, JsonValue } from "../../schemas/types.ts";
 import { getSchemaOrThrow, recordKey } from "./helpers.ts";
 
@@ -191,6 +191,31 @@ describe("KeyIndex", () => {
       });
     }
   }
+
+  it("keyHash gives records with the same recordKey the same hash (the dataset's key groups rely on it)", () => {
+    for (const fold of [false, true]) {
+      const schema = withKey(["k", "l"], fold);
+      const rand = prng(fold ? 11 : 12);
+      const byKey = new Map<string, number>();
+      let repeats = 0;
+      for (let i = 0; i < 5000; i++) {
+        const record: IntakeRecord = {};
+        for (const field of ["k", "l"]) {
+          const value = randomValue(rand);
+          if (value !== undefined) record[field] = value;
+        }
+        const key = recordKey(record, schema);
+        const hash = keyHash(record, ["k", "l"], fold);
+        expect(hash === undefined).toBe(key === undefined);
+        if (key === undefined) continue;
+        const seen = byKey.get(key);
+        if (seen !== undefined) repeats++;
+        expect(seen ?? hash, key).toBe(hash);
+        byKey.set(key, hash as number);
+      }
+      expect(repeats).toBeGreaterThan(500);
+    }
+  });
 
   it("keeps the separator trap and text vs other values apart", () => {
     const schema = withKey(["k", "l"], false);

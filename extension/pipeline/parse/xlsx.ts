@@ -688,5 +688,9 @@ export function withFieldDates(source: SourceRows, formats: readonly (string | u
       );
       return scratch as ReturnType<SourceRows["row"]>;
     },
+    cell: (row, c) => {
+      const cell = source.cell(row, c);
+      return typeof cell === "string" && formats[c] !== undefined ? dateInFieldForm(cell, formats[c]) : cell;
+    },
   };
 }
