@@ -44,6 +44,25 @@ export function isUsableMapping(mapping: Mapping, columnCount: number, schema: C
   );
 }
 
+/** Whether two mappings map every row alike (same columns, constants and value maps; `headers` aside). */
+export function sameMapping(a: Mapping, b: Mapping): boolean {
+  const entries = (o: Record<string, unknown>): string =>
+    JSON.stringify(
+      Object.keys(o)
+        .sort()
+        .map((k) => [
+          k,
+          o[k] !== null && typeof o[k] === "object" ? entries(o[k] as Record<string, unknown>) : o[k],
+        ]),
+    );
+  return (
+    a.columns.length === b.columns.length &&
+    a.columns.every((field, i) => field === b.columns[i]) &&
+    entries(a.constants) === entries(b.constants) &&
+    entries(a.valueMaps) === entries(b.valueMaps)
+  );
+}
+
 /** The raw record of one row under a mapping; values stay as text for the core to normalize. */
 export function applyMapping(row: TableRow, mapping: Mapping, schema: ContextSchema): JsonValue {
   return compileMapping(mapping, schema)(row);

@@ -18,12 +18,14 @@ interface Props {
   pipeline: PipelineClient;
   /** The Worker's announced limits, so the file is read and validated as the Worker will. */
   limits?: InspectOptions["limits"];
+  /** The data and mapping history the file's mapping is suggested with, to validate ahead. */
+  prepare?: InspectOptions["prepare"];
   onReady: (file: File, inspection: ReadyInspection) => void;
 }
 
 const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
-export function SourceStep({ pipeline, limits, onReady }: Props) {
+export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
   const [file, setFile] = useState<File>();
   const [options, setOptions] = useState<InspectOptions>();
   const [inspection, setInspection] = useState<Inspection>();
@@ -45,9 +47,10 @@ export function SourceStep({ pipeline, limits, onReady }: Props) {
     }
   }
 
-  const pick = (picked: File | undefined) => picked && read(picked, { fileName: picked.name, limits });
+  const pick = (picked: File | undefined) =>
+    picked && read(picked, { fileName: picked.name, limits, prepare });
   // A captured table or a pasted range: read like a file, under its own source name.
-  const fromSource: OnSource = (next, opts) => read(next, { ...opts, limits });
+  const fromSource: OnSource = (next, opts) => read(next, { ...opts, limits, prepare });
   const ready = inspection?.status === "ready" ? inspection : undefined;
 
   return (

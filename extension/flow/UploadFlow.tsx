@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type ContextSchema, registerSchema } from "../../schemas/index.ts";
 import type { ContextInfo, Integration, Me } from "../api-client.ts";
 import { historyFromSaved } from "../mapping/history.ts";
+import type { HistoryEntry } from "../mapping/suggest.ts";
 import {
   type ColumnSuggestion,
   headerFingerprint,
@@ -80,6 +81,21 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
   const [connection, setConnection] = useState<Connection | null>(null);
   const [me, setMe] = useState<Me>();
   const [choice, setChoice] = useState<{ integration: Integration; context: ContextInfo }>();
+  // The tenant's past mapping choices for this data: the pipeline suggests the mapping with them
+  // as soon as a file is read, and validates under it in the background.
+  const [history, setHistory] = useState<HistoryEntry[]>();
+  useEffect(() => {
+    setHistory(undefined);
+    if (!choice) return;
+    let live = true;
+    void (async () => {
+      const saved = (await mappingsItem.getValue()) ?? {};
+      if (live) setHistory(historyFromSaved(saved, choice.context.name, choice.integration.id));
+    })();
+    return () => {
+      live = false;
+    };
+  }, [choice]);
   const [lastChoice, setLastChoice] = useState<{ integrationId: string; context: string } | null>(null);
   const [source, setSource] = useState<Source>();
   // Whether the pipeline holds a validated dataset for the current source.
@@ -197,12 +213,10 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
       inspection = again;
     }
     const noHeader = inspection.headerRow === NO_HEADER_ROW;
-    const history = historyFromSaved(
-      (await mappingsItem.getValue()) ?? {},
-      choice.context.name,
-      choice.integration.id,
-    );
-    const suggestions = await pipeline.suggest(choice.context.name, history);
+    const past =
+      history ??
+      historyFromSaved((await mappingsItem.getValue()) ?? {}, choice.context.name, choice.integration.id);
+    const suggestions = await pipeline.suggest(choice.context.name, past);
     const savedKey = mappingKey(
       choice.integration.id,
       choice.context.name,
@@ -374,7 +388,12 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
           />
         )}
         {step === "source" && pipeline && (
-          <SourceStep pipeline={pipeline} limits={me?.limits} onReady={sourceReady} />
+          <SourceStep
+            pipeline={pipeline}
+            limits={me?.limits}
+            prepare={choice && history ? { context: choice.context.name, history } : undefined}
+            onReady={sourceReady}
+          />
         )}
         {step === "map" && source && schema && (
           <MappingStep

@@ -121,6 +121,44 @@ class TextColumn {
     if (this.plain) return this.plain[row] ?? "";
     return (this.dict as string[])[this.codes[row] ?? 0] as string;
   }
+
+  /**
+   * Each different value but "" of rows [from, to) once, in the order they first appear, until
+   * `visit` answers false. A dictionary column reads its two-byte codes and stops once every value in it
+   * has been seen; `skip(row)` leaves a row out.
+   */
+  distinct(
+    from: number,
+    to: number,
+    skip: (row: number) => boolean,
+    visit: (value: string) => boolean,
+  ): void {
+    const plain = this.plain;
+    if (plain) {
+      const seen = new Set<string>();
+      for (let row = from; row < to; row++) {
+        if (skip(row)) continue;
+        const value = plain[row] ?? "";
+        if (seen.has(value)) continue;
+        seen.add(value);
+        if (!visit(value)) return;
+      }
+      return;
+    }
+    const dict = this.dict as string[];
+    const codes = this.codes;
+    // "" (code 0) is no value: never visited.
+    const seen = new Uint8Array(dict.length);
+    seen[0] = 1;
+    let left = dict.length - 1;
+    for (let row = from; row < to && left > 0; row++) {
+      const code = codes[row] as number;
+      if (seen[code] === 1 || skip(row)) continue;
+      seen[code] = 1;
+      left--;
+      if (!visit(dict[code] as string)) return;
+    }
+  }
 }
 
 function grown<T extends Uint32Array>(array: T, min: number): T {
@@ -198,6 +236,15 @@ export class ColumnStore {
 
   cell(row: number, column: number): string | undefined {
     return column < (this.widths[row] as number) ? (this.columns[column] as TextColumn).get(row) : undefined;
+  }
+
+  /**
+   * Each different value of `column` in rows [from, count) once, in order of appearance, until
+   * `visit` answers false ("" may be left out).
+   */
+  distinct(column: number, from: number, visit: (value: string) => boolean): void {
+    const widths = this.widths;
+    this.columns[column]?.distinct(from, this.count, (row) => (widths[row] as number) <= column, visit);
   }
 
   /** The row's cells into `into` (reused by callers that read one row at a time). */

@@ -253,6 +253,8 @@ export class Dataset {
   /** Rows by record key, in typed arrays (no key text kept per row). */
   private readonly byKey: KeyGroups;
   private finalWarnings: Issue[] = [];
+  /** The first pass over every row: the next row to validate, and the dataset-wide checks so far. */
+  private pass: { next: number; global: DatasetChecks | undefined; done: boolean } | undefined;
   private rowsWithIssues: number[] | undefined;
   private errorCache: Issue[] | undefined;
   private warningCache: Issue[] | undefined;
@@ -326,9 +328,30 @@ export class Dataset {
 
   /** Validates every row once, in order, as one dataset; `onProgress` every few thousand rows. */
   validateAll(onProgress?: (done: number, total: number) => void): void {
+    this.validateSome(Number.POSITIVE_INFINITY, onProgress);
+  }
+
+  /** How many rows the first pass has validated so far. */
+  get validatedCount(): number {
+    return this.pass?.next ?? 0;
+  }
+
+  /**
+   * The first pass, resumable: validates up to `limit` more rows in order, from where it stopped
+   * (so it can run in slices, between other work); true once every row is validated.
+   */
+  validateSome(limit: number, onProgress?: (done: number, total: number) => void): boolean {
     const total = this.source.count;
-    const global = this.tracksTargets ? new DatasetChecks(this.schema) : undefined;
-    for (let i = 0; i < total; i++) {
+    this.pass ??= {
+      next: 0,
+      global: this.tracksTargets ? new DatasetChecks(this.schema) : undefined,
+      done: false,
+    };
+    const pass = this.pass;
+    if (pass.done) return true;
+    const end = Math.min(total, pass.next + limit);
+    const global = pass.global;
+    for (let i = pass.next; i < end; i++) {
       const raw = this.raw(i);
       const outcome = this.check(i, raw);
       const entry: RowIssues = {};
@@ -346,8 +369,12 @@ export class Dataset {
       if (entry.record || entry.dup || entry.ruleErrors || entry.ruleWarnings) this.issues.set(i, entry);
       if (onProgress && (i & 4095) === 4095) onProgress(i + 1, total);
     }
+    pass.next = end;
+    if (end < total) return false;
+    pass.done = true;
     this.finalWarnings = global ? global.finish().warnings : [];
     this.changed(true);
+    return true;
   }
 
   private checkRules(i: number, record: IntakeRecord, entry: RowIssues, global?: DatasetChecks): void {

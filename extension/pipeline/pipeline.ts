@@ -16,7 +16,7 @@ import {
 import { type ApiClientOptions, createApiClient } from "../api-client.ts";
 import { looksLikeHeaderless } from "../mapping/headerless.ts";
 import { type ColumnSuggestion, type HistoryEntry, suggestMapping } from "../mapping/suggest.ts";
-import type { Mapping } from "../mapping.ts";
+import { type Mapping, mappingFromSuggestions, sameMapping } from "../mapping.ts";
 import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
 import {
@@ -57,6 +57,12 @@ export interface InspectOptions {
   sourceName?: string;
   /** An Excel workbook's sheet to read (the first with data otherwise; kept for the same file). */
   sheet?: string;
+  /**
+   * The data the file is for, and the tenant's past mapping choices: once the file is read, its
+   * mapping is suggested and the rows are validated under it in the background, so a `validate`
+   * with that mapping (the usual case) finds most of the work done.
+   */
+  prepare?: { context: string; history: HistoryEntry[] };
 }
 
 export type Inspection =
@@ -91,6 +97,8 @@ export type Inspection =
 
 export interface ValidationDone {
   recordCount: number;
+  /** Rows already validated in the background (under the suggested mapping) when it was asked. */
+  prepared: number;
 }
 
 export type Progress = { phase: "read" | "parse" | "validate"; done: number; total: number };
@@ -133,6 +141,22 @@ const DISTINCT = 50;
 export const PROFILE_ROWS = 1000;
 const MAX_ROW_ISSUES = 100;
 const FAILED_ERRORS_SHOWN = 20;
+/** Rows validated per background slice (a few tens of ms), so requests are answered between slices. */
+const PREPARE_SLICE = 8192;
+
+/** Runs `task` as its own task soon (a message to itself: no 4 ms clamp, unlike nested timeouts). */
+function soon(task: () => void): void {
+  if (typeof MessageChannel === "undefined") {
+    setTimeout(task, 0);
+    return;
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    task();
+  };
+  channel.port2.postMessage(null);
+}
 
 const asText = (v: JsonValue | undefined): string =>
   v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
@@ -151,16 +175,21 @@ function profile(source: SourceRows) {
   for (let i = 0; i < Math.min(source.count, PROFILE_ROWS); i++) rows.push(source.row(i).cells.map(asText));
   const samples: string[][] = [];
   const distinct: string[][] = [];
-  // Column by column, each read only as far as it takes to fill (a column of a few values, to the end).
   for (let c = 0; c < width; c++) {
+    // The first few non-empty values, repeats included …
     const s: string[] = [];
-    const d = new Set<string>();
-    for (let i = 0; i < source.count && (s.length < SAMPLES || d.size < DISTINCT); i++) {
+    for (let i = 0; i < source.count && s.length < SAMPLES; i++) {
       const text = asText(source.cell(i, c)).trim();
-      if (!text) continue;
-      if (s.length < SAMPLES) s.push(text);
-      if (d.size < DISTINCT) d.add(text);
+      if (text) s.push(text);
     }
+    // … and up to DISTINCT different ones, in order of appearance (a column of a few values is
+    // read to its end, from its dictionary codes).
+    const d = new Set<string>();
+    source.distinct(c, (value) => {
+      const text = value.trim();
+      if (text) d.add(text);
+      return d.size < DISTINCT;
+    });
     samples.push(s);
     distinct.push([...d]);
   }
@@ -208,6 +237,12 @@ export class Pipeline {
   /** The source's first data rows (up to PROFILE_ROWS) as text, for value-based mapping. */
   private firstRows: string[][] = [];
   private dataset: Dataset | undefined;
+  /** A dataset being validated in the background under the suggested mapping (see `prepare`). */
+  private prepared:
+    | { context: string; mapping: Mapping; schema: ContextSchema | undefined; dataset: Dataset }
+    | undefined;
+  /** The last suggestion, by context and history. */
+  private suggested: { key: string; value: ColumnSuggestion[] } | undefined;
   private limits: RecordLimits = recordLimits();
   private readonly platform: PipelinePlatform;
   private readonly uploads = new Map<number, AbortController>();
@@ -285,6 +320,8 @@ export class Pipeline {
     onProgress: (p: Progress) => void = () => {},
   ): Promise<Inspection> {
     userTiming.mark("intake:inspect");
+    this.prepared = undefined;
+    this.suggested = undefined;
     this.limits = recordLimits(options.limits);
     this.dataset = undefined;
     if (options.sourceName !== undefined || file !== this.sourceFile)
@@ -341,6 +378,11 @@ export class Pipeline {
     const rowIssues = source.issues.filter((i) => i.row !== undefined);
     const { samples, distinct, rows } = profile(source);
     this.firstRows = rows;
+    if (options.prepare) {
+      const { context, history } = options.prepare;
+      if (resolveSchema(context))
+        this.prepare(context, mappingFromSuggestions(source.headers, this.suggest(context, history)));
+    }
     // Reading, then profiling.
     timed("intake:read", "intake:inspect", "intake:profile");
     timed("intake:profile", "intake:profile");
@@ -387,6 +429,7 @@ export class Pipeline {
   /** Suggest, validate and submit use `schema` for `context` from now on (the Worker's live one). */
   registerSchema(context: string, schema: ContextSchema): void {
     registerSchema(context, schema);
+    if (this.prepared?.context === context) this.prepared = undefined;
   }
 
   /**
@@ -395,7 +438,13 @@ export class Pipeline {
    */
   suggest(context: string, history: readonly HistoryEntry[] = []): ColumnSuggestion[] {
     const source = this.requireSource();
-    return suggestMapping({ headers: source.headers, rows: this.firstRows, context, history });
+    const key = JSON.stringify([context, resolveSchema(context)?.$id, history]);
+    if (this.suggested?.key !== key)
+      this.suggested = {
+        key,
+        value: suggestMapping({ headers: source.headers, rows: this.firstRows, context, history }),
+      };
+    return this.suggested.value;
   }
 
   /** The first `limit` values of a column, as text (for value-based mapping). */
@@ -406,11 +455,9 @@ export class Pipeline {
     return out;
   }
 
-  /** Maps and validates every row into the dataset the fixing step works on. */
-  validate(context: string, mapping: Mapping, onProgress: (p: Progress) => void = () => {}): ValidationDone {
-    userTiming.mark("intake:validate");
+  /** The dataset of the source under `mapping`, not validated yet. */
+  private datasetFor(context: string, mapping: Mapping): Dataset {
     let source = this.requireSource();
-    this.dataset = undefined;
     // Excel dates (read as ISO text) take the form of the field each column is mapped to.
     const dates = this.workbook?.dateColumns ?? [];
     if (dates.length > 0) {
@@ -423,12 +470,47 @@ export class Pipeline {
         }),
       );
     }
-    const dataset = new Dataset(source, context, mapping, this.limits);
+    return new Dataset(source, context, mapping, this.limits);
+  }
+
+  /** Starts validating the source under `mapping` in the background, a slice per task. */
+  private prepare(context: string, mapping: Mapping): void {
+    const prepared = {
+      context,
+      mapping,
+      schema: resolveSchema(context),
+      dataset: this.datasetFor(context, mapping),
+    };
+    this.prepared = prepared;
+    const slice = () => {
+      if (this.prepared !== prepared) return;
+      if (!prepared.dataset.validateSome(PREPARE_SLICE)) soon(slice);
+    };
+    soon(slice);
+  }
+
+  /** Maps and validates every row into the dataset the fixing step works on. */
+  validate(context: string, mapping: Mapping, onProgress: (p: Progress) => void = () => {}): ValidationDone {
+    userTiming.mark("intake:validate");
+    const count = this.requireSource().count;
+    this.dataset = undefined;
+    // The background pass goes on from where it is when it was for this mapping and schema.
+    const ahead = this.prepared;
+    this.prepared = undefined;
+    const reused =
+      ahead !== undefined &&
+      ahead.context === context &&
+      ahead.schema === resolveSchema(context) &&
+      sameMapping(ahead.mapping, mapping)
+        ? ahead.dataset
+        : undefined;
+    const dataset = reused ?? this.datasetFor(context, mapping);
+    const prepared = dataset.validatedCount;
     dataset.validateAll((done, total) => onProgress({ phase: "validate", done, total }));
-    onProgress({ phase: "validate", done: source.count, total: source.count });
+    onProgress({ phase: "validate", done: count, total: count });
     this.dataset = dataset;
     timed("intake:validate", "intake:validate");
-    return { recordCount: source.count };
+    return { recordCount: count, prepared };
   }
 
   summary(): ReviewSummary {

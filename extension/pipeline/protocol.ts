@@ -60,6 +60,22 @@ export interface PipelineCalls {
 
 export type PipelineMethod = keyof PipelineCalls;
 
+/** Progress replies at most this often (a phase's first and last always go): each one redraws the page. */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/** `report`, passing on a phase's first and last progress and otherwise one per PROGRESS_INTERVAL_MS. */
+export function throttled(report: (p: Progress) => void, now: () => number = () => Date.now()) {
+  let phase: Progress["phase"] | undefined;
+  let last = 0;
+  return (p: Progress): void => {
+    const at = now();
+    if (p.phase === phase && p.done < p.total && at - last < PROGRESS_INTERVAL_MS) return;
+    phase = p.phase;
+    last = at;
+    report(p);
+  };
+}
+
 export type PipelineRequest = {
   [M in PipelineMethod]: { id: number; method: M; params: PipelineCalls[M]["params"] };
 }[PipelineMethod];
@@ -76,7 +92,7 @@ async function run(
   post: (reply: PipelineReply) => void,
 ): Promise<PipelineCalls[PipelineMethod]["result"]> {
   const { id } = request;
-  const progress = (p: Progress) => post({ id, type: "progress", progress: p });
+  const progress = throttled((p: Progress) => post({ id, type: "progress", progress: p }));
   switch (request.method) {
     case "registerSchema":
       pipeline.registerSchema(request.params.context, request.params.schema);

@@ -32,6 +32,8 @@ export interface SourceRows {
   row(row: number): TableRow;
   /** One cell of data row `row` (undefined past the row's end). */
   cell(row: number, column: number): JsonValue | undefined;
+  /** Each different cell of a column once (as text), in order of appearance, until `visit` answers false. */
+  distinct(column: number, visit: (text: string) => boolean): void;
 }
 
 /** The CSV rows under `headerRow` (detected when not given), as buildCsvTable reads them. */
@@ -96,6 +98,7 @@ export function csvSource(
       return scratch;
     },
     cell: (row, column) => store.cell(offset + row, column),
+    distinct: (column, visit) => store.distinct(column, offset, visit),
   };
 }
 
@@ -118,5 +121,16 @@ export function jsonSource(table: {
     line: (row) => rows[row]?.line,
     row: (row) => rows[row] as TableRow,
     cell: (row, column) => rows[row]?.cells[column],
+    distinct: (column, visit) => {
+      const seen = new Set<string>();
+      for (const row of rows) {
+        const cell = row.cells[column];
+        if (cell === undefined) continue;
+        const text = cell === null ? "" : typeof cell === "string" ? cell : JSON.stringify(cell);
+        if (seen.has(text)) continue;
+        seen.add(text);
+        if (!visit(text)) return;
+      }
+    },
   };
 }

@@ -96,6 +96,40 @@ describe("CsvStream", () => {
 });
 
 describe("ColumnStore", () => {
+  it("lists a column's different values in order of appearance, from its codes or its strings", () => {
+    const store = new ColumnStore(4);
+    const rows: string[][] = [];
+    for (let i = 0; i < 12_000; i++) {
+      // column 0 repeats 7 values (a dictionary); column 1 is unique (plain); column 2 only on some rows
+      const row = [["b", "a", " a", "", "c", "d", "e"][(i * 5) % 7] as string, `u${i}`];
+      if (i % 3 === 0) row.push(i < 6000 ? "x" : "y");
+      rows.push(row);
+      store.add(row, i + 1);
+    }
+    const naive = (column: number, from: number, limit: number) => {
+      const out: string[] = [];
+      for (let r = from; r < rows.length && out.length < limit; r++) {
+        const value = rows[r]?.[column];
+        if (value !== undefined && value !== "" && !out.includes(value)) out.push(value);
+      }
+      return out;
+    };
+    for (const [column, from, limit] of [
+      [0, 0, 50],
+      [0, 3, 2],
+      [1, 10, 5],
+      [2, 0, 50],
+      [2, 7000, 50],
+    ] as const) {
+      const seen: string[] = [];
+      store.distinct(column, from, (value) => {
+        if (value !== "") seen.push(value);
+        return seen.length < limit;
+      });
+      expect(seen, `${column} ${from}`).toEqual(naive(column, from, limit));
+    }
+  });
+
   it("gives back every cell, short rows and repeated values included", () => {
     const store = new ColumnStore(4);
     const rows: string[][] = [];
