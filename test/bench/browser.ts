@@ -82,6 +82,26 @@ export interface BrowserRow {
 
 const INVALID_EVERY = 200;
 
+/** A long animation frame as the page's observer keeps it. */
+interface LongFrame {
+  at: number;
+  ms: number;
+  blockingMs: number;
+  renderMs: number;
+  scripts: string[];
+}
+
+/** The longest five frames with a long task of a phase, with their scripts, times from `from`. */
+function printLongFrames(phase: string, frames: LongFrame[], from: number): void {
+  if (frames.length === 0) return;
+  console.log(`animation frames with a long task, ${phase} (longest 5, with their scripts):`);
+  for (const f of [...frames].sort((a, b) => b.ms - a.ms).slice(0, 5))
+    console.log(
+      `  +${Math.round(f.at - from)} ${f.ms} ms (blocking ${f.blockingMs} ms, style/layout/paint ${f.renderMs} ms)`,
+      f.scripts,
+    );
+}
+
 /** A saas_users CSV of about `targetBytes`; headers auto-map, one row in INVALID_EVERY has an error. */
 function writeCsv(file: string, targetBytes: number): { bytes: number; rows: number; invalid: number } {
   const { lines, bytes, invalid } = saasUsersCsvLines(targetBytes, INVALID_EVERY);
@@ -432,13 +452,7 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
     ) as Record<string, number>;
     const shown = (await status.textContent())?.trim() ?? "";
     const tasks = (await page.evaluate("window.__longtasks")) as number[];
-    const longFrames = (await page.evaluate("window.__loaf")) as {
-      at: number;
-      ms: number;
-      blockingMs: number;
-      renderMs: number;
-      scripts: string[];
-    }[];
+    const longFrames = (await page.evaluate("window.__loaf")) as LongFrame[];
     const taskAt = (await page.evaluate("window.__longtaskAt")) as [number, number][];
     if (taskAt.length > 0) {
       const phase = (t: number) => marks.filter(([, at]) => at <= t).at(-1)?.[0] ?? "before pick";
@@ -447,14 +461,7 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
         taskAt.map(([at, ms]) => `+${Math.round(at - (marks[0]?.[1] ?? 0))} ${ms} ms (${phase(at)})`),
       );
     }
-    if (longFrames.length > 0) {
-      console.log("animation frames with a long task, pick → status (longest 5, with their scripts):");
-      for (const f of [...longFrames].sort((a, b) => b.ms - a.ms).slice(0, 5))
-        console.log(
-          `  +${Math.round(f.at - (marks[0]?.[1] ?? 0))} ${f.ms} ms (blocking ${f.blockingMs} ms, style/layout/paint ${f.renderMs} ms)`,
-          f.scripts,
-        );
-    }
+    printLongFrames("pick → status", longFrames, marks[0]?.[1] ?? 0);
     const peakPickToValidate = peakHeap;
     const peakWithBuffersPickToValidate = peakWithBuffers;
 
@@ -470,7 +477,10 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
     const t5 = performance.now();
 
     // Submit: long tasks and frame gaps of the popup while the worker uploads.
-    await page.evaluate("window.__longtasks = []; window.__frames.gaps = []; window.__frames.on = true");
+    await page.evaluate(
+      "window.__longtasks = []; window.__loaf = []; window.__frames.gaps = []; window.__frames.on = true",
+    );
+    const submitAt = (await page.evaluate("performance.now()")) as number;
     submitting = true;
     await page.getByRole("button", { name: /Submit [\d,]+ records/ }).click({ timeout });
     const live = page.getByText(/Dataset version \d+ is live: [\d,]+ records/);
@@ -480,6 +490,7 @@ export async function benchBrowser(targetMB = 50, port = 8798): Promise<BrowserR
       /live: ([\d,]+) records/.exec((await live.textContent()) ?? "")?.[1]?.replaceAll(",", ""),
     );
     const submitTasks = (await page.evaluate("window.__longtasks")) as number[];
+    printLongFrames("submit", (await page.evaluate("window.__loaf")) as LongFrame[], submitAt);
     const gaps = (await page.evaluate("window.__frames.on = false, window.__frames.gaps")) as number[];
     submitting = false;
     sampling = false;
