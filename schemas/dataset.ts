@@ -93,7 +93,8 @@ function checkAgainst(
   const quick = normalizeWithin(raw, schema, maxFieldLength, true);
   if (quick !== undefined) {
     // A record the walk found valid has no issues (validateRecord would answer an empty list).
-    const issues = takeWalkVerdict() === true ? [] : validateRecord(quick, schema, context);
+    const verdict = takeWalkVerdict();
+    const issues = verdict === true ? [] : validateRecord(quick, schema, context, verdict === false);
     const errors = issues.length === 0 ? [] : placeAll(issues, row, line);
     return { record: quick, valid: errors.length === 0, errors, warnings: [] };
   }
@@ -156,7 +157,7 @@ export class DatasetValidator {
     const row = ++this.report.recordCount + this.rowOffset;
     const report = this.report;
     if (!(takeWalkVerdict() ?? this.isValid(record))) {
-      for (const issue of validateRecord(record, this.schema, this.context))
+      for (const issue of validateRecord(record, this.schema, this.context, true))
         report.addError(line === undefined ? { row, ...issue } : { row, line, ...issue });
     }
     const errors = this.checkErrors;

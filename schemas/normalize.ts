@@ -33,6 +33,25 @@ function trimList(items: JsonValue[]): JsonValue[] {
   return out;
 }
 
+/** `trimList(text.split(";"))` in one pass: no piece is made of an empty or blank item. */
+function splitList(text: string): JsonValue[] {
+  // (The search also flattens a text made by joining, so the loop below reads it directly.)
+  let i = text.indexOf(";");
+  if (i === -1) return text.trim() === "" ? [] : [text.trim()];
+  const out: JsonValue[] = [];
+  const n = text.length;
+  let from = 0;
+  for (; i <= n; i++) {
+    if (i < n && text.charCodeAt(i) !== 0x3b) continue;
+    if (i > from) {
+      const item = text.slice(from, i).trim();
+      if (item !== "") out.push(item);
+    }
+    from = i + 1;
+  }
+  return out;
+}
+
 /** One text value converted to what the property wants; left as text when it does not convert. */
 export function normalizeText(text: string, prop: PropertySchema | undefined): JsonValue | undefined {
   const t = text.trim();
@@ -48,7 +67,8 @@ export function normalizeText(text: string, prop: PropertySchema | undefined): J
     case "number":
       return NUMBER.test(t) && Number.isFinite(Number(t)) ? Number(t) : t;
     case "array": {
-      if (t.startsWith("[")) {
+      // (A JSON list literal ends with "]": anything else is not parsed, however deep its "[[[…".)
+      if (t.startsWith("[") && t.endsWith("]")) {
         try {
           const parsed: unknown = JSON.parse(t);
           if (Array.isArray(parsed)) return trimList(parsed as JsonValue[]);
@@ -56,7 +76,7 @@ export function normalizeText(text: string, prop: PropertySchema | undefined): J
           // not a JSON list literal: read it as a;b;c
         }
       }
-      return trimList(t.split(";"));
+      return splitList(t);
     }
     default:
       if (prop.format === "intake-timestamp") return toIsoUtc(t) ?? t;

@@ -54,6 +54,10 @@ const COMPILED = new Set([
  * check compares every pair, so a 1,000,000-item list would take 10^12 steps.
  */
 export function hasDuplicateItems(items: readonly JsonValue[]): boolean {
+  if (items.length >= STRING_TABLE_MIN) {
+    const strings = hasDuplicateStrings(items);
+    if (strings !== undefined) return strings;
+  }
   const primitives = new Set<JsonValue>();
   const composites = new Set<string>();
   for (const item of items) {
@@ -64,6 +68,37 @@ export function hasDuplicateItems(items: readonly JsonValue[]): boolean {
     } else {
       if (primitives.has(item)) return true;
       primitives.add(item);
+    }
+  }
+  return false;
+}
+
+/** From this many items a list of texts is checked with `hasDuplicateStrings`. */
+const STRING_TABLE_MIN = 16;
+
+/**
+ * Whether a list of texts repeats one, by an open-addressing table of item numbers in a typed
+ * array sized once (a Set of fresh strings grows, rehashing, as it fills); undefined when an item
+ * is not a text.
+ */
+function hasDuplicateStrings(items: readonly JsonValue[]): boolean | undefined {
+  const n = items.length;
+  let size = 64;
+  while (size < n * 2) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    if (typeof item !== "string") return undefined;
+    let h = 0x811c9dc5;
+    for (let k = 0; k < item.length; k++) h = Math.imul(h ^ item.charCodeAt(k), 0x01000193);
+    for (let at = (h ^ (h >>> 16)) & mask; ; at = (at + 1) & mask) {
+      const slot = slots[at] as number;
+      if (slot === 0) {
+        slots[at] = i + 1;
+        break;
+      }
+      if (items[slot - 1] === item) return true;
     }
   }
   return false;

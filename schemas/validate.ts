@@ -243,7 +243,13 @@ export function encodeSegment(segment: string): string {
  * All problems of one normalized record against its context schema, in field order; an empty
  * list when it is valid. Never throws for any JSON input.
  */
-export function validateRecord(record: unknown, schema: ContextSchema, context: string): RecordIssue[] {
+export function validateRecord(
+  record: unknown,
+  schema: ContextSchema,
+  context: string,
+  /** The caller's verdict (the normalization walk's) already says the record is not valid. */
+  knownInvalid = false,
+): RecordIssue[] {
   if (record === null || typeof record !== "object" || Array.isArray(record)) {
     const got = record === null ? "null" : Array.isArray(record) ? "a list" : typeof record;
     return [
@@ -257,7 +263,7 @@ export function validateRecord(record: unknown, schema: ContextSchema, context: 
   }
   const { isValid, full, unique, order, byField } = compile(schema);
   const rec = record as IntakeRecord;
-  if (isValid(rec)) return [];
+  if (!knownInvalid && isValid(rec)) return [];
   const issues: RecordIssue[] = [];
   for (const field of schema.required ?? []) {
     if (!Object.hasOwn(rec, field)) {

@@ -162,6 +162,29 @@ describe("uniqueItems", () => {
     );
   });
 
+  it("answers long lists of texts (checked by a table of their own) as a Set of the items does", () => {
+    let seed = 3;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const bySet = (items: JsonValue[]) => new Set(items).size !== items.length;
+    let repeated = 0;
+    for (let n = 0; n < 400; n++) {
+      const length = 10 + rand(300);
+      // Short texts from a small alphabet: repeats and colliding hashes both happen.
+      const items: JsonValue[] = Array.from({ length }, () =>
+        Array.from({ length: 1 + rand(3) }, () => "ab\u00e9;"[rand(4)]).join(""),
+      );
+      if (n % 3 === 0) items.splice(0, items.length, ...new Set(items)); // distinct
+      if (n % 7 === 0) items.push(1, "1"); // not all texts: the general check
+      if (bySet(items)) repeated++;
+      expect(hasDuplicateItems(items), JSON.stringify(items)).toBe(bySet(items));
+    }
+    expect(repeated).toBeGreaterThan(100);
+    expect(repeated).toBeLessThan(400);
+  });
+
   it("reports a repeated list item where the validator did, after the field's other issues", () => {
     const issues = validateRecord(
       { ...base, role: ["a", 1, "a"], groups: ["x", "x"], is_admin: "maybe", email: "bad", extra: 1 },

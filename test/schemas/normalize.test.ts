@@ -41,6 +41,27 @@ describe("normalizeRecord", () => {
     expect(normalizeRecord({ userCount: "12.5" }, apps).userCount).toBe("12.5");
   });
 
+  it("reads any a;b;c text as trimming the split items and dropping the empty ones", () => {
+    const schema = getSchemaOrThrow("list_users");
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const pieces = ["a", "bc", ";", ";", " ", "\u00a0", "\t", "[", "x]", "é"];
+    for (let n = 0; n < 500; n++) {
+      let text = "";
+      for (let i = rand(20); i > 0; i--) text += pieces[rand(pieces.length)];
+      const t = text.trim();
+      if (t === "" || (t.startsWith("[") && t.endsWith("]"))) continue;
+      const expected = t
+        .split(";")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+      expect(normalizeRecord({ role: text }, schema).role, JSON.stringify(text)).toEqual(expected);
+    }
+  });
+
   it("reads a;b;c lists and JSON list literals, dropping empty items", () => {
     const listUsers = getSchemaOrThrow("list_users");
     expect(normalizeRecord({ role: "admin; billing ;;" }, listUsers).role).toEqual(["admin", "billing"]);
