@@ -19,7 +19,7 @@ interface Props {
   /** The Worker's announced limits, so the file is read and validated as the Worker will. */
   limits?: InspectOptions["limits"];
   /** The data and mapping history the file's mapping is suggested with, to validate ahead. */
-  prepare?: InspectOptions["prepare"];
+  prepare?: () => Promise<InspectOptions["prepare"]>;
   onReady: (file: File, inspection: ReadyInspection) => void;
 }
 
@@ -38,7 +38,8 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
     setOptions(opts);
     setError(undefined);
     try {
-      const result = await pipeline.inspect(next, opts, setProgress);
+      const ahead = opts.prepare ?? (await prepare?.());
+      const result = await pipeline.inspect(next, ahead ? { ...opts, prepare: ahead } : opts, setProgress);
       setInspection(result);
     } catch (e) {
       setError((e as Error).message);
@@ -47,10 +48,9 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
     }
   }
 
-  const pick = (picked: File | undefined) =>
-    picked && read(picked, { fileName: picked.name, limits, prepare });
+  const pick = (picked: File | undefined) => picked && read(picked, { fileName: picked.name, limits });
   // A captured table or a pasted range: read like a file, under its own source name.
-  const fromSource: OnSource = (next, opts) => read(next, { ...opts, limits, prepare });
+  const fromSource: OnSource = (next, opts) => read(next, { ...opts, limits });
   const ready = inspection?.status === "ready" ? inspection : undefined;
 
   return (

@@ -81,21 +81,6 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
   const [connection, setConnection] = useState<Connection | null>(null);
   const [me, setMe] = useState<Me>();
   const [choice, setChoice] = useState<{ integration: Integration; context: ContextInfo }>();
-  // The tenant's past mapping choices for this data: the pipeline suggests the mapping with them
-  // as soon as a file is read, and validates under it in the background.
-  const [history, setHistory] = useState<HistoryEntry[]>();
-  useEffect(() => {
-    setHistory(undefined);
-    if (!choice) return;
-    let live = true;
-    void (async () => {
-      const saved = (await mappingsItem.getValue()) ?? {};
-      if (live) setHistory(historyFromSaved(saved, choice.context.name, choice.integration.id));
-    })();
-    return () => {
-      live = false;
-    };
-  }, [choice]);
   const [lastChoice, setLastChoice] = useState<{ integrationId: string; context: string } | null>(null);
   const [source, setSource] = useState<Source>();
   // Whether the pipeline holds a validated dataset for the current source.
@@ -193,6 +178,16 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
     }
   }
 
+  /** The tenant's past mapping choices for the chosen data (they seed the suggestions). */
+  async function pastChoices(): Promise<HistoryEntry[]> {
+    if (!choice) return [];
+    return historyFromSaved(
+      (await mappingsItem.getValue()) ?? {},
+      choice.context.name,
+      choice.integration.id,
+    );
+  }
+
   async function sourceReady(file: File, first: ReadyInspection, chosen?: { noHeader: boolean }) {
     if (!choice || !schema || !pipeline) return;
     let inspection = first;
@@ -208,15 +203,13 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
         encoding: inspection.encoding,
         delimiter: inspection.delimiter,
         headerRow: wantNoHeader ? NO_HEADER_ROW : 0,
+        prepare: { context: choice.context.name, history: await pastChoices() },
       });
       if (again.status !== "ready") return;
       inspection = again;
     }
     const noHeader = inspection.headerRow === NO_HEADER_ROW;
-    const past =
-      history ??
-      historyFromSaved((await mappingsItem.getValue()) ?? {}, choice.context.name, choice.integration.id);
-    const suggestions = await pipeline.suggest(choice.context.name, past);
+    const suggestions = await pipeline.suggest(choice.context.name, await pastChoices());
     const savedKey = mappingKey(
       choice.integration.id,
       choice.context.name,
@@ -391,7 +384,11 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
           <SourceStep
             pipeline={pipeline}
             limits={me?.limits}
-            prepare={choice && history ? { context: choice.context.name, history } : undefined}
+            prepare={
+              choice
+                ? async () => ({ context: choice.context.name, history: await pastChoices() })
+                : undefined
+            }
             onReady={sourceReady}
           />
         )}

@@ -7,6 +7,7 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import type { FlowDeps } from "../../extension/flow/deps.ts";
 import { UploadFlow } from "../../extension/flow/UploadFlow.tsx";
 import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
+import type { PipelineReply, PipelineRequest } from "../../extension/pipeline/protocol.ts";
 import { connectionItem, mappingsItem, pendingSyncItem } from "../../extension/storage.ts";
 import { FakeIntakeApi } from "./fake-api.ts";
 
@@ -182,6 +183,49 @@ describe("upload flow", () => {
       },
     ]);
     expect(await pendingSyncItem.getValue()).toBeNull();
+  });
+
+  it("validates the file ahead under the suggested mapping while the admin checks it", async () => {
+    const api = new FakeIntakeApi();
+    const requests: PipelineRequest[] = [];
+    const replies: PipelineReply[] = [];
+    const deps: FlowDeps = {
+      fetch: api.fetch,
+      sleep: async () => {},
+      createPipeline: () => {
+        const inner = inlineTransport({ fetch: api.fetch, sleep: async () => {} });
+        return createPipelineClient({
+          post: (request) => {
+            requests.push(request);
+            inner.post(request);
+          },
+          listen: (onReply) =>
+            inner.listen((reply) => {
+              replies.push(reply);
+              onReply(reply);
+            }),
+          close: () => inner.close(),
+        });
+      },
+      requestHostPermission: vi.fn(async () => true),
+      download: () => {},
+    };
+    render(<UploadFlow deps={deps} />, {
+      container: document.body.appendChild(document.createElement("main")),
+    });
+    await connect(api);
+    await chooseUsers();
+    await pickFile(CSV);
+    await screen.findByLabelText("Field for column Email");
+    fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
+    await screen.findByRole("grid", { name: "Your file" });
+    // The file was read for saas_users with the tenant's (empty) history …
+    const inspect = requests.find((r) => r.method === "inspect");
+    expect(inspect?.params).toMatchObject({ options: { prepare: { context: "saas_users", history: [] } } });
+    // … and the validation the admin asked for found every row already validated under that mapping.
+    const validate = requests.find((r) => r.method === "validate");
+    const done = replies.find((r) => r.id === validate?.id && r.type === "done");
+    expect(done).toMatchObject({ result: { recordCount: 4, prepared: 4 } });
   });
 
   it("reuses the saved mapping for the same file layout without asking", async () => {
