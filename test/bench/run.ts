@@ -148,7 +148,7 @@ if (parts.has("browser")) {
       },
     ]);
     console.log(
-      `pipeline / PapaParse ${b.ratio}: ${verdict(b.ratio <= 2)} the SPEC §5 target of 2; longest main-thread task ${b.longestTaskMs} ms: ${verdict(b.longestTaskMs <= 50)} the 50 ms target; peak memory ${b.peakHeapRatio}× the file (JS heaps) / ${b.peakPrivateRatio}× (renderer private memory): ${verdict(Math.max(b.peakHeapRatio, b.peakPrivateRatio) <= 3)} the 3× target; submit: longest main-thread task ${b.submitLongestTaskMs} ms: ${verdict(b.submitLongestTaskMs <= 50)} the 50 ms target`,
+      `pipeline / PapaParse ${b.ratio}: ${verdict(b.ratio <= 2)} the SPEC §5 target of 2; longest main-thread task ${b.longestTaskMs} ms: ${verdict(b.longestTaskMs <= 50)} the 50 ms target; peak JS heap (popup + worker) ${b.peakHeapRatio}× the file: ${verdict(b.peakHeapRatio <= 3)} the 3× target (renderer private memory above idle ${b.peakPrivateRatio}× the file, not a target); submit: longest main-thread task ${b.submitLongestTaskMs} ms: ${verdict(b.submitLongestTaskMs <= 50)} the 50 ms target`,
     );
   }
 
