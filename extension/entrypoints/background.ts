@@ -7,7 +7,20 @@ const MENU_ID = "intake-capture-table";
 
 type Menus = typeof browser.contextMenus;
 
+/**
+ * End-to-end builds only: the page (e.g. "popup.html") the add-on opens in a tab when installed,
+ * because WebDriver BiDi may refuse to navigate a tab to moz-extension:// (Firefox ESR 153 does).
+ * Unset in every other build, where this is dead code.
+ */
+const E2E_OPEN_PAGE: string | undefined = import.meta.env.WXT_E2E_OPEN_PAGE;
+
 export default defineBackground(() => {
+  if (E2E_OPEN_PAGE) {
+    const page = E2E_OPEN_PAGE;
+    browser.runtime.onInstalled.addListener(() => {
+      void browser.tabs.create({ url: browser.runtime.getURL(`/${page}` as "/popup.html") });
+    });
+  }
   // Firefox names the API `menus` (contextMenus is its alias); Chrome only has contextMenus.
   const menus: Menus | undefined =
     browser.contextMenus ?? (browser as unknown as { menus?: Menus }).menus ?? undefined;

@@ -4,7 +4,7 @@
 // (node:sqlite, one transaction, one prepared statement) in the same run.
 // It then times the difference of a new 5,000-record sync against the committed dataset (what the
 // extension asks before a commit).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -34,6 +34,19 @@ export interface UploadRow {
   sqliteSeconds: number;
   sqliteRowsPerSecond: number;
   ratio: number;
+  /** The local D1's files (database, WAL) after the commit, in MB, per record and over the CSV's bytes. */
+  d1MB: number;
+  d1BytesPerRecord: number;
+  d1PerCsv: number;
+}
+
+/** Bytes of every file under `dir` (the local D1's SQLite files with their WAL and SHM). */
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
 }
 
 const HEADER = SAAS_USERS_CSV_HEADER;
@@ -115,6 +128,8 @@ export async function benchUpload(targetMB = 50, port = 8799): Promise<UploadRow
     if (!commit.ok) throw new Error(`commit: ${commit.status} ${await commit.text()}`);
     const end = performance.now();
     const workerSeconds = (end - start) / 1000;
+    // What the committed dataset takes on disk (before anything else is staged).
+    const d1Bytes = dirBytes(join(persistTo, "v3", "d1"));
     // What the extension asks before a commit: the difference of a new upload (here its first
     // batch) against the dataset just committed.
     const again = (await (await fetch(`${base}/syncs`, { method: "POST", headers })).json()) as {
@@ -141,6 +156,9 @@ export async function benchUpload(targetMB = 50, port = 8799): Promise<UploadRow
       sqliteSeconds: Number(sqliteSeconds.toFixed(2)),
       sqliteRowsPerSecond: Math.round(lines.length / sqliteSeconds),
       ratio: Number((workerSeconds / sqliteSeconds).toFixed(2)),
+      d1MB: Number((d1Bytes / 1024 / 1024).toFixed(1)),
+      d1BytesPerRecord: Math.round(d1Bytes / lines.length),
+      d1PerCsv: Number((d1Bytes / fileBytes).toFixed(2)),
     };
   } finally {
     await worker.stop();

@@ -1,12 +1,14 @@
 // Firefox for real: the Firefox build passes Mozilla's add-on linter, loads into Firefox ESR as a
 // temporary add-on over WebDriver BiDi, and uploads a file to the real Worker (wrangler dev).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it, onTestFailed } from "vitest";
 import {
   choose,
   click,
+  E2E_OPEN_PAGE,
+  FIREFOX,
   type FirefoxWithExtension,
   fill,
   formatLint,
@@ -29,7 +31,9 @@ let firefox: FirefoxWithExtension;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  firefox = await launchFirefoxWithExtension(inject("firefoxExtensionDir"));
+  firefox = await launchFirefoxWithExtension(inject("firefoxE2eExtensionDir"));
+  // Which Firefox this ran on, in the test log (the test depends on no particular version).
+  console.info(`Firefox end-to-end on ${firefox.version} (${FIREFOX})`);
 });
 afterAll(async () => {
   await firefox?.close();
@@ -40,8 +44,16 @@ it("passes web-ext lint with no errors", async () => {
   expect(report.errors, formatLint(report.errors)).toEqual([]);
 });
 
+it("production build carries no end-to-end hook", () => {
+  const background = readFileSync(join(inject("firefoxExtensionDir"), "background.js"), "utf8");
+  expect(background).not.toContain(E2E_OPEN_PAGE);
+  const e2eBackground = readFileSync(join(inject("firefoxE2eExtensionDir"), "background.js"), "utf8");
+  expect(e2eBackground).toContain(E2E_OPEN_PAGE);
+});
+
 it("loads as a temporary add-on and submits a file to the Worker", async () => {
   const { page } = firefox;
+  expect(firefox.version).toMatch(/^firefox\/\d+/i);
   onTestFailed(async () => {
     await page.screenshot({ path: join(SHOTS, "firefox-failed.png"), fullPage: true }).catch(() => {});
   });

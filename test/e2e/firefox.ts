@@ -56,9 +56,11 @@ export function formatLint(messages: LintMessage[]): string {
 
 export interface FirefoxWithExtension {
   browser: Browser;
-  /** The one tab, for the extension's pages. */
+  /** The tab the add-on opened, showing its pages. */
   page: Page;
   addonId: string;
+  /** What Firefox says it is, e.g. "firefox/153.8.0". */
+  version: string;
   /** moz-extension://<uuid>/<path>: the UUID is pinned at launch, so the URL is known. */
   extensionUrl(path: string): string;
   /** Loads one of the extension's pages in the tab. */
@@ -66,18 +68,19 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
-/** Internals of puppeteer-core's BiDi browser used by `open` (no public API sends a raw command). */
-interface BidiInternals {
-  connection?: { send(method: string, params: object): Promise<unknown> };
-}
-interface FrameInternals {
-  _id?: string;
-}
+/** The page an end-to-end build opens in a tab when installed (WXT_E2E_OPEN_PAGE, background.ts). */
+export const E2E_OPEN_PAGE = "popup.html";
 
 /**
  * A fresh Firefox profile with the add-on in `extensionDir` installed as a temporary add-on over
  * WebDriver BiDi (`webExtension.install`). Its UUID is pinned with the
  * `extensions.webextensions.uuids` pref, so its pages' moz-extension:// URLs are known.
+ *
+ * The add-on must be an end-to-end build (`WXT_E2E_OPEN_PAGE=popup.html`): BiDi's
+ * `browsingContext.navigate` refuses moz-extension:// URLs since Firefox 153 ("not allowed in this
+ * context"; only http, https, file, blob and about:blank are WebDriver-safe), so the add-on opens
+ * its own page in a tab, the test attaches to that tab, and further pages are loaded by the page
+ * itself (a same-origin `location.assign`), which no Firefox refuses.
  */
 export async function launchFirefoxWithExtension(extensionDir: string): Promise<FirefoxWithExtension> {
   const manifest = JSON.parse(readFileSync(join(extensionDir, "manifest.json"), "utf8")) as {
@@ -86,6 +89,7 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
   const addonId = manifest.browser_specific_settings?.gecko?.id;
   if (!addonId) throw new Error(`${extensionDir}/manifest.json has no browser_specific_settings.gecko.id`);
   const uuid = randomUUID();
+  const extensionUrl = (path: string) => `moz-extension://${uuid}/${path.replace(/^\/+/, "")}`;
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: ensureFirefox(),
@@ -97,30 +101,26 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
     extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [addonId]: uuid }) },
   });
   try {
+    const version = await browser.version();
     const installed = await browser.installExtension(extensionDir);
-    if (installed !== addonId) throw new Error(`Firefox installed ${installed}, expected ${addonId}`);
-    const page = (await browser.pages())[0] ?? (await browser.newPage());
-    const extensionUrl = (path: string) => `moz-extension://${uuid}/${path.replace(/^\/+/, "")}`;
+    if (installed !== addonId) throw new Error(`${version} installed ${installed}, expected ${addonId}`);
+    const page = await findTab(browser, extensionUrl(""), 30_000).catch((error: Error) => {
+      throw new Error(
+        `${version} installed ${addonId} but no tab of it opened (${error.message}): is ${extensionDir} ` +
+          `an end-to-end build (WXT_E2E_OPEN_PAGE=${E2E_OPEN_PAGE}), which opens its page when installed?`,
+      );
+    });
+    await waitForDocument(page, extensionUrl(E2E_OPEN_PAGE));
     return {
       browser,
       page,
       addonId,
+      version,
       extensionUrl,
       async open(path) {
-        // page.goto sends this same command, then waits for browsingContext.load, which Firefox ESR
-        // does not emit for moz-extension:// documents (navigationStarted and navigationCommitted
-        // do arrive), and times out. The command itself, waiting for "complete", succeeds.
-        const connection = (browser as unknown as BidiInternals).connection;
-        const context = (page.mainFrame() as unknown as FrameInternals)._id;
-        if (!connection || !context) {
-          throw new Error(
-            "puppeteer-core no longer exposes its BiDi connection; update open() in firefox.ts",
-          );
-        }
         const url = extensionUrl(path);
-        await connection.send("browsingContext.navigate", { context, url, wait: "complete" });
-        const at = await page.evaluate(() => location.href);
-        if (at !== url) throw new Error(`Navigated to ${url} but the tab shows ${at}`);
+        await page.evaluate((to) => location.assign(to), url);
+        await waitForDocument(page, url);
       },
       close: () => browser.close(),
     };
@@ -128,6 +128,42 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
     await browser.close();
     throw error;
   }
+}
+
+/**
+ * The tab whose document is under `prefix`. Asked of each tab's document: puppeteer's own URL of a
+ * tab stays "about:blank" when it moves to moz-extension://, for which Firefox sends no BiDi load event.
+ */
+async function findTab(browser: Browser, prefix: string, timeoutMs: number): Promise<Page> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    const pages = await browser.pages();
+    const hrefs = await Promise.all(
+      pages.map((page) => page.evaluate(() => location.href).catch(() => "(loading)")),
+    );
+    const index = hrefs.findIndex((href) => href.startsWith(prefix));
+    if (index >= 0) return pages[index] as Page;
+    seen = hrefs;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`within ${timeoutMs / 1000} s; the tabs show ${seen.join(", ") || "nothing"}`);
+}
+
+/** Waits until the tab shows `url`, loaded. */
+async function waitForDocument(page: Page, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let at = "";
+  while (Date.now() < deadline) {
+    // A navigation under way destroys the context the script runs in: that is "not yet".
+    const state = await page
+      .evaluate(() => ({ href: location.href, ready: document.readyState }))
+      .catch(() => undefined);
+    at = state?.href ?? at;
+    if (state?.href === url && state.ready === "complete") return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`The tab did not load ${url} within ${timeoutMs / 1000} s; it shows ${at || "nothing"}`);
 }
 
 // Finding controls as a user names them. The page is asked for every candidate's accessible name

@@ -13,6 +13,7 @@ import {
   startWorker,
 } from "../../scripts/local-worker.ts";
 import { ensureChromium } from "./chromium.ts";
+import { E2E_OPEN_PAGE } from "./firefox.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -23,6 +24,7 @@ declare module "vitest" {
     operatorToken: string;
     extensionDir: string;
     firefoxExtensionDir: string;
+    firefoxE2eExtensionDir: string;
   }
 }
 
@@ -30,6 +32,12 @@ export default async function setup(project: TestProject) {
   ensureChromium();
   run("wxt", ["build"], { quiet: true });
   run("wxt", ["build", "-b", "firefox"], { quiet: true });
+  // The same add-on, opening its popup in a tab when installed (see firefox.ts for why).
+  const outDir = process.env.INTAKE_OUT_DIR || ".output";
+  run("wxt", ["build", "-b", "firefox"], {
+    quiet: true,
+    extraEnv: { INTAKE_OUT_DIR: join(outDir, "e2e"), WXT_E2E_OPEN_PAGE: E2E_OPEN_PAGE },
+  });
   const persistTo = mkdtempSync(join(tmpdir(), "intake-e2e-d1-"));
   const operatorToken = ensureOperatorToken();
   migrateLocal(persistTo);
@@ -41,8 +49,9 @@ export default async function setup(project: TestProject) {
   project.provide("ingestKey", state.ingestKey);
   project.provide("integrationId", state.integrationId);
   project.provide("operatorToken", operatorToken);
-  project.provide("extensionDir", join(ROOT, process.env.INTAKE_OUT_DIR || ".output", "chrome-mv3"));
-  project.provide("firefoxExtensionDir", join(ROOT, process.env.INTAKE_OUT_DIR || ".output", "firefox-mv2"));
+  project.provide("extensionDir", join(ROOT, outDir, "chrome-mv3"));
+  project.provide("firefoxExtensionDir", join(ROOT, outDir, "firefox-mv2"));
+  project.provide("firefoxE2eExtensionDir", join(ROOT, outDir, "e2e", "firefox-mv2"));
   return async () => {
     await worker.stop();
     rmSync(persistTo, { recursive: true, force: true });
