@@ -11,5 +11,7 @@ export interface AppEnv {
     now: Date;
     /** The tenant's custom contexts read during this request (`contextFor`). */
     contexts: ContextCache;
+    /** A gzip body as received, decoded after authentication (`decodeBody`). */
+    encodedBody: Uint8Array | undefined;
   };
 }

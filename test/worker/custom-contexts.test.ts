@@ -394,8 +394,9 @@ describe("DELETE /v1/contexts/{name}", () => {
     expect(patched.status).toBe(200);
     expect((await call("DELETE", "/v1/contexts/badges", { key: a.admin })).status).toBe(204);
     await expectProblem(await call("GET", "/v1/contexts/badges", { key: a.admin }), 404);
-    // A new context of that name starts over.
-    expect((await createContext(a.admin)).revisions).toEqual(["1-0-0"]);
+    // A new context of that name is another definition: it starts at the next MODEL, so its $id
+    // is never one the deleted context had.
+    expect((await createContext(a.admin)).revisions).toEqual(["2-0-0"]);
   });
 
   it("refuses deleting a built-in", async () => {
@@ -691,7 +692,7 @@ describe("POST …/syncs schemaId", () => {
       (
         await call("POST", `${base}/syncs`, {
           key: w.ingest,
-          body: { schemaId: "urn:intake:saas_users:1-0-0" },
+          body: { schemaId: "urn:intake:saas_users:1-0-1" },
         })
       ).status,
     ).toBe(201);

@@ -1,5 +1,6 @@
 // What an upload would do to the current dataset, by record key, before anything is committed:
 // the diff of POST …/validate and GET …/syncs/{id}/diff.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { commitSync, dataWorld, putBatch, startSync, submit, user, users } from "./data-helpers.ts";
 import { call, expectProblem, json } from "./helpers.ts";
@@ -130,5 +131,50 @@ describe("GET …/syncs/{id}/diff", () => {
       409,
       "sync-aborted",
     );
+  });
+});
+
+describe("a sync's difference compares values, not their order or form", () => {
+  const reversed = (i: number) => ({ role: "USER", firstName: `U${i}`, emailId: `user${i}@example.com` });
+
+  it("the same records in another field order, or sent as CSV instead of JSON, are unchanged", async () => {
+    const { base, ingest } = await dataWorld();
+    await submit(base(), ingest, users(1, 3));
+    const reordered = await startSync(base(), ingest);
+    expect((await putBatch(base(), ingest, reordered, 1, [1, 2, 3].map(reversed))).status).toBe(200);
+    const csv = await startSync(base(), ingest);
+    const body = ["role,emailId,firstName", ...[1, 2, 3].map((i) => `USER,user${i}@example.com,U${i}`)].join(
+      "\n",
+    );
+    const sent = await call("PUT", `${base()}/syncs/${csv}/batches/1`, {
+      key: ingest,
+      raw: body,
+      headers: { "content-type": "text/csv" },
+    });
+    expect(sent.status, await sent.clone().text()).toBe(200);
+    for (const syncId of [reordered, csv]) {
+      const diff = await json<Diff>(await call("GET", `${base()}/syncs/${syncId}/diff`, { key: ingest }));
+      expect(diff).toMatchObject({ added: 0, removed: 0, changed: 0, unchanged: 3 });
+    }
+  });
+
+  it("is computed once per state of the sync and the dataset, and again when either moves", async () => {
+    const { base, ingest } = await dataWorld();
+    await submit(base(), ingest, users(1, 3));
+    const syncId = await startSync(base(), ingest);
+    expect((await putBatch(base(), ingest, syncId, 1, [user(1), user(4)])).status).toBe(200);
+    const ask = async () => json<Diff>(await call("GET", `${base()}/syncs/${syncId}/diff`, { key: ingest }));
+    const first = await ask();
+    expect(first).toMatchObject({ added: 1, removed: 2, unchanged: 1 });
+    const stored = await env.DB.prepare("SELECT diff_for FROM syncs WHERE id = ?1")
+      .bind(syncId)
+      .first<{ diff_for: string }>();
+    expect(stored?.diff_for).toBe("1:2:1");
+    expect(await ask()).toEqual(first);
+    // A new batch and a new current version each make it compute again.
+    expect((await putBatch(base(), ingest, syncId, 2, [user(2)])).status).toBe(200);
+    expect(await ask()).toMatchObject({ added: 1, removed: 1, unchanged: 2 });
+    await submit(base(), ingest, users(1, 1));
+    expect(await ask()).toMatchObject({ current: { version: 2, recordCount: 1 }, added: 2, removed: 0 });
   });
 });

@@ -186,6 +186,38 @@ describe("Content-Encoding", () => {
     );
   });
 
+  it("decodes gzip only after authentication: a bomb without a valid key is a 401, never inflated", async () => {
+    const { base } = await dataWorld();
+    const bomb = await gzip(new Uint8Array(64 * 1024 * 1024));
+    for (const key of [undefined, "ik_not-a-real-key"]) {
+      const problem = await expectProblem(
+        await call("POST", `${base()}/records`, {
+          ...(key ? { key } : {}),
+          raw: bomb,
+          headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        }),
+        401,
+      );
+      expect(String(problem.detail)).toMatch(/API key/);
+    }
+  });
+
+  it("stops a 64 MB bomb at the decoded limit for an operator request too", async () => {
+    const bomb = await gzip(new Uint8Array(64 * 1024 * 1024));
+    await expectProblem(
+      await call("POST", "/v1/tenants", {
+        raw: bomb,
+        headers: {
+          authorization: "Bearer test-operator-token-0123456789",
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+        },
+      }),
+      413,
+      "payload-too-large",
+    );
+  });
+
   it("refuses a corrupt gzip body with 400", async () => {
     const { base, ingest } = await dataWorld();
     const good = await gzip(recordsBody);

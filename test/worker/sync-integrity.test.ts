@@ -3,6 +3,7 @@
 // property test over random interleavings of batches, commits, aborts, retries and the cron.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { type ContextSchema, getSchema } from "../../schemas/index.ts";
 import { commitVersionStatements, type DatasetRef, versionBySource } from "../../worker/db/datasets.ts";
 import { getSync, insertBatchStatement } from "../../worker/db/syncs.ts";
 import { runMaintenance } from "../../worker/scheduled.ts";
@@ -164,7 +165,7 @@ describe("writes into a sync are guarded inside their transaction", () => {
       insertBatchStatement(
         env.DB,
         syncId,
-        { seq: 2, payloadHash: "h", recordCount: 1, firstRow: 2, response: null },
+        { seq: 2, payloadHash: "h", recordCount: 1, firstRow: 2, response: null, schemaId: null },
         now,
       ),
     ]);
@@ -200,7 +201,14 @@ describe("writes into a sync are guarded inside their transaction", () => {
           now,
           schemaId: null,
         },
-        { kind: "sync", syncId, now, batches: 1 },
+        {
+          kind: "sync",
+          syncId,
+          now,
+          batches: 1,
+          schemaId: (getSchema("saas_users") as ContextSchema).$id,
+          customVersion: null,
+        },
       ),
     );
     expect(await versionBySource(env.DB, ref, syncId)).toBeUndefined();

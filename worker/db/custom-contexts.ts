@@ -51,15 +51,23 @@ export async function listCustomContexts(db: D1Database, tenantId: string): Prom
   return results.map(toRow);
 }
 
-export async function countCustomContexts(db: D1Database, tenantId: string): Promise<number> {
+/**
+ * The MODEL a new context of this name starts at: 1, or one past the highest MODEL a deleted
+ * context of that name reached (so no `$id` is ever reused for another definition).
+ */
+export async function firstModelOf(db: D1Database, tenantId: string, name: string): Promise<number> {
   const row = await db
-    .prepare("SELECT COUNT(*) AS n FROM custom_contexts WHERE tenant_id = ?1")
-    .bind(tenantId)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
+    .prepare("SELECT last_model FROM custom_context_generations WHERE tenant_id = ?1 AND name = ?2")
+    .bind(tenantId, name)
+    .first<{ last_model: number }>();
+  return (row?.last_model ?? 0) + 1;
 }
 
-/** Creates a context and its first revision; false when the tenant already has one of that name. */
+/**
+ * Creates a context and its first revision in one transaction, only while the tenant has fewer
+ * than `maxContexts`, none of that name, and no deleted one that reached `model` or beyond.
+ * "created", or why not.
+ */
 export async function insertCustomContext(
   db: D1Database,
   tenantId: string,
@@ -67,15 +75,19 @@ export async function insertCustomContext(
   schema: ContextSchema,
   version: string,
   now: string,
-): Promise<boolean> {
+  limits: { maxContexts: number; model: number },
+): Promise<"created" | "exists" | "limit-reached" | "generation-moved"> {
   const text = JSON.stringify(schema);
   const [inserted] = await db.batch([
     db
       .prepare(
         `INSERT INTO custom_contexts (tenant_id, name, version, schema, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (tenant_id, name) DO NOTHING`,
+         SELECT ?1, ?2, ?3, ?4, ?5, ?5
+         WHERE (SELECT COUNT(*) FROM custom_contexts WHERE tenant_id = ?1) < ?6
+           AND NOT EXISTS (SELECT 1 FROM custom_context_generations WHERE tenant_id = ?1 AND name = ?2 AND last_model >= ?7)
+         ON CONFLICT (tenant_id, name) DO NOTHING`,
       )
-      .bind(tenantId, name, version, text, now),
+      .bind(tenantId, name, version, text, now, limits.maxContexts, limits.model),
     db
       .prepare(
         `INSERT INTO custom_context_revisions (tenant_id, name, version, schema, created_at)
@@ -83,7 +95,10 @@ export async function insertCustomContext(
       )
       .bind(tenantId, name, version, text, now),
   ]);
-  return (inserted?.meta.changes ?? 0) === 1;
+  if ((inserted?.meta.changes ?? 0) === 1) return "created";
+  if (await getCustomContext(db, tenantId, name)) return "exists";
+  if ((await firstModelOf(db, tenantId, name)) > limits.model) return "generation-moved";
+  return "limit-reached";
 }
 
 /**
@@ -117,15 +132,47 @@ export async function updateCustomContext(
   return (updated?.meta.changes ?? 0) === 1;
 }
 
-/** Removes a context and its revisions; false when there was none. */
-export async function deleteCustomContext(db: D1Database, tenantId: string, name: string): Promise<boolean> {
-  const [, deleted] = await db.batch([
+/** SQL true while an integration of tenant ?1 lists context ?2. */
+const IN_USE =
+  "EXISTS (SELECT 1 FROM integrations i, json_each(i.contexts) c WHERE i.tenant_id = ?1 AND c.value = ?2)";
+/** SQL true once tenant ?1 has no context ?2. */
+const GONE = "NOT EXISTS (SELECT 1 FROM custom_contexts WHERE tenant_id = ?1 AND name = ?2)";
+
+/**
+ * Deletes a context unless an integration lists it, in one transaction (so an integration update
+ * racing it either lists a context that still exists or is refused): its revisions go, its MODEL
+ * is remembered (`firstModelOf`), and its data under that name ends: datasets, versions, syncs
+ * (open ones with them) and ingestion history of every integration of the tenant. Their record
+ * sets are then unreferenced; the cron deletes their records.
+ */
+export async function deleteCustomContext(
+  db: D1Database,
+  tenantId: string,
+  name: string,
+): Promise<"deleted" | "in-use" | "missing"> {
+  const results = await db.batch([
     db
-      .prepare("DELETE FROM custom_context_revisions WHERE tenant_id = ?1 AND name = ?2")
+      .prepare(
+        `INSERT INTO custom_context_generations (tenant_id, name, last_model)
+         SELECT tenant_id, name, CAST(substr(version, 1, instr(version, '-') - 1) AS INTEGER)
+         FROM custom_contexts WHERE tenant_id = ?1 AND name = ?2 AND NOT ${IN_USE}
+         ON CONFLICT (tenant_id, name) DO UPDATE SET last_model = MAX(last_model, excluded.last_model)`,
+      )
       .bind(tenantId, name),
-    db.prepare("DELETE FROM custom_contexts WHERE tenant_id = ?1 AND name = ?2").bind(tenantId, name),
+    db
+      .prepare(`DELETE FROM custom_context_revisions WHERE tenant_id = ?1 AND name = ?2 AND NOT ${IN_USE}`)
+      .bind(tenantId, name),
+    db
+      .prepare(`DELETE FROM custom_contexts WHERE tenant_id = ?1 AND name = ?2 AND NOT ${IN_USE}`)
+      .bind(tenantId, name),
+    ...["datasets", "versions", "syncs", "ingestions"].map((table) =>
+      db
+        .prepare(`DELETE FROM ${table} WHERE tenant_id = ?1 AND context = ?2 AND ${GONE}`)
+        .bind(tenantId, name),
+    ),
   ]);
-  return (deleted?.meta.changes ?? 0) === 1;
+  if ((results[2]?.meta.changes ?? 0) === 1) return "deleted";
+  return (await getCustomContext(db, tenantId, name)) ? "in-use" : "missing";
 }
 
 /** The revisions of a context, by version (any order). */

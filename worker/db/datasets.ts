@@ -127,8 +127,18 @@ export function addToRecordCountStatement(
 
 /** What must still hold when a version is created, checked inside its transaction. */
 export type CommitGuard =
-  /** A sync: still open and unexpired, holding exactly the batches the commit checked. */
-  | { kind: "sync"; syncId: string; now: string; batches: number }
+  /**
+   * A sync: still open and unexpired, holding exactly the batches the commit checked, every one
+   * validated against `schemaId`; for a custom context, the context still at `customVersion`.
+   */
+  | {
+      kind: "sync";
+      syncId: string;
+      now: string;
+      batches: number;
+      schemaId: string;
+      customVersion: string | null;
+    }
   /** A restore: the restored version is still retained (its record set is not up for deletion). */
   | { kind: "restore"; version: number };
 
@@ -166,8 +176,10 @@ export function commitVersionStatements(
   ];
   let condition = "";
   if (guard?.kind === "sync") {
-    condition = ` AND ${syncOpenSql(10, 11)} AND (SELECT COUNT(*) FROM sync_batches WHERE sync_id = ?10) = ?12`;
-    params.push(guard.syncId, guard.now, guard.batches);
+    condition = ` AND ${syncOpenSql(10, 11)} AND (SELECT COUNT(*) FROM sync_batches WHERE sync_id = ?10) = ?12
+         AND NOT EXISTS (SELECT 1 FROM sync_batches WHERE sync_id = ?10 AND (schema_id IS NULL OR schema_id != ?13))
+         AND (?14 IS NULL OR EXISTS (SELECT 1 FROM custom_contexts WHERE tenant_id = ?1 AND name = ?3 AND version = ?14))`;
+    params.push(guard.syncId, guard.now, guard.batches, guard.schemaId, guard.customVersion);
   } else if (guard?.kind === "restore") {
     condition =
       " AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?10 AND set_id = ?4)";

@@ -179,3 +179,29 @@ async function removedExamples(
   }
   return found;
 }
+
+/** A sync's cached difference, when it was computed for `diffFor`. */
+export async function cachedDiff(
+  db: D1Database,
+  syncId: string,
+  diffFor: string,
+): Promise<RawDiff | undefined> {
+  const row = await db
+    .prepare("SELECT diff FROM syncs WHERE id = ?1 AND diff_for = ?2")
+    .bind(syncId, diffFor)
+    .first<{ diff: string | null }>();
+  return row?.diff ? (JSON.parse(row.diff) as RawDiff) : undefined;
+}
+
+/** Keeps a sync's difference for the state it was computed for (only while the sync is open). */
+export async function cacheDiff(
+  db: D1Database,
+  syncId: string,
+  diffFor: string,
+  diff: RawDiff,
+): Promise<void> {
+  await db
+    .prepare("UPDATE syncs SET diff_for = ?2, diff = ?3 WHERE id = ?1 AND status = 'open'")
+    .bind(syncId, diffFor, JSON.stringify(diff))
+    .run();
+}

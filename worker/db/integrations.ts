@@ -37,15 +37,27 @@ const toIntegration = (r: IntegrationRow): Integration => ({
   updatedAt: r.updated_at,
 });
 
-export function insertIntegrationStatement(db: D1Database, i: Integration): D1PreparedStatement {
+/**
+ * SQL true when every name of the JSON array ?`p` is a custom context of tenant ?1: checked in
+ * the statement that writes an integration's contexts, so a context deleted meanwhile is never
+ * listed (the delete refuses while an integration lists it; see deleteCustomContext).
+ */
+const customContextsExist = (p: number) =>
+  `(SELECT COUNT(*) FROM custom_contexts WHERE tenant_id = ?1 AND name IN (SELECT value FROM json_each(?${p}))) = json_array_length(?${p})`;
+
+export function insertIntegrationStatement(
+  db: D1Database,
+  i: Integration,
+  customContexts: readonly string[] = [],
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO integrations (id, tenant_id, name, display_name, description, logo, contexts, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+       SELECT ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ${customContextsExist(10)}`,
     )
     .bind(
-      i.id,
       i.tenantId,
+      i.id,
       i.name,
       i.displayName,
       i.description,
@@ -53,11 +65,18 @@ export function insertIntegrationStatement(db: D1Database, i: Integration): D1Pr
       JSON.stringify(i.contexts),
       i.createdAt,
       i.updatedAt,
+      JSON.stringify(customContexts),
     );
 }
 
-export async function insertIntegration(db: D1Database, i: Integration): Promise<void> {
-  await insertIntegrationStatement(db, i).run();
+/** Inserts an integration; false when one of its custom contexts no longer exists. */
+export async function insertIntegration(
+  db: D1Database,
+  i: Integration,
+  customContexts: readonly string[],
+): Promise<boolean> {
+  const result = await insertIntegrationStatement(db, i, customContexts).run();
+  return result.meta.changes === 1;
 }
 
 export async function listIntegrations(
@@ -97,11 +116,16 @@ export async function countIntegrations(db: D1Database, tenantId: string): Promi
   return row?.n ?? 0;
 }
 
-export async function updateIntegration(db: D1Database, i: Integration): Promise<Integration | undefined> {
+/** Updates an integration; undefined when it is gone or one of its custom contexts no longer exists. */
+export async function updateIntegration(
+  db: D1Database,
+  i: Integration,
+  customContexts: readonly string[],
+): Promise<Integration | undefined> {
   const row = await db
     .prepare(
       `UPDATE integrations SET name = ?3, display_name = ?4, description = ?5, logo = ?6, contexts = ?7, updated_at = ?8
-       WHERE tenant_id = ?1 AND id = ?2 RETURNING ${COLUMNS}`,
+       WHERE tenant_id = ?1 AND id = ?2 AND ${customContextsExist(9)} RETURNING ${COLUMNS}`,
     )
     .bind(
       i.tenantId,
@@ -112,6 +136,7 @@ export async function updateIntegration(db: D1Database, i: Integration): Promise
       i.logo,
       JSON.stringify(i.contexts),
       i.updatedAt,
+      JSON.stringify(customContexts),
     )
     .first<IntegrationRow>();
   return row ? toIntegration(row) : undefined;

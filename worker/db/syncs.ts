@@ -20,6 +20,8 @@ export interface Sync {
   commitWarnings: string | null;
   /** The schema `$id` the client validated against (POST …/syncs `schemaId`), when it said. */
   schemaId: string | null;
+  /** The context's schema `$id` when the sync began (null for syncs older than migration 0007). */
+  openedSchemaId: string | null;
 }
 
 interface SyncRow {
@@ -36,10 +38,11 @@ interface SyncRow {
   expected_records: number | null;
   commit_warnings: string | null;
   schema_id: string | null;
+  opened_schema_id: string | null;
 }
 
 const COLUMNS =
-  "id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, committed_version, expected_records, commit_warnings, schema_id";
+  "id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, committed_version, expected_records, commit_warnings, schema_id, opened_schema_id";
 
 const toSync = (r: SyncRow): Sync => ({
   id: r.id,
@@ -55,6 +58,7 @@ const toSync = (r: SyncRow): Sync => ({
   expectedRecords: r.expected_records,
   commitWarnings: r.commit_warnings,
   schemaId: r.schema_id,
+  openedSchemaId: r.opened_schema_id,
 });
 
 /**
@@ -75,8 +79,8 @@ export interface SyncGuard {
 export function insertSyncStatement(db: D1Database, s: Sync): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO syncs (id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, schema_id)
-       VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?9)`,
+      `INSERT INTO syncs (id, tenant_id, integration_id, context, set_id, status, key_name, created_at, expires_at, schema_id, opened_schema_id)
+       VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?9, ?10)`,
     )
     .bind(
       s.id,
@@ -88,6 +92,7 @@ export function insertSyncStatement(db: D1Database, s: Sync): D1PreparedStatemen
       s.createdAt,
       s.expiresAt,
       s.schemaId,
+      s.openedSchemaId,
     );
 }
 
@@ -109,12 +114,14 @@ export interface BatchRow {
   firstRow: number;
   /** The answer given when the batch was stored (JSON), replayed to a retry. */
   response: string | null;
+  /** The schema `$id` its records were validated against (null before migration 0007). */
+  schemaId: string | null;
 }
 
 export async function getBatch(db: D1Database, syncId: string, seq: number): Promise<BatchRow | undefined> {
   const row = await db
     .prepare(
-      "SELECT seq, payload_hash, record_count, first_row, response FROM sync_batches WHERE sync_id = ?1 AND seq = ?2",
+      "SELECT seq, payload_hash, record_count, first_row, response, schema_id FROM sync_batches WHERE sync_id = ?1 AND seq = ?2",
     )
     .bind(syncId, seq)
     .first<{
@@ -123,6 +130,7 @@ export async function getBatch(db: D1Database, syncId: string, seq: number): Pro
       record_count: number;
       first_row: number;
       response: string | null;
+      schema_id: string | null;
     }>();
   return row
     ? {
@@ -131,6 +139,7 @@ export async function getBatch(db: D1Database, syncId: string, seq: number): Pro
         recordCount: row.record_count,
         firstRow: row.first_row,
         response: row.response,
+        schemaId: row.schema_id,
       }
     : undefined;
 }
@@ -148,10 +157,97 @@ export function insertBatchStatement(
 ): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO sync_batches (sync_id, seq, payload_hash, record_count, first_row, response, created_at)
-       SELECT ?1, ?3, ?4, ?5, ?6, ?7, ?2 WHERE ${SYNC_OPEN}`,
+      `INSERT INTO sync_batches (sync_id, seq, payload_hash, record_count, first_row, response, schema_id, created_at)
+       SELECT ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?2 WHERE ${SYNC_OPEN}`,
     )
-    .bind(syncId, now, batch.seq, batch.payloadHash, batch.recordCount, batch.firstRow, batch.response);
+    .bind(
+      syncId,
+      now,
+      batch.seq,
+      batch.payloadHash,
+      batch.recordCount,
+      batch.firstRow,
+      batch.response,
+      batch.schemaId,
+    );
+}
+
+/** The different schema `$id`s a sync's batches were validated against (null: unknown). */
+export async function batchSchemaIds(db: D1Database, syncId: string): Promise<(string | null)[]> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT schema_id FROM sync_batches WHERE sync_id = ?1")
+    .bind(syncId)
+    .all<{ schema_id: string | null }>();
+  return results.map((r) => r.schema_id);
+}
+
+/** The batches validated against another schema than `schemaId` (or an unknown one), by seq. */
+export async function batchesNotCheckedWith(
+  db: D1Database,
+  syncId: string,
+  schemaId: string,
+): Promise<{ seq: number; firstRow: number; recordCount: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT seq, first_row, record_count FROM sync_batches
+       WHERE sync_id = ?1 AND (schema_id IS NULL OR schema_id != ?2) ORDER BY seq`,
+    )
+    .bind(syncId, schemaId)
+    .all<{ seq: number; first_row: number; record_count: number }>();
+  return results.map((r) => ({ seq: r.seq, firstRow: r.first_row, recordCount: r.record_count }));
+}
+
+/** Up to `limit` stored records of one batch after index `afterIdx`, in file order. */
+export async function batchRecordsPage(
+  db: D1Database,
+  setId: string,
+  seq: number,
+  afterIdx: number,
+  limit: number,
+): Promise<{ idx: number; data: string }[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT idx, data FROM records WHERE set_id = ?1 AND seq = ?2 AND idx > ?3 ORDER BY idx LIMIT ?4",
+    )
+    .bind(setId, seq, afterIdx, limit)
+    .all<{ idx: number; data: string }>();
+  return results;
+}
+
+/**
+ * Rewrites records a re-check normalized differently (a revised schema), as one JSON parameter,
+ * only while the sync is open. Parameters of `rows`: idx and the new JSON text.
+ */
+export function rewriteRecordsStatement(
+  db: D1Database,
+  setId: string,
+  seq: number,
+  rows: { idx: number; data: string }[],
+  guard: SyncGuard,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE records SET data = (SELECT json_extract(value, '$[1]') FROM json_each(?3) WHERE json_extract(value, '$[0]') = records.idx)
+       WHERE set_id = ?1 AND seq = ?2 AND idx IN (SELECT json_extract(value, '$[0]') FROM json_each(?3))
+         AND ${syncOpenSql(4, 5)}`,
+    )
+    .bind(setId, seq, JSON.stringify(rows.map((r) => [r.idx, r.data])), guard.syncId, guard.now);
+}
+
+/** Marks batches `seqs` of a sync as validated against `schemaId` (after a re-check), while it is open. */
+export function markBatchesCheckedStatement(
+  db: D1Database,
+  syncId: string,
+  seqs: number[],
+  schemaId: string,
+  now: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE sync_batches SET schema_id = ?3
+       WHERE sync_id = ?1 AND seq IN (SELECT value FROM json_each(?4)) AND ${SYNC_OPEN}`,
+    )
+    .bind(syncId, now, schemaId, JSON.stringify(seqs));
 }
 
 /** The file row the next batch starts at when the client does not say: after every lower batch, when they are all here. */

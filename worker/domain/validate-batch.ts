@@ -1,6 +1,7 @@
 // Normalizes and validates a batch with the shared core, and prepares its rows for storage.
 import {
   type ContextSchema,
+  canonicalRecordJson,
   DatasetValidator,
   getSchema,
   type Issue,
@@ -46,7 +47,7 @@ export function validateBatch(
   const rows: StoredRow[] = [];
   body.records.forEach((raw, i) => {
     const record = validator.addRecord(raw, body.lines?.[i]);
-    rows.push({ key: recordKey(record, schema) ?? "", data: JSON.stringify(record) });
+    rows.push({ key: recordKey(record, schema) ?? "", data: canonicalRecordJson(record, schema) });
   });
   let report = validator.finish();
   if (!options.datasetWarnings) {

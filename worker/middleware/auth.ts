@@ -6,6 +6,7 @@ import { type ApiKey, findKeyForAuth, type KeyScope, touchKey } from "../db/keys
 import { constantTimeEqual, keyIdOf, sha256Hex } from "../domain/crypto.ts";
 import { forbidden, Problem, unauthorized } from "../http/problem.ts";
 import { countFailedAuth, refuseBlockedClient } from "./rate-limit.ts";
+import { decodeBody } from "./request-body.ts";
 
 /** The credential of a request: `x-api-key`, else a Bearer token. */
 export function presentedSecret(headers: Headers): string | undefined {
@@ -69,6 +70,7 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
       new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString(),
     );
     c.set("key", key);
+    await decodeBody(c);
     await next();
   };
 }
@@ -100,6 +102,7 @@ export function requireOperator(): MiddlewareHandler<AppEnv> {
     const invalid = unauthorized("The operator token is not valid");
     if (!secret) throw invalid;
     if (!(await constantTimeEqual(secret, expected))) throw await counted(c, invalid);
+    await decodeBody(c);
     await next();
   };
 }

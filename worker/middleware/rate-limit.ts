@@ -32,6 +32,21 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * Counts `extra` more requests against the caller's key, for work that costs more than one
+ * request (a 429 when that exhausts the budget).
+ */
+export async function chargeRequests(c: Context<AppEnv>, extra: number): Promise<void> {
+  const key = c.get("key");
+  for (let i = 0; i < extra; i++) {
+    const { success } = await c.env.RATE_LIMITER.limit({ key: key.id });
+    if (!success)
+      throw tooMany(
+        `The API key "${key.name}" sent too many requests (a difference counts as several); retry after ${RETRY_AFTER_SECONDS} seconds`,
+      );
+  }
+}
+
 /** The failed-authentication bucket of a request: its client IP, or one shared bucket without one. */
 export function clientBucket(headers: Headers): string {
   const ip = headers.get("cf-connecting-ip")?.trim();

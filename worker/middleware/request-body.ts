@@ -1,8 +1,11 @@
 // Every request body goes through here once: read to the end (so a client that hangs up early gets
-// a 400, not a 500), gzip decoded, and the size limit applied to the decoded bytes. Downstream code
-// reads the buffered body with c.req.text()/json()/arrayBuffer() as usual. Written by hand because
-// Hono's bodyLimit neither decodes Content-Encoding nor turns a broken stream into a problem.
-import type { MiddlewareHandler } from "hono";
+// a 400, not a 500) with the size limit on its bytes. A gzip body is decoded only once the caller
+// is authenticated (`decodeBody`, called by the auth middleware), fed to the inflater a kilobyte
+// at a time so that it stops at the limit of decoded bytes: a bomb costs at most the limit, never
+// its claim. Downstream code reads the buffered body with c.req.text()/json()/arrayBuffer() as
+// usual. Written by hand because Hono's bodyLimit neither decodes Content-Encoding nor turns a
+// broken stream into a problem.
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { limitsOf } from "../http/limits.ts";
 import { badRequest, Problem } from "../http/problem.ts";
@@ -112,21 +115,50 @@ export function requestBody(): MiddlewareHandler<AppEnv> {
       );
     }
 
-    let body = received;
     if (coding === "gzip") {
-      const inflated = new Blob([received]).stream().pipeThrough(new DecompressionStream("gzip"));
-      body = await readAll(
-        inflated,
-        maxBytes,
-        () => tooLarge(maxBytes, true),
-        () => badRequest("The request body is not valid gzip (Content-Encoding: gzip); nothing was stored"),
-      );
+      c.set("encodedBody", received);
+    } else {
+      replaceBody(c, received);
     }
-
-    const headers = new Headers(raw.headers);
-    headers.delete("content-encoding");
-    headers.set("content-length", String(body.byteLength));
-    c.req.raw = new Request(raw, { body, headers });
     await next();
   };
+}
+
+function replaceBody(c: Context<AppEnv>, body: Uint8Array): void {
+  const raw = c.req.raw;
+  const headers = new Headers(raw.headers);
+  headers.delete("content-encoding");
+  headers.set("content-length", String(body.byteLength));
+  c.req.raw = new Request(raw, { body, headers });
+}
+
+/** Compressed bytes handed to the inflater at once: deflate expands 1 KB to at most ~1 MB. */
+const INFLATE_STEP = 1024;
+
+/**
+ * Decodes a gzip body read by `requestBody`, after authentication: at most `maxBodyBytes` decoded
+ * bytes are ever produced (413 beyond), and a corrupt stream is a 400. A no-op for other bodies.
+ */
+export async function decodeBody(c: Context<AppEnv>): Promise<void> {
+  const encoded = c.get("encodedBody");
+  if (!encoded) return;
+  c.set("encodedBody", undefined);
+  const maxBytes = limitsOf(c.env).maxBodyBytes;
+  const inflater = new DecompressionStream("gzip");
+  const writer = inflater.writable.getWriter();
+  // Input goes in step by step, each write waiting for the inflater to take it, so the output
+  // read below (and stopped at the limit) bounds what is ever inflated.
+  const feeding = (async () => {
+    for (let at = 0; at < encoded.byteLength; at += INFLATE_STEP)
+      await writer.write(encoded.subarray(at, at + INFLATE_STEP));
+    await writer.close();
+  })();
+  feeding.catch(() => undefined);
+  const corrupt = () =>
+    badRequest("The request body is not valid gzip (Content-Encoding: gzip); nothing was stored");
+  const body = await readAll(inflater.readable, maxBytes, () => tooLarge(maxBytes, true), corrupt);
+  await feeding.catch(() => {
+    throw corrupt();
+  });
+  replaceBody(c, body);
 }

@@ -35,8 +35,8 @@ import {
 import { builtinRevision, builtinRevisions } from "../../schemas/releases/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
-  countCustomContexts,
   deleteCustomContext,
+  firstModelOf,
   getRevision,
   insertCustomContext,
   integrationsUsing,
@@ -200,26 +200,35 @@ export const catalog = new Hono<AppEnv>()
     const definition = checked(c, await readDefinition(c));
     const { name } = definition;
     const max = CUSTOM_CONTEXT_LIMITS.maxContextsPerTenant;
-    if ((await countCustomContexts(c.env.DB, key.tenantId)) >= max)
-      throw conflict(
-        "limit-reached",
-        "Too many contexts",
-        `A tenant may have at most ${max} custom contexts`,
-      );
-    const version = "1-0-0";
+    // A name used before starts at the MODEL after its last one: its old $id is never reused.
+    const model = await firstModelOf(c.env.DB, key.tenantId, name);
+    const version = `${model}-0-0`;
     const schema = {
       $id: schemaIdOf(customScopedName(key.tenantId, name), version),
       ...definition.schema,
     } as ContextSchema;
-    const created = await insertCustomContext(
+    const outcome = await insertCustomContext(
       c.env.DB,
       key.tenantId,
       name,
       schema,
       version,
       c.get("now").toISOString(),
+      { maxContexts: max, model },
     );
-    if (!created)
+    if (outcome === "limit-reached")
+      throw conflict(
+        "limit-reached",
+        "Too many contexts",
+        `A tenant may have at most ${max} custom contexts`,
+      );
+    if (outcome === "generation-moved")
+      throw conflict(
+        "context-changed",
+        "Context changed meanwhile",
+        `A context named "${name}" was deleted while this one was created; send it again`,
+      );
+    if (outcome === "exists")
       throw conflict(
         "context-exists",
         "Context exists",
@@ -279,9 +288,9 @@ export const catalog = new Hono<AppEnv>()
   .delete("/:context", requireKey("admin"), rateLimit(), async (c) => {
     const name = c.req.param("context");
     const current = await requireCustom(c, name);
-    const users = await integrationsUsing(c.env.DB, current.custom.tenantId, name);
-    if (users.length > 0)
-      throw conflict(
+    const inUse = async () => {
+      const users = await integrationsUsing(c.env.DB, current.custom.tenantId, name);
+      return conflict(
         "context-in-use",
         "Context in use",
         `${name} is used by ${users.length === 1 ? "integration" : `${users.length} integrations:`} ${users
@@ -289,8 +298,10 @@ export const catalog = new Hono<AppEnv>()
           .join(", ")}; remove it from ${users.length === 1 ? "that integration" : "them"} first`,
         { integrations: users },
       );
-    await deleteCustomContext(c.env.DB, current.custom.tenantId, name);
+    };
+    const outcome = await deleteCustomContext(c.env.DB, current.custom.tenantId, name);
     forgetContext(c, name);
+    if (outcome === "in-use") throw await inUse();
     return c.body(null, 204);
   })
   .get("/:context/schema", optionalKey(), async (c) => {

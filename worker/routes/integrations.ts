@@ -1,12 +1,14 @@
 // Integrations: admin keys create, update and delete; any key reads what it may use (an ingest
 // key bound to one integration sees only that one). Another tenant's integration is a 404.
 import { type Context, Hono } from "hono";
+import { getSchema } from "../../schemas/index.ts";
 import { checkLogo } from "../../schemas/logo.ts";
 import type { AppEnv } from "../app-env.ts";
 import {
   countIntegrations,
   deleteIntegrationDataStatements,
   deleteIntegrationStatement,
+  getIntegration,
   type Integration,
   insertIntegration,
   listIntegrations,
@@ -65,6 +67,17 @@ async function checkIntegrationFields(c: Context<AppEnv>, body: Record<string, u
   return { name, displayName, description, logo, contexts };
 }
 
+/** The tenant's own contexts among `names` (the built-ins always exist). */
+const customOnly = (names: readonly string[]) => names.filter((name) => !getSchema(name));
+
+/** A context of the integration was deleted between the check and the write. */
+const contextsGone = (names: readonly string[]) =>
+  conflict(
+    "context-deleted",
+    "Context deleted meanwhile",
+    `One of the contexts ${customOnly(names).join(", ")} was deleted while this integration was saved; nothing was saved. Read the contexts again and retry`,
+  );
+
 export const integrations = new Hono<AppEnv>()
   .post("/", requireKey("admin"), async (c) => {
     const key = c.get("key");
@@ -89,7 +102,8 @@ export const integrations = new Hono<AppEnv>()
       createdAt: now,
       updatedAt: now,
     };
-    await insertIntegration(c.env.DB, integration);
+    if (!(await insertIntegration(c.env.DB, integration, customOnly(integration.contexts))))
+      throw contextsGone(integration.contexts);
     c.header("location", `/v1/integrations/${integration.id}`);
     return c.json({ ...publicIntegration(integration), endpoints: await endpoints(c, integration) }, 201);
   })
@@ -114,8 +128,11 @@ export const integrations = new Hono<AppEnv>()
       contexts: input.contexts ?? current.contexts,
       updatedAt: c.get("now").toISOString(),
     };
-    const updated = await updateIntegration(c.env.DB, next);
-    if (!updated) throw notFound(`Integration "${current.id}"`);
+    const updated = await updateIntegration(c.env.DB, next, customOnly(next.contexts));
+    if (!updated) {
+      if (await getIntegration(c.env.DB, current.tenantId, current.id)) throw contextsGone(next.contexts);
+      throw notFound(`Integration "${current.id}"`);
+    }
     return c.json({ ...publicIntegration(updated), endpoints: await endpoints(c, updated) });
   })
   .delete("/:id", requireKey("admin"), async (c) => {

@@ -20,7 +20,9 @@ import {
   parseSchemaId,
 } from "../../schemas/index.ts";
 import { clipSourceName } from "../../schemas/limits.ts";
+import { builtinRevision } from "../../schemas/releases/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import { getRevision } from "../db/custom-contexts.ts";
 import {
   addToRecordCountStatement,
   commitVersionStatements,
@@ -33,6 +35,7 @@ import {
 } from "../db/datasets.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
 import {
+  batchSchemaIds,
   batchSummary,
   defaultFirstRow,
   getBatch,
@@ -44,9 +47,10 @@ import {
   type Sync,
   setSyncSourceNameStatement,
 } from "../db/syncs.ts";
-import { schemaFor } from "../domain/contexts.ts";
+import { contextFor, forgetContext, type ResolvedContext } from "../domain/contexts.ts";
 import { newId, sha256Hex } from "../domain/crypto.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
+import { recheckSync, schemaMoved } from "../domain/recheck.ts";
 import { closedProblem, expiredProblem, requireSync } from "../domain/sync-state.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
 import { committedView } from "../domain/views.ts";
@@ -78,44 +82,54 @@ async function optionalJson(c: Context<AppEnv>): Promise<Record<string, unknown>
 }
 
 /**
- * The `schemaId` a client says it validated against, checked: a SchemaVer `$id` of this context,
- * not newer than the context's current schema. Undefined when none was given.
+ * The `schemaId` a client says it validated against, checked: a SchemaVer `$id` of this context
+ * that names one of its released revisions (not a version that never existed). Undefined when
+ * none was given.
  */
-function checkedSchemaId(value: unknown, context: string, schema: ContextSchema): string | undefined {
+async function checkedSchemaId(
+  c: Context<AppEnv>,
+  value: unknown,
+  context: ResolvedContext,
+): Promise<string | undefined> {
   if (value === undefined) return undefined;
+  const { schema } = context;
   const current = parseSchemaId(schema.$id);
-  const scoped = current?.name ?? context;
+  const scoped = current?.name ?? context.name;
   const example = `urn:intake:${scoped}:M-R-A`;
   if (typeof value !== "string")
     throw badRequest(`schemaId must be the schema $id the file was validated against (${example})`);
   const given = parseSchemaId(value);
   const shown = JSON.stringify(value.slice(0, 200));
   if (!given) throw badRequest(`schemaId ${shown} is not a SchemaVer $id such as ${example}`);
-  if (given.name !== scoped) throw badRequest(`schemaId ${shown} is not a schema of ${context} (${example})`);
+  if (given.name !== scoped)
+    throw badRequest(`schemaId ${shown} is not a schema of ${context.name} (${example})`);
   if (current && compareSchemaVer(given.version, current.version) > 0)
-    throw badRequest(`schemaId ${shown} is newer than the current schema of ${context} (${schema.$id})`);
+    throw badRequest(`schemaId ${shown} is newer than the current schema of ${context.name} (${schema.$id})`);
+  const version = formatSchemaVer(given.version);
+  const released = context.custom
+    ? (await getRevision(c.env.DB, context.custom.tenantId, context.name, version)) !== undefined
+    : builtinRevision(context.name, version) !== undefined;
+  if (!released)
+    throw badRequest(
+      `schemaId ${shown} names no released revision of ${context.name}; see GET /v1/contexts/${context.name} (revisions)`,
+    );
   return value;
 }
 
 /**
- * How the context's schema moved since the sync's client validated: a 409 problem when its MODEL
- * changed, a notice when its REVISION did, nothing for an ADDITION (or no `schemaId`).
+ * A notice when the context's REVISION moved since the file was validated (the client's
+ * `schemaId`, else the schema when the sync began); nothing for an ADDITION. A MODEL change is
+ * refused before (`schemaMoved`).
  */
-function schemaSince(sync: Sync, schema: ContextSchema): Problem | SchemaChangeNotice | undefined {
-  const given = sync.schemaId ? parseSchemaId(sync.schemaId) : undefined;
+function schemaSince(sync: Sync, schema: ContextSchema): SchemaChangeNotice | undefined {
+  const validatedAgainst = sync.schemaId ?? sync.openedSchemaId;
+  const given = validatedAgainst ? parseSchemaId(validatedAgainst) : undefined;
   const current = parseSchemaId(schema.$id);
-  if (!sync.schemaId || !given || !current) return undefined;
-  if (given.version.model !== current.version.model)
-    return conflict(
-      "schema-model-changed",
-      "Schema changed",
-      `The ${sync.context} schema had a breaking (MODEL) change since this sync started: the file was validated against ${formatSchemaVer(given.version)}, the schema is now ${formatSchemaVer(current.version)}. Nothing was committed; validate the file again with the current schema and upload it in a new sync`,
-      { validatedAgainst: sync.schemaId, current: schema.$id },
-    );
-  if (given.version.revision !== current.version.revision)
+  if (!validatedAgainst || !given || !current) return undefined;
+  if (given.version.model === current.version.model && given.version.revision !== current.version.revision)
     return {
       kind: "revision",
-      validatedAgainst: sync.schemaId,
+      validatedAgainst,
       current: schema.$id,
       message: `The ${sync.context} schema was revised since this file was validated (${formatSchemaVer(given.version)} → ${formatSchemaVer(current.version)}); the records were checked again with the current rules and committed`,
     };
@@ -173,9 +187,9 @@ export const syncs = new Hono<AppEnv>()
     if (body.sourceName !== undefined && typeof body.sourceName !== "string")
       throw badRequest("sourceName must be a string (a file name, or a page's title and address)");
     const sourceName = typeof body.sourceName === "string" ? clipSourceName(body.sourceName) : null;
-    const schema = await schemaFor(c, ref.context);
-    if (!schema) throw notFound(`Context "${ref.context}"`);
-    const schemaId = checkedSchemaId(body.schemaId, ref.context, schema);
+    const context = await contextFor(c, ref.context);
+    if (!context) throw notFound(`Context "${ref.context}"`);
+    const schemaId = await checkedSchemaId(c, body.schemaId, context);
     const sync: Sync = {
       id: newId("syn"),
       tenantId: ref.tenantId,
@@ -190,6 +204,7 @@ export const syncs = new Hono<AppEnv>()
       expectedRecords: null,
       commitWarnings: null,
       schemaId: schemaId ?? null,
+      openedSchemaId: context.schema.$id,
     };
     await c.env.DB.batch([
       insertRecordSetStatement(c.env.DB, ref, sync.setId, sync.createdAt),
@@ -245,7 +260,9 @@ export const syncs = new Hono<AppEnv>()
     const replay = await answerExisting();
     if (replay) return replay;
     const firstRow = declaredFirstRow ?? (await defaultFirstRow(c.env.DB, sync.id, seq));
-    const schema = await schemaFor(c, ref.context);
+    const context = await contextFor(c, ref.context);
+    if (!context) throw notFound(`Context "${ref.context}"`);
+    const { schema } = context;
     const { report, rows } = validateBatch(ref.context, body, limits, {
       datasetWarnings: false,
       firstRow,
@@ -275,7 +292,14 @@ export const syncs = new Hono<AppEnv>()
         insertBatchStatement(
           c.env.DB,
           sync.id,
-          { seq, payloadHash, recordCount: rows.length, firstRow, response: JSON.stringify(answer) },
+          {
+            seq,
+            payloadHash,
+            recordCount: rows.length,
+            firstRow,
+            response: JSON.stringify(answer),
+            schemaId: schema.$id,
+          },
           guard.now,
         ),
         ...insertRecordsStatements(c.env.DB, sync.setId, seq, rows, guard),
@@ -328,10 +352,12 @@ export const syncs = new Hono<AppEnv>()
       }).run();
       return problem;
     };
-    const schema = await schemaFor(c, ref.context);
-    if (!schema) throw notFound(`Context "${ref.context}"`);
+    const context = await contextFor(c, ref.context);
+    if (!context) throw notFound(`Context "${ref.context}"`);
+    const { schema } = context;
+    const moved = schemaMoved(sync, schema, await batchSchemaIds(c.env.DB, sync.id));
+    if (moved) throw await fail(moved);
     const since = schemaSince(sync, schema);
-    if (since instanceof Error) throw await fail(since);
     const summary = await batchSummary(c.env.DB, sync.id);
     if (summary.count === 0)
       throw await fail(
@@ -358,6 +384,21 @@ export const syncs = new Hono<AppEnv>()
         ),
       );
     }
+    // Batches validated against another schema are checked again with this one.
+    const stamp = now.toISOString();
+    const recheck = await recheckSync(c.env.DB, sync, schema, limitsOf(c.env), {
+      maxIssues: COMMIT_ISSUES,
+      now: stamp,
+    });
+    if (recheck instanceof Error) throw await fail(recheck);
+    if (!recheck.report.valid) {
+      const report = { ...recheck.report, recordCount: summary.records };
+      await ingestionStatement(c, ref, "commit", { report, ok: false, syncId: sync.id }).run();
+      throw invalidRecords(
+        report,
+        `the ${ref.context} schema changed to ${schema.$id} since they were checked, and nothing was committed`,
+      );
+    }
     // The SQL finds the rows; the core words the issue, exactly as it does for one request.
     const duplicates = await duplicateKeys(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES);
     if (duplicates.total > 0) {
@@ -381,8 +422,8 @@ export const syncs = new Hono<AppEnv>()
       for (const t of await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES))
         warnings.push(connectionTargetIssue({ id: t.target, name: t.name ?? undefined }, { row: t.row }));
     }
-    const stamp = now.toISOString();
     await c.env.DB.batch([
+      ...recheck.statements,
       ...commitVersionStatements(
         c.env.DB,
         ref,
@@ -395,7 +436,14 @@ export const syncs = new Hono<AppEnv>()
           now: stamp,
           schemaId: schema.$id,
         },
-        { kind: "sync", syncId: sync.id, now: stamp, batches: summary.count },
+        {
+          kind: "sync",
+          syncId: sync.id,
+          now: stamp,
+          batches: summary.count,
+          schemaId: schema.$id,
+          customVersion: context.custom?.version ?? null,
+        },
       ),
       markCommittedStatement(c.env.DB, sync.id, stamp, {
         expectedRecords: expected ?? null,
@@ -411,6 +459,13 @@ export const syncs = new Hono<AppEnv>()
       if (after.status === "committed") return replayCommit(c, ref, after, expected);
       const problem = closedProblem(after, now);
       if (problem) throw problem;
+      forgetContext(c, ref.context);
+      if ((await contextFor(c, ref.context))?.schema.$id !== schema.$id)
+        throw conflict(
+          "schema-changed",
+          "Schema changed during the commit",
+          `The ${ref.context} schema changed while this commit was checking the records; nothing was committed. Commit again: the records are checked with the new schema`,
+        );
       throw conflict(
         "batches-changed",
         "Batches changed during the commit",

@@ -76,6 +76,7 @@ const sync = (id: string, ref: DatasetRef, setId: string, expiresAt = "2030-01-0
   expectedRecords: null,
   commitWarnings: null,
   schemaId: null,
+  openedSchemaId: null,
 });
 
 const row = (name: string) => ({ key: name.toLowerCase(), data: JSON.stringify({ vendorName: name }) });
@@ -107,8 +108,8 @@ beforeAll(async () => {
     insertKeyStatement(env.DB, key("key_db_other", B.tenantId, { integrationId: "int_elsewhere" }), "h5"),
     env.DB.prepare("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1").bind("key_db_revoked", NOW),
   ]);
-  await insertIntegration(env.DB, integration(A));
-  await insertIntegration(env.DB, integration(B));
+  await insertIntegration(env.DB, integration(A), []);
+  await insertIntegration(env.DB, integration(B), []);
   await commit(A, "set_da1", "src_da1", ["Alpha"]);
   await commit(B, "set_db1", "src_db1", ["Bravo", "Beta"]);
   await env.DB.batch([
@@ -117,13 +118,13 @@ beforeAll(async () => {
     insertBatchStatement(
       env.DB,
       "syn_db",
-      { seq: 1, payloadHash: "x", recordCount: 2, firstRow: 1, response: null },
+      { seq: 1, payloadHash: "x", recordCount: 2, firstRow: 1, response: null, schemaId: null },
       NOW,
     ),
     insertBatchStatement(
       env.DB,
       "syn_db",
-      { seq: 3, payloadHash: "y", recordCount: 1, firstRow: 3, response: null },
+      { seq: 3, payloadHash: "y", recordCount: 1, firstRow: 3, response: null, schemaId: null },
       NOW,
     ),
     insertIngestionStatement(env.DB, B, {

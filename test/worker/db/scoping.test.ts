@@ -43,8 +43,8 @@ beforeAll(async () => {
     insertKeyStatement(env.DB, key("key_a", "ten_a"), "hash-a"),
     insertKeyStatement(env.DB, key("key_b", "ten_b"), "hash-b"),
   ]);
-  await insertIntegration(env.DB, integration("int_a", "ten_a"));
-  await insertIntegration(env.DB, integration("int_b", "ten_b"));
+  await insertIntegration(env.DB, integration("int_a", "ten_a"), []);
+  await insertIntegration(env.DB, integration("int_b", "ten_b"), []);
 });
 
 it("lists and reads only the tenant's keys", async () => {
@@ -59,7 +59,7 @@ it("lists, reads, updates and deletes only the tenant's integrations", async () 
   expect(await listIntegrations(env.DB, "ten_a", "int_b")).toEqual([]);
   expect(await getIntegration(env.DB, "ten_a", "int_b")).toBeUndefined();
   expect(
-    await updateIntegration(env.DB, { ...integration("int_b", "ten_a"), name: "hijacked" }),
+    await updateIntegration(env.DB, { ...integration("int_b", "ten_a"), name: "hijacked" }, []),
   ).toBeUndefined();
   const result = await deleteIntegrationStatement(env.DB, "ten_a", "int_b").run();
   expect(result.meta.changes).toBe(0);
