@@ -84,7 +84,7 @@ export interface SourceRow {
   cells: string[];
 }
 
-/** A problem of the CSV text itself (a quote never closed), on the parsed row `index` (0-based). */
+/** A problem of the CSV text itself (its quoting), on the parsed row `index` (0-based). */
 export interface CsvTextIssue {
   line: number;
   index: number;
@@ -108,6 +108,37 @@ export function sniffDelimiter(text: string): string {
     delimitersToGuess: [...CSV_DELIMITERS],
   }).meta.delimiter;
   return CSV_DELIMITERS.includes(guess) ? guess : ",";
+}
+
+/** A PapaParse error: `index` is where the value it is about starts. */
+export interface CsvParseError {
+  code: string;
+  message: string;
+  index?: number;
+}
+
+/**
+ * The quoting problems of the row starting at `line`, as reports word them: one message a value.
+ * PapaParse reports text after a closing quote (`"a"b`) as a malformed quote, then, having read
+ * on for another closing quote, often as an unterminated one too: that is one problem, the first.
+ */
+export function csvErrorMessages(line: number, errors: readonly CsvParseError[]): string[] {
+  const messages: string[] = [];
+  const afterQuote = new Set<number | undefined>();
+  for (const error of errors) {
+    if (error.code === "UndetectableDelimiter") continue; // one column: nothing to split
+    if (error.code === "InvalidQuotes") {
+      if (!afterQuote.has(error.index))
+        messages.push(
+          `Line ${line}: text follows the closing quote of a quoted value (a quote inside a quoted value is written "")`,
+        );
+      afterQuote.add(error.index);
+    } else if (error.code === "MissingQuotes") {
+      if (!afterQuote.has(error.index))
+        messages.push(`Line ${line}: a quoted value is never closed (missing ")`);
+    } else messages.push(`Line ${line}: ${error.message}`);
+  }
+  return messages;
 }
 
 export interface ReadCsvCellsOptions {
@@ -142,17 +173,8 @@ export function readCsvCells(text: string, options: ReadCsvCellsOptions = {}): C
       )
         line++;
       offset = step.meta.cursor;
-      for (const error of step.errors) {
-        if (error.code === "UndetectableDelimiter") continue; // one column: nothing to split
-        out.issues.push({
-          line: start,
-          index: out.rows.length,
-          message:
-            error.code === "MissingQuotes"
-              ? `Line ${start}: a quoted value is never closed (missing ")`
-              : `Line ${start}: ${error.message}`,
-        });
-      }
+      for (const message of csvErrorMessages(start, step.errors))
+        out.issues.push({ line: start, index: out.rows.length, message });
       const cells = step.data;
       if (cells.every((cell) => cell.trim() === "")) return;
       out.rows.push({ line: start, cells });

@@ -1,6 +1,7 @@
 // The parsed CSV rows, held once and compactly: one column of text per source column, dictionary
 // encoded (two bytes a cell) while its values repeat, plain strings once they mostly do not; plus
-// each row's line and cell count. Rows are read back one at a time.
+// each row's line and cell count. Rows are read back one at a time. Storage grows with the rows
+// and cells actually added (doubling), never from a size a file declares.
 //
 // Cells arrive as strings (a sheet, the quoting fallback) or as slices of the decoded text (the
 // CSV reader): a slice whose value is already in the dictionary is found by hashing it where it
@@ -9,11 +10,24 @@
 /** Dictionary columns give up once they hold this many distinct values and more than half the rows. */
 const DICTIONARY_MIN = 4096;
 const DICTIONARY_MAX = 65_535;
+/** The smallest allocation of a row-indexed array, and the largest first one. */
+const MIN_ROWS = 16;
+const MAX_FIRST_ROWS = 1 << 24;
+const FIRST_SLOTS = 16;
 
-/** FNV-1a over text[start, end). */
+/** Characters hashed at each end of a longer value (its length is hashed too). */
+const HASHED_ENDS = 64;
+
+/** FNV-1a over text[start, end), or over its ends and length when longer: a long cell hashes in constant time. */
 function hashOf(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let from = start;
+  if (end - start > 2 * HASHED_ENDS) {
+    h = Math.imul(h ^ (end - start), 0x01000193);
+    for (let i = start; i < start + HASHED_ENDS; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    from = end - HASHED_ENDS;
+  }
+  for (let i = from; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;
 }
 
@@ -23,25 +37,26 @@ function sameAt(text: string, start: number, value: string): boolean {
   return true;
 }
 
+/**
+ * One column's cells, from row `first` on (the rows above it have no such cell and read ""): its
+ * arrays start small and double as rows are set, so a column costs what it holds.
+ */
 class TextColumn {
+  private readonly first: number;
   /** code -> value; `slots` is an open-addressed table of code + 1 by hash (0: free). */
   private dict: string[] | undefined = [""];
-  private slots: Int32Array | undefined = new Int32Array(64);
-  private codes: Uint16Array;
+  private slots: Int32Array | undefined = new Int32Array(FIRST_SLOTS);
+  /** By row - first; rows past its end read "". */
+  private codes = new Uint16Array(0);
   private plain: string[] | undefined;
 
-  /** A column first seen at row `rows`: the rows above it read "" (they have no such cell). */
-  constructor(capacity: number, rows: number) {
-    this.codes = new Uint16Array(Math.max(capacity, 1024));
-    if (rows > 0 && capacity < rows) this.grow(rows);
+  constructor(first: number) {
+    this.first = first;
   }
 
-  private grow(min: number): void {
-    let size = this.codes.length;
-    while (size <= min) size *= 2;
-    const next = new Uint16Array(size);
-    next.set(this.codes);
-    this.codes = next;
+  /** Whether the column was added at or after row `row`. */
+  startsAtOrAfter(row: number): boolean {
+    return this.first >= row;
   }
 
   set(row: number, value: string): void {
@@ -50,10 +65,11 @@ class TextColumn {
 
   /** Row `row` reads text[start, end). */
   setSlice(row: number, text: string, start: number, end: number): void {
+    const index = row - this.first;
     const plain = this.plain;
     if (plain) {
-      while (plain.length < row) plain.push("");
-      plain[row] = start === 0 && end === text.length ? text : text.slice(start, end);
+      while (plain.length < index) plain.push("");
+      plain[index] = start === 0 && end === text.length ? text : text.slice(start, end);
       return;
     }
     let code = 0;
@@ -75,8 +91,8 @@ class TextColumn {
         at = (at + 1) & mask;
       }
       if (code === 0) {
-        if (dict.length >= DICTIONARY_MAX || (dict.length >= DICTIONARY_MIN && dict.length * 2 > row)) {
-          this.toPlain(row);
+        if (dict.length >= DICTIONARY_MAX || (dict.length >= DICTIONARY_MIN && dict.length * 2 > index)) {
+          this.toPlain(index);
           this.setSlice(row, text, start, end);
           return;
         }
@@ -89,8 +105,15 @@ class TextColumn {
         }
       }
     }
-    if (row >= this.codes.length) this.grow(row);
-    this.codes[row] = code;
+    if (index >= this.codes.length) {
+      if (code === 0) return;
+      let size = Math.max(this.codes.length, MIN_ROWS);
+      while (size <= index) size *= 2;
+      const codes = new Uint16Array(size);
+      codes.set(this.codes);
+      this.codes = codes;
+    }
+    this.codes[index] = code;
   }
 
   private rehash(size: number): Int32Array {
@@ -110,16 +133,23 @@ class TextColumn {
   private toPlain(rows: number): void {
     const dict = this.dict as string[];
     const plain: string[] = new Array(rows);
-    for (let i = 0; i < rows; i++) plain[i] = dict[this.codes[i] as number] as string;
+    for (let i = 0; i < rows; i++) plain[i] = dict[this.codes[i] ?? 0] as string;
     this.plain = plain;
     this.dict = undefined;
     this.slots = undefined;
     this.codes = new Uint16Array(0);
   }
 
+  /** The bytes its arrays reserve (its texts not counted). */
+  get allocatedBytes(): number {
+    return this.codes.byteLength + (this.slots?.byteLength ?? 0);
+  }
+
   get(row: number): string {
-    if (this.plain) return this.plain[row] ?? "";
-    return (this.dict as string[])[this.codes[row] ?? 0] as string;
+    const index = row - this.first;
+    if (index < 0) return "";
+    if (this.plain) return this.plain[index] ?? "";
+    return (this.dict as string[])[this.codes[index] ?? 0] as string;
   }
 
   /**
@@ -133,12 +163,13 @@ class TextColumn {
     skip: (row: number) => boolean,
     visit: (value: string) => boolean,
   ): void {
+    const first = this.first;
     const plain = this.plain;
     if (plain) {
       const seen = new Set<string>();
-      for (let row = from; row < to; row++) {
+      for (let row = Math.max(from, first); row < to; row++) {
         if (skip(row)) continue;
-        const value = plain[row] ?? "";
+        const value = plain[row - first] ?? "";
         if (seen.has(value)) continue;
         seen.add(value);
         if (!visit(value)) return;
@@ -151,8 +182,8 @@ class TextColumn {
     const seen = new Uint8Array(dict.length);
     seen[0] = 1;
     let left = dict.length - 1;
-    for (let row = from; row < to && left > 0; row++) {
-      const code = codes[row] as number;
+    for (let row = Math.max(from, first); row < to && left > 0; row++) {
+      const code = codes[row - first] ?? 0;
       if (seen[code] === 1 || skip(row)) continue;
       seen[code] = 1;
       left--;
@@ -163,7 +194,7 @@ class TextColumn {
 
 function grown<T extends Uint32Array>(array: T, min: number): T {
   if (min < array.length) return array;
-  let size = array.length;
+  let size = Math.max(array.length, MIN_ROWS);
   while (size <= min) size *= 2;
   const next = new Uint32Array(size);
   next.set(array);
@@ -172,14 +203,26 @@ function grown<T extends Uint32Array>(array: T, min: number): T {
 
 export class ColumnStore {
   private readonly columns: TextColumn[] = [];
-  private lines = new Uint32Array(1024);
-  private widths = new Uint32Array(1024);
-  private readonly capacity: number;
+  private lines: Uint32Array;
+  private widths: Uint32Array;
   count = 0;
 
-  /** `expectedRows` sizes the first allocation (a guess from the file size is fine). */
-  constructor(expectedRows = 1024) {
-    this.capacity = Math.min(Math.max(1024, expectedRows), 1 << 24);
+  /**
+   * `expectedRows` sizes the first allocation of the rows' lines and widths: a guess from the
+   * bytes to read is fine, a size a file declares is not (it may be anything). Columns always start
+   * small: a wide row must not reserve that guess for each of its cells.
+   */
+  constructor(expectedRows = 0) {
+    const capacity = Math.min(Math.max(MIN_ROWS, expectedRows), MAX_FIRST_ROWS);
+    this.lines = new Uint32Array(capacity);
+    this.widths = new Uint32Array(capacity);
+  }
+
+  /** The bytes its arrays reserve (its texts not counted), to check that it grows only with what it holds. */
+  get allocatedBytes(): number {
+    let bytes = this.lines.byteLength + this.widths.byteLength;
+    for (const column of this.columns) bytes += column.allocatedBytes;
+    return bytes;
   }
 
   private addRow(width: number, line: number): number {
@@ -188,7 +231,7 @@ export class ColumnStore {
     this.widths = grown(this.widths, row);
     this.lines[row] = line;
     this.widths[row] = width;
-    while (this.columns.length < width) this.columns.push(new TextColumn(this.capacity, row));
+    while (this.columns.length < width) this.columns.push(new TextColumn(row));
     return row;
   }
 
@@ -213,7 +256,12 @@ export class ColumnStore {
 
   /** Forgets the rows from `count` on (a reader going back over a piece it must read another way). */
   truncate(count: number): void {
-    if (count < this.count) this.count = count;
+    if (count >= this.count) return;
+    this.count = count;
+    // A column started by a forgotten row starts again empty (its rows are indexed from its first).
+    const columns = this.columns;
+    for (let c = columns.length - 1; c >= 0 && (columns[c] as TextColumn).startsAtOrAfter(count); c--)
+      columns[c] = new TextColumn(count);
   }
 
   /**
@@ -221,7 +269,7 @@ export class ColumnStore {
    * its width only at its end).
    */
   widen(width: number): void {
-    while (this.columns.length < width) this.columns.push(new TextColumn(this.capacity, this.count));
+    while (this.columns.length < width) this.columns.push(new TextColumn(this.count));
     for (let row = 0; row < this.count; row++)
       if ((this.widths[row] as number) < width) this.widths[row] = width;
   }

@@ -1,24 +1,31 @@
 // Excel workbooks through the pipeline: a workbook built here with SheetJS (a title row, a merged
 // header, Excel dates, a formula with its cached value, two sheets) read, mapped and validated;
 // dates reach each field in its own form (DDMMYYYY, ISO date-time). Then the streaming .xlsx
-// reader on workbooks whose XML is written here (zipped here too): shared, inline and rich-text
-// strings, entities, custom date formats, the 1904 date system, merged cells, errors, sparse
-// cells, a stored entry, broken archives; and the XML scanner fed a byte at a time.
-import { constants, crc32, deflateRawSync } from "node:zlib";
+// reader on workbooks whose XML is written here (test/fixtures/xlsx/): shared, inline and
+// rich-text strings, entities, custom date formats, the 1904 date system, merged cells, errors,
+// sparse cells, a stored entry, broken archives; the conformance corpus, each case against the
+// value Excel shows and, where SheetJS reads it right, against SheetJS; a workbook declaring the
+// whole grid; and the XML scanner fed a byte at a time, in UTF-8 and UTF-16.
+import { constants, deflateRawSync } from "node:zlib";
 import * as XLSX from "@e965/xlsx";
 import { describe, expect, it } from "vitest";
 import { InflateError, Inflater } from "../../extension/pipeline/parse/inflate.ts";
 import {
   dateInFieldForm,
+  elapsedFormat,
+  elapsedText,
   isDateFormat,
   isWorkbook,
   readWorkbook,
   serialToIso,
   WORKBOOK_EMPTY,
+  WORKBOOK_OUTSIDE_GRID,
   WORKBOOK_UNREADABLE,
 } from "../../extension/pipeline/parse/xlsx.ts";
 import { type XmlHandler, XmlScanner } from "../../extension/pipeline/parse/xml-scan.ts";
 import { Pipeline } from "../../extension/pipeline/pipeline.ts";
+import { utf16, wholeGridWorkbook, xlsx, zip } from "../fixtures/xlsx/build.ts";
+import { CORPUS } from "../fixtures/xlsx/corpus.ts";
 
 const DATE = "yyyy-mm-dd";
 
@@ -129,121 +136,44 @@ describe("Excel workbooks", () => {
     expect(dateInFieldForm("2023-12-05T10:30:00Z", undefined)).toBe("2023-12-05T10:30:00Z");
     expect(dateInFieldForm("not a date", "ddmmyyyy")).toBe("not a date");
   });
+
+  it("X7: counts serials 1-60 as Excel does (its 29 February 1900 included), and the 1904 system from its own start", () => {
+    expect(serialToIso(1)).toBe("1900-01-01");
+    expect(serialToIso(31)).toBe("1900-01-31");
+    expect(serialToIso(59)).toBe("1900-02-28");
+    expect(serialToIso(60)).toBe("1900-02-29");
+    expect(serialToIso(60.25)).toBe("1900-02-29T06:00:00Z");
+    expect(serialToIso(61)).toBe("1900-03-01");
+    expect(serialToIso(59.999999)).toBe("1900-02-29");
+    expect(serialToIso(1, true)).toBe("1904-01-02");
+    expect(serialToIso(60, true)).toBe("1904-03-01");
+    expect(serialToIso(45_322.000_004)).toBe("2024-01-31");
+  });
+
+  it("X7: shows elapsed times ([h]:mm:ss, [mm]:ss, [s]) as durations, as Excel does, never as dates", () => {
+    const day = 97_810 / 86_400; // 27:10:10
+    const shown = (code: string, serial: number) => {
+      const format = elapsedFormat(code);
+      if (!format) throw new Error(`${code} is not an elapsed format`);
+      return elapsedText(serial, format);
+    };
+    expect(shown("[h]:mm:ss", day)).toBe("27:10:10");
+    expect(shown("[hh]:mm", 0.25)).toBe("06:00");
+    expect(shown("[mm]:ss", day)).toBe("1630:10");
+    expect(shown("[ss]", day)).toBe("97810");
+    expect(shown('[h]" h "mm" min"', day)).toBe("27 h 10 min");
+    expect(shown("[h]:mm:ss.00", 1.5 / 86_400)).toBe("0:00:01.50");
+    expect(shown("[h]:mm:ss;@", -day)).toBe("-27:10:10");
+    expect(shown("[Red][h]:mm", day)).toBe("27:10");
+    expect(elapsedFormat("hh:mm:ss")).toBeUndefined();
+    expect(elapsedFormat('"[h]" 0')).toBeUndefined();
+    expect(isDateFormat("[mm]:ss")).toBe(false);
+    expect(isDateFormat("[$-409]h:mm AM/PM")).toBe(true);
+  });
 });
 
-/**
- * A ZIP archive of `parts` (deflated unless named in `stored`), as Excel writes one; with `zip64`,
- * its sizes, offsets and count in the ZIP64 records instead.
- */
-function zip(parts: Record<string, string>, stored: readonly string[] = [], zip64 = false): Uint8Array {
-  const local: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(parts)) {
-    const raw = new TextEncoder().encode(text);
-    const store = stored.includes(name);
-    const data = store ? raw : new Uint8Array(deflateRawSync(raw));
-    const nameBytes = new TextEncoder().encode(name);
-    const header = new DataView(new ArrayBuffer(30));
-    header.setUint32(0, 0x04034b50, true);
-    header.setUint16(4, 20, true);
-    header.setUint16(8, store ? 0 : 8, true);
-    header.setUint32(14, crc32(raw), true);
-    header.setUint32(18, data.length, true);
-    header.setUint32(22, raw.length, true);
-    header.setUint16(26, nameBytes.length, true);
-    const entry = new DataView(new ArrayBuffer(46));
-    entry.setUint32(0, 0x02014b50, true);
-    entry.setUint16(4, 20, true);
-    entry.setUint16(6, 20, true);
-    entry.setUint16(10, store ? 0 : 8, true);
-    entry.setUint32(16, crc32(raw), true);
-    entry.setUint32(20, zip64 ? 0xffffffff : data.length, true);
-    entry.setUint32(24, zip64 ? 0xffffffff : raw.length, true);
-    entry.setUint16(28, nameBytes.length, true);
-    entry.setUint32(42, zip64 ? 0xffffffff : offset, true);
-    const extra = new DataView(new ArrayBuffer(zip64 ? 28 : 0));
-    if (zip64) {
-      entry.setUint16(30, 28, true);
-      extra.setUint16(0, 1, true);
-      extra.setUint16(2, 24, true);
-      extra.setBigUint64(4, BigInt(raw.length), true);
-      extra.setBigUint64(12, BigInt(data.length), true);
-      extra.setBigUint64(20, BigInt(offset), true);
-    }
-    local.push(new Uint8Array(header.buffer), nameBytes, data);
-    central.push(new Uint8Array(entry.buffer), nameBytes, new Uint8Array(extra.buffer));
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const size = central.reduce((n, b) => n + b.length, 0);
-  const count = central.length / 3;
-  const records: Uint8Array[] = [];
-  if (zip64) {
-    const record = new DataView(new ArrayBuffer(56));
-    record.setUint32(0, 0x06064b50, true);
-    record.setBigUint64(4, 44n, true);
-    record.setBigUint64(24, BigInt(count), true);
-    record.setBigUint64(32, BigInt(count), true);
-    record.setBigUint64(40, BigInt(size), true);
-    record.setBigUint64(48, BigInt(offset), true);
-    const locator = new DataView(new ArrayBuffer(20));
-    locator.setUint32(0, 0x07064b50, true);
-    locator.setBigUint64(8, BigInt(offset + size), true);
-    locator.setUint32(16, 1, true);
-    records.push(new Uint8Array(record.buffer), new Uint8Array(locator.buffer));
-  }
-  const end = new DataView(new ArrayBuffer(22));
-  end.setUint32(0, 0x06054b50, true);
-  end.setUint16(8, zip64 ? 0xffff : count, true);
-  end.setUint16(10, zip64 ? 0xffff : count, true);
-  end.setUint32(12, zip64 ? 0xffffffff : size, true);
-  end.setUint32(16, zip64 ? 0xffffffff : offset, true);
-  const all = [...local, ...central, ...records, new Uint8Array(end.buffer)];
-  const out = new Uint8Array(all.reduce((n, b) => n + b.length, 0));
-  let at = 0;
-  for (const b of all) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
-}
-
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-
-/** An .xlsx of the given sheets' XML (their <sheetData> and after), shared strings and styles. */
-function xlsx(options: {
-  sheets: Record<string, string>;
-  strings?: string[];
-  styles?: string;
-  date1904?: boolean;
-  stored?: string[];
-  zip64?: boolean;
-}): Uint8Array {
-  const names = Object.keys(options.sheets);
-  const parts: Record<string, string> = {
-    "[Content_Types].xml": '<?xml version="1.0"?><Types/>',
-    "xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook ${NS} xmlns:r="${REL}">${options.date1904 ? '<workbookPr date1904="1"/>' : "<workbookPr/>"}<sheets>${names
-      .map((name, i) => `<sheet name="${name}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
-      .join("")}</sheets></workbook>`,
-    "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${names
-      .map(
-        (_, i) =>
-          `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
-      )
-      .join(
-        "",
-      )}<Relationship Id="rS" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rT" Type="${REL}/styles" Target="/xl/styles.xml"/></Relationships>`,
-    "xl/styles.xml": `<styleSheet ${NS}>${options.styles ?? '<cellXfs count="1"><xf numFmtId="0"/></cellXfs>'}</styleSheet>`,
-    "xl/sharedStrings.xml": `<sst ${NS} count="${options.strings?.length ?? 0}">${(options.strings ?? []).join("")}</sst>`,
-  };
-  names.forEach((name, i) => {
-    parts[`xl/worksheets/sheet${i + 1}.xml`] =
-      `<?xml version="1.0"?>\n<worksheet ${NS}>${options.sheets[name]}</worksheet>`;
-  });
-  return zip(parts, options.stored, options.zip64);
-}
+/** A sheet of one row holding `cells`. */
+const one = (cells: string) => `<sheetData><row r="1">${cells}</row></sheetData>`;
 
 async function rows(bytes: Uint8Array, sheet?: string) {
   const read = await readWorkbook(bytes, sheet);
@@ -277,7 +207,7 @@ describe("Reading an .xlsx as a stream", () => {
     expect(read.rows).toEqual([
       { line: 1, cells: ["Email", "Full name", "Admin", "Seats", "Total", "Check"] },
       { line: 2, cells: [`Tom & Jerry <tj@example.com> "TJ" 'x' éé`, "Kanji", "TRUE", "3", "6", "#DIV/0!"] },
-      { line: 3, cells: ["line\rbreak", "xy", "FALSE", "0.0015", "padded", "#N/A"] },
+      { line: 3, cells: ["line\nbreak", "xy", "FALSE", "0.0015", "padded", "#N/A"] },
     ]);
   });
 
@@ -320,14 +250,14 @@ describe("Reading an .xlsx as a stream", () => {
     expect(read1904.rows[0]?.cells.slice(0, 2)).toEqual(["2028-02-01", "2028-02-02"]);
 
     expect(isDateFormat("yyyy-mm-dd hh:mm")).toBe(true);
-    expect(isDateFormat("[h]:mm:ss")).toBe(true);
+    expect(isDateFormat("[h]:mm:ss")).toBe(false);
     expect(isDateFormat('"Days: "0')).toBe(false);
     expect(isDateFormat("[Red]0.00")).toBe(false);
     expect(isDateFormat("\\d0")).toBe(false);
     expect(isDateFormat("General")).toBe(false);
   });
 
-  it("fills merged cells across their range, names each column under a merged header, and reads a stored entry", async () => {
+  it("fills merged cells across their range (making no row of their own), names each column under a merged header, and reads a stored entry", async () => {
     const read = await rows(
       xlsx({
         strings: ["<si><t>Name</t></si>", "<si><t>Team</t></si>"],
@@ -345,7 +275,6 @@ describe("Reading an .xlsx as a stream", () => {
       { line: 1, cells: ["Name", "Name (2)", "Team"] },
       { line: 2, cells: ["Ann", "Lee", "Red"] },
       { line: 3, cells: ["Bob", "Ray", "Red"] },
-      { line: 4, cells: ["", "", "Red"] },
     ]);
   });
 
@@ -466,6 +395,65 @@ describe("The XML scanner", () => {
   });
 });
 
+/** What a handler hears from `bytes` fed `size` bytes at a time: texts, and tags with their `id`. */
+function scanned(bytes: Uint8Array, size: number): string[] {
+  const events: string[] = [];
+  const scanner = new XmlScanner({
+    wantsText: true,
+    open: (name, scan) => events.push(`<${name} id=${scan.attribute("id")}>`),
+    close: (name) => events.push(`</${name}>`),
+    text: (value) => events.push(value),
+  });
+  for (let at = 0; at < bytes.length; at += size) scanner.push(bytes.subarray(at, at + size));
+  scanner.end();
+  // Texts cut between chunks come in pieces: joined, as a handler joins them.
+  return events.reduce<string[]>((out, e) => {
+    if (!e.startsWith("<") && out.length > 0 && !(out.at(-1) as string).startsWith("<"))
+      out.push(`${out.pop()}${e}`);
+    else out.push(e);
+    return out;
+  }, []);
+}
+
+describe("The XML scanner's text", () => {
+  it("X4: reads a line end in text (CR LF or a lone CR) as \\n, keeping a CR written as a reference", () => {
+    const xml = '<t id="a\r\nb">one\r\ntwo\rthree\nfour&#13;&#xD;\r\n</t><![CDATA[x\r\ny]]>';
+    const bytes = new TextEncoder().encode(xml);
+    for (const size of [1, 2, 5, bytes.length])
+      expect(scanned(bytes, size)).toEqual(["<t id=a\nb>", "one\ntwo\nthree\nfour\r\r\n", "</t>", "x\ny"]);
+  });
+
+  it("X5: reads parts in UTF-16 (by byte order mark, either byte order, or by their first bytes) and declared encodings", () => {
+    const xml = '<?xml version="1.0" encoding="UTF-16"?><si id="é">Zoë 東京 😀</si>';
+    const expected = ["<si id=é>", "Zoë 東京 😀", "</si>"];
+    const cases: [Uint8Array, string[]][] = [
+      [utf16(xml), expected],
+      [utf16(xml, { bigEndian: true }), expected],
+      [utf16(xml, { bom: false }), expected],
+      [utf16(xml, { bigEndian: true, bom: false }), expected],
+      [
+        new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(xml.replace("UTF-16", "UTF-8"))]),
+        expected,
+      ],
+      // A declaration claiming UTF-16 over bytes that are not: read as they are.
+      [new TextEncoder().encode(xml), expected],
+      [
+        new Uint8Array([
+          ...new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><si id="'),
+          0xe9,
+          ...new TextEncoder().encode('">Zo'),
+          0xeb,
+          ...new TextEncoder().encode("</si>"),
+        ]),
+        ["<si id=é>", "Zoë", "</si>"],
+      ],
+    ];
+    for (const [bytes, want] of cases)
+      for (const size of [1, 3, 7, bytes.length])
+        expect(scanned(bytes, size), `${bytes.slice(0, 4)} by ${size}`).toEqual(want);
+  });
+});
+
 describe("Inflating", () => {
   const text = new TextEncoder().encode(
     Array.from(
@@ -509,5 +497,85 @@ describe("Inflating", () => {
     const compressed = new Uint8Array(deflateRawSync(sample));
     expect(() => inflate(compressed.subarray(0, compressed.length - 10), 4096)).toThrow(InflateError);
     expect(() => inflate(new Uint8Array([0xff, 0xff, 0xff, 0xff]), 4)).toThrow(InflateError);
+  });
+});
+
+describe("The conformance corpus (test/fixtures/xlsx/corpus.ts)", () => {
+  it.each(CORPUS.map((c) => [c.name, c] as const))("%s: reads what Excel shows", async (_, c) => {
+    const read = await rows(c.bytes);
+    expect({ sheet: read.sheet, sheets: read.sheets, rows: read.rows }).toEqual({
+      sheet: c.sheet,
+      sheets: c.sheets,
+      rows: c.rows,
+    });
+  });
+
+  /** A sheet's rows as SheetJS reads them, in the reader's form (dates by SheetJS's own date code). */
+  function sheetJsRows(bytes: Uint8Array, sheet: string) {
+    const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+    const book = XLSX.read(bytes, { type: "array", dense: true, cellNF: true });
+    const date1904 = Boolean(book.Workbook?.WBProps?.date1904);
+    const ws = book.Sheets[sheet] as XLSX.WorkSheet;
+    const data = (ws as { "!data"?: (XLSX.CellObject | undefined)[][] })["!data"] ?? [];
+    const text = (cell: XLSX.CellObject | undefined): string => {
+      if (!cell || cell.v === undefined) return "";
+      if (cell.t === "b") return cell.v ? "TRUE" : "FALSE";
+      if (cell.t !== "n" || typeof cell.z !== "string") return String(cell.v).trim();
+      if (/\[[hms]+\]/i.test(cell.z)) return XLSX.SSF.format(cell.z, cell.v);
+      if (!XLSX.SSF.is_date(cell.z)) return String(cell.v);
+      const d = XLSX.SSF.parse_date_code(cell.v as number, { date1904 });
+      const date = `${pad(d.y, 4)}-${pad(d.m)}-${pad(d.d)}`;
+      return d.H || d.M || d.S ? `${date}T${pad(d.H)}:${pad(d.M)}:${pad(d.S)}Z` : date;
+    };
+    const out: { line: number; cells: string[] }[] = [];
+    data.forEach((row, r) => {
+      const cells = Array.from(row ?? [], text);
+      while (cells.at(-1) === "") cells.pop();
+      if (cells.length > 0) out.push({ line: r + 1, cells });
+    });
+    const width = Math.max(0, ...out.map((row) => row.cells.length));
+    for (const row of out) while (row.cells.length < width) row.cells.push("");
+    return out;
+  }
+
+  it.each(CORPUS.filter((c) => c.sheetJs === true).map((c) => [c.name, c] as const))(
+    "%s: SheetJS reads the same",
+    (_, c) => {
+      expect(sheetJsRows(c.bytes, c.sheet)).toEqual(c.rows);
+    },
+  );
+});
+
+describe("Sizes a workbook declares", () => {
+  it("M1: reads a workbook declaring A1:XFD1048576 with one row, its storage grown from the cells read", async () => {
+    const bytes = wholeGridWorkbook();
+    const read = await readWorkbook(bytes);
+    expect(read.store.count).toBe(1);
+    expect(read.store.width(0)).toBe(16_384);
+    expect(read.store.cell(0, 16_383)).toBe("3");
+    // 16,384 columns of one cell each: some 100 bytes a column, where 2 MB each (32 GB) were reserved.
+    expect(read.store.allocatedBytes).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it("M1: refuses a cell, a row or a merged range beyond Excel's grid with a clear message", async () => {
+    for (const sheet of [
+      one('<c r="XFE1"><v>1</v></c>'),
+      '<sheetData><row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>',
+      `${one('<c r="A1"><v>1</v></c>')}<mergeCells count="1"><mergeCell ref="A1:A2000000"/></mergeCells>`,
+      one('<c r="ZZZZZZZZZZZZ1"><v>1</v></c>'),
+    ])
+      await expect(readWorkbook(xlsx({ sheets: { Big: sheet } })), sheet).rejects.toThrow(
+        WORKBOOK_OUTSIDE_GRID,
+      );
+    // The last row and column are within it.
+    const edge = await rows(
+      xlsx({
+        sheets: { Edge: '<sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>' },
+      }),
+    );
+    expect(edge.rows.map((r) => [r.line, r.cells.length, r.cells.at(-1)])).toEqual([
+      [1_048_576, 16_384, "1"],
+    ]);
+    expect(edge.store.allocatedBytes).toBeLessThan(4 * 1024 * 1024);
   });
 });

@@ -8,7 +8,11 @@
 // through the same header-row detection as a CSV: formulas read as their cached values, merged
 // cells filled across their range (so a merged header names each column under it), dates from
 // Excel serial numbers written as ISO text and converted to the mapped field's form when the rows
-// are validated.
+// are validated. Elapsed times ([h]:mm:ss) read as Excel shows them ("27:10:10"), not as dates, and
+// a line break in a cell reads as "\n" however the file wrote it (CR LF, a lone CR, `_x000D_`), as
+// a CSV's does. The package is found by its relationships, as Excel finds it; sizes the file
+// declares (a sheet's <dimension>) are never trusted: storage grows with the cells read, and a
+// reference beyond Excel's grid is refused.
 import type { JsonValue } from "../../../schemas/index.ts";
 import { ColumnStore } from "../column-store.ts";
 import type { SourceRows } from "../source.ts";
@@ -38,19 +42,96 @@ export const WORKBOOK_UNREADABLE =
   "This file could not be read as an Excel workbook. Save it again from Excel as .xlsx (or export it as CSV) and pick it again.";
 export const WORKBOOK_EMPTY = "This workbook has no sheet with data.";
 
+/** Excel's grid: no sheet has more rows or columns (the last column is XFD). */
+const EXCEL_MAX_ROWS = 1_048_576;
+const EXCEL_MAX_COLUMNS = 16_384;
+export const WORKBOOK_OUTSIDE_GRID = `This sheet has cells beyond Excel's last row (${EXCEL_MAX_ROWS.toLocaleString("en-US")}) or last column (XFD), more than a sheet can hold. Save it again from Excel and pick it again.`;
+
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /**
  * An Excel serial date as ISO text: `2024-03-31` for a whole day, `2024-03-31T10:00:00Z` with a
- * time, `10:00:00` for a time alone. Excel's wall-clock time is taken as UTC (a workbook has no zone).
+ * time (to the second, rounded, as Excel shows it), `10:00:00` for a time alone. Excel's
+ * wall-clock time is taken as UTC (a workbook has no zone). In the 1900 system, serials 1-59 are
+ * 1900-01-01 to 1900-02-28 and serial 60 is the 29 February 1900 Excel counts (a Lotus 1-2-3 bug it
+ * kept) and shows: written as "1900-02-29", a date that never was, so a date field refuses it.
  */
-export function serialToIso(serial: number, date1904 = false): string {
-  const ms = Math.round(((date1904 ? serial + 1462 : serial) - 25_569) * 86_400_000);
+export function serialToIso(value: number, date1904 = false): string {
+  const serial = Math.round(value * 86_400) / 86_400;
+  // Days from 1899-12-30, where serial 61 (1900-03-01) on counts; below 60 Excel is one day ahead.
+  const days = date1904 ? serial + 1462 : serial >= 0 && serial < 60 ? serial + 1 : serial;
+  const ms = Math.round((days - 25_569) * 86_400) * 1000;
   const d = new Date(ms);
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   if (serial < 1 && serial >= 0) return time;
-  const day = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const day =
+    !date1904 && serial >= 60 && serial < 61
+      ? "1900-02-29"
+      : `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   return ms % 86_400_000 === 0 ? day : `${day}T${time}Z`;
+}
+
+/**
+ * An elapsed-time format's first section, part by part: literal text, or a count of hours, minutes
+ * or seconds (the bracketed one a `total`, not wrapped at the next unit up), or fractions of a
+ * second ("."), each `digits` wide at least.
+ */
+type Elapsed = (string | { unit: "h" | "m" | "s" | "."; digits: number; total: boolean })[];
+
+/**
+ * The elapsed-time format in `code` ([h]:mm:ss, [mm]:ss, [s]…), undefined for any other. Such a
+ * format shows a duration, not a time of day: 1.1320601851851851 as [h]:mm:ss is "27:10:10".
+ */
+export function elapsedFormat(code: string): Elapsed | undefined {
+  const section = splitSections(code)[0] ?? "";
+  if (!/\[(h+|m+|s+)\]/i.test(section.replace(/"[^"]*"|\\./g, ""))) return undefined;
+  const parts: Elapsed = [];
+  const tokens = /"([^"]*)"|\\(.)|\[(h+|m+|s+)\]|(h+|m+|s+)|\.(0+)|\[[^\]]*\]|\*.|(_).|(.)/gi;
+  for (const [, quoted, escaped, total, unit, fraction, space, other] of section.matchAll(tokens)) {
+    const counted = total ?? unit;
+    if (counted !== undefined)
+      parts.push({
+        unit: counted[0]?.toLowerCase() as "h" | "m" | "s",
+        digits: counted.length,
+        total: total !== undefined,
+      });
+    else if (fraction !== undefined)
+      parts.push({ unit: ".", digits: Math.min(3, fraction.length), total: false });
+    else if (space !== undefined) parts.push(" ");
+    else {
+      const text = quoted ?? escaped ?? other;
+      if (text !== undefined) parts.push(text);
+    }
+    // [Red], [$-409] and the like, and *x fills: nothing shown
+  }
+  return parts;
+}
+
+const SECONDS = { h: 3600, m: 60, s: 1 } as const;
+const WRAP = { h: 24, m: 60, s: 60 } as const;
+
+/** An elapsed time (a serial's days) as `format` shows it, rounded to its last digit. */
+export function elapsedText(serial: number, format: Elapsed): string {
+  let decimals = 0;
+  for (const part of format) if (typeof part !== "string" && part.unit === ".") decimals = part.digits;
+  const scale = 10 ** decimals;
+  const ticks = Math.round(Math.abs(serial) * 86_400 * scale);
+  const seconds = Math.floor(ticks / scale);
+  let out = serial < 0 && ticks > 0 ? "-" : "";
+  for (const part of format) {
+    if (typeof part === "string") out += part;
+    else if (part.unit === ".") out += `.${pad(ticks % scale, part.digits)}`;
+    else {
+      const count = Math.floor(seconds / SECONDS[part.unit]);
+      out += pad(part.total ? count : count % WRAP[part.unit], Math.min(part.digits, 2));
+    }
+  }
+  return out;
+}
+
+/** A number format's sections (split at `;` outside quotes and escapes). */
+function splitSections(code: string): string[] {
+  return code.match(/(?:"[^"]*"|\\.|[^;"\\])+/g) ?? [""];
 }
 
 /** A date cell's value (not a serial number) as serialToIso writes dates. */
@@ -80,45 +161,30 @@ interface Range {
 
 /**
  * A sheet's rows into the column store as they are read (ascending, 0-based, each as its cells by
- * column, "" when empty), empty rows skipped. Merged cells: the top-left value fills the whole
- * range; in the rows a header may be among, a header merged across columns names each ("Name",
- * "Name (2)"), so the header row stays one distinct name a column, as the header-row detection
- * and the mapping need. The width is the last column holding a value in any row (formatting alone
- * does not count), or a merged range's last; every row gets it once all are read.
+ * column, "" when empty), rows with no value of their own skipped. Merged cells: the top-left value
+ * fills the whole range within the rows read (a merged range makes no row); in the rows a header
+ * may be among, a header merged across columns names each ("Name", "Name (2)"), so the header row
+ * stays one distinct name a column, as the header-row detection and the mapping need. The width is
+ * the last column holding a value in any row (formatting alone does not count), or a merged
+ * range's last; every row gets it once all are read.
  */
 class SheetRows {
-  expectedRows = 1024;
-  private store: ColumnStore | undefined;
+  private readonly store = new ColumnStore();
   private width = 0;
-  private next = 0;
   private readonly pending: Range[];
   private started = 0;
   private active: { range: Range; value: string; header: boolean }[] = [];
-  private readonly mergedTo: number = 0;
-  private readonly blank: string[] = [];
 
   constructor(merges: readonly Range[]) {
     this.pending = [...merges].sort((a, b) => a.r0 - b.r0);
-    for (const m of merges) {
-      this.mergedTo = Math.max(this.mergedTo, m.r1 + 1);
-      this.width = Math.max(this.width, m.c1 + 1);
-    }
+    for (const m of merges) this.width = Math.max(this.width, m.c1 + 1);
   }
 
   /** Sheet row `r` (0-based) with its cells; `cells` is the caller's, reused. */
   row(r: number, cells: string[]): void {
-    // Rows with no cells still take a merged value that covers them.
-    for (let g = this.next; g < r; g++) {
-      if (this.active.length === 0) g = Math.max(g, Math.min(r, this.pending[this.started]?.r0 ?? r));
-      if (g >= r) break;
-      this.blank.length = 0;
-      this.add(g, this.blank);
-    }
-    this.add(r, cells);
-    this.next = Math.max(this.next, r + 1);
-  }
-
-  private add(r: number, cells: string[]): void {
+    let length = cells.length;
+    while (length > 0 && cells[length - 1] === "") length--;
+    if (length === 0) return;
     while (this.started < this.pending.length && (this.pending[this.started] as Range).r0 <= r) {
       const range = this.pending[this.started++] as Range;
       const value = range.r0 === r ? (cells[range.c0] ?? "") : "";
@@ -131,21 +197,17 @@ class SheetRows {
         for (let c = range.c0; c <= range.c1; c++)
           cells[c] = header && c > range.c0 ? `${value} (${c - range.c0 + 1})` : value;
       }
+      length = cells.length;
+      while (length > 0 && cells[length - 1] === "") length--;
     }
-    let length = cells.length;
-    while (length > 0 && cells[length - 1] === "") length--;
-    if (length === 0) return;
     cells.length = length;
     if (length > this.width) this.width = length;
-    this.store ??= new ColumnStore(this.expectedRows);
     this.store.add(cells, r + 1);
   }
 
   finish(): ColumnStore {
-    if (this.mergedTo > this.next) this.row(this.mergedTo, []);
-    const store = this.store ?? new ColumnStore(0);
-    store.widen(this.width);
-    return store;
+    this.store.widen(this.width);
+    return this.store;
   }
 }
 
@@ -164,18 +226,28 @@ export async function readWorkbook(
   try {
     return await readXlsx(blob, sheet, onProgress);
   } catch (error) {
-    if (error instanceof Error && error.message === WORKBOOK_EMPTY) throw error;
+    if (
+      error instanceof Error &&
+      (error.message === WORKBOOK_EMPTY || error.message === WORKBOOK_OUTSIDE_GRID)
+    )
+      throw error;
     throw new Error(WORKBOOK_UNREADABLE, { cause: error });
   }
 }
 
 // ---- .xlsx / .xlsm, streamed ----
 
-/** `_x000D_` and the like: characters OOXML escapes in strings. */
-const unescapeOoxml = (text: string) =>
-  text.includes("_x")
+/**
+ * A cell's string with the characters OOXML escapes (`_x000D_` and the like) unescaped and its line
+ * ends as "\n": Excel writes a cell's CR LF as `_x000D_` and a line feed, others as `&#13;&#10;`
+ * (the XML's literal line ends already read as "\n").
+ */
+function unescapeOoxml(text: string): string {
+  const unescaped = text.includes("_x")
     ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
     : text;
+  return unescaped.includes("\r") ? unescaped.replace(/\r\n?/g, "\n") : unescaped;
+}
 
 /** An A1-style reference's column from its bytes, 0-based (-1 when it has none). */
 function columnAt(bytes: Uint8Array, start: number, end: number): number {
@@ -219,13 +291,24 @@ function rangeAt(bytes: Uint8Array, start: number, end: number): Range | undefin
   return range.r0 >= 0 && range.c0 >= 0 && range.r1 >= range.r0 && range.c1 >= range.c0 ? range : undefined;
 }
 
-/** Whether a number format shows a date or time: d, m, y, h or s outside quotes, brackets and escapes. */
+/**
+ * Whether a number format shows a date or a time of day: d, m, y, h or s outside quotes, brackets
+ * and escapes, and no elapsed time ([h]:mm:ss shows a duration).
+ */
 export function isDateFormat(code: string): boolean {
-  return /[dmyhs]/i.test(code.replace(/"[^"]*"|\[[^\]]*\]|\\.|[_*]./g, ""));
+  return (
+    /[dmyhs]/i.test(code.replace(/"[^"]*"|\[[^\]]*\]|\\.|[_*]./g, "")) && elapsedFormat(code) === undefined
+  );
 }
 
-/** Excel's built-in date and time formats (ids 14-22 and 45-47). */
-const builtInDate = (id: number) => (id >= 14 && id <= 22) || (id >= 45 && id <= 47);
+/** How a cell style shows its number: as a date (or time of day), as an elapsed time, or as a number. */
+type NumberShown = "date" | Elapsed | undefined;
+
+/** Excel's built-in date and time formats (ids 14-22, 45 and 47), and its one elapsed time (46). */
+function builtInFormat(id: number): NumberShown {
+  if (id === 46) return elapsedFormat("[h]:mm:ss");
+  return (id >= 14 && id <= 22) || id === 45 || id === 47 ? "date" : undefined;
+}
 
 async function scanEntry(
   blob: Blob,
@@ -257,25 +340,67 @@ const startTags = (open: (name: string, scan: XmlScanner) => void): XmlHandler =
 
 interface Book {
   date1904: boolean;
-  sheets: { name: string; path: string }[];
+  sheets: { name: string; path: string; hidden: boolean }[];
   sharedStrings: string;
   styles: string;
 }
 
-/** A relationship's target as a part name (targets are relative to xl/ unless absolute). */
-function partName(target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const parts = ["xl"];
-  for (const segment of target.split("/"))
+/** A relationship's target (a URI: relative to `folder`, the source part's, unless absolute) as a part name. */
+function resolvePart(folder: string, target: string): string {
+  let path = target.replaceAll("\\", "/");
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // not percent-encoded after all: the name as written
+  }
+  const parts = path.startsWith("/") ? [] : folder.split("/").filter((s) => s !== "");
+  for (const segment of path.split("/"))
     if (segment === "..") parts.pop();
     else if (segment !== "." && segment !== "") parts.push(segment);
   return parts.join("/");
 }
 
+const folderOf = (part: string) => part.slice(0, part.lastIndexOf("/") + 1);
+
+/** A part's relationships (its `_rels/<name>.rels`), by id, targets resolved; empty when it has none. */
+async function readRelationships(
+  blob: Blob,
+  part: (name: string) => ZipEntry | undefined,
+  source: string,
+): Promise<Map<string, { type: string; part: string }>> {
+  const folder = folderOf(source);
+  const rels = part(`${folder}_rels/${source.slice(folder.length)}.rels`);
+  const out = new Map<string, { type: string; part: string }>();
+  if (rels)
+    await scanEntry(
+      blob,
+      rels,
+      startTags((name, scan) => {
+        if (name === "Relationship" && scan.attribute("TargetMode") !== "External")
+          out.set(scan.attribute("Id") ?? "", {
+            type: scan.attribute("Type") ?? "",
+            part: resolvePart(folder, scan.attribute("Target") ?? ""),
+          });
+      }),
+    );
+  return out;
+}
+
+/** The first relationship of `type` (the last segment of its type URI, transitional or strict). */
+function ofType(rels: Map<string, { type: string; part: string }>, type: string): string | undefined {
+  for (const rel of rels.values()) if (rel.type.endsWith(`/${type}`)) return rel.part;
+  return undefined;
+}
+
+/**
+ * The workbook as the package's relationships place it (`_rels/.rels` names the main part, its own
+ * relationships its sheets, shared strings and styles), the usual names where a package has none.
+ */
 async function readBook(blob: Blob, part: (name: string) => ZipEntry | undefined): Promise<Book> {
-  const workbook = part("xl/workbook.xml");
-  if (!workbook) throw new Error("no xl/workbook.xml");
-  const listed: { name: string; id: string }[] = [];
+  const path = ofType(await readRelationships(blob, part, ""), "officeDocument") ?? "xl/workbook.xml";
+  const workbook = part(path);
+  if (!workbook) throw new Error(`no workbook part ${path}`);
+  const listed: { name: string; id: string; hidden: boolean }[] = [];
   let date1904 = false;
   await scanEntry(
     blob,
@@ -283,43 +408,31 @@ async function readBook(blob: Blob, part: (name: string) => ZipEntry | undefined
     startTags((name, scan) => {
       if (name === "workbookPr") date1904 = /^(1|true)$/.test(scan.attribute("date1904") ?? "");
       else if (name === "sheet")
-        listed.push({ name: scan.attribute("name") ?? "", id: scan.attribute("id") ?? "" });
+        listed.push({
+          name: scan.attribute("name") ?? "",
+          id: scan.attribute("id") ?? "",
+          hidden: /hidden/i.test(scan.attribute("state") ?? ""),
+        });
     }),
   );
-  const targets = new Map<string, { type: string; target: string }>();
-  const rels = part("xl/_rels/workbook.xml.rels");
-  if (rels)
-    await scanEntry(
-      blob,
-      rels,
-      startTags((name, scan) => {
-        if (name === "Relationship")
-          targets.set(scan.attribute("Id") ?? "", {
-            type: scan.attribute("Type") ?? "",
-            target: scan.attribute("Target") ?? "",
-          });
-      }),
-    );
-  const ofType = (type: string, fallback: string) => {
-    for (const rel of targets.values()) if (rel.type.endsWith(`/${type}`)) return partName(rel.target);
-    return fallback;
-  };
+  const rels = await readRelationships(blob, part, path);
+  const folder = folderOf(path);
   const sheets: Book["sheets"] = [];
-  listed.forEach(({ name, id }, i) => {
-    const rel = targets.get(id);
-    if (!rel) sheets.push({ name, path: `xl/worksheets/sheet${i + 1}.xml` });
-    else if (rel.type.endsWith("/worksheet")) sheets.push({ name, path: partName(rel.target) });
+  listed.forEach(({ name, id, hidden }, i) => {
+    const rel = rels.get(id);
+    if (!rel) sheets.push({ name, hidden, path: `${folder}worksheets/sheet${i + 1}.xml` });
+    else if (rel.type.endsWith("/worksheet")) sheets.push({ name, hidden, path: rel.part });
   });
   return {
     date1904,
     sheets,
-    sharedStrings: ofType("sharedStrings", "xl/sharedStrings.xml"),
-    styles: ofType("styles", "xl/styles.xml"),
+    sharedStrings: ofType(rels, "sharedStrings") ?? `${folder}sharedStrings.xml`,
+    styles: ofType(rels, "styles") ?? `${folder}styles.xml`,
   };
 }
 
-/** The cell styles (`s` of a cell) whose number format is a date or time. */
-async function readDateStyles(blob: Blob, entry: ZipEntry | undefined): Promise<boolean[]> {
+/** How each cell style (`s` of a cell) shows a number. */
+async function readNumberFormats(blob: Blob, entry: ZipEntry | undefined): Promise<NumberShown[]> {
   if (!entry) return [];
   const custom = new Map<number, string>();
   const formats: number[] = [];
@@ -339,7 +452,8 @@ async function readDateStyles(blob: Blob, entry: ZipEntry | undefined): Promise<
   });
   return formats.map((id) => {
     const code = custom.get(id);
-    return code === undefined ? builtInDate(id) : isDateFormat(code);
+    if (code === undefined) return builtInFormat(id);
+    return elapsedFormat(code) ?? (isDateFormat(code) ? "date" : undefined);
   });
 }
 
@@ -388,13 +502,21 @@ async function hasValues(blob: Blob, entry: ZipEntry): Promise<boolean> {
 const V = 1;
 const INLINE = 2;
 
+/** A time of day as openpyxl writes one in a `t="d"` cell ("10:10:10", "9:05"). */
+const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?$/;
+
+/** A cell or row reference Excel's grid has no room for. */
+function outsideGrid(row: number, column: number): boolean {
+  return row >= EXCEL_MAX_ROWS || column >= EXCEL_MAX_COLUMNS;
+}
+
 /** A worksheet's rows, each into `rows` at its `</row>`; its merged ranges collected on the way. */
 class SheetHandler implements XmlHandler {
   readonly merges: Range[] = [];
   readonly dateColumns = new Set<number>();
   private readonly rows: SheetRows;
   private readonly strings: readonly string[];
-  private readonly dateStyles: readonly boolean[];
+  private readonly formats: readonly NumberShown[];
   private readonly date1904: boolean;
   private readonly cells: string[] = [];
   /** Dates already written, by serial number (a date column repeats its days). */
@@ -403,7 +525,10 @@ class SheetHandler implements XmlHandler {
   private column = -1;
   private type = "n";
   private style = 0;
+  /** The cell's `<v>`, and its inline string's text (`<is>`; `inline` is false without one). */
   private value = "";
+  private inlineText = "";
+  private inline = false;
   private mode = 0;
   private inInline = false;
   private phonetic = 0;
@@ -411,12 +536,12 @@ class SheetHandler implements XmlHandler {
   constructor(
     rows: SheetRows,
     strings: readonly string[],
-    dateStyles: readonly boolean[],
+    formats: readonly NumberShown[],
     date1904: boolean,
   ) {
     this.rows = rows;
     this.strings = strings;
-    this.dateStyles = dateStyles;
+    this.formats = formats;
     this.date1904 = date1904;
   }
 
@@ -428,9 +553,12 @@ class SheetHandler implements XmlHandler {
     switch (name) {
       case "c": {
         this.column = scan.attributeWith("r", columnAt) ?? this.column + 1;
+        if (outsideGrid(this.row, this.column)) throw new Error(WORKBOOK_OUTSIDE_GRID);
         this.type = scan.attribute("t") ?? "n";
         this.style = scan.attributeWith("s", integerAt) ?? 0;
         this.value = "";
+        this.inlineText = "";
+        this.inline = false;
         return;
       }
       case "v":
@@ -438,6 +566,7 @@ class SheetHandler implements XmlHandler {
         return;
       case "is":
         this.inInline = true;
+        this.inline = true;
         return;
       case "t":
         if (this.inInline && this.phonetic === 0) this.mode = INLINE;
@@ -448,17 +577,14 @@ class SheetHandler implements XmlHandler {
       case "row": {
         const r = scan.attributeWith("r", integerAt);
         this.row = r !== undefined && r > 0 ? r - 1 : this.row + 1;
+        if (outsideGrid(this.row, 0)) throw new Error(WORKBOOK_OUTSIDE_GRID);
         this.column = -1;
         this.cells.length = 0;
         return;
       }
-      case "dimension": {
-        const range = scan.attributeWith("ref", rangeAt);
-        if (range) this.rows.expectedRows = Math.min(range.r1 + 1, 1_048_576);
-        return;
-      }
       case "mergeCell": {
         const range = scan.attributeWith("ref", rangeAt);
+        if (range && outsideGrid(range.r1, range.c1)) throw new Error(WORKBOOK_OUTSIDE_GRID);
         if (range) this.merges.push(range);
         return;
       }
@@ -492,24 +618,32 @@ class SheetHandler implements XmlHandler {
   }
 
   text(value: string): void {
-    this.value += value;
+    if (this.mode === V) this.value += value;
+    else this.inlineText += value;
   }
 
   /** The cell just read as text: formulas by their cached `<v>`, dates as ISO text. */
   private text_(): string {
     const value = this.value;
     switch (this.type) {
-      case "s":
-        return (this.strings[Number(value)] ?? "").trim();
-      case "str":
+      case "s": {
+        // An empty or missing index is an empty cell, not string 0.
+        const index = value.trim() === "" ? -1 : Number(value);
+        return (this.strings[index] ?? "").trim();
+      }
       case "inlineStr":
+        return unescapeOoxml(this.inline ? this.inlineText : value).trim();
+      case "str":
         return unescapeOoxml(value).trim();
       case "b":
         return value === "" ? "" : value === "1" || value === "true" ? "TRUE" : "FALSE";
       case "e":
         return value.trim();
       case "d": {
-        const text = dateText(new Date(/T[^Zz+-]*$/.test(value) ? `${value}Z` : value));
+        const time = TIME_OF_DAY.exec(value.trim());
+        const text = time
+          ? `${pad(Number(time[1]))}:${time[2]}:${time[3] ?? "00"}`
+          : dateText(new Date(/T[^Zz+-]*$/.test(value) ? `${value}Z` : value));
         if (text !== "") this.dateColumns.add(this.column);
         return text;
       }
@@ -517,7 +651,8 @@ class SheetHandler implements XmlHandler {
         if (value === "") return "";
         const n = Number(value);
         if (!Number.isFinite(n)) return value.trim();
-        if (this.dateStyles[this.style]) {
+        const shown = this.formats[this.style];
+        if (shown === "date") {
           this.dateColumns.add(this.column);
           let iso = this.dates.get(value);
           if (iso === undefined) {
@@ -526,7 +661,7 @@ class SheetHandler implements XmlHandler {
           }
           return iso;
         }
-        return String(n);
+        return shown === undefined ? String(n) : elapsedText(n, shown);
       }
     }
   }
@@ -536,18 +671,19 @@ async function readXlsx(blob: Blob, wanted: string | undefined, onProgress: (sha
   const entries = await readZipDirectory(blob);
   const part = (name: string) => entries.get(name.toLowerCase());
   const book = await readBook(blob, part);
-  const sheets: { name: string; entry: ZipEntry }[] = [];
-  for (const { name, path } of book.sheets) {
+  const sheets: { name: string; entry: ZipEntry; hidden: boolean }[] = [];
+  for (const { name, path, hidden } of book.sheets) {
     const entry = part(path);
-    if (entry && (await hasValues(blob, entry))) sheets.push({ name, entry });
+    if (entry && (await hasValues(blob, entry))) sheets.push({ name, entry, hidden });
   }
-  const chosen = sheets.find((s) => s.name === wanted) ?? sheets[0];
+  // Unless asked for, a hidden sheet is read only when no sheet Excel shows has data.
+  const chosen = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => !s.hidden) ?? sheets[0];
   if (!chosen) throw new Error(WORKBOOK_EMPTY);
-  const dateStyles = await readDateStyles(blob, part(book.styles));
+  const formats = await readNumberFormats(blob, part(book.styles));
   const strings = await readSharedStrings(blob, part(book.sharedStrings));
   const read = async (merges: readonly Range[]) => {
     const rows = new SheetRows(merges);
-    const handler = new SheetHandler(rows, strings, dateStyles, book.date1904);
+    const handler = new SheetHandler(rows, strings, formats, book.date1904);
     let done = 0;
     const total = Math.max(1, chosen.entry.size);
     await scanEntry(blob, chosen.entry, handler, undefined, (n) => {
@@ -619,6 +755,8 @@ async function readWithSheetJs(bytes: Uint8Array, sheet?: string): Promise<Sheet
     switch (cell.t) {
       case "n": {
         const v = cell.v as number;
+        const elapsed = typeof cell.z === "string" ? elapsedFormat(cell.z) : undefined;
+        if (elapsed) return elapsedText(v, elapsed);
         if (typeof cell.z === "string" && XLSX.SSF.is_date(cell.z)) {
           dateColumns.add(c);
           return serialToIso(v, date1904);
@@ -639,7 +777,6 @@ async function readWithSheetJs(bytes: Uint8Array, sheet?: string): Promise<Sheet
   const rows = new SheetRows(
     (ws["!merges"] ?? []).map((m) => ({ r0: m.s.r, c0: m.s.c, r1: m.e.r, c1: m.e.c })),
   );
-  rows.expectedRows = data.length;
   const cells: string[] = [];
   for (let r = 0; r < data.length; r++) {
     const row = data[r];

@@ -1,7 +1,9 @@
-// A small streaming XML scanner over bytes (UTF-8), for the parts of an .xlsx: fed chunk by chunk
-// as they are inflated, it reports each element's start (attributes read on demand) and end, and
-// the text between tags when the handler asks for it. A tag or text cut by a chunk's end waits for
-// the next chunk. Element and attribute names are local (a prefix such as `x:` is dropped).
+// A small streaming XML scanner over bytes, for the parts of an .xlsx: fed chunk by chunk as they
+// are inflated, it reports each element's start (attributes read on demand) and end, and the text
+// between tags when the handler asks for it. A tag or text cut by a chunk's end waits for the next
+// chunk. Element and attribute names are local (a prefix such as `x:` is dropped). A part in UTF-16
+// (by its byte order mark or its first bytes) or declaring another encoding is decoded and scanned
+// as UTF-8; line ends in text read as "\n", as XML's end-of-line handling says.
 // Every string it returns is a fresh copy, never a view of a chunk that would keep the chunk alive.
 
 export interface XmlHandler {
@@ -25,6 +27,7 @@ const QUOT = 0x22;
 const APOS = 0x27;
 const EQUALS = 0x3d;
 const AMP = 0x26;
+const CR = 0x0d;
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
@@ -47,6 +50,41 @@ function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   return utf8.decode(bytes.subarray(start, end));
 }
 
+/** Where the encoding is decided: the XML declaration's end is looked for no further. */
+const DECLARATION_MAX = 512;
+const XML_DECL = [LT, QUESTION, 0x78, 0x6d, 0x6c]; // <?xml
+
+/**
+ * The decoder for a part not in UTF-8: UTF-16 by its byte order mark or its first bytes ("<?" as
+ * two-byte characters), else the encoding an ASCII-compatible declaration names (one the platform
+ * does not know, or UTF-16 claimed by bytes that are not, is read as UTF-8).
+ */
+function decoderFor(head: Uint8Array): TextDecoder | undefined {
+  const [a, b, c, d] = head;
+  if ((a === 0xff && b === 0xfe) || (a === LT && b === 0 && c === QUESTION && d === 0))
+    return new TextDecoder("utf-16le");
+  if ((a === 0xfe && b === 0xff) || (a === 0 && b === LT && c === 0 && d === QUESTION))
+    return new TextDecoder("utf-16be");
+  if (indexOf(head, XML_DECL, 0) !== 0) return undefined;
+  const end = indexOf(head, [QUESTION, GT], 0);
+  const declaration = String.fromCharCode(...head.subarray(0, end < 0 ? head.length : end));
+  const label = /\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(declaration)?.[1];
+  if (label === undefined) return undefined;
+  try {
+    const decoder = new TextDecoder(label);
+    return decoder.encoding === "utf-8" || decoder.encoding.startsWith("utf-16") ? undefined : decoder;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `head` is enough to decide the encoding: its first 5 bytes, and its declaration whole. */
+function decidable(head: Uint8Array): boolean {
+  if (head.length < XML_DECL.length) return false;
+  if (indexOf(head, XML_DECL, 0) !== 0) return true;
+  return head.length >= DECLARATION_MAX || indexOf(head, [QUESTION, GT], 0) >= 0;
+}
+
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 /** XML's five named entities and numeric character references; anything else stays as written. */
@@ -57,6 +95,11 @@ function decodeEntities(text: string): string {
     const code = ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
     return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
+}
+
+/** `text` (bytes s..e of `bytes`) with its line ends, "\r\n" or a lone "\r", as "\n". */
+function lineEnds(bytes: Uint8Array, s: number, e: number, text: string): string {
+  return bytes.subarray(s, e).indexOf(CR) < 0 ? text : text.replace(/\r\n?/g, "\n");
 }
 
 function indexOf(bytes: Uint8Array, pattern: readonly number[], from: number): number {
@@ -76,8 +119,14 @@ const CDATA_END = [0x5d, 0x5d, GT]; // ]]>
 const PI_END = [QUESTION, GT];
 const CDATA_START = [LT, BANG, 0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // <![CDATA[
 
+const utf8Encoder = new TextEncoder();
+
 export class XmlScanner {
   private readonly handler: XmlHandler;
+  /** The first bytes, until the encoding is decided (undefined from then on). */
+  private head: Uint8Array | undefined = EMPTY;
+  /** A part not in UTF-8: its decoder (its text is re-encoded as UTF-8 for the scan). */
+  private decoder: TextDecoder | undefined;
   /** Bytes carried over from the last chunk (an unfinished tag or text), at the start of `work`. */
   private carried = 0;
   private work = new Uint8Array(0);
@@ -91,7 +140,30 @@ export class XmlScanner {
     this.handler = handler;
   }
 
-  push(chunk: Uint8Array): void {
+  push(bytes: Uint8Array): void {
+    let chunk = bytes;
+    if (this.head !== undefined) {
+      const head = new Uint8Array(this.head.length + chunk.length);
+      head.set(this.head);
+      head.set(chunk, this.head.length);
+      if (!decidable(head)) {
+        this.head = head;
+        return;
+      }
+      chunk = this.decide(head);
+    }
+    if (this.decoder) chunk = utf8Encoder.encode(this.decoder.decode(chunk, { stream: true }));
+    this.scan(chunk);
+  }
+
+  /** The encoding decided on the first bytes: those bytes, without a UTF-8 byte order mark. */
+  private decide(head: Uint8Array): Uint8Array {
+    this.head = undefined;
+    this.decoder = decoderFor(head);
+    return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  }
+
+  private scan(chunk: Uint8Array): void {
     let buf = chunk;
     if (this.carried > 0) {
       this.reserve(this.carried + chunk.length);
@@ -124,7 +196,7 @@ export class XmlScanner {
             pos = lt;
             break;
           }
-          if (handler.wantsText) handler.text(decodeUtf8(buf, lt + 9, end));
+          if (handler.wantsText) handler.text(lineEnds(buf, lt + 9, end, decodeUtf8(buf, lt + 9, end)));
           pos = end + 3;
           continue;
         }
@@ -196,6 +268,11 @@ export class XmlScanner {
 
   /** The document ended: an unfinished tag means the part was cut short. */
   end(): void {
+    if (this.head !== undefined) {
+      const head = this.decide(this.head);
+      this.scan(this.decoder ? utf8Encoder.encode(this.decoder.decode(head, { stream: true })) : head);
+    }
+    if (this.decoder) this.scan(utf8Encoder.encode(this.decoder.decode()));
     const open = this.work.subarray(0, this.carried).indexOf(LT) >= 0;
     this.carried = 0;
     if (open) throw new Error("The XML ends inside a tag");
@@ -267,10 +344,13 @@ export class XmlScanner {
   private valueStart = 0;
   private valueEnd = 0;
 
-  /** Text or an attribute value in bytes s..e, entities decoded. */
+  /** Text or an attribute value in bytes s..e, line ends as "\n", entities decoded. */
   private text(s: number, e: number): string {
     const buf = this.buf;
-    for (let i = s; i < e; i++) if (buf[i] === AMP) return decodeEntities(decodeUtf8(buf, s, e));
+    for (let i = s; i < e; i++) {
+      const b = buf[i];
+      if (b === AMP || b === CR) return decodeEntities(lineEnds(buf, s, e, decodeUtf8(buf, s, e)));
+    }
     return e - s <= 8 ? this.intern(s, e) : decodeUtf8(buf, s, e);
   }
 

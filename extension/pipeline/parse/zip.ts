@@ -28,7 +28,10 @@ async function bytesAt(blob: Blob, start: number, length: number): Promise<DataV
 
 const u64 = (view: DataView, at: number) => Number(view.getBigUint64(at, true));
 
-/** The archive's entries by name, lower-cased (OOXML part names are case-insensitive). */
+/**
+ * The archive's entries by part name: lower-cased (OOXML part names are case-insensitive), with
+ * "/" for the backslash some writers put between folders, and no leading "/".
+ */
 export async function readZipDirectory(blob: Blob): Promise<Map<string, ZipEntry>> {
   // The end record: 22 bytes plus a comment of up to 65,535, at the very end.
   const tailStart = Math.max(0, blob.size - 22 - 65_535);
@@ -85,7 +88,7 @@ export async function readZipDirectory(blob: Blob): Promise<Map<string, ZipEntry
       }
       x += 4 + length;
     }
-    entries.set(entry.name.toLowerCase(), entry);
+    entries.set(entry.name.replaceAll("\\", "/").replace(/^\/+/, "").toLowerCase(), entry);
     p += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
