@@ -169,6 +169,21 @@ export interface SyncCommitted extends AcceptedWarnings, Replayable {
   committedAt: string;
   /** Present when the sync's `schemaId` is an older REVISION of the context's current schema. */
   schemaChange?: SchemaChangeNotice;
+  /**
+   * True when the sync's records equal the current version's: nothing new was committed and
+   * `version` is the current one, which stays current ("Nothing changed — version N stays current").
+   */
+  unchanged?: true;
+}
+
+/**
+ * POST …/syncs/{id}/commit body. `confirmReplacement: true` is required when replacing the current
+ * dataset needs an explicit yes (`replacementConcerns`); without it such a commit is a 409
+ * `replacement-unconfirmed` whose `concerns` say why, in the words the extension shows.
+ */
+export interface SyncCommitBody {
+  expectedRecords?: number;
+  confirmReplacement?: boolean;
 }
 
 /**
@@ -187,11 +202,26 @@ export interface DatasetDiff {
   unchanged: number;
   /** removed ÷ the current record count (0 when there is no current version). */
   removedShare: number;
+  /**
+   * Values the upload would erase: per field, how many records present in both the current
+   * version and the upload have a value now and none in the upload (an emptied cell, or a column
+   * the upload lacks: `missing`). Only fields that lose any, most first.
+   */
+  lostValues: LostValues[];
   examples: {
     added: Record<string, JsonValue>[];
     removed: Record<string, JsonValue>[];
     changed: Record<string, JsonValue>[];
   };
+}
+
+/** A field whose values an upload would erase (see DatasetDiff.lostValues). */
+export interface LostValues {
+  field: string;
+  /** Records that have a value now and would have none. */
+  records: number;
+  /** True when no record of the upload has the field at all (a column left out of the file). */
+  missing: boolean;
 }
 
 /** POST …/validate (200): the report, and what the records would do to the current dataset. */

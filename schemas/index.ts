@@ -25,6 +25,7 @@ export { clipText, clipValue, expectation, suggestFix } from "./messages.ts";
 export { normalizeRecord, normalizeText } from "./normalize.ts";
 export { MAX_PATTERN_LENGTH, patternProblem } from "./pattern-audit.ts";
 export { contextSchemaProblem, forgetSchemas, registerSchema, resolveSchema } from "./registry.ts";
+export * from "./replacement.ts";
 export { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
 export * from "./schemaver.ts";
 export * from "./templates.ts";

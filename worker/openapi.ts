@@ -205,6 +205,17 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       responses: { 200: "{ retained, data }" },
     },
   },
+  "/v1/integrations/{id}/contexts/{context}/versions/{version}/diff": {
+    get: {
+      summary:
+        "What restoring the version would do to the current dataset: the same shape as a sync's diff (lostValues included)",
+      security: "any",
+      responses: {
+        200: "{ current, incoming, added, removed, changed, unchanged, removedShare, lostValues, examples }",
+        404: "No such version",
+      },
+    },
+  },
   "/v1/integrations/{id}/contexts/{context}/versions/{version}/restore": {
     post: {
       summary: "Make an earlier version current again (as a new version)",
@@ -251,20 +262,21 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       summary:
         "Commit: checks batches (and expectedRecords), duplicates across batches, then swaps the dataset pointer",
       security: "any",
-      body: "{ expectedRecords? }",
+      body: "{ expectedRecords?, confirmReplacement? }",
       responses: {
-        200: "{ syncId, version, recordCount, committedAt, warnings, warningCount, schemaChange?, replayed? }",
-        409: "Missing batches, count mismatch, or the schema's MODEL changed since the sync's schemaId",
+        200: "{ syncId, version, recordCount, committedAt, warnings, warningCount, schemaChange?, unchanged?, replayed? } (unchanged: the records equal the current version, which stays current; no new version)",
+        409: "Missing batches, count mismatch, the schema's MODEL changed since the sync began (schema-model-changed), too many records to check again after a schema change (schema-revised), the schema or dataset changed during the commit, or a risky replacement without confirmReplacement: true (replacement-unconfirmed, with concerns: emptying the dataset, removing > 20 % of 10+ records, or emptying a field in > 20 % of the records)",
+        422: "Invalid records, duplicate keys across batches, or records the schema refuses since it changed",
       },
     },
   },
   "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}/diff": {
     get: {
       summary:
-        "What committing the sync would do to the current dataset, by record key: added, removed, changed, unchanged, with example keys",
+        "What committing the sync would do to the current dataset, by record key: added, removed, changed, unchanged, with example keys, and lostValues: per field, the records whose value the upload would erase (missing: the upload has no such column). Computed once per state of the sync and dataset; a computed one counts as 5 requests",
       security: "any",
       responses: {
-        200: "{ current, incoming, added, removed, changed, unchanged, removedShare, examples }",
+        200: "{ current, incoming, added, removed, changed, unchanged, removedShare, lostValues, examples }",
         409: "The sync is committed or aborted",
         410: "The sync expired",
       },

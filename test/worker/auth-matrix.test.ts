@@ -100,7 +100,7 @@ describe.each(ROUTES.map((r) => [label(r), r] as const))("%s", (_name, route) =>
       401,
       "unauthorized",
     );
-    expect(problem.detail).toContain("was revoked");
+    expect(problem.detail).toBe("The API key is not valid");
   });
 
   it("refuses an expired key", async () => {
@@ -123,7 +123,7 @@ describe.each(ROUTES.map((r) => [label(r), r] as const))("%s", (_name, route) =>
       hash,
     ).run();
     const problem = await expectProblem(await send(secret, integrationId, ingest.id), 401, "unauthorized");
-    expect(problem.detail).toBe(`The API key "old" expired on ${past}`);
+    expect(problem.detail).toBe("The API key is not valid");
   });
 
   if (route.admin) {

@@ -444,7 +444,7 @@ describe.each([
     expect(problem.detail).toBe(
       which === "create"
         ? "Unknown field(s) mode; a sync takes only schemaId and sourceName"
-        : "Unknown field(s) mode; commit takes only expectedRecords",
+        : "Unknown field(s) mode; commit takes only expectedRecords and confirmReplacement",
     );
   });
 

@@ -84,6 +84,13 @@ const ROUTES: DataRoute[] = [
     contextScoped: true,
   },
   {
+    path: "/v1/integrations/{id}/contexts/{context}/versions/{version}/diff",
+    method: "get",
+    url: (t) => `${ctx(t)}/versions/1/diff`,
+    ok: 200,
+    contextScoped: true,
+  },
+  {
     path: "/v1/integrations/{id}/contexts/{context}/versions/{version}/restore",
     method: "post",
     url: (t) => `${ctx(t)}/versions/1/restore`,
@@ -152,7 +159,7 @@ it("covers every data route of the OpenAPI document", () => {
 async function world(route?: DataRoute) {
   const a = await dataWorld(["access_relations", "vendors"]);
   let syncId = "syn_00000000000000000000000000000000";
-  if (route?.path.includes("/restore")) await submit(a.base(), a.ingest, [RELATION]);
+  if (route?.path.includes("/versions/{version}/")) await submit(a.base(), a.ingest, [RELATION]);
   if (route?.path.includes("{syncId}")) {
     syncId = await startSync(a.base(), a.ingest);
     expect((await putBatch(a.base(), a.ingest, syncId, 1, [RELATION])).status).toBe(200);

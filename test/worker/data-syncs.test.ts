@@ -47,7 +47,7 @@ describe("two syncs committing to one context", () => {
     ]);
   });
 
-  it("at once: the final dataset is exactly one sync's records, never a mix", async () => {
+  it("at once: one commit wins whole, the other is refused as it checked another dataset; never a mix", async () => {
     const { base, ingest } = await dataWorld();
     const a = await startSync(base(), ingest);
     const b = await startSync(base(), ingest);
@@ -60,17 +60,22 @@ describe("two syncs committing to one context", () => {
       putBatch(base(), ingest, b, 2, recordsB.slice(15)),
     ]);
     const [ra, rb] = await Promise.all([commitSync(base(), ingest, a), commitSync(base(), ingest, b)]);
-    expect([ra.status, rb.status]).toEqual([200, 200]);
-    const [va, vb] = [
-      (await json<{ version: number }>(ra)).version,
-      (await json<{ version: number }>(rb)).version,
-    ];
-    expect([va, vb].sort()).toEqual([1, 2]);
-    const winner = va > vb ? recordsA : recordsB;
+    // Each commit checked what it replaces (nothing yet); the one that lands second would replace
+    // the other's version unseen, so it is refused and nothing of it is stored.
+    expect([ra.status, rb.status].sort()).toEqual([200, 409]);
+    const [won, lost] = ra.status === 200 ? [ra, rb] : [rb, ra];
+    expect((await json<{ version: number }>(won)).version).toBe(1);
+    // Refused either as it raced the other commit (dataset-changed) or, when it looked after the
+    // other landed, as it would remove every record of that version without a yes.
+    expect([
+      "https://intake.dev/problems/dataset-changed",
+      "https://intake.dev/problems/replacement-unconfirmed",
+    ]).toContain((await json<{ type: string }>(lost)).type);
+    const winner = won === ra ? recordsA : recordsB;
     const current = await currentData(base(), ingest);
-    expect(current.version).toBe(2);
+    expect(current.version).toBe(1);
     expect(emails(current.data)).toEqual(emails(winner));
-    expect(await versionNumbers(base(), ingest)).toEqual([2, 1]);
+    expect(await versionNumbers(base(), ingest)).toEqual([1]);
   });
 
   it("a sync and a one-shot racing: one wins whole", async () => {

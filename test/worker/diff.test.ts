@@ -13,6 +13,7 @@ interface Diff {
   changed: number;
   unchanged: number;
   removedShare: number;
+  lostValues: unknown[];
   examples: { added: unknown[]; removed: unknown[]; changed: unknown[] };
 }
 
@@ -31,6 +32,7 @@ describe("POST …/validate reports what the records would replace", () => {
       changed: 0,
       unchanged: 0,
       removedShare: 0,
+      lostValues: [],
       examples: { added: [email(1), email(2), email(3)], removed: [], changed: [] },
     });
   });
@@ -53,6 +55,7 @@ describe("POST …/validate reports what the records would replace", () => {
       changed: 2,
       unchanged: 1,
       removedShare: 0.4,
+      lostValues: [],
       examples: {
         added: [email(6), email(7)],
         removed: [email(1), email(2)],
@@ -90,14 +93,17 @@ describe("GET …/syncs/{id}/diff", () => {
       changed: 1,
       unchanged: 1,
       removedShare: 0.8,
+      lostValues: [],
       examples: {
         added: [email(11), email(12)],
         removed: [email(1), email(2), email(3), email(4), email(5)],
         changed: [email(10)],
       },
     });
-    // Nothing changed by asking.
-    expect((await commitSync(base(), ingest, syncId, { expectedRecords: 4 })).status).toBe(200);
+    // Nothing changed by asking; removing 8 of 10 records needs a yes.
+    expect(
+      (await commitSync(base(), ingest, syncId, { expectedRecords: 4, confirmReplacement: true })).status,
+    ).toBe(200);
   });
 
   it("a sync with no batches would empty the dataset", async () => {
@@ -169,7 +175,7 @@ describe("a sync's difference compares values, not their order or form", () => {
     const stored = await env.DB.prepare("SELECT diff_for FROM syncs WHERE id = ?1")
       .bind(syncId)
       .first<{ diff_for: string }>();
-    expect(stored?.diff_for).toBe("1:2:1");
+    expect(stored?.diff_for).toBe("2:1:2:1");
     expect(await ask()).toEqual(first);
     // A new batch and a new current version each make it compute again.
     expect((await putBatch(base(), ingest, syncId, 2, [user(2)])).status).toBe(200);

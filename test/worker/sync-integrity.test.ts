@@ -208,6 +208,7 @@ describe("writes into a sync are guarded inside their transaction", () => {
           batches: 1,
           schemaId: (getSchema("saas_users") as ContextSchema).$id,
           customVersion: null,
+          currentVersion: 0,
         },
       ),
     );

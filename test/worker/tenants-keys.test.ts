@@ -103,7 +103,8 @@ describe("API keys", () => {
       401,
       "unauthorized",
     );
-    expect(problem.detail).toMatch(/^The API key "test key" was revoked on /);
+    // The same words as for any refused key: nothing about the key leaks to whoever holds it.
+    expect(problem.detail).toBe("The API key is not valid");
   });
 
   it("binds an ingest key to one integration of the same tenant", async () => {

@@ -138,6 +138,8 @@ export type CommitGuard =
       batches: number;
       schemaId: string;
       customVersion: string | null;
+      /** The version the commit checked it replaces (0: none yet); it must still be current. */
+      currentVersion: number;
     }
   /** A restore: the restored version is still retained (its record set is not up for deletion). */
   | { kind: "restore"; version: number };
@@ -178,8 +180,16 @@ export function commitVersionStatements(
   if (guard?.kind === "sync") {
     condition = ` AND ${syncOpenSql(10, 11)} AND (SELECT COUNT(*) FROM sync_batches WHERE sync_id = ?10) = ?12
          AND NOT EXISTS (SELECT 1 FROM sync_batches WHERE sync_id = ?10 AND (schema_id IS NULL OR schema_id != ?13))
-         AND (?14 IS NULL OR EXISTS (SELECT 1 FROM custom_contexts WHERE tenant_id = ?1 AND name = ?3 AND version = ?14))`;
-    params.push(guard.syncId, guard.now, guard.batches, guard.schemaId, guard.customVersion);
+         AND (?14 IS NULL OR EXISTS (SELECT 1 FROM custom_contexts WHERE tenant_id = ?1 AND name = ?3 AND version = ?14))
+         AND COALESCE((SELECT current_version FROM datasets WHERE integration_id = ?2 AND context = ?3), 0) = ?15`;
+    params.push(
+      guard.syncId,
+      guard.now,
+      guard.batches,
+      guard.schemaId,
+      guard.customVersion,
+      guard.currentVersion,
+    );
   } else if (guard?.kind === "restore") {
     condition =
       " AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?10 AND set_id = ?4)";

@@ -1,6 +1,7 @@
 // SQL for the difference between an upload and the current dataset, by record key: what a commit
 // would add, remove and change. Records are compared by their stored JSON; keys are grouped by
 // sorting (records have no key index: see migration 0004).
+import type { LostValues } from "../../schemas/api-types.ts";
 import type { StoredRow } from "./datasets.ts";
 
 const EXAMPLES = 5;
@@ -13,13 +14,88 @@ export interface RawDiff {
   changed: number;
   unchanged: number;
   examples: { added: string[]; removed: string[]; changed: string[] };
+  /** Values erased per field (see DatasetDiff.lostValues), most first. */
+  lostValues: LostValues[];
 }
 
-/** The difference between two stored record sets (`current` may be absent: all added). */
+/** Field names written into the lost-values SQL as JSON paths (every schema field name is one). */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** A stored value that counts as a value: not absent, null, "" or []. */
+const hasValue = (value: unknown) =>
+  value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+
+/** Counts kept while comparing matched records field by field. */
+class LostCounter {
+  private readonly lost = new Map<string, number>();
+  private readonly fields: readonly string[];
+  constructor(fields: readonly string[]) {
+    this.fields = fields;
+  }
+  add(current: Record<string, unknown>, incoming: Record<string, unknown>): void {
+    for (const field of this.fields) {
+      const now = Object.hasOwn(incoming, field) ? incoming[field] : undefined;
+      if (hasValue(Object.hasOwn(current, field) ? current[field] : undefined) && !hasValue(now))
+        this.lost.set(field, (this.lost.get(field) ?? 0) + 1);
+    }
+  }
+  /** The counts; `present(field)` says whether any incoming record has the field at all. */
+  result(present: (field: string) => boolean): LostValues[] {
+    return [...this.lost]
+      .map(([field, records]) => ({ field, records, missing: !present(field) }))
+      .sort((a, b) => b.records - a.records || (a.field < b.field ? -1 : 1));
+  }
+}
+
+/** SQL true when JSON path `p` of column `col` holds a value (see hasValue). */
+const valueAt = (col: string, p: string) =>
+  `(json_type(${col}, '${p}') IS NOT NULL AND json_type(${col}, '${p}') != 'null' AND json_extract(${col}, '${p}') NOT IN ('', '[]'))`;
+
+/**
+ * Values the incoming set would erase from records both sets hold (by key), per field of
+ * `fields`: one pass grouping both sets by key, as `setDiff` does.
+ */
+async function lostValuesOfSets(
+  db: D1Database,
+  incomingSet: string,
+  currentSet: string,
+  fields: readonly string[],
+): Promise<LostValues[]> {
+  const named = fields.filter((f) => PLAIN_NAME.test(f));
+  if (named.length === 0) return [];
+  const columns = named.flatMap((field, i) => {
+    const p = `$."${field}"`;
+    return [
+      `SUM(CASE WHEN ${valueAt("b", p)} AND NOT ${valueAt("a", p)} THEN 1 ELSE 0 END) AS l${i}`,
+      `MAX(json_type(a, '${p}') IS NOT NULL) AS p${i}`,
+    ];
+  });
+  const row = await db
+    .prepare(
+      `WITH k AS (
+         SELECT MAX(CASE WHEN set_id = ?1 THEN data END) AS a, MAX(CASE WHEN set_id = ?2 THEN data END) AS b
+         FROM records WHERE set_id IN (?1, ?2) GROUP BY record_key
+       )
+       SELECT ${columns.join(", ")} FROM k WHERE a IS NOT NULL AND b IS NOT NULL`,
+    )
+    .bind(incomingSet, currentSet)
+    .first<Record<string, number | null>>();
+  if (!row) return [];
+  return named
+    .map((field, i) => ({ field, records: row[`l${i}`] ?? 0, missing: !row[`p${i}`] }))
+    .filter((l) => l.records > 0)
+    .sort((a, b) => b.records - a.records || (a.field < b.field ? -1 : 1));
+}
+
+/**
+ * The difference between two stored record sets (`current` may be absent: all added), with the
+ * values of `fields` the incoming set would erase.
+ */
 export async function setDiff(
   db: D1Database,
   incomingSet: string,
   currentSet: string | undefined,
+  fields: readonly string[],
 ): Promise<RawDiff> {
   if (!currentSet) {
     const [count, added] = await db.batch<{ n: number; record_key: string }>([
@@ -34,6 +110,7 @@ export async function setDiff(
       changed: 0,
       unchanged: 0,
       examples: { added: (added?.results ?? []).map((r) => r.record_key), removed: [], changed: [] },
+      lostValues: [],
     };
   }
   // One pass: group both sets' records by key (a sort, no index needed), classify each key, and
@@ -67,11 +144,14 @@ export async function setDiff(
     changed: 0,
     unchanged: 0,
     examples: { added: [], removed: [], changed: [] },
+    lostValues: [],
   };
   for (const row of results) {
     diff[row.kind] = row.total;
     if (row.kind !== "unchanged") diff.examples[row.kind].push(row.record_key);
   }
+  // Only a changed record can lose a value.
+  if (diff.changed > 0) diff.lostValues = await lostValuesOfSets(db, incomingSet, currentSet, fields);
   return diff;
 }
 
@@ -80,6 +160,7 @@ export async function rowsDiff(
   db: D1Database,
   rows: readonly StoredRow[],
   currentSet: string | undefined,
+  fields: readonly string[],
 ): Promise<RawDiff> {
   const keyed = rows.filter((r) => r.key !== "");
   if (!currentSet) {
@@ -89,6 +170,7 @@ export async function rowsDiff(
       changed: 0,
       unchanged: 0,
       examples: { added: keyed.slice(0, EXAMPLES).map((r) => r.key), removed: [], changed: [] },
+      lostValues: [],
     };
   }
   // The upload's keys as JSON arrays, each a bound value under D1's size limit.
@@ -122,7 +204,9 @@ export async function rowsDiff(
     changed: 0,
     unchanged: 0,
     examples: { added: [], removed: [], changed: [] },
+    lostValues: [],
   };
+  const lost = new LostCounter(fields);
   for (const row of keyed) {
     const data = stored.get(row.key);
     if (data === undefined) {
@@ -133,8 +217,11 @@ export async function rowsDiff(
     } else {
       diff.changed++;
       if (diff.examples.changed.length < EXAMPLES) diff.examples.changed.push(row.key);
+      lost.add(JSON.parse(data), JSON.parse(row.data));
     }
   }
+  // Stored JSON names each field as "name": at the top level of the record.
+  diff.lostValues = lost.result((field) => rows.some((r) => r.data.includes(`${JSON.stringify(field)}:`)));
   // A committed set holds each key once, so every stored key not matched would go.
   const total = await db
     .prepare("SELECT COUNT(*) AS n FROM records WHERE set_id = ?1")

@@ -47,7 +47,11 @@ export async function uploadFailures(
   return results.map((r) => ({ context: r.context, at: r.created_at, detail: r.detail }));
 }
 
-/** Unrevoked, unexpired keys that may write to the integration: admin, unbound ingest, or bound to it. */
+/**
+ * Unrevoked, unexpired ingest keys that upload to the integration: bound to it, or unbound. Admin
+ * keys are not counted: they manage the tenant, and an integration whose only ingest key is gone
+ * has no key ready for its uploads.
+ */
 export async function usableKeysFor(
   db: D1Database,
   tenantId: string,
@@ -57,7 +61,7 @@ export async function usableKeysFor(
   const { results } = await db
     .prepare(
       `SELECT name, expires_at FROM api_keys WHERE tenant_id = ?1 AND revoked_at IS NULL AND expires_at > ?3
-       AND (scope = 'admin' OR integration_id IS NULL OR integration_id = ?2) ORDER BY expires_at, name`,
+       AND scope = 'ingest' AND (integration_id IS NULL OR integration_id = ?2) ORDER BY expires_at, name`,
     )
     .bind(tenantId, integrationId, now)
     .all<{ name: string; expires_at: string }>();

@@ -306,6 +306,37 @@ export function markCommittedStatement(
     .bind(syncId, now, answer.expectedRecords, answer.warnings);
 }
 
+/**
+ * Commits an open sync as the dataset's current version when its records equal it (nothing new is
+ * stored): guarded like every write into a sync, holding exactly the batches checked, and only
+ * while `version` is still current.
+ */
+export function markCommittedUnchangedStatement(
+  db: D1Database,
+  ref: DatasetRef,
+  syncId: string,
+  now: string,
+  answer: { version: number; batches: number; expectedRecords: number | null; warnings: string },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE syncs SET status = 'committed', committed_version = ?3, expected_records = ?4, commit_warnings = ?5
+       WHERE id = ?1 AND status = 'open' AND expires_at > ?2
+         AND (SELECT COUNT(*) FROM sync_batches WHERE sync_id = ?1) = ?6
+         AND EXISTS (SELECT 1 FROM datasets WHERE integration_id = ?7 AND context = ?8 AND current_version = ?3)`,
+    )
+    .bind(
+      syncId,
+      now,
+      answer.version,
+      answer.expectedRecords,
+      answer.warnings,
+      answer.batches,
+      ref.integrationId,
+      ref.context,
+    );
+}
+
 export async function markAborted(db: D1Database, ref: DatasetRef, syncId: string): Promise<boolean> {
   const result = await db
     .prepare(

@@ -108,6 +108,7 @@ export function diffView(
     changed: raw.changed,
     unchanged: raw.unchanged,
     removedShare: current && current.recordCount > 0 ? raw.removed / current.recordCount : 0,
+    lostValues: raw.lostValues ?? [],
     examples: {
       added: values(raw.examples.added),
       removed: values(raw.examples.removed),

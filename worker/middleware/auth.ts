@@ -34,11 +34,12 @@ async function verifiedKey(c: Context<AppEnv>, secret: string): Promise<ApiKey> 
   // The hash is compared even for unknown ids, so timing does not tell which ids exist.
   const hash = await sha256Hex(secret);
   const matches = await constantTimeEqual(hash, found?.secretHash ?? "0".repeat(64));
-  if (!found || !matches) throw unauthorized("The API key is not valid");
+  // One answer for every refused key (unknown, wrong secret, revoked, expired): a caller learns
+  // nothing about a key it does not hold; its owner sees why in the console's key list.
+  const refused = unauthorized("The API key is not valid");
+  if (!found || !matches) throw refused;
   const { key } = found;
-  if (key.revokedAt) throw unauthorized(`The API key "${key.name}" was revoked on ${key.revokedAt}`);
-  if (Date.parse(key.expiresAt) <= c.get("now").getTime())
-    throw unauthorized(`The API key "${key.name}" expired on ${key.expiresAt}`);
+  if (key.revokedAt || Date.parse(key.expiresAt) <= c.get("now").getTime()) throw refused;
   return key;
 }
 

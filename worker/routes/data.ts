@@ -16,12 +16,13 @@ import {
   type Version,
   versionBySource,
 } from "../db/datasets.ts";
-import { rowsDiff } from "../db/diff.ts";
+import { rowsDiff, setDiff } from "../db/diff.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
 import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
+import { DIFF_COST } from "../domain/sync-diff.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
 import { diffView, versionView } from "../domain/views.ts";
 import { limitsOf } from "../http/limits.ts";
@@ -31,7 +32,7 @@ import { readRecordsBody } from "../http/records-body.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { datasetScope, refOf } from "../middleware/dataset.ts";
 import { claimIdempotency, idempotency } from "../middleware/idempotency.ts";
-import { rateLimit } from "../middleware/rate-limit.ts";
+import { chargeRequests, rateLimit } from "../middleware/rate-limit.ts";
 import { syncDiff } from "./diff.ts";
 import { effectiveAccess } from "./effective-access.ts";
 import { syncs } from "./syncs.ts";
@@ -73,7 +74,7 @@ export const data = new Hono<AppEnv>()
     });
     // The records as a one-shot submit would store them, against the current dataset.
     const current = await currentVersion(c.env.DB, ref);
-    const raw = await rowsDiff(c.env.DB, rows, current?.setId);
+    const raw = await rowsDiff(c.env.DB, rows, current?.setId, Object.keys(schema.properties ?? {}));
     await ingestionStatement(c, ref, "validate", { report, ok: report.valid }).run();
     const response: ValidateResponse = { ...report, diff: diffView(raw, current, rows.length, schema) };
     return c.json(response);
@@ -171,6 +172,19 @@ export const data = new Hono<AppEnv>()
       retained: limits.versionsRetained,
       data: versions.map((v) => versionView(v, current?.version)),
     });
+  })
+  .get("/versions/:version/diff", async (c) => {
+    // What restoring the version would do to the current dataset (the console asks before it).
+    const ref = refOf(c);
+    const number = strictInt(c.req.param("version"), "The version", 1, Number.MAX_SAFE_INTEGER);
+    const target = await getVersion(c.env.DB, ref, number);
+    if (!target) throw notFound(`Version ${number} of ${ref.context}`);
+    const schema = await schemaFor(c, ref.context);
+    if (!schema) throw notFound(`Context "${ref.context}"`);
+    const current = await currentVersion(c.env.DB, ref);
+    await chargeRequests(c, DIFF_COST - 1);
+    const raw = await setDiff(c.env.DB, target.setId, current?.setId, Object.keys(schema.properties ?? {}));
+    return c.json(diffView(raw, current, target.recordCount, schema));
   })
   .post("/versions/:version/restore", async (c) => {
     const ref = refOf(c);

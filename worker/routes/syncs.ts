@@ -18,6 +18,7 @@ import {
   formatSchemaVer,
   type Issue,
   parseSchemaId,
+  replacementConcerns,
 } from "../../schemas/index.ts";
 import { clipSourceName } from "../../schemas/limits.ts";
 import { builtinRevision } from "../../schemas/releases/index.ts";
@@ -26,11 +27,14 @@ import { getRevision } from "../db/custom-contexts.ts";
 import {
   addToRecordCountStatement,
   commitVersionStatements,
+  currentVersion,
   type DatasetRef,
   duplicateKeys,
+  getVersion,
   insertRecordSetStatement,
   insertRecordsStatements,
   unknownConnectionTargets,
+  type Version,
   versionBySource,
 } from "../db/datasets.ts";
 import { pruneVersionsStatement } from "../db/retention.ts";
@@ -43,6 +47,7 @@ import {
   insertSyncStatement,
   markAborted,
   markCommittedStatement,
+  markCommittedUnchangedStatement,
   missingSeqs,
   type Sync,
   setSyncSourceNameStatement,
@@ -51,6 +56,7 @@ import { contextFor, forgetContext, type ResolvedContext } from "../domain/conte
 import { newId, sha256Hex } from "../domain/crypto.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
 import { recheckSync, schemaMoved } from "../domain/recheck.ts";
+import { syncDiffOf } from "../domain/sync-diff.ts";
 import { closedProblem, expiredProblem, requireSync } from "../domain/sync-state.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
 import { committedView } from "../domain/views.ts";
@@ -140,6 +146,8 @@ function schemaSince(sync: Sync, schema: ContextSchema): SchemaChangeNotice | un
 interface CommitNotes {
   warnings: Issue[];
   schemaChange?: SchemaChangeNotice;
+  /** Nothing changed: the sync was committed as the version that was already current. */
+  unchanged?: true;
 }
 
 /** A commit repeated after it succeeded: the first answer again, never a second commit. */
@@ -149,7 +157,12 @@ async function replayCommit(
   sync: Sync,
   expected: number | undefined,
 ): Promise<Response> {
-  const version = await versionBySource(c.env.DB, ref, sync.id);
+  // The commit stored its warnings, and its schema notice with them when it had one.
+  const stored = JSON.parse(sync.commitWarnings ?? "[]") as Issue[] | CommitNotes;
+  const notes: CommitNotes = Array.isArray(stored) ? { warnings: stored } : stored;
+  const version = notes.unchanged
+    ? await getVersion(c.env.DB, ref, sync.committedVersion ?? 0)
+    : await versionBySource(c.env.DB, ref, sync.id);
   if (!version) {
     throw conflict(
       "sync-committed",
@@ -166,13 +179,61 @@ async function replayCommit(
       { committedVersion: version.version, expectedRecords: expected, receivedRecords: version.recordCount },
     );
   }
-  // The commit stored its warnings, and its schema notice with them when it had one.
-  const stored = JSON.parse(sync.commitWarnings ?? "[]") as Issue[] | CommitNotes;
-  const notes: CommitNotes = Array.isArray(stored) ? { warnings: stored } : stored;
   return replayJson(c, {
     ...committedView(sync, version, notes.warnings),
     ...(notes.schemaChange ? { schemaChange: notes.schemaChange } : {}),
+    ...(notes.unchanged ? { unchanged: true } : {}),
   });
+}
+
+/**
+ * A sync whose records equal the current version's: no new version (none of the retained ones is
+ * spent); the sync is committed as that version, which stays current.
+ */
+async function commitUnchanged(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  current: Version,
+  options: { expected: number | undefined; batches: number; since: SchemaChangeNotice | undefined },
+): Promise<Response> {
+  const now = c.get("now").toISOString();
+  const notes: CommitNotes = {
+    warnings: [],
+    unchanged: true,
+    ...(options.since ? { schemaChange: options.since } : {}),
+  };
+  const marked = await markCommittedUnchangedStatement(c.env.DB, ref, sync.id, now, {
+    version: current.version,
+    batches: options.batches,
+    expectedRecords: options.expected ?? null,
+    warnings: JSON.stringify(notes),
+  }).run();
+  const after = await requireSync(c, ref, sync.id);
+  if (marked.meta.changes === 0) {
+    if (after.status === "committed") return replayCommit(c, ref, after, options.expected);
+    throw (
+      closedProblem(after, c.get("now")) ??
+      conflict(
+        "dataset-changed",
+        "Dataset changed during the commit",
+        `The ${ref.context} dataset or this sync's batches changed while the commit was checking them; nothing was committed. Commit again`,
+      )
+    );
+  }
+  await ingestionStatement(c, ref, "commit", {
+    ok: true,
+    recordCount: current.recordCount,
+    syncId: sync.id,
+    version: current.version,
+    detail: `nothing changed: version ${current.version} stays current`,
+  }).run();
+  const response: SyncCommitted = {
+    ...committedView(after, current, []),
+    ...(options.since ? { schemaChange: options.since } : {}),
+    unchanged: true,
+  };
+  return c.json(response);
 }
 
 export const syncs = new Hono<AppEnv>()
@@ -331,9 +392,14 @@ export const syncs = new Hono<AppEnv>()
     const now = c.get("now");
     const sync = await requireSync(c, ref, c.req.param("syncId"));
     const body = await optionalJson(c);
-    const unknown = Object.keys(body).filter((k) => k !== "expectedRecords");
+    const unknown = Object.keys(body).filter((k) => k !== "expectedRecords" && k !== "confirmReplacement");
     if (unknown.length > 0)
-      throw badRequest(`Unknown field(s) ${unknown.join(", ")}; commit takes only expectedRecords`);
+      throw badRequest(
+        `Unknown field(s) ${unknown.join(", ")}; commit takes only expectedRecords and confirmReplacement`,
+      );
+    const confirmed = body.confirmReplacement;
+    if (confirmed !== undefined && typeof confirmed !== "boolean")
+      throw badRequest("confirmReplacement must be true or false");
     const expected = body.expectedRecords;
     if (
       expected !== undefined &&
@@ -417,6 +483,28 @@ export const syncs = new Hono<AppEnv>()
       await ingestionStatement(c, ref, "commit", { report, ok: false, syncId: sync.id }).run();
       throw invalidRecords(report, "nothing was committed");
     }
+    // What the commit would replace: nothing new for the same records, a yes for a risky change.
+    const { diff, current } = await syncDiffOf(c, ref, sync, schema);
+    const concerns = replacementConcerns(diff);
+    if (concerns.length > 0 && confirmed !== true)
+      throw await fail(
+        conflict(
+          "replacement-unconfirmed",
+          "Replacement not confirmed",
+          `${concerns.join(" ")} Nothing was committed; check that the file is complete, then commit with "confirmReplacement": true`,
+          { concerns, diff },
+        ),
+      );
+    if (
+      current &&
+      diff.added === 0 &&
+      diff.removed === 0 &&
+      diff.changed === 0 &&
+      diff.unchanged === current.recordCount &&
+      summary.records === current.recordCount &&
+      recheck.statements.length === 0
+    )
+      return commitUnchanged(c, ref, sync, current, { expected, batches: summary.count, since });
     const warnings: Issue[] = [];
     if ((schema["x-intake-rules"] ?? []).some((r) => r.rule === "connection-target-known")) {
       for (const t of await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES))
@@ -443,6 +531,7 @@ export const syncs = new Hono<AppEnv>()
           batches: summary.count,
           schemaId: schema.$id,
           customVersion: context.custom?.version ?? null,
+          currentVersion: current?.version ?? 0,
         },
       ),
       markCommittedStatement(c.env.DB, sync.id, stamp, {
@@ -459,6 +548,13 @@ export const syncs = new Hono<AppEnv>()
       if (after.status === "committed") return replayCommit(c, ref, after, expected);
       const problem = closedProblem(after, now);
       if (problem) throw problem;
+      const nowCurrent = await currentVersion(c.env.DB, ref);
+      if ((nowCurrent?.version ?? 0) !== (current?.version ?? 0))
+        throw conflict(
+          "dataset-changed",
+          "Dataset changed during the commit",
+          `Version ${nowCurrent?.version ?? "?"} of ${ref.context} became current while this commit was checking what it replaces; nothing was committed. Commit again`,
+        );
       forgetContext(c, ref.context);
       if ((await contextFor(c, ref.context))?.schema.$id !== schema.$id)
         throw conflict(
