@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..");
@@ -60,6 +61,26 @@ export interface WorkerProcess {
 }
 
 /** Starts `wrangler dev` on 127.0.0.1 and resolves once /health answers. */
+/**
+ * Throws a one-line error when something already listens on 127.0.0.1:`port`: `wrangler dev`
+ * would only log "Address already in use" and, worse, /health might answer from the other process.
+ */
+export async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        new Error(
+          error.code === "EADDRINUSE"
+            ? `Port ${port} is in use — stop what uses it or run PORT=${port + 1} npm start`
+            : `Port ${port} cannot be used (${error.code ?? error.message})`,
+        ),
+      );
+    });
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
+}
+
 export async function startWorker(
   options: {
     port?: number;
@@ -69,6 +90,7 @@ export async function startWorker(
   } = {},
 ): Promise<WorkerProcess> {
   const port = options.port ?? 8787;
+  await assertPortFree(port);
   const url = `http://127.0.0.1:${port}`;
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
@@ -95,7 +117,11 @@ export async function startWorker(
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
-      throw new Error(`wrangler dev exited (code ${child.exitCode}):\n${output.slice(-3000)}`);
+      throw new Error(`wrangler dev exited (code ${child.exitCode}): ${lastError(output)}`);
+    if (/Address already in use|EADDRINUSE/.test(output)) {
+      await stop();
+      throw new Error(`Port ${port} is in use — stop what uses it or run PORT=${port + 1} npm start`);
+    }
     try {
       const response = await fetch(`${url}/health`);
       if (response.ok) return { url, child, stop };
@@ -105,7 +131,16 @@ export async function startWorker(
     await new Promise((r) => setTimeout(r, 300));
   }
   await stop();
-  throw new Error(`wrangler dev did not answer /health on ${url} within 90 s:\n${output.slice(-3000)}`);
+  throw new Error(`wrangler dev did not answer /health on ${url} within 90 s: ${lastError(output)}`);
+}
+
+/** The line of wrangler's output that says what went wrong (its last error line, else its last line). */
+function lastError(output: string): string {
+  const lines = output
+    .split("\n")
+    .map((line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim())
+    .filter(Boolean);
+  return lines.findLast((line) => /error|✘|failed/i.test(line)) ?? lines.at(-1) ?? "no output";
 }
 
 export interface DevState {

@@ -2,6 +2,7 @@
 // (migrations applied), makes or reuses the dev tenant, and prints what to paste where.
 import { join } from "node:path";
 import {
+  assertPortFree,
   ensureDevTenant,
   ensureOperatorToken,
   migrateLocal,
@@ -10,8 +11,20 @@ import {
   startWorker,
 } from "./local-worker.ts";
 
-const port = Number(process.env.PORT ?? 8787);
 const stateFile = join(ROOT, ".intake", "dev.json");
+
+/** Any failure to start is one line on stderr and a non-zero exit, never a hang. */
+function fail(error: unknown): never {
+  console.error(`Intake did not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const portText = process.env.PORT ?? "8787";
+const port = Number(portText);
+if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65_535)
+  fail(new Error(`PORT must be a port number from 1 to 65535; got "${portText}"`));
+// Before the build: a busy port is said at once.
+await assertPortFree(port).catch(fail);
 
 console.log("Building the extension (Chrome MV3)…");
 run("wxt", ["build"], { quiet: true });
@@ -19,7 +32,10 @@ const operatorToken = ensureOperatorToken();
 console.log("Applying D1 migrations to the local database…");
 migrateLocal();
 console.log(`Starting the Worker on http://127.0.0.1:${port} …`);
-const worker = await startWorker({ port, log: (line) => process.stdout.write(`  [wrangler] ${line}\n`) });
+const worker = await startWorker({
+  port,
+  log: (line) => process.stdout.write(`  [wrangler] ${line}\n`),
+}).catch(fail);
 
 let state: Awaited<ReturnType<typeof ensureDevTenant>>;
 try {
