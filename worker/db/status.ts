@@ -67,3 +67,8 @@ export async function usableKeysFor(
     .all<{ name: string; expires_at: string }>();
   return results.map((r) => ({ name: r.name, expiresAt: r.expires_at }));
 }
+
+/** One round trip to the database (GET /health). */
+export async function pingDatabase(db: D1Database): Promise<void> {
+  await db.prepare("SELECT 1").first();
+}
