@@ -4,73 +4,42 @@
 // commit or an abort stores nothing, and a repeated commit replays the first answer (or says the
 // version was pruned) instead of committing again.
 import { type Context, Hono } from "hono";
-import type {
-  BatchAccepted,
-  SchemaChangeNotice,
-  SyncCommitted,
-  SyncStarted,
-} from "../../schemas/api-types.ts";
-import {
-  type ContextSchema,
-  compareSchemaVer,
-  connectionTargetIssue,
-  duplicateKeyIssue,
-  formatSchemaVer,
-  type Issue,
-  parseSchemaId,
-  replacementConcerns,
-} from "../../schemas/index.ts";
+import type { BatchAccepted, SyncStarted } from "../../schemas/api-types.ts";
+import { compareSchemaVer, formatSchemaVer, parseSchemaId } from "../../schemas/index.ts";
 import { clipSourceName } from "../../schemas/limits.ts";
 import { builtinRevision } from "../../schemas/releases/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { getRevision } from "../db/custom-contexts.ts";
 import {
   addToRecordCountStatement,
-  commitVersionStatements,
-  currentVersion,
-  type DatasetRef,
-  duplicateKeys,
-  getVersion,
   insertRecordSetStatement,
   insertRecordsStatements,
-  unknownConnectionTargets,
-  type Version,
-  versionBySource,
 } from "../db/datasets.ts";
-import { pruneVersionsStatement } from "../db/retention.ts";
 import {
-  batchSchemaIds,
-  batchSummary,
   defaultFirstRow,
   getBatch,
   insertBatchStatement,
   insertSyncStatement,
   markAborted,
-  markCommittedStatement,
-  markCommittedUnchangedStatement,
-  missingSeqs,
   type Sync,
   setSyncSourceNameStatement,
 } from "../db/syncs.ts";
-import { contextFor, forgetContext, type ResolvedContext } from "../domain/contexts.ts";
+import { commitSync, replayCommit } from "../domain/commit.ts";
+import { contextFor, type ResolvedContext } from "../domain/contexts.ts";
 import { newId, sha256Hex } from "../domain/crypto.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
-import { recheckSync, schemaMoved } from "../domain/recheck.ts";
-import { syncDiffOf } from "../domain/sync-diff.ts";
 import { closedProblem, expiredProblem, requireSync } from "../domain/sync-state.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
-import { committedView } from "../domain/views.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
 import { announcedLimits, limitsOf } from "../http/limits.ts";
 import { strictInt } from "../http/params.ts";
-import { badRequest, conflict, invalidRecords, notFound, type Problem } from "../http/problem.ts";
+import { badRequest, conflict, invalidRecords, notFound } from "../http/problem.ts";
 import { decodeUtf8, readRecordsBody } from "../http/records-body.ts";
 import { replayJson } from "../http/replay.ts";
 import { refOf } from "../middleware/dataset.ts";
 
 const MAX_SEQ = 100_000;
 const MAX_ROW = 1_000_000_000;
-const COMMIT_ISSUES = 1000;
 /** The header a client uses to say which file row a batch's first record is. */
 const FIRST_ROW_HEADER = "intake-first-row";
 
@@ -120,120 +89,6 @@ async function checkedSchemaId(
       `schemaId ${shown} names no released revision of ${context.name}; see GET /v1/contexts/${context.name} (revisions)`,
     );
   return value;
-}
-
-/**
- * A notice when the context's REVISION moved since the file was validated (the client's
- * `schemaId`, else the schema when the sync began); nothing for an ADDITION. A MODEL change is
- * refused before (`schemaMoved`).
- */
-function schemaSince(sync: Sync, schema: ContextSchema): SchemaChangeNotice | undefined {
-  const validatedAgainst = sync.schemaId ?? sync.openedSchemaId;
-  const given = validatedAgainst ? parseSchemaId(validatedAgainst) : undefined;
-  const current = parseSchemaId(schema.$id);
-  if (!validatedAgainst || !given || !current) return undefined;
-  if (given.version.model === current.version.model && given.version.revision !== current.version.revision)
-    return {
-      kind: "revision",
-      validatedAgainst,
-      current: schema.$id,
-      message: `The ${sync.context} schema was revised since this file was validated (${formatSchemaVer(given.version)} → ${formatSchemaVer(current.version)}); the records were checked again with the current rules and committed`,
-    };
-  return undefined;
-}
-
-/** What a commit answered besides its version, kept to replay it (`syncs.commit_warnings`). */
-interface CommitNotes {
-  warnings: Issue[];
-  schemaChange?: SchemaChangeNotice;
-  /** Nothing changed: the sync was committed as the version that was already current. */
-  unchanged?: true;
-}
-
-/** A commit repeated after it succeeded: the first answer again, never a second commit. */
-async function replayCommit(
-  c: Context<AppEnv>,
-  ref: DatasetRef,
-  sync: Sync,
-  expected: number | undefined,
-): Promise<Response> {
-  // The commit stored its warnings, and its schema notice with them when it had one.
-  const stored = JSON.parse(sync.commitWarnings ?? "[]") as Issue[] | CommitNotes;
-  const notes: CommitNotes = Array.isArray(stored) ? { warnings: stored } : stored;
-  const version = notes.unchanged
-    ? await getVersion(c.env.DB, ref, sync.committedVersion ?? 0)
-    : await versionBySource(c.env.DB, ref, sync.id);
-  if (!version) {
-    throw conflict(
-      "sync-committed",
-      "Sync committed, version pruned",
-      `Sync ${sync.id} was committed as version ${sync.committedVersion ?? "?"}, since pruned; it is never committed again. Start a new sync to upload again`,
-      { committedVersion: sync.committedVersion },
-    );
-  }
-  if (expected !== undefined && expected !== version.recordCount) {
-    throw conflict(
-      "sync-committed",
-      "Sync committed with another count",
-      `Sync ${sync.id} was committed as version ${version.version} with ${version.recordCount} records; this commit expects ${expected}`,
-      { committedVersion: version.version, expectedRecords: expected, receivedRecords: version.recordCount },
-    );
-  }
-  return replayJson(c, {
-    ...committedView(sync, version, notes.warnings),
-    ...(notes.schemaChange ? { schemaChange: notes.schemaChange } : {}),
-    ...(notes.unchanged ? { unchanged: true } : {}),
-  });
-}
-
-/**
- * A sync whose records equal the current version's: no new version (none of the retained ones is
- * spent); the sync is committed as that version, which stays current.
- */
-async function commitUnchanged(
-  c: Context<AppEnv>,
-  ref: DatasetRef,
-  sync: Sync,
-  current: Version,
-  options: { expected: number | undefined; batches: number; since: SchemaChangeNotice | undefined },
-): Promise<Response> {
-  const now = c.get("now").toISOString();
-  const notes: CommitNotes = {
-    warnings: [],
-    unchanged: true,
-    ...(options.since ? { schemaChange: options.since } : {}),
-  };
-  const marked = await markCommittedUnchangedStatement(c.env.DB, ref, sync.id, now, {
-    version: current.version,
-    batches: options.batches,
-    expectedRecords: options.expected ?? null,
-    warnings: JSON.stringify(notes),
-  }).run();
-  const after = await requireSync(c, ref, sync.id);
-  if (marked.meta.changes === 0) {
-    if (after.status === "committed") return replayCommit(c, ref, after, options.expected);
-    throw (
-      closedProblem(after, c.get("now")) ??
-      conflict(
-        "dataset-changed",
-        "Dataset changed during the commit",
-        `The ${ref.context} dataset or this sync's batches changed while the commit was checking them; nothing was committed. Commit again`,
-      )
-    );
-  }
-  await ingestionStatement(c, ref, "commit", {
-    ok: true,
-    recordCount: current.recordCount,
-    syncId: sync.id,
-    version: current.version,
-    detail: `nothing changed: version ${current.version} stays current`,
-  }).run();
-  const response: SyncCommitted = {
-    ...committedView(after, current, []),
-    ...(options.since ? { schemaChange: options.since } : {}),
-    unchanged: true,
-  };
-  return c.json(response);
 }
 
 export const syncs = new Hono<AppEnv>()
@@ -388,8 +243,6 @@ export const syncs = new Hono<AppEnv>()
   })
   .post("/:syncId/commit", async (c) => {
     const ref = refOf(c);
-    const key = c.get("key");
-    const now = c.get("now");
     const sync = await requireSync(c, ref, c.req.param("syncId"));
     const body = await optionalJson(c);
     const unknown = Object.keys(body).filter((k) => k !== "expectedRecords" && k !== "confirmReplacement");
@@ -408,186 +261,9 @@ export const syncs = new Hono<AppEnv>()
       throw badRequest("expectedRecords must be a whole number of 0 or more");
     }
     if (sync.status === "committed") return replayCommit(c, ref, sync, expected);
-    const closed = closedProblem(sync, now);
+    const closed = closedProblem(sync, c.get("now"));
     if (closed) throw closed;
-    const fail = async (problem: Problem) => {
-      await ingestionStatement(c, ref, "commit", {
-        ok: false,
-        syncId: sync.id,
-        detail: problem.body.detail,
-      }).run();
-      return problem;
-    };
-    const context = await contextFor(c, ref.context);
-    if (!context) throw notFound(`Context "${ref.context}"`);
-    const { schema } = context;
-    const moved = schemaMoved(sync, schema, await batchSchemaIds(c.env.DB, sync.id));
-    if (moved) throw await fail(moved);
-    const since = schemaSince(sync, schema);
-    const summary = await batchSummary(c.env.DB, sync.id);
-    if (summary.count === 0)
-      throw await fail(
-        conflict("sync-empty", "No batches", `Sync ${sync.id} has no batches; send batch 1 first`),
-      );
-    if (summary.count !== summary.maxSeq) {
-      const missing = await missingSeqs(c.env.DB, sync.id, summary.maxSeq);
-      throw await fail(
-        conflict(
-          "batches-missing",
-          "Batches missing",
-          `Batches ${missing.join(", ")} of sync ${sync.id} were never received`,
-          { missing },
-        ),
-      );
-    }
-    if (expected !== undefined && expected !== summary.records) {
-      throw await fail(
-        conflict(
-          "count-mismatch",
-          "Record count mismatch",
-          `Expected ${expected} records but the batches hold ${summary.records}`,
-          { expectedRecords: expected, receivedRecords: summary.records },
-        ),
-      );
-    }
-    // Batches validated against another schema are checked again with this one.
-    const stamp = now.toISOString();
-    const recheck = await recheckSync(c.env.DB, sync, schema, limitsOf(c.env), {
-      maxIssues: COMMIT_ISSUES,
-      now: stamp,
-    });
-    if (recheck instanceof Error) throw await fail(recheck);
-    if (!recheck.report.valid) {
-      const report = { ...recheck.report, recordCount: summary.records };
-      await ingestionStatement(c, ref, "commit", { report, ok: false, syncId: sync.id }).run();
-      throw invalidRecords(
-        report,
-        `the ${ref.context} schema changed to ${schema.$id} since they were checked, and nothing was committed`,
-      );
-    }
-    // The SQL finds the rows; the core words the issue, exactly as it does for one request.
-    const duplicates = await duplicateKeys(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES);
-    if (duplicates.total > 0) {
-      const errors: Issue[] = duplicates.samples.map((d) =>
-        duplicateKeyIssue(schema, JSON.parse(d.data), { row: d.first }, { row: d.second }),
-      );
-      const report = {
-        valid: false,
-        recordCount: summary.records,
-        errorCount: duplicates.total,
-        warningCount: 0,
-        errors,
-        warnings: [],
-        truncated: errors.length < duplicates.total,
-      };
-      await ingestionStatement(c, ref, "commit", { report, ok: false, syncId: sync.id }).run();
-      throw invalidRecords(report, "nothing was committed");
-    }
-    // What the commit would replace: nothing new for the same records, a yes for a risky change.
-    const { diff, current } = await syncDiffOf(c, ref, sync, schema);
-    const concerns = replacementConcerns(diff);
-    if (concerns.length > 0 && confirmed !== true)
-      throw await fail(
-        conflict(
-          "replacement-unconfirmed",
-          "Replacement not confirmed",
-          `${concerns.join(" ")} Nothing was committed; check that the file is complete, then commit with "confirmReplacement": true`,
-          { concerns, diff },
-        ),
-      );
-    if (
-      current &&
-      diff.added === 0 &&
-      diff.removed === 0 &&
-      diff.changed === 0 &&
-      diff.unchanged === current.recordCount &&
-      summary.records === current.recordCount &&
-      recheck.statements.length === 0
-    )
-      return commitUnchanged(c, ref, sync, current, { expected, batches: summary.count, since });
-    const warnings: Issue[] = [];
-    if ((schema["x-intake-rules"] ?? []).some((r) => r.rule === "connection-target-known")) {
-      for (const t of await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES))
-        warnings.push(connectionTargetIssue({ id: t.target, name: t.name ?? undefined }, { row: t.row }));
-    }
-    await c.env.DB.batch([
-      ...recheck.statements,
-      ...commitVersionStatements(
-        c.env.DB,
-        ref,
-        {
-          setId: sync.setId,
-          recordCount: summary.records,
-          source: "sync",
-          sourceId: sync.id,
-          keyName: key.name,
-          now: stamp,
-          schemaId: schema.$id,
-        },
-        {
-          kind: "sync",
-          syncId: sync.id,
-          now: stamp,
-          batches: summary.count,
-          schemaId: schema.$id,
-          customVersion: context.custom?.version ?? null,
-          currentVersion: current?.version ?? 0,
-        },
-      ),
-      markCommittedStatement(c.env.DB, sync.id, stamp, {
-        expectedRecords: expected ?? null,
-        warnings: JSON.stringify(
-          since ? ({ warnings, schemaChange: since } satisfies CommitNotes) : warnings,
-        ),
-      }),
-      pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
-    ]);
-    const after = await requireSync(c, ref, sync.id);
-    const version = await versionBySource(c.env.DB, ref, sync.id);
-    if (!version || after.status !== "committed") {
-      if (after.status === "committed") return replayCommit(c, ref, after, expected);
-      const problem = closedProblem(after, now);
-      if (problem) throw problem;
-      const nowCurrent = await currentVersion(c.env.DB, ref);
-      if ((nowCurrent?.version ?? 0) !== (current?.version ?? 0))
-        throw conflict(
-          "dataset-changed",
-          "Dataset changed during the commit",
-          `Version ${nowCurrent?.version ?? "?"} of ${ref.context} became current while this commit was checking what it replaces; nothing was committed. Commit again`,
-        );
-      forgetContext(c, ref.context);
-      if ((await contextFor(c, ref.context))?.schema.$id !== schema.$id)
-        throw conflict(
-          "schema-changed",
-          "Schema changed during the commit",
-          `The ${ref.context} schema changed while this commit was checking the records; nothing was committed. Commit again: the records are checked with the new schema`,
-        );
-      throw conflict(
-        "batches-changed",
-        "Batches changed during the commit",
-        `A batch of sync ${sync.id} arrived while the commit was checking the batches; nothing was committed. Commit again`,
-      );
-    }
-    await ingestionStatement(c, ref, "commit", {
-      ok: true,
-      recordCount: version.recordCount,
-      syncId: sync.id,
-      version: version.version,
-      report: {
-        valid: true,
-        recordCount: version.recordCount,
-        errorCount: 0,
-        warningCount: warnings.length,
-        errors: [],
-        warnings,
-        truncated: false,
-      },
-    }).run();
-    const response: SyncCommitted = {
-      ...committedView(after, version, warnings),
-      ...(since ? { schemaChange: since } : {}),
-    };
-    return c.json(response);
+    return commitSync(c, ref, sync, { expected, confirmed: confirmed === true });
   })
   .delete("/:syncId", async (c) => {
     const ref = refOf(c);

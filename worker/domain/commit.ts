@@ -1,0 +1,384 @@
+// Committing a sync, step by step: its batches are all there (and as many records as expected),
+// a schema change since it began is refused (MODEL) or checked again (REVISION, ADDITION), no key
+// repeats across batches, and what it replaces is known — nothing new for the same records, a yes
+// for a risky replacement. Then one transaction publishes the version, guarded so that a batch,
+// a schema change or another commit racing it makes it publish nothing. A repeated commit replays
+// the first answer.
+import type { Context } from "hono";
+import type { SchemaChangeNotice, SyncCommitted } from "../../schemas/api-types.ts";
+import {
+  type ContextSchema,
+  connectionTargetIssue,
+  duplicateKeyIssue,
+  formatSchemaVer,
+  type Issue,
+  parseSchemaId,
+  replacementConcerns,
+  type ValidationReport,
+} from "../../schemas/index.ts";
+import type { AppEnv } from "../app-env.ts";
+import {
+  commitVersionStatements,
+  currentVersion,
+  type DatasetRef,
+  duplicateKeys,
+  getVersion,
+  unknownConnectionTargets,
+  type Version,
+  versionBySource,
+} from "../db/datasets.ts";
+import { pruneVersionsStatement } from "../db/retention.ts";
+import {
+  batchSchemaIds,
+  batchSummary,
+  markCommittedStatement,
+  markCommittedUnchangedStatement,
+  missingSeqs,
+  type Sync,
+} from "../db/syncs.ts";
+import { limitsOf } from "../http/limits.ts";
+import { conflict, invalidRecords, notFound, Problem } from "../http/problem.ts";
+import { replayJson } from "../http/replay.ts";
+import { contextFor, forgetContext, type ResolvedContext } from "./contexts.ts";
+import { ingestionStatement } from "./ingestion.ts";
+import { recheckSync, schemaMoved } from "./recheck.ts";
+import { syncDiffOf } from "./sync-diff.ts";
+import { closedProblem, requireSync } from "./sync-state.ts";
+import { committedView } from "./views.ts";
+
+/** Issues a failed commit lists at most. */
+const COMMIT_ISSUES = 1000;
+
+export interface CommitRequest {
+  /** The record count the client expects (`expectedRecords`). */
+  expected: number | undefined;
+  /** The client's yes to a risky replacement (`confirmReplacement`). */
+  confirmed: boolean;
+}
+
+/**
+ * A notice when the context's REVISION moved since the file was validated (the client's
+ * `schemaId`, else the schema when the sync began); nothing for an ADDITION. A MODEL change is
+ * refused before (`schemaMoved`).
+ */
+function schemaSince(sync: Sync, schema: ContextSchema): SchemaChangeNotice | undefined {
+  const validatedAgainst = sync.schemaId ?? sync.openedSchemaId;
+  const given = validatedAgainst ? parseSchemaId(validatedAgainst) : undefined;
+  const current = parseSchemaId(schema.$id);
+  if (!validatedAgainst || !given || !current) return undefined;
+  if (given.version.model === current.version.model && given.version.revision !== current.version.revision)
+    return {
+      kind: "revision",
+      validatedAgainst,
+      current: schema.$id,
+      message: `The ${sync.context} schema was revised since this file was validated (${formatSchemaVer(given.version)} → ${formatSchemaVer(current.version)}); the records were checked again with the current rules and committed`,
+    };
+  return undefined;
+}
+
+/** What a commit answered besides its version, kept to replay it (`syncs.commit_warnings`). */
+interface CommitNotes {
+  warnings: Issue[];
+  schemaChange?: SchemaChangeNotice;
+  /** Nothing changed: the sync was committed as the version that was already current. */
+  unchanged?: true;
+}
+
+/** A commit repeated after it succeeded: the first answer again, never a second commit. */
+export async function replayCommit(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  expected: number | undefined,
+): Promise<Response> {
+  // The commit stored its warnings, and its schema notice with them when it had one.
+  const stored = JSON.parse(sync.commitWarnings ?? "[]") as Issue[] | CommitNotes;
+  const notes: CommitNotes = Array.isArray(stored) ? { warnings: stored } : stored;
+  const version = notes.unchanged
+    ? await getVersion(c.env.DB, ref, sync.committedVersion ?? 0)
+    : await versionBySource(c.env.DB, ref, sync.id);
+  if (!version) {
+    throw conflict(
+      "sync-committed",
+      "Sync committed, version pruned",
+      `Sync ${sync.id} was committed as version ${sync.committedVersion ?? "?"}, since pruned; it is never committed again. Start a new sync to upload again`,
+      { committedVersion: sync.committedVersion },
+    );
+  }
+  if (expected !== undefined && expected !== version.recordCount) {
+    throw conflict(
+      "sync-committed",
+      "Sync committed with another count",
+      `Sync ${sync.id} was committed as version ${version.version} with ${version.recordCount} records; this commit expects ${expected}`,
+      { committedVersion: version.version, expectedRecords: expected, receivedRecords: version.recordCount },
+    );
+  }
+  return replayJson(c, {
+    ...committedView(sync, version, notes.warnings),
+    ...(notes.schemaChange ? { schemaChange: notes.schemaChange } : {}),
+    ...(notes.unchanged ? { unchanged: true } : {}),
+  });
+}
+
+/**
+ * A sync whose records equal the current version's: no new version (none of the retained ones is
+ * spent); the sync is committed as that version, which stays current.
+ */
+async function commitUnchanged(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  current: Version,
+  options: { expected: number | undefined; batches: number; since: SchemaChangeNotice | undefined },
+): Promise<Response> {
+  const now = c.get("now").toISOString();
+  const notes: CommitNotes = {
+    warnings: [],
+    unchanged: true,
+    ...(options.since ? { schemaChange: options.since } : {}),
+  };
+  const marked = await markCommittedUnchangedStatement(c.env.DB, ref, sync.id, now, {
+    version: current.version,
+    batches: options.batches,
+    expectedRecords: options.expected ?? null,
+    warnings: JSON.stringify(notes),
+  }).run();
+  const after = await requireSync(c, ref, sync.id);
+  if (marked.meta.changes === 0) {
+    if (after.status === "committed") return replayCommit(c, ref, after, options.expected);
+    throw (
+      closedProblem(after, c.get("now")) ??
+      conflict(
+        "dataset-changed",
+        "Dataset changed during the commit",
+        `The ${ref.context} dataset or this sync's batches changed while the commit was checking them; nothing was committed. Commit again`,
+      )
+    );
+  }
+  await ingestionStatement(c, ref, "commit", {
+    ok: true,
+    recordCount: current.recordCount,
+    syncId: sync.id,
+    version: current.version,
+    detail: `nothing changed: version ${current.version} stays current`,
+  }).run();
+  const response: SyncCommitted = {
+    ...committedView(after, current, []),
+    ...(options.since ? { schemaChange: options.since } : {}),
+    unchanged: true,
+  };
+  return c.json(response);
+}
+
+/** The batches' count, highest seq and records, once every batch is there and counted as expected. */
+async function completeBatches(c: Context<AppEnv>, sync: Sync, expected: number | undefined) {
+  const summary = await batchSummary(c.env.DB, sync.id);
+  if (summary.count === 0)
+    throw conflict("sync-empty", "No batches", `Sync ${sync.id} has no batches; send batch 1 first`);
+  if (summary.count !== summary.maxSeq) {
+    const missing = await missingSeqs(c.env.DB, sync.id, summary.maxSeq);
+    throw conflict(
+      "batches-missing",
+      "Batches missing",
+      `Batches ${missing.join(", ")} of sync ${sync.id} were never received`,
+      { missing },
+    );
+  }
+  if (expected !== undefined && expected !== summary.records)
+    throw conflict(
+      "count-mismatch",
+      "Record count mismatch",
+      `Expected ${expected} records but the batches hold ${summary.records}`,
+      { expectedRecords: expected, receivedRecords: summary.records },
+    );
+  return summary;
+}
+
+/** A 422 problem when a key repeats across the batches (the SQL finds them, the core words them). */
+async function duplicatesProblem(
+  c: Context<AppEnv>,
+  sync: Sync,
+  schema: ContextSchema,
+  records: number,
+): Promise<Problem | undefined> {
+  const duplicates = await duplicateKeys(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES);
+  if (duplicates.total === 0) return undefined;
+  const errors: Issue[] = duplicates.samples.map((d) =>
+    duplicateKeyIssue(schema, JSON.parse(d.data), { row: d.first }, { row: d.second }),
+  );
+  const report = {
+    valid: false,
+    recordCount: records,
+    errorCount: duplicates.total,
+    warningCount: 0,
+    errors,
+    warnings: [],
+    truncated: errors.length < duplicates.total,
+  };
+  return invalidRecords(report, "nothing was committed");
+}
+
+/** Why a guarded commit published nothing: the sync closed, or the dataset, schema or batches moved. */
+async function whyNothingPublished(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  checked: { schema: ContextSchema; current: Version | undefined },
+): Promise<Problem> {
+  const closed = closedProblem(await requireSync(c, ref, sync.id), c.get("now"));
+  if (closed) return closed;
+  const nowCurrent = await currentVersion(c.env.DB, ref);
+  if ((nowCurrent?.version ?? 0) !== (checked.current?.version ?? 0))
+    return conflict(
+      "dataset-changed",
+      "Dataset changed during the commit",
+      `Version ${nowCurrent?.version ?? "?"} of ${ref.context} became current while this commit was checking what it replaces; nothing was committed. Commit again`,
+    );
+  forgetContext(c, ref.context);
+  if ((await contextFor(c, ref.context))?.schema.$id !== checked.schema.$id)
+    return conflict(
+      "schema-changed",
+      "Schema changed during the commit",
+      `The ${ref.context} schema changed while this commit was checking the records; nothing was committed. Commit again: the records are checked with the new schema`,
+    );
+  return conflict(
+    "batches-changed",
+    "Batches changed during the commit",
+    `A batch of sync ${sync.id} arrived while the commit was checking the batches; nothing was committed. Commit again`,
+  );
+}
+
+/** Commits an open sync (see the top of this file); every refusal is recorded in the history. */
+export async function commitSync(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  request: CommitRequest,
+): Promise<Response> {
+  const context = await contextFor(c, ref.context);
+  if (!context) throw notFound(`Context "${ref.context}"`);
+  try {
+    return await commitChecked(c, ref, sync, context, request);
+  } catch (error) {
+    if (error instanceof Problem) {
+      const report = error.body.report as ValidationReport | undefined;
+      await ingestionStatement(c, ref, "commit", {
+        ok: false,
+        syncId: sync.id,
+        ...(report ? { report } : { detail: error.body.detail }),
+      }).run();
+    }
+    throw error;
+  }
+}
+
+async function commitChecked(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  context: ResolvedContext,
+  request: CommitRequest,
+): Promise<Response> {
+  const { schema } = context;
+  const stamp = c.get("now").toISOString();
+  const moved = schemaMoved(sync, schema, await batchSchemaIds(c.env.DB, sync.id));
+  if (moved) throw moved;
+  const since = schemaSince(sync, schema);
+  const summary = await completeBatches(c, sync, request.expected);
+  // Batches validated against another schema are checked again with this one.
+  const recheck = await recheckSync(c.env.DB, sync, schema, limitsOf(c.env), {
+    maxIssues: COMMIT_ISSUES,
+    now: stamp,
+  });
+  if (recheck instanceof Error) throw recheck;
+  if (!recheck.report.valid)
+    throw invalidRecords(
+      { ...recheck.report, recordCount: summary.records },
+      `the ${ref.context} schema changed to ${schema.$id} since they were checked, and nothing was committed`,
+    );
+  const duplicates = await duplicatesProblem(c, sync, schema, summary.records);
+  if (duplicates) throw duplicates;
+  // What the commit would replace: nothing new for the same records, a yes for a risky change.
+  const { diff, current } = await syncDiffOf(c, ref, sync, schema);
+  const concerns = replacementConcerns(diff);
+  if (concerns.length > 0 && !request.confirmed)
+    throw conflict(
+      "replacement-unconfirmed",
+      "Replacement not confirmed",
+      `${concerns.join(" ")} Nothing was committed; check that the file is complete, then commit with "confirmReplacement": true`,
+      { concerns, diff },
+    );
+  const sameRecords =
+    current !== undefined &&
+    diff.added === 0 &&
+    diff.removed === 0 &&
+    diff.changed === 0 &&
+    summary.records === current.recordCount &&
+    recheck.statements.length === 0;
+  if (sameRecords)
+    return commitUnchanged(c, ref, sync, current, {
+      expected: request.expected,
+      batches: summary.count,
+      since,
+    });
+  const warnings: Issue[] = [];
+  if ((schema["x-intake-rules"] ?? []).some((r) => r.rule === "connection-target-known")) {
+    for (const t of await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES))
+      warnings.push(connectionTargetIssue({ id: t.target, name: t.name ?? undefined }, { row: t.row }));
+  }
+  await c.env.DB.batch([
+    ...recheck.statements,
+    ...commitVersionStatements(
+      c.env.DB,
+      ref,
+      {
+        setId: sync.setId,
+        recordCount: summary.records,
+        source: "sync",
+        sourceId: sync.id,
+        keyName: c.get("key").name,
+        now: stamp,
+        schemaId: schema.$id,
+      },
+      {
+        kind: "sync",
+        syncId: sync.id,
+        now: stamp,
+        batches: summary.count,
+        schemaId: schema.$id,
+        customVersion: context.custom?.version ?? null,
+        currentVersion: current?.version ?? 0,
+      },
+    ),
+    markCommittedStatement(c.env.DB, sync.id, stamp, {
+      expectedRecords: request.expected ?? null,
+      warnings: JSON.stringify(since ? ({ warnings, schemaChange: since } satisfies CommitNotes) : warnings),
+    }),
+    pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
+  ]);
+  const after = await requireSync(c, ref, sync.id);
+  const version = await versionBySource(c.env.DB, ref, sync.id);
+  if (after.status === "committed" && !version) return replayCommit(c, ref, after, request.expected);
+  if (!version || after.status !== "committed")
+    throw await whyNothingPublished(c, ref, sync, { schema, current });
+  await ingestionStatement(c, ref, "commit", {
+    ok: true,
+    recordCount: version.recordCount,
+    syncId: sync.id,
+    version: version.version,
+    report: {
+      valid: true,
+      recordCount: version.recordCount,
+      errorCount: 0,
+      warningCount: warnings.length,
+      errors: [],
+      warnings,
+      truncated: false,
+    },
+  }).run();
+  const response: SyncCommitted = {
+    ...committedView(after, version, warnings),
+    ...(since ? { schemaChange: since } : {}),
+  };
+  return c.json(response);
+}
