@@ -1,12 +1,29 @@
 // What the extension asks the capture script injected into a page, and what it answers. The
 // script answers only through scripting.executeScript's result: it listens to no page messages.
-import type { CandidateKind, CapturedTable } from "./extract.ts";
+import type { CapturedTable } from "./extract.ts";
 
 /** How the extension names one table again later (for "Add the next page"). */
 export interface TableLocator {
   path: string;
-  headers: string[] | null;
+  /**
+   * Its header texts, empty when it has no header row: never null, since Chrome's executeScript
+   * drops null arguments.
+   */
+  headers: string[];
 }
+
+/**
+ * How the capture script itself reaches the rows after those shown: scroll the table's own
+ * viewport (a virtualized grid, an infinite list), click its "Load more" button, or its Next
+ * button (one that does not load another page).
+ */
+export type Advance = "scroll" | "more" | "next";
+
+/** Why reaching further rows stopped. */
+export type AdvanceStop = "end" | "repeated" | "columns" | "limit" | "time";
+
+/** At most this many steps (scrolls or clicks) per request. */
+export const MAX_ADVANCE_PAGES = 100;
 
 export type CaptureRequest =
   /** Outline the page's candidate tables and list them. */
@@ -15,6 +32,8 @@ export type CaptureRequest =
   | { mode: "extract"; index: number }
   /** Read the same table again (after the admin paged or scrolled the console). */
   | { mode: "again"; locator: TableLocator }
+  /** Reach and read the rows after those shown (see Advance), at most `pages` steps. */
+  | { mode: "more"; locator: TableLocator; advance: Advance; pages: number }
   /** Outline the candidates and let the admin click one on the page (Escape cancels). */
   | { mode: "pick" }
   /** Remove the outlines. */
@@ -22,7 +41,7 @@ export type CaptureRequest =
 
 export interface CandidateSummary {
   index: number;
-  kind: CandidateKind;
+  /** Its name: caption, aria-label, heading before it or first header cells; unique on the page. */
   label: string;
   rows: number;
   columns: number;
@@ -36,11 +55,15 @@ export interface Captured {
   /** The page's title and its URL without query string or fragment. */
   title: string;
   url: string;
+  /** How the capture script can reach further rows of this table, when it can. */
+  advance?: Advance;
 }
 
 export type CaptureReply =
   | { status: "list"; candidates: CandidateSummary[] }
   | { status: "captured"; captured: Captured }
+  /** The table with the rows reached (`pages` steps brought new rows). */
+  | { status: "more"; captured: Captured; pages: number; stopped: AdvanceStop }
   | { status: "none"; message: string }
   | { status: "cancelled" }
   | { status: "cleared" };

@@ -1,21 +1,52 @@
 // End to end in Chromium: tables captured from pages served here on 127.0.0.1 (a <table> with
 // thead, an ARIA grid of divs with icon-only cells, a list paginated by a Next button whose last
-// page repeats a row, a table in a same-origin iframe), an Excel workbook and pasted ranges, each
-// mapped, validated and submitted to the real Worker, which must then hold exactly those rows and
-// record the source name (page title and address, no query string) in its history.
+// page repeats a row, a table in a same-origin iframe, a table grown by "Load more", a virtualized
+// grid scrolled by the capture), an Excel workbook and pasted ranges, each mapped, validated and
+// submitted to the real Worker, which must then hold exactly those rows and record the source name
+// (page title and address, no query string) in its history. The corpus of real page structures
+// (test/fixtures/capture/) is listed through the real popup too: the intended table first, with
+// its shape, on every page, with the page's real layout.
 // The built extension holds host permission for http://127.0.0.1/* (the local Worker), which lets
 // scripting reach these pages from a test; the product relies on activeTab (a gesture) instead.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as XLSX from "@e965/xlsx";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ExtensionBrowser, launchWithExtension } from "./chromium.ts";
 
 const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "e2e");
+const CORPUS_DIR = join(import.meta.dirname, "..", "fixtures", "capture");
+const CORPUS = readdirSync(CORPUS_DIR)
+  .filter((f) => f.endsWith(".html"))
+  .map((f) => f.slice(0, -".html".length))
+  .sort();
+
+/** A virtualized grid: 30 rows of 40px, only those in its 200px viewport drawn, by aria-rowindex. */
+const VIRTUAL_GRID = `<!doctype html><title>Seats · Virtual console</title>
+    <style>body{font:14px system-ui,sans-serif;margin:32px} [role=row]{display:flex;height:40px;align-items:center} [role=row] > *{width:220px}
+      #viewport{height:200px;overflow-y:auto;position:relative;border:1px solid #ccc;width:460px} #spacer{height:1200px;position:relative} #spacer [role=row]{position:absolute;left:0}</style>
+    <h1>Seats</h1>
+    <div role="grid" aria-label="Seats" aria-rowcount="31">
+      <div role="row" aria-rowindex="1"><div role="columnheader" aria-colindex="1">Email</div><div role="columnheader" aria-colindex="2">First name</div></div>
+      <div id="viewport"><div id="spacer"></div></div>
+    </div>
+    <script>
+      const people = Array.from({ length: 30 }, (_, i) => i === 11 || i === 12 ? ["same@example.com", "Same"] : ["v" + (i + 1) + "@example.com", "V" + (i + 1)]);
+      const viewport = document.getElementById("viewport");
+      const draw = () => {
+        const from = Math.floor(viewport.scrollTop / 40);
+        const to = Math.min(people.length, Math.ceil((viewport.scrollTop + 200) / 40));
+        document.getElementById("spacer").innerHTML = people.slice(from, to).map((p, k) =>
+          '<div role="row" aria-rowindex="' + (from + k + 2) + '" style="top:' + (from + k) * 40 + 'px"><div role="gridcell" aria-colindex="1">' + p[0] +
+          '</div><div role="gridcell" aria-colindex="2">' + p[1] + '</div></div>').join("");
+      };
+      viewport.addEventListener("scroll", () => requestAnimationFrame(draw));
+      draw();
+    </script>`;
 const README_SHOT = join(import.meta.dirname, "..", "..", "docs", "screenshots", "capture.png");
 
 const PAGES: Record<string, string> = {
@@ -51,6 +82,24 @@ const PAGES: Record<string, string> = {
       document.getElementById("next").addEventListener("click", () => { page = Math.min(page + 1, 2); render(); });
       render();
     </script>`,
+  "/more.html": `<!doctype html><title>Users · Load more console</title><h1>Users</h1>
+    <table><thead><tr><th>Email</th><th>First name</th></tr></thead><tbody id="rows"></tbody></table>
+    <button id="more" type="button">Load more</button>
+    <script>
+      const people = [["m1@example.com","Mia"],["m2@example.com","Ned"],["m3@example.com","Oda"],["m4@example.com","Pia"],
+        ["m5@example.com","Quin"],["m6@example.com","Rex"],["m7@example.com","Sol"],["m8@example.com","Tia"]];
+      let shown = 0;
+      const more = () => {
+        document.getElementById("rows").insertAdjacentHTML("beforeend", people.slice(shown, shown + 3).map((p) =>
+          "<tr><td>" + p[0] + "</td><td>" + p[1] + "</td></tr>").join(""));
+        shown = Math.min(shown + 3, people.length);
+        if (shown === people.length) document.getElementById("more").remove();
+      };
+      // As from a server: the rows arrive a moment after the click.
+      document.getElementById("more").addEventListener("click", () => setTimeout(more, 300));
+      more();
+    </script>`,
+  "/virtual.html": VIRTUAL_GRID,
   "/frame.html": `<!doctype html><title>Embedded report</title><h1>Report</h1><iframe src="/inner.html" width="600" height="200"></iframe>`,
   "/inner.html": `<!doctype html><title>inner</title>
     <table><thead><tr><th>Email</th><th>First name</th><th>Status</th></tr></thead>
@@ -66,7 +115,12 @@ let site: Page;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = createServer((req, res) => {
-    const body = PAGES[new URL(req.url ?? "/", "http://x").pathname];
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const corpus = /^\/corpus\/([\w-]+)\.html$/.exec(path)?.[1];
+    const body =
+      corpus && CORPUS.includes(corpus)
+        ? readFileSync(join(CORPUS_DIR, `${corpus}.html`), "utf8")
+        : PAGES[path];
     res.writeHead(body ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
     res.end(body ?? "not found");
   });
@@ -227,6 +281,81 @@ it("captures a table inside a same-origin iframe, outlined on the page", async (
     { emailId: "nia@example.com", firstName: "Nia", userStatus: "ACTIVE" },
     { emailId: "oli@example.com", firstName: "Oli", userStatus: "ACTIVE" },
   ]);
+});
+
+it("grows a table with the page's own “Load more” up to the end, and submits every row", async () => {
+  await toSource();
+  await visit("/more.html");
+  await captureOnly(3, 2);
+  await popup.getByLabel("Pages at most").fill("5");
+  await popup.getByRole("button", { name: "Load more rows" }).click();
+  await popup
+    .getByText("Added 5 rows from 2 more pages: 8 rows in all. There is nothing more to load.")
+    .waitFor({ timeout: 30_000 });
+  await popup.getByText(/Captured 8 rows × 2 columns from 3 pages/).waitFor();
+  await submit(8);
+  expect((await records()).map((r) => r.firstName)).toEqual([
+    "Mia",
+    "Ned",
+    "Oda",
+    "Pia",
+    "Quin",
+    "Rex",
+    "Sol",
+    "Tia",
+  ]);
+});
+
+it("adds the rows below of a virtualized grid by scrolling it, rows that read alike kept by their index", async () => {
+  await toSource();
+  await visit("/virtual.html");
+  await captureOnly(5, 2);
+  await popup.getByRole("button", { name: "Add the rows below" }).click();
+  await popup
+    .getByText(/^Added 25 rows from \d+ more pages: 30 rows in all\. There is nothing more to load\.$/)
+    .waitFor({ timeout: 60_000 });
+  await popup.getByText(/Captured 30 rows × 2 columns/).waitFor();
+});
+
+describe("the corpus of real page structures, through the real popup", () => {
+  const results: { page: string; first: boolean; captured: boolean }[] = [];
+  beforeAll(toSource);
+  afterAll(() => {
+    const tally = (key: "first" | "captured") => results.filter((r) => r[key]).length;
+    console.info(
+      `capture corpus in Chromium, ${results.length} pages: listed first ${tally("first")}, captured with its shape ${tally("captured")}`,
+    );
+  });
+
+  it.each(CORPUS)(
+    "%s: the intended table is listed first, with its shape and header, and captured",
+    async (name) => {
+      const html = readFileSync(join(CORPUS_DIR, `${name}.html`), "utf8");
+      const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? "";
+      const expected = JSON.parse(readFileSync(join(CORPUS_DIR, `${name}.json`), "utf8")) as {
+        header: string[] | null;
+        rows: number;
+        first: string[];
+      };
+      await visit(`/corpus/${name}.html`);
+      await popup.getByRole("button", { name: "Capture a table from this page" }).click();
+      const listed = popup.locator(".capture-list button").first();
+      await listed.waitFor();
+      const shape = `${expected.rows} ${expected.rows === 1 ? "row" : "rows"} × ${expected.first.length} columns`;
+      const shown = (expected.header ?? expected.first).slice(0, 4).join(", ");
+      const text = (await listed.textContent()) ?? "";
+      await listed.click();
+      const count = popup.locator(".capture-count");
+      await expect.poll(async () => (await count.textContent()) ?? "").toContain(`“${title}”`);
+      const result = {
+        page: name,
+        first: text.includes(`: ${shape} (${shown})`),
+        captured: ((await count.textContent()) ?? "").startsWith(`Captured ${shape}`),
+      };
+      results.push(result);
+      expect(result).toEqual({ page: name, first: true, captured: true });
+    },
+  );
 });
 
 it("reads an Excel workbook (sheet picker, title row, merged header, dates, formula) and submits it", async () => {

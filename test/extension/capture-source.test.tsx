@@ -1,23 +1,25 @@
 // The capture in the source step, against a fake page: list and pick a table, add the next pages
-// (duplicates dropped, other columns refused with a clear message), a table sent by the context
-// menu, and what reaches the pipeline (a CSV file, its source name and header row).
+// (duplicates dropped, other columns refused with a clear message; a virtualized grid's rows merged
+// by row index), further rows reached by the page script up to the pages set, a table sent by the
+// context menu, and what reaches the pipeline (a CSV file, its source name and header row).
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CapturedTable } from "../../extension/capture/extract.ts";
-import type { Captured, CaptureReply, CaptureRequest } from "../../extension/capture/protocol.ts";
+import type { Advance, Captured, CaptureReply, CaptureRequest } from "../../extension/capture/protocol.ts";
 import { type CaptureApi, CaptureSource } from "../../extension/flow/sources/CaptureSource.tsx";
 import type { SourceOptions } from "../../extension/flow/sources/types.ts";
 
 afterEach(cleanup);
 
-const captured = (table: CapturedTable): Captured => ({
+const captured = (table: CapturedTable, advance?: Advance): Captured => ({
   table,
-  locator: { path: "1.2", headers: table.headers },
+  locator: { path: "1.2", headers: table.headers ?? [] },
   title: "Users · Acme",
   url: "https://admin.acme.example/users",
+  ...(advance ? { advance } : {}),
 });
 
-function fakePage(pages: CapturedTable[], pending: Captured | null = null) {
+function fakePage(pages: CapturedTable[], pending: Captured | null = null, more?: CaptureReply) {
   const requests: CaptureRequest[] = [];
   let page = 0;
   let listener: (() => void) | undefined;
@@ -25,14 +27,13 @@ function fakePage(pages: CapturedTable[], pending: Captured | null = null) {
     activeTab: async () => 7,
     run: async (_tab, request): Promise<CaptureReply> => {
       requests.push(request);
+      if (request.mode === "more" && more) return more;
       if (request.mode === "list")
         return {
           status: "list",
-          candidates: [
-            { index: 0, kind: "table", label: "Users", rows: 2, columns: 2, headers: ["Email", "Name"] },
-          ],
+          candidates: [{ index: 0, label: "Users", rows: 2, columns: 2, headers: ["Email", "Name"] }],
         };
-      return { status: "captured", captured: captured(pages[page++] as CapturedTable) };
+      return { status: "captured", captured: captured(pages[page++] as CapturedTable, more && "more") };
     },
     takePending: async () => {
       const p = pending;
@@ -107,6 +108,88 @@ describe("capturing a table in the source step", () => {
       /This page's table has other columns \(Email, Role\) than the one captured \(Email, Name\)/,
     );
     expect(sources).toHaveLength(2);
+  });
+
+  it("merges the next rows of a virtualized grid by row index: rows that read alike are both kept", async () => {
+    const { api } = fakePage([
+      {
+        headers: H,
+        rows: [
+          ["a@x.io", "Ann"],
+          ["b@x.io", "Bob"],
+        ],
+        rowIndexes: [2, 3],
+      },
+      {
+        headers: H,
+        rows: [
+          ["b@x.io", "Bob"],
+          ["a@x.io", "Ann"],
+          ["c@x.io", "Cy"],
+        ],
+        rowIndexes: [3, 4, 5],
+      },
+    ]);
+    const sources = mount(api);
+    fireEvent.click(screen.getByRole("button", { name: "Capture a table from this page" }));
+    fireEvent.click(await screen.findByRole("button", { name: /Users: 2 rows × 2 columns/ }));
+    await screen.findByText(/Captured/);
+    fireEvent.click(screen.getByRole("button", { name: "Add the next page" }));
+    await screen.findByText("Added 2 rows (1 row already captured left out): 4 rows in all.");
+    expect(await sources[1]?.text).toBe(
+      "Email,Name\r\na@x.io,Ann\r\nb@x.io,Bob\r\na@x.io,Ann\r\nc@x.io,Cy\r\n",
+    );
+  });
+
+  it("reaches further rows with the page's own “Load more”, up to the pages the admin sets, and says why it stopped", async () => {
+    const more: CaptureReply = {
+      status: "more",
+      captured: captured(
+        {
+          headers: H,
+          rows: [
+            ["b@x.io", "Bob"],
+            ["c@x.io", "Cy"],
+            ["d@x.io", "Dee"],
+          ],
+        },
+        "more",
+      ),
+      pages: 2,
+      stopped: "end",
+    };
+    const { api, requests } = fakePage(
+      [
+        {
+          headers: H,
+          rows: [
+            ["a@x.io", "Ann"],
+            ["b@x.io", "Bob"],
+          ],
+        },
+      ],
+      null,
+      more,
+    );
+    const sources = mount(api);
+    fireEvent.click(screen.getByRole("button", { name: "Capture a table from this page" }));
+    fireEvent.click(await screen.findByRole("button", { name: /Users: 2 rows × 2 columns/ }));
+    await screen.findByText(/Captured/);
+    fireEvent.input(screen.getByLabelText("Pages at most"), { target: { value: "3" } });
+    fireEvent.click(screen.getByRole("button", { name: "Load more rows" }));
+    await screen.findByText("Added 2 rows from 2 more pages: 4 rows in all. There is nothing more to load.");
+    expect(requests.at(-1)).toEqual({
+      mode: "more",
+      locator: { path: "1.2", headers: H },
+      advance: "more",
+      pages: 3,
+    });
+    expect(screen.getByText(/from 3 pages/).textContent).toBe(
+      "Captured 4 rows × 2 columns from 3 pages of “Users · Acme”",
+    );
+    expect(await sources[1]?.text).toBe(
+      "Email,Name\r\na@x.io,Ann\r\nb@x.io,Bob\r\nc@x.io,Cy\r\nd@x.io,Dee\r\n",
+    );
   });
 
   it("takes a table the context menu sent, and the next one from the same place as its next page", async () => {

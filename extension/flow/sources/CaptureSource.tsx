@@ -1,11 +1,21 @@
 // "Capture a table from this page": the tables of the page the admin is on, outlined and listed
-// with their row and column counts; the one picked is read like a file. "Add the next page"
-// appends another capture of the same table (after the admin paged or scrolled the console):
-// identical rows dropped, headers checked. A table sent by the context menu arrives here too.
-import { ListPlus, TableProperties } from "lucide-preact";
+// with their names and row and column counts; the one picked is read like a file. "Add the next
+// page" appends another capture of the same table (after the admin paged or scrolled the
+// console): identical rows dropped, headers checked. When the page script can reach further rows
+// itself (scroll the grid, click "Load more" or Next), one more button does so, up to the number
+// of pages the admin sets. A table sent by the context menu arrives here too.
+import { ChevronsDown, ListPlus, TableProperties } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { CapturedTable } from "../../capture/extract.ts";
-import type { CandidateSummary, Captured, CaptureReply, CaptureRequest } from "../../capture/protocol.ts";
+import {
+  type Advance,
+  type AdvanceStop,
+  type CandidateSummary,
+  type Captured,
+  type CaptureReply,
+  type CaptureRequest,
+  MAX_ADVANCE_PAGES,
+} from "../../capture/protocol.ts";
 import { activeWebTab, captureInTab, NO_ACCESS_MESSAGE, pendingCaptureItem } from "../../capture/tab.ts";
 import { captureFileName, mergePages, tableFile } from "../../capture/table-file.ts";
 import { Banner } from "../../ui/Banner.tsx";
@@ -46,11 +56,26 @@ interface Capture {
 
 const widthOf = (t: CapturedTable) => Math.max(t.headers?.length ?? 0, ...t.rows.map((r) => r.length), 0);
 
+const ADVANCE_LABELS: Record<Advance, string> = {
+  scroll: "Add the rows below",
+  more: "Load more rows",
+  next: "Add the following pages",
+};
+
+const STOPPED: Record<AdvanceStop, (limit: number) => string> = {
+  end: () => "There is nothing more to load.",
+  repeated: () => "The table showed only rows already captured.",
+  columns: () => "The table's columns changed: go back to the same list to go on.",
+  limit: (limit) => `Stopped after ${plural(limit, "page")}, the limit set.`,
+  time: () => "Stopped: it took too long. Try again to go on.",
+};
+
 export function CaptureSource({ onSource, api = browserCapture }: { onSource: OnSource; api?: CaptureApi }) {
   const [busy, setBusy] = useState(false);
   const [candidates, setCandidates] = useState<{ tabId: number; list: CandidateSummary[] }>();
   const [capture, setCapture] = useState<Capture>();
   const [message, setMessage] = useState<{ tone: "danger" | "warning" | "success"; text: string }>();
+  const [pageLimit, setPageLimit] = useState(10);
   const current = useRef<Capture>();
   current.current = capture;
 
@@ -138,6 +163,28 @@ export function CaptureSource({ onSource, api = browserCapture }: { onSource: On
     if (done?.reply.status === "captured") addPage(base, done.reply.captured, done.tabId);
   }
 
+  async function reachMore(base: Capture, advance: Advance) {
+    const locator = base.captured.locator;
+    const done = await run({ mode: "more", locator, advance, pages: pageLimit }, base.tabId);
+    if (done?.reply.status !== "more") return;
+    const { captured, pages, stopped } = done.reply;
+    const merged = mergePages(base.table, captured.table);
+    if (!merged.ok) {
+      setMessage({ tone: "danger", text: merged.message });
+      return;
+    }
+    const why = STOPPED[stopped](pageLimit);
+    if (merged.added === 0) {
+      setMessage({ tone: "warning", text: `No new rows. ${why}` });
+      return;
+    }
+    setMessage({
+      tone: "success",
+      text: `Added ${plural(merged.added, "row")} from ${plural(pages, "more page")}: ${plural(merged.table.rows.length, "row")} in all. ${why}`,
+    });
+    use({ ...base, tabId: done.tabId, table: merged.table, pages: base.pages + pages });
+  }
+
   return (
     <div class="capture-source">
       <div class="btn-row">
@@ -156,6 +203,33 @@ export function CaptureSource({ onSource, api = browserCapture }: { onSource: On
             Add the next page
           </button>
         )}
+        {capture?.captured.advance && (
+          <>
+            <button
+              type="button"
+              class="btn btn--secondary"
+              aria-busy={busy ? "true" : undefined}
+              onClick={() => reachMore(capture, capture.captured.advance as Advance)}
+            >
+              <ChevronsDown aria-hidden="true" />
+              {ADVANCE_LABELS[capture.captured.advance]}
+            </button>
+            <label class="capture-limit">
+              Pages at most{" "}
+              <input
+                class="input"
+                type="number"
+                min={1}
+                max={MAX_ADVANCE_PAGES}
+                value={pageLimit}
+                onInput={(e) => {
+                  const n = Number.parseInt(e.currentTarget.value, 10);
+                  if (Number.isFinite(n)) setPageLimit(Math.max(1, Math.min(MAX_ADVANCE_PAGES, n)));
+                }}
+              />
+            </label>
+          </>
+        )}
       </div>
       {candidates && (
         <fieldset class="capture-candidates">
@@ -168,8 +242,8 @@ export function CaptureSource({ onSource, api = browserCapture }: { onSource: On
             {candidates.list.map((c) => (
               <li key={c.index}>
                 <button type="button" class="btn btn--ghost" onClick={() => pick(candidates.tabId, c.index)}>
-                  <span class="num">{c.index + 1}</span> {c.label || (c.kind === "list" ? "List" : "Table")}:{" "}
-                  {plural(c.rows, "row")} × {plural(c.columns, "column")}
+                  <span class="num">{c.index + 1}</span> {c.label}: {plural(c.rows, "row")} ×{" "}
+                  {plural(c.columns, "column")}
                   {c.headers.length > 0 && <span class="muted"> ({c.headers.join(", ")})</span>}
                 </button>
               </li>
