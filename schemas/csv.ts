@@ -3,6 +3,7 @@
 // name or alias; fuzzy mapping with confidence belongs to the extension.
 import Papa from "papaparse";
 import { toLf } from "./lines.ts";
+import { setOwn } from "./normalize.ts";
 import type { ContextSchema, Issue } from "./types.ts";
 
 /** A header or alias reduced to letters and digits in lower case: "Entity - Has Access To Name" -> "entityhasaccesstoname". */
@@ -266,7 +267,7 @@ export function readCsv(text: string, schema: ContextSchema, context: string): C
     const record: Record<string, string> = {};
     resolution.fields.forEach((field, i) => {
       const cell = source.cells[i];
-      if (field && cell !== undefined) record[field] = cell;
+      if (field && cell !== undefined) setOwn(record, field, cell);
     });
     result.rows.push({ line: source.line, record });
   }

@@ -8,10 +8,14 @@
 // formats); `minLength`/`maxLength`; `minimum`/`maximum`; `pattern` (size-capped and linear-time);
 // `uniqueItems`; descriptions and examples; and the Intake annotations: `x-intake-key` (every key
 // field required), `x-intake-key-case-insensitive`, `x-intake-aliases`, `x-intake-synonyms`,
-// `x-intake-hint`, `x-intake-category`. Nothing is fetched: `$ref` is refused.
+// `x-intake-hint`, `x-intake-category`. Nothing is fetched: `$ref` is refused. Field names are
+// ordinary names whatever they are (`toString`, `valueOf`: every map of them is a Map or checked with
+// Object.hasOwn), except `constructor`, `__proto__` and `prototype`, which no JSON body or file may
+// hold (limits.ts FORBIDDEN_KEYS), so no record could carry them: they are refused by name.
 import { CONTEXT_NAMES, getSchema } from "./catalog.ts";
+import { normalizeHeader } from "./csv.ts";
 import { CUSTOM_FORMATS } from "./formats.ts";
-import { DEFAULT_LIMITS, nestingDepth } from "./limits.ts";
+import { DEFAULT_LIMITS, FORBIDDEN_KEYS, nestingDepth } from "./limits.ts";
 import { clipText } from "./messages.ts";
 import { normalizeRecord } from "./normalize.ts";
 import { MAX_PATTERN_LENGTH, patternProblem } from "./pattern-audit.ts";
@@ -406,7 +410,8 @@ function checkField(
     if (typeof raw.pattern !== "string")
       problems.add(`${pointer}/pattern`, `field ${field}: pattern must be text; got ${shown(raw.pattern)}`);
     else {
-      const problem = patternProblem(raw.pattern);
+      // The longest value the pattern can be given: longer ones fail maxLength first.
+      const problem = patternProblem(raw.pattern, Math.min(maxLength ?? maxFieldLength, maxFieldLength));
       if (problem) problems.add(`${pointer}/pattern`, `field ${field}: the pattern ${problem}`);
       else prop.pattern = raw.pattern;
     }
@@ -436,8 +441,18 @@ function checkField(
   return problems.list.length === before ? prop : undefined;
 }
 
-/** Field names and aliases compare like CSV headers: case, spaces, dashes and underscores aside. */
-const headerForm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, "");
+/**
+ * Field names and aliases compare as CSV headers resolve (`normalizeHeader`: compatibility forms,
+ * case and anything but letters and digits aside); a header with no letter or digit of a-z/0-9
+ * left compares in NFC, case, spaces, dashes and underscores aside, so "Café" written composed and
+ * decomposed are the same header either way.
+ */
+const headerForm = (s: string) =>
+  normalizeHeader(s) ||
+  `\u0000${s
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "")}`;
 
 /**
  * Checks a POST/PUT /v1/contexts body against the meta-schema. `name` is the context's name from
@@ -566,7 +581,7 @@ export function checkCustomContext(
       "x-intake-key-case-insensitive must be true or false",
     );
 
-  const properties: Record<string, PropertySchema> = {};
+  const properties = new Map<string, PropertySchema>();
   const rawProps = raw.properties;
   if (!isObject(rawProps) || Object.keys(rawProps).length === 0) {
     problems.add("/schema/properties", "properties must be an object with at least one field");
@@ -588,9 +603,17 @@ export function checkCustomContext(
           );
           continue;
         }
+        if (FORBIDDEN_KEYS.has(field)) {
+          // JSON bodies and files refuse this key anywhere, so no record could ever carry the field.
+          problems.add(
+            pointer,
+            `field name ${shown(field)} is reserved: no JSON request body or file may use the key ${shown(field)} (it could pollute prototypes), so no record could hold this field; choose another name`,
+          );
+          continue;
+        }
         const prop = checkField(problems, pointer, field, rawProps[field], maxFieldLength);
         if (!prop) continue;
-        properties[field] = prop;
+        properties.set(field, prop);
         for (const header of [field, ...(prop["x-intake-aliases"] ?? [])]) {
           const other = headers.get(headerForm(header));
           if (other !== undefined && other !== field)
@@ -600,12 +623,13 @@ export function checkCustomContext(
       }
     }
   }
-  const fieldNames = isObject(rawProps) ? Object.keys(rawProps) : [];
+  const fieldNames = new Set(isObject(rawProps) ? Object.keys(rawProps) : []);
   const required =
     stringList(problems, "/schema/required", raw.required, "required", CUSTOM_CONTEXT_LIMITS.maxFields, 64) ??
     [];
+  const requiredSet = new Set(required);
   required.forEach((f, i) => {
-    if (!fieldNames.includes(f))
+    if (!fieldNames.has(f))
       problems.add(`/schema/required/${i}`, `required names ${shown(f)}, which is not a field`);
   });
   const key = raw["x-intake-key"];
@@ -627,13 +651,13 @@ export function checkCustomContext(
       problems.add("/schema/x-intake-key", "x-intake-key must name at least one field");
     keyFields?.forEach((f, i) => {
       const pointer = `/schema/x-intake-key/${i}`;
-      if (!fieldNames.includes(f)) problems.add(pointer, `key field ${shown(f)} is not a field`);
-      else if (!required.includes(f))
+      if (!fieldNames.has(f)) problems.add(pointer, `key field ${shown(f)} is not a field`);
+      else if (!requiredSet.has(f))
         problems.add(
           pointer,
           `key field ${f} is not required: add it to "required" (a record without its key cannot be identified)`,
         );
-      else if (properties[f]?.type === "array")
+      else if (properties.get(f)?.type === "array")
         problems.add(pointer, `key field ${f} is a list; a key field must be a single value`);
     });
   }
@@ -658,7 +682,8 @@ export function checkCustomContext(
     type: "object",
     ...(required.length > 0 ? { required } : {}),
     additionalProperties: raw.additionalProperties === true,
-    properties,
+    // Own data properties whatever the names (a field may be called toString or valueOf).
+    properties: Object.fromEntries(properties),
     examples: [],
     "x-intake-category": category,
     "x-intake-key": key as string[],

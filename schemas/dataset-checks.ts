@@ -28,6 +28,10 @@ function instant(value: JsonValue | undefined): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+/** A record's own field (never Object.prototype's toString or valueOf), or undefined. */
+const ownValue = (record: Readonly<Record<string, JsonValue | undefined>>, field: string) =>
+  Object.hasOwn(record, field) ? record[field] : undefined;
+
 /**
  * The key of a record as one string, or undefined when a key field is missing: a JSON array of the
  * key's parts, so no value can run into the next (("a\u0000b","c") and ("a","b\u0000c") differ).
@@ -39,7 +43,7 @@ export function recordKey(record: IntakeRecord, schema: ContextSchema): string |
   const fold = schema["x-intake-key-case-insensitive"] === true;
   if (fields.length === 1) {
     // The common case, without an intermediate list.
-    const value = record[fields[0] as string];
+    const value = ownValue(record, fields[0] as string);
     if (value === undefined) return undefined;
     return typeof value === "string"
       ? `[${JSON.stringify(fold ? value.toLowerCase() : value)}]`
@@ -47,7 +51,7 @@ export function recordKey(record: IntakeRecord, schema: ContextSchema): string |
   }
   const parts: JsonValue[] = [];
   for (const field of fields) {
-    const value = record[field];
+    const value = ownValue(record, field);
     if (value === undefined) return undefined;
     parts.push(typeof value === "string" ? (fold ? value.toLowerCase() : value) : [value]);
   }
@@ -57,12 +61,13 @@ export function recordKey(record: IntakeRecord, schema: ContextSchema): string |
 /** The key fields' values a record key was made from (text as compared, i.e. case-folded when the schema folds). */
 export function keyValues(key: string, schema: ContextSchema): Record<string, JsonValue> {
   const parts = JSON.parse(key) as JsonValue[];
-  const out: Record<string, JsonValue> = {};
-  schema["x-intake-key"].forEach((field, i) => {
-    const part = parts[i] as JsonValue;
-    out[field] = Array.isArray(part) ? (part[0] as JsonValue) : part;
-  });
-  return out;
+  // Own data properties whatever the field names.
+  return Object.fromEntries(
+    schema["x-intake-key"].map((field, i) => {
+      const part = parts[i] as JsonValue;
+      return [field, Array.isArray(part) ? (part[0] as JsonValue) : part];
+    }),
+  );
 }
 
 /** Where a record is: its 1-based row and, when known, its source line. */
@@ -84,7 +89,7 @@ export function duplicateKeyIssue(
 ): Issue {
   const fields = schema["x-intake-key"];
   const field = fields[0] ?? "";
-  const keyText = fields.map((f) => `${f} "${show(values[f])}"`).join(", ");
+  const keyText = fields.map((f) => `${f} "${show(ownValue(values, f))}"`).join(", ");
   const where =
     first.line !== undefined && second.line !== undefined ? ` (lines ${first.line} and ${second.line})` : "";
   const issue: Issue = place(
@@ -98,7 +103,7 @@ export function duplicateKeyIssue(
     second.row,
     second.line,
   );
-  const value = values[field];
+  const value = ownValue(values, field);
   if (value !== undefined) issue.value = clipValue(value);
   return issue;
 }
@@ -242,8 +247,8 @@ export class DatasetChecks {
     for (const rule of this.rules) {
       const target = rule.severity === "error" ? errors : warnings;
       if (rule.rule === "order") {
-        const to = instant(record[rule.to]);
-        const from = to === undefined ? undefined : instant(record[rule.from]);
+        const to = instant(ownValue(record, rule.to));
+        const from = to === undefined ? undefined : instant(ownValue(record, rule.from));
         if (from !== undefined && to !== undefined && to < from) {
           const message =
             rule.severity === "error"
@@ -264,10 +269,14 @@ export class DatasetChecks {
           );
         }
       } else if (rule.rule === "any-present") {
-        const applies = Object.entries(rule.when ?? {}).every(([field, value]) => record[field] === value);
-        if (applies && rule.fields.every((field) => record[field] === undefined)) {
+        const applies = Object.entries(rule.when ?? {}).every(
+          ([field, value]) => ownValue(record, field) === value,
+        );
+        if (applies && rule.fields.every((field) => ownValue(record, field) === undefined)) {
           const field = rule.fields[0] ?? "";
-          const name = show(record.entityName ?? record[this.schema["x-intake-key"][0] ?? ""]);
+          const name = show(
+            ownValue(record, "entityName") ?? ownValue(record, this.schema["x-intake-key"][0] ?? ""),
+          );
           target.push(
             place(
               {

@@ -117,7 +117,10 @@ function finish(h: number): number {
 export function keyHash(record: IntakeRecord, fields: readonly string[], fold: boolean): number | undefined {
   let h = FNV_OFFSET;
   for (let i = 0; i < fields.length; i++) {
-    const value = record[fields[i] as string];
+    const field = fields[i] as string;
+    // Own fields only: a key field named toString or valueOf is missing, not Object.prototype's.
+    if (!Object.hasOwn(record, field)) return undefined;
+    const value = record[field];
     if (value === undefined) return undefined;
     if (typeof value === "string") {
       h = i === 0 && fold && value === notedText ? notedHash : hashText(mix(h, TEXT + 1), value, fold);
@@ -239,15 +242,18 @@ export class KeyIndex {
 
   /** The key field values of an entry, as its record held them (for a message). */
   valuesOf(id: number): Record<string, JsonValue> {
-    const out: Record<string, JsonValue> = {};
+    const out = new Map<string, JsonValue>();
     const base = id * this.width;
     for (let i = 0; i < this.width; i++) {
-      out[this.fields[i] as string] =
+      out.set(
+        this.fields[i] as string,
         this.kinds !== undefined && this.kinds[base + i] === OTHER
           ? (this.others.get(base + i) as JsonValue)
-          : this.textOf(id, i);
+          : this.textOf(id, i),
+      );
     }
-    return out;
+    // Own data properties whatever the field names.
+    return Object.fromEntries(out);
   }
 
   /** Stores the record's key as entry `count` and counts it; false when a key field is missing. */

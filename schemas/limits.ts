@@ -91,28 +91,63 @@ export function fieldTooLongMessage(field: string, max: number): string {
   return `${clipText(field)} is longer than ${max} characters`;
 }
 
-/** C0/C1 controls, zero-width marks and bidi overrides/isolates: never shown in a source name. */
-const INVISIBLE = (c: number) =>
-  c < 0x20 ||
-  (c >= 0x7f && c <= 0x9f) ||
-  (c >= 0x200b && c <= 0x200f) ||
-  (c >= 0x202a && c <= 0x202e) ||
-  (c >= 0x2066 && c <= 0x2069) ||
-  c === 0xfeff;
+/**
+ * What a source name never shows: C0/C1 controls (Cc), every format character (Cf: zero-width
+ * marks and joiners, the bidi marks, embeddings, overrides and isolates U+061C, U+200E–F,
+ * U+202A–E, U+2066–9, the word joiner U+2060, soft hyphen, BOM, tags…) and the line and paragraph
+ * separators. Each becomes a space.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
 /** The longest source name (file name, or a captured page's title and address) a sync records. */
 export const SOURCE_NAME_MAX = 300;
 
+/** Index of the first UTF-16 surrogate without its partner in `text` from `from` on, or -1. */
+function loneSurrogateAt(text: string, from = 0): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else return i;
+  }
+  return -1;
+}
+
+/** `text` with each lone surrogate replaced by U+FFFD, in one pass (String#toWellFormed, ES2024). */
+function wellFormed(text: string): string {
+  let at = loneSurrogateAt(text);
+  if (at === -1) return text;
+  let out = "";
+  let from = 0;
+  while (at !== -1) {
+    out += `${text.slice(from, at)}\uFFFD`;
+    from = at + 1;
+    at = loneSurrogateAt(text, from);
+  }
+  return out + text.slice(from);
+}
+
 /**
- * A source name as it is recorded and shown: control and bidi-override characters become spaces,
- * runs of whitespace one space, trimmed, cut at SOURCE_NAME_MAX characters (never inside a
- * surrogate pair, ending in "…" when cut); null when nothing is left.
+ * Why a source name as sent cannot be recorded, or undefined when it can: a lone UTF-16 surrogate
+ * (half of a character, which no text encoding can store). The Worker answers it with a 400 before
+ * it clips the name; the extension's client never sends one (`clipSourceName` replaces them).
+ */
+export function sourceNameProblem(name: string): string | undefined {
+  const at = loneSurrogateAt(name);
+  if (at === -1) return undefined;
+  const unit = name.charCodeAt(at).toString(16).toUpperCase();
+  return `sourceName holds half of a character (the lone surrogate \\u${unit} at position ${(at + 1).toLocaleString("en-US")}); send it as valid Unicode text`;
+}
+
+/**
+ * A source name as it is recorded and shown: control, format and bidi characters (see INVISIBLE)
+ * become spaces, runs of whitespace one space, trimmed, cut at SOURCE_NAME_MAX characters (never
+ * inside a surrogate pair, ending in "…" when cut); null when nothing is left. A lone surrogate
+ * (refused by the Worker, see `sourceNameProblem`) becomes one U+FFFD.
  */
 export function clipSourceName(name: string): string | null {
-  const clean = Array.from(name, (ch) => (INVISIBLE(ch.charCodeAt(0)) ? " " : ch))
-    .join("")
-    .replace(/\s+/g, " ")
-    .trim();
+  const clean = wellFormed(name).replace(INVISIBLE, " ").replace(/\s+/g, " ").trim();
   if (clean === "") return null;
   if (clean.length <= SOURCE_NAME_MAX) return clean;
   const last = clean.charCodeAt(SOURCE_NAME_MAX - 2);

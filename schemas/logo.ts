@@ -21,7 +21,7 @@ export function checkLogo(logo: string): string | undefined {
   if (!m) return "must be a colour like #1A73E8 or an image as a data URL (data:image/png;base64,...)";
   const type = (m[1] as string).toLowerCase();
   if (type.includes("svg")) return "SVG images are not accepted; use PNG, JPEG or WebP";
-  const matches = SIGNATURES[type];
+  const matches = Object.hasOwn(SIGNATURES, type) ? SIGNATURES[type] : undefined;
   if (!matches) return `images must be PNG, JPEG or WebP; got ${type}`;
   const base64 = m[2] as string;
   const size =

@@ -10,9 +10,10 @@ import {
   suggestEmail,
   toIsoUtc,
 } from "./formats.ts";
+import { longerThan, patternMatcher } from "./pattern-matcher.ts";
 import type { JsonValue, PropertySchema } from "./types.ts";
 
-const TYPE_HINTS: Record<string, string> = {
+const TYPE_HINTS: Readonly<Record<string, string>> = {
   string: "text",
   boolean: "true or false",
   integer: "a whole number",
@@ -69,12 +70,35 @@ function exampleOf(prop: PropertySchema | undefined): string {
   return `, e.g. ${Array.isArray(example) ? example.join(";") : show(example)}`;
 }
 
+/** What a property's type expects, in words. */
+function typeHint(prop: PropertySchema | undefined): string {
+  const type = prop?.type ?? "string";
+  return Object.hasOwn(TYPE_HINTS, type) ? (TYPE_HINTS[type] as string) : "a valid value";
+}
+
+/** The words for a value that failed its field's `pattern`. */
+function patternMessage(
+  field: string,
+  prop: PropertySchema | undefined,
+  value: JsonValue | undefined,
+): string {
+  const pattern = prop?.pattern ?? "";
+  const matcher = patternMatcher(pattern);
+  if (matcher.engine === "none")
+    return `${field} cannot be checked: its pattern ${show(pattern)} ${matcher.problem ?? "cannot be used"}; an admin must change the context`;
+  if (typeof value === "string" && longerThan(value, matcher.maxChars))
+    return `${field} is too long to check against its pattern ${show(pattern)}: at most ${matcher.maxChars.toLocaleString("en-US")} characters`;
+  return `${field} must match the pattern ${show(pattern)}${exampleOf(prop)}; got "${show(value)}"`;
+}
+
+const characters = (n: number) => `${n.toLocaleString("en-US")} character${n === 1 ? "" : "s"}`;
+
 /** What a property expects, in words. */
 export function expectation(prop: PropertySchema | undefined): string {
   if (!prop) return "a known field";
   if (prop["x-intake-hint"]) return prop["x-intake-hint"];
-  if (prop.format && FORMAT_HINTS[prop.format]) return FORMAT_HINTS[prop.format] as string;
-  return TYPE_HINTS[prop.type ?? "string"] ?? "a valid value";
+  if (prop.format && Object.hasOwn(FORMAT_HINTS, prop.format)) return FORMAT_HINTS[prop.format] as string;
+  return typeHint(prop);
 }
 
 /** A value that probably means the same and satisfies the rule, or undefined. */
@@ -135,7 +159,7 @@ export function describeIssue(
     case "enum":
       return `${field} must be one of ${(prop?.enum ?? []).map((v) => show(v)).join(", ")}; got "${show(value)}"`;
     case "type":
-      return `${field} must be ${TYPE_HINTS[prop?.type ?? "string"] ?? "a valid value"}${exampleOf(prop)}; got ${
+      return `${field} must be ${typeHint(prop)}${exampleOf(prop)}; got ${
         typeof value === "string" ? `"${show(value)}"` : show(value)
       }`;
     case "items":
@@ -144,8 +168,14 @@ export function describeIssue(
       return `${field} must not list the same value twice; got ${show(value)}`;
     case "minimum":
       return `${field} must be ${prop?.minimum ?? 0} or more${exampleOf(prop)}; got ${show(value)}`;
+    case "maximum":
+      return `${field} must be ${prop?.maximum ?? 0} or less${exampleOf(prop)}; got ${show(value)}`;
+    case "minLength":
+      return `${field} must be at least ${characters(prop?.minLength ?? 0)} long${exampleOf(prop)}; got "${show(value)}"`;
     case "maxLength":
-      return `${field} must be at most ${prop?.maxLength ?? 0} characters long`;
+      return `${field} must be at most ${characters(prop?.maxLength ?? 0)} long`;
+    case "pattern":
+      return patternMessage(field, prop, value);
     default:
       return `${field} must be ${expectation(prop)}${exampleOf(prop)}; got "${show(value)}"`;
   }

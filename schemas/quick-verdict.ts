@@ -8,6 +8,7 @@
 import { deepCompareStrict, format, ucs2length } from "@cfworker/json-schema";
 import { isEmailQuick } from "./email-scan.ts";
 import { FAST_FORMATS } from "./formats.ts";
+import { type PatternMatcher, patternMatcher } from "./pattern-matcher.ts";
 import type { JsonValue } from "./types.ts";
 
 type Check = (value: unknown) => boolean;
@@ -206,13 +207,9 @@ function stringCheck(s: Schema): Check | undefined | null {
   }
   if (pattern !== undefined) {
     if (typeof pattern !== "string") return null;
-    let regex: RegExp;
-    try {
-      regex = new RegExp(pattern, "u");
-    } catch {
-      return null;
-    }
-    checks.push((v) => regex.test(v as string));
+    // After the length checks: a value longer than maxLength is never given to the pattern.
+    const matcher = patternMatcher(pattern);
+    checks.push((v) => matcher.test(v as string));
   }
   if (name !== undefined) {
     if (typeof name !== "string") return null;
@@ -279,7 +276,7 @@ interface FieldSpec {
   minLength: number;
   maxLength: number;
   test: ((value: string) => boolean) | undefined;
-  regex: RegExp | undefined;
+  pattern: PatternMatcher | undefined;
 }
 
 const ANY = 0;
@@ -308,7 +305,7 @@ function fieldSpec(s: unknown, check: Check): FieldSpec {
     minLength: 0,
     maxLength: Number.POSITIVE_INFINITY,
     test: undefined,
-    regex: undefined,
+    pattern: undefined,
   };
   if (!isObject(s)) return closure;
   for (const keyword of Object.keys(s))
@@ -337,11 +334,7 @@ function fieldSpec(s: unknown, check: Check): FieldSpec {
   }
   if (pattern !== undefined) {
     if (typeof pattern !== "string") return closure;
-    try {
-      spec.regex = new RegExp(pattern, "u");
-    } catch {
-      return closure;
-    }
+    spec.pattern = patternMatcher(pattern);
   }
   if (name !== undefined) {
     if (typeof name !== "string") return closure;
@@ -350,7 +343,7 @@ function fieldSpec(s: unknown, check: Check): FieldSpec {
       if (typeof reference !== "function") return closure;
       spec.test = fastFormat(reference as (value: string) => boolean);
       if (Object.hasOwn(IMPLIED_PATTERNS, name) && IMPLIED_PATTERNS[name]?.includes(pattern as string))
-        spec.regex = undefined;
+        spec.pattern = undefined;
     } else if (name in format) return closure;
   }
   return spec;
@@ -382,7 +375,7 @@ function fieldOk(spec: FieldSpec, v: unknown): boolean {
   const max = spec.maxLength;
   if (n > max && ucs2length(v) > max) return false;
   if (spec.test !== undefined && !spec.test(v)) return false;
-  if (spec.regex !== undefined && !spec.regex.test(v)) return false;
+  if (spec.pattern !== undefined && !spec.pattern.test(v)) return false;
   return true;
 }
 

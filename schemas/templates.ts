@@ -6,7 +6,8 @@ import type { ContextSchema, IntakeRecord, JsonValue } from "./types.ts";
 
 /** The CSV header of a field: its first alias, else its name. */
 export function csvHeaderOf(schema: ContextSchema, field: string): string {
-  return schema.properties[field]?.["x-intake-aliases"]?.[0] ?? field;
+  const prop = Object.hasOwn(schema.properties, field) ? schema.properties[field] : undefined;
+  return prop?.["x-intake-aliases"]?.[0] ?? field;
 }
 
 /** A typed value as it is written in a CSV cell (lists as a;b;c). */
@@ -20,12 +21,13 @@ export function toCsvCell(value: JsonValue | undefined): string {
 function exampleRecord(schema: ContextSchema): IntakeRecord {
   const example = schema.examples[0];
   if (example) return example;
-  const record: IntakeRecord = {};
+  const record = new Map<string, JsonValue>();
   for (const [field, prop] of Object.entries(schema.properties)) {
     const value = prop.examples?.[0];
-    if (value !== undefined) record[field] = value;
+    if (value !== undefined) record.set(field, value);
   }
-  return record;
+  // Own data properties whatever the field names.
+  return Object.fromEntries(record);
 }
 
 /** A built-in context by name, or a schema as it is (a tenant's custom context). */
@@ -40,7 +42,8 @@ export function csvTemplate(context: string | ContextSchema): string {
   const schema = requireSchema(context);
   const fields = Object.keys(schema.properties);
   const example = exampleRecord(schema);
-  return toSafeCsv([fields.map((f) => toCsvCell(example[f]))], {
+  // Own fields only: a field named toString has no example unless the example gives it one.
+  return toSafeCsv([fields.map((f) => toCsvCell(Object.hasOwn(example, f) ? example[f] : undefined))], {
     fields: fields.map((f) => csvHeaderOf(schema, f)),
     quoteAll: schema["x-intake-csv-quote-all"] === true,
   });

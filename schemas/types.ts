@@ -29,6 +29,8 @@ export interface PropertySchema {
   format?: string;
   pattern?: string;
   minimum?: number;
+  maximum?: number;
+  minLength?: number;
   maxLength?: number;
   default?: JsonValue;
   items?: { type?: string };

@@ -1,9 +1,12 @@
 // Record validation with @cfworker/json-schema (draft 2020-12), its output turned into admin
 // messages. Records first get the compiled quick verdict; only failing ones are run through the
-// validator for all their errors.
+// validator for all their errors. A field's `pattern` is never given to the validator (it would
+// run it with RegExp, which can take exponential time): the one pattern matcher checks it, and its
+// error is placed where the validator puts one (after minLength and maxLength, before format).
 import { dereference, encodePointer, type OutputUnit, Validator, validate } from "@cfworker/json-schema";
 import "./formats.ts";
 import { clipText, clipValue, describeIssue, offerable, suggestFix } from "./messages.ts";
+import { longerThan, type PatternMatcher, patternMatcher } from "./pattern-matcher.ts";
 import { compileVerdict, hasDuplicateItems } from "./quick-verdict.ts";
 import type { ContextSchema, IntakeRecord, Issue, JsonValue, PropertySchema } from "./types.ts";
 
@@ -21,14 +24,77 @@ function withoutUniqueItems(prop: PropertySchema): PropertySchema {
   return rest;
 }
 
+/** A property schema without `pattern`, which `patternMatcher` checks instead. */
+function withoutPattern(prop: PropertySchema): PropertySchema {
+  if (prop.pattern === undefined) return prop;
+  const { pattern: _checkedSeparately, ...rest } = prop;
+  return rest;
+}
+
+/** A field's pattern, as the matcher runs it. */
+interface FieldPattern {
+  field: string;
+  matcher: PatternMatcher;
+  /** The field's maxLength: a longer value is not given to the pattern (its work stays bounded). */
+  maxLength: number;
+  instanceLocation: string;
+  keywordLocation: string;
+}
+
+function fieldPatterns(properties: Record<string, PropertySchema>): FieldPattern[] {
+  const out: FieldPattern[] = [];
+  for (const [field, prop] of Object.entries(properties)) {
+    if (typeof prop?.pattern !== "string") continue;
+    out.push({
+      field,
+      matcher: patternMatcher(prop.pattern),
+      maxLength: typeof prop.maxLength === "number" ? prop.maxLength : Number.POSITIVE_INFINITY,
+      instanceLocation: `#/${encodePointer(field)}`,
+      keywordLocation: `#/properties/${encodePointer(field)}/pattern`,
+    });
+  }
+  return out;
+}
+
+/** The validator's error for a value that does not match the field's pattern, or undefined. */
+function patternUnit(p: FieldPattern, value: unknown): OutputUnit | undefined {
+  if (typeof value !== "string" || longerThan(value, p.maxLength) || p.matcher.test(value)) return undefined;
+  return {
+    instanceLocation: p.instanceLocation,
+    keyword: "pattern",
+    keywordLocation: p.keywordLocation,
+    error: "String does not match pattern.",
+  };
+}
+
+/** Puts a pattern error among a record's errors where the validator would have: before the field's format error, else after its other errors, else before the errors of later fields. */
+function placePatternUnit(
+  units: OutputUnit[],
+  unit: OutputUnit,
+  laterField: (location: string) => boolean,
+): void {
+  const at = unit.instanceLocation;
+  let index = units.findIndex((u) => u.instanceLocation === at && u.keyword === "format");
+  if (index === -1) {
+    let last = -1;
+    for (let i = 0; i < units.length; i++) {
+      const location = (units[i] as OutputUnit).instanceLocation;
+      if (location === at || location.startsWith(`${at}/`)) last = i;
+    }
+    index = last !== -1 ? last + 1 : units.findIndex((u) => laterField(u.instanceLocation));
+  }
+  if (index === -1) units.push(unit);
+  else units.splice(index, 0, unit);
+}
+
 const duplicatesIn = (value: JsonValue | undefined): boolean =>
   Array.isArray(value) && hasDuplicateItems(value);
 
 interface CompiledContext {
   /** The verdict alone: compiled, or the reference's for a schema outside the compiled subset. */
   isValid: (record: IntakeRecord) => boolean;
-  /** The whole schema without `uniqueItems` (checked by `hasDuplicateItems`). */
-  full: Validator;
+  /** The validator's errors on a whole record (`uniqueItems` left to `hasDuplicateItems`). */
+  full: (record: IntakeRecord) => OutputUnit[];
   /** Fields with `uniqueItems`. */
   unique: string[];
   /** Each property's position, to place a uniqueItems issue where the validator would. */
@@ -53,6 +119,7 @@ interface FieldValidators {
     isValid: (value: unknown) => boolean;
     instanceLocation: string;
     schemaLocation: string;
+    pattern: FieldPattern | undefined;
   }[];
   /** Whether a field outside `properties` is an error (`additionalProperties: false`). */
   closed: boolean;
@@ -73,7 +140,9 @@ const ROOT_KEYWORDS = new Set([
 
 function fieldValidators(
   schema: ContextSchema,
+  /** The properties without `uniqueItems`. */
   properties: Record<string, PropertySchema>,
+  patterns: readonly FieldPattern[],
 ): FieldValidators | undefined {
   for (const keyword of Object.keys(schema))
     if (!ROOT_KEYWORDS.has(keyword) && !keyword.startsWith("x-")) return undefined;
@@ -87,7 +156,7 @@ function fieldValidators(
     // The verdict of the schema the field is run against (without `uniqueItems`, checked apart).
     const isValid = compileVerdict(prop);
     if (!isValid) return undefined;
-    const sub = prop as unknown as JsonSchemaObject;
+    const sub = withoutPattern(prop) as unknown as JsonSchemaObject;
     fields.push({
       field,
       schema: sub,
@@ -95,6 +164,7 @@ function fieldValidators(
       isValid,
       instanceLocation: `#/${encodePointer(field)}`,
       schemaLocation: `#/properties/${encodePointer(field)}`,
+      pattern: patterns.find((p) => p.field === field),
     });
   }
   return { fields, closed: additional === false };
@@ -117,7 +187,14 @@ function errorsByField(record: IntakeRecord, schema: ContextSchema, by: FieldVal
       f.instanceLocation,
       f.schemaLocation,
     );
+    const from = units.length;
     for (const unit of result.errors) units.push(unit);
+    const unit = f.pattern && patternUnit(f.pattern, value);
+    if (unit) {
+      const field = units.splice(from);
+      placePatternUnit(field, unit, () => false);
+      for (const u of field) units.push(u);
+    }
   }
   if (by.closed) {
     for (const key in record) {
@@ -142,24 +219,76 @@ function compile(schema: ContextSchema): CompiledContext {
     const properties = Object.fromEntries(
       Object.entries(schema.properties).map(([field, prop]) => [field, withoutUniqueItems(prop)]),
     );
+    const patterns = fieldPatterns(schema.properties);
+    const order = new Map(Object.keys(schema.properties).map((field, i) => [field, i]));
+    const reference = new Validator(
+      {
+        ...schema,
+        properties: Object.fromEntries(
+          Object.entries(properties).map(([field, prop]) => [field, withoutPattern(prop)]),
+        ),
+      } as unknown as JsonSchemaObject,
+      "2020-12",
+      false,
+    );
     c = {
-      isValid: compileVerdict(schema) ?? referenceValidator(schema),
-      full: new Validator({ ...schema, properties } as unknown as JsonSchemaObject, "2020-12", false),
+      isValid: compileVerdict(schema) ?? referenceValidator(schema, patterns),
+      full: fullValidator(reference, patterns, order),
       unique: Object.keys(schema.properties).filter(
         (field) => schema.properties[field]?.uniqueItems === true,
       ),
-      order: new Map(Object.keys(schema.properties).map((field, i) => [field, i])),
-      byField: fieldValidators(schema, properties as Record<string, PropertySchema>),
+      order,
+      byField: fieldValidators(schema, properties as Record<string, PropertySchema>, patterns),
     };
     compiled.set(schema, c);
   }
   return c;
 }
 
-/** @cfworker/json-schema's verdict on a whole schema (the reference the quick verdict must equal). */
-function referenceValidator(schema: ContextSchema): (record: unknown) => boolean {
-  const validator = new Validator(schema as unknown as JsonSchemaObject, "2020-12", true);
-  return (record) => validator.validate(record as JsonValue).valid;
+/** The validator's errors on a record, each field's pattern error placed among them. */
+function fullValidator(
+  reference: Validator,
+  patterns: readonly FieldPattern[],
+  order: ReadonlyMap<string, number>,
+): (record: IntakeRecord) => OutputUnit[] {
+  return (record) => {
+    const units = reference.validate(record).errors;
+    for (const p of patterns) {
+      const unit = Object.hasOwn(record, p.field) ? patternUnit(p, record[p.field]) : undefined;
+      if (!unit) continue;
+      const position = order.get(p.field) ?? Number.POSITIVE_INFINITY;
+      placePatternUnit(units, unit, (location) => {
+        const field = decodeSegment(location.replace(/^#\//, "").split("/")[0] ?? "");
+        return location !== "#" && (order.get(field) ?? Number.POSITIVE_INFINITY) > position;
+      });
+    }
+    return units;
+  };
+}
+
+/**
+ * @cfworker/json-schema's verdict on a whole schema, its patterns checked by the matcher (for a
+ * schema outside the quick verdict's subset).
+ */
+function referenceValidator(
+  schema: ContextSchema,
+  patterns: readonly FieldPattern[],
+): (record: unknown) => boolean {
+  const stripped = {
+    ...schema,
+    properties: Object.fromEntries(
+      Object.entries(schema.properties).map(([field, prop]) => [field, withoutPattern(prop)]),
+    ),
+  };
+  const validator = new Validator(stripped as unknown as JsonSchemaObject, "2020-12", true);
+  return (record) =>
+    validator.validate(record as JsonValue).valid &&
+    (record === null ||
+      typeof record !== "object" ||
+      Array.isArray(record) ||
+      patterns.every(
+        (p) => !Object.hasOwn(record, p.field) || !patternUnit(p, (record as IntakeRecord)[p.field]),
+      ));
 }
 
 /** The quick verdict on a record of this schema: when it says valid, `validateRecord` finds nothing. */
@@ -167,8 +296,13 @@ export function verdictOf(schema: ContextSchema): (record: IntakeRecord) => bool
   return compile(schema).isValid;
 }
 
+/**
+ * @cfworker/json-schema's own verdict, patterns run by RegExp: the reference the quick verdict is
+ * tested against (tests only: it runs a pattern with RegExp).
+ */
 export function referenceVerdict(record: unknown, schema: ContextSchema): boolean {
-  return referenceValidator(schema)(record);
+  return new Validator(schema as unknown as JsonSchemaObject, "2020-12", true).validate(record as JsonValue)
+    .valid;
 }
 
 /** Keywords that only wrap the errors of their subschemas. */
@@ -202,7 +336,7 @@ function issueFromOutput(
   const field = segments[0];
   if (field === undefined) return undefined; // record-level (required/type) handled by the caller
   const prop = Object.hasOwn(schema.properties, field) ? schema.properties[field] : undefined;
-  const fieldValue = record[field];
+  const fieldValue = Object.hasOwn(record, field) ? record[field] : undefined;
   if (unit.keyword === "false" && !prop) {
     // A field's name is user input too: a huge one is named clipped, like any value.
     const named = clipText(field);
@@ -234,6 +368,10 @@ function issueFromOutput(
   if (suggestion !== undefined && offerable(suggestion)) issue.suggestion = suggestion;
   return issue;
 }
+
+/** A field's own property schema (never Object.prototype's toString for a field of that name). */
+const propertyOf = (schema: ContextSchema, field: string): PropertySchema | undefined =>
+  Object.hasOwn(schema.properties, field) ? schema.properties[field] : undefined;
 
 export function encodeSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -271,13 +409,13 @@ export function validateRecord(
         pointer: `/${encodeSegment(field)}`,
         field,
         keyword: "required",
-        message: describeIssue("required", field, schema.properties[field], undefined, context),
+        message: describeIssue("required", field, propertyOf(schema, field), undefined, context),
       });
     }
   }
   const requiredCount = issues.length;
   const seen = new Set<string>();
-  const units = byField ? errorsByField(rec, schema, byField) : full.validate(rec).errors;
+  const units = byField ? errorsByField(rec, schema, byField) : full(rec);
   for (const unit of units) {
     const issue = issueFromOutput(unit, rec, schema, context);
     if (!issue) continue;
@@ -293,7 +431,7 @@ export function validateRecord(
       pointer: `/${encodeSegment(field)}`,
       field,
       keyword: "uniqueItems",
-      message: describeIssue("uniqueItems", field, schema.properties[field], value, context),
+      message: describeIssue("uniqueItems", field, propertyOf(schema, field), value, context),
       value: clipValue(value as JsonValue),
     };
     // After the field's other issues and before later fields' ones, as the validator orders them.

@@ -208,6 +208,42 @@ describe("precise problems", () => {
       }),
       '/schema/properties/b field b: the header "A" already names field a',
     ],
+    [
+      "aliases of two fields that are the same text composed and decomposed (NFC/NFD)",
+      definition({
+        properties: {
+          a: { type: "string", "x-intake-aliases": ["Caf\u00e9"] },
+          b: { type: "string", "x-intake-aliases": ["Cafe\u0301"] },
+        },
+        required: ["a"],
+        "x-intake-key": ["a"],
+      }),
+      '/schema/properties/b field b: the header "Cafe\u0301" already names field a',
+    ],
+    [
+      "aliases of two fields in a script CSV headers keep whole, composed and decomposed",
+      definition({
+        properties: {
+          a: { type: "string", "x-intake-aliases": ["\u30ac\u30b9"] },
+          b: { type: "string", "x-intake-aliases": ["\u30ab\u3099\u30b9"] },
+        },
+        required: ["a"],
+        "x-intake-key": ["a"],
+      }),
+      '/schema/properties/b field b: the header "\u30ab\u3099\u30b9" already names field a',
+    ],
+    [
+      "aliases of two fields that CSV header resolution cannot tell apart",
+      definition({
+        properties: {
+          a: { type: "string", "x-intake-aliases": ["E-mail (work)"] },
+          b: { type: "string", "x-intake-aliases": ["email.work"] },
+        },
+        required: ["a"],
+        "x-intake-key": ["a"],
+      }),
+      '/schema/properties/b field b: the header "email.work" already names field a',
+    ],
   ])("%s", (_what, body, message) => {
     const found = problems(check(body));
     expect(
@@ -256,12 +292,18 @@ describe("hostile definitions", () => {
   });
 
   it.each([
-    ["(a+)+$", "repeats a group that itself repeats or alternates ((a+)+)"],
-    ["^(\\d+)*$", "repeats a group that itself repeats or alternates ((\\d+)*)"],
-    ["^(a|ab)*c$", "repeats a group that itself repeats or alternates ((a|ab)*)"],
-    ["^(a)\\1$", "uses a backreference (\\1)"],
-    ["^(?=a)a$", "uses a lookaround ((?=…)"],
-    ["^.*x.*y$", "has more than one unbounded wildcard (.*, .*)"],
+    ["^(a)\\1$", "uses a backreference (\\1), which no linear-time engine can run"],
+    ["^(?<x>a)\\k<x>$", "uses a backreference (\\k<x>), which no linear-time engine can run"],
+    ["^(?=a)a$", "uses a lookaround ((?=…), which no linear-time engine can run"],
+    ["^(?<!a)b$", "uses a lookaround ((?<!…), which no linear-time engine can run"],
+    ["(a{1,100}){1,100}$", "repeats more than the linear-time engine allows"],
+    ["x{1,200}", "could cost 4,010,000 steps on one value (up to 401 per character it reads)"],
+    [
+      "^(?:a{0,20}){0,20}b$",
+      "could cost 331,248 steps on one value (up to 824 per character it reads), more than the 250,000 allowed; give the field a maxLength of at most 303",
+    ],
+    ["^\\p{Emoji}$", "uses \\p{Emoji}, which is not supported"],
+    ["^\\p{sc=Grek}$", "uses \\p{Grek}, which the linear-time engine does not know"],
     ["^[a-", "is not a valid regular expression"],
     [`^${"a".repeat(300)}$`, "is 302 characters long; at most 200 are allowed"],
   ])("refuses the pattern %s", (pattern, message) => {
@@ -275,7 +317,17 @@ describe("hostile definitions", () => {
     "^[a-z0-9._-]+@[a-z0-9.-]+$",
     "^(0[1-9]|1[0-2])/[0-9]{4}$",
     "^B[0-9]+(-[A-Z])?$",
-  ])("accepts the linear pattern %s", (pattern) => {
+    // Shapes that backtrack in RegExp; the linear-time engine runs them in one pass.
+    "(a+)+$",
+    "^(\\d+)*$",
+    "^(a|ab)*c$",
+    "^.*x.*y$",
+    "^(?:a{0,9}){0,9}b$",
+    "^[a-z]*[a-z]*[a-z]*[a-z]*!$",
+    "a*a*a*a*a*a*a*a*b",
+    "\\d+\\d+\\d+\\d+",
+    "^[a-z]{1,64}$",
+  ])("accepts the pattern %s", (pattern) => {
     expect(patternProblem(pattern)).toBeUndefined();
     expect(check(withField({ type: "string", pattern })).ok).toBe(true);
   });

@@ -1,6 +1,7 @@
 // Record limits of the core, the same in the Worker and the extension: field length is checked
 // first, and an over-long field gets one clipped issue and no other work.
 import { describe, expect, it } from "vitest";
+import { clipSourceName, sourceNameProblem } from "../../schemas/limits.ts";
 import { checkRecord, DatasetValidator, DEFAULT_LIMITS, validateDataset } from "./helpers.ts";
 
 describe("field length", () => {
@@ -51,5 +52,43 @@ describe("field length", () => {
     validator.add({ emailId: "a@b.co" }, 52);
     validator.add({ emailId: "nope" }, 53);
     expect(validator.finish().errors.map((i) => [i.row, i.line])).toEqual([[52, 53]]);
+  });
+});
+
+describe("source names", () => {
+  it.each([
+    ["U+061C arabic letter mark", "a\u061Cb"],
+    ["U+200B zero width space", "a\u200Bb"],
+    ["U+200E left-to-right mark", "a\u200Eb"],
+    ["U+200F right-to-left mark", "a\u200Fb"],
+    ["U+202A–E embeddings and overrides", "a\u202Ab\u202Bc\u202Cd\u202De\u202Ef"],
+    ["U+2060 word joiner", "a\u2060b"],
+    ["U+2061–4 invisible operators", "a\u2061b\u2064c"],
+    ["U+2066–9 isolates", "a\u2066b\u2067c\u2068d\u2069e"],
+    ["U+00AD soft hyphen", "a\u00ADb"],
+    ["U+FEFF byte order mark", "a\uFEFFb"],
+    ["U+FFF9 interlinear annotation", "a\uFFF9b"],
+    ["U+E0041 tag letter", "a\u{E0041}b"],
+    ["U+0085 next line, U+2028, U+2029", "a\u0085b\u2028c\u2029d"],
+  ])("shows no %s", (_what, name) => {
+    const clipped = clipSourceName(name) as string;
+    expect(clipped).not.toMatch(/[\p{Cf}\p{Cc}\u2028\u2029]/u);
+    expect(clipped.replace(/ /g, "")).toBe(name.replace(/[^a-f]/gu, ""));
+  });
+
+  it("names a lone surrogate as a problem (the Worker refuses it), and never stores one", () => {
+    for (const [name, at, unit] of [
+      ["report\uD800.csv", 7, "D800"],
+      ["\uDC00", 1, "DC00"],
+      ["ok \uD83D\uDE00 then \uDBFF", 12, "DBFF"],
+    ] as const) {
+      expect(sourceNameProblem(name)).toBe(
+        `sourceName holds half of a character (the lone surrogate \\u${unit} at position ${at}); send it as valid Unicode text`,
+      );
+    }
+    expect(sourceNameProblem("ok \uD83D\uDE00 report.csv")).toBeUndefined();
+    // Replaced, one U+FFFD each, where a client cleans a name before sending it.
+    expect(clipSourceName("a\uD800b\uDC00\uDC00c")).toBe("a\uFFFDb\uFFFD\uFFFDc");
+    expect(clipSourceName("ok \uD83D\uDE00")).toBe("ok \uD83D\uDE00");
   });
 });

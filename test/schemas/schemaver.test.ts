@@ -4,7 +4,7 @@
 // The same `compareSchemas` decides the bump of a custom context's PUT in the Worker.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { builtinRevision, builtinRevisions, lastRelease, RELEASES } from "../../schemas/releases/index.ts";
 import {
   bumpProblem,
@@ -145,10 +145,60 @@ describe("compareSchemas", () => {
       "model",
       "the record key changed from (emailId) to (emailId, role)",
     ],
+    [
+      "the key compared case-sensitively",
+      (s) => {
+        delete s["x-intake-key-case-insensitive"];
+      },
+      "model",
+      "the record key is now compared case-sensitively (it was compared case-insensitively)",
+    ],
+    [
+      "an enum in another order",
+      (s) => Object.assign(s.properties.role as object, { enum: ["USER", "ADMIN", "SUPER ADMIN"] }),
+      "revision",
+      "role lists its values in another order",
+    ],
   ])("%s is a %s change", (_what, edit, kind, reason) => {
     const change = changed(edit);
     expect(change.kind).toBe(kind);
     expect(change.reasons.some((r) => r.startsWith(reason))).toBe(true);
+  });
+
+  it("the key made case-insensitive is a MODEL change too; false and absent are the same rule", () => {
+    expect(base["x-intake-key-case-insensitive"]).toBe(true);
+    const plain = clone(base);
+    delete plain["x-intake-key-case-insensitive"];
+    const folded = compareSchemas(plain, base);
+    expect(folded.kind).toBe("model");
+    expect(folded.reasons).toEqual([
+      "the record key is now compared case-insensitively (it was compared case-sensitively)",
+    ]);
+    const off = clone(plain);
+    off["x-intake-key-case-insensitive"] = false;
+    expect(compareSchemas(plain, off).kind).toBe("none");
+  });
+
+  it("compares enums of 1,000 values in linear work (JSON of each value made a few times, not per pair)", () => {
+    const values = Array.from({ length: 1_000 }, (_, i) => `value ${i}`);
+    const before = clone(base);
+    Object.assign(before.properties.role as object, { enum: values });
+    const after = clone(base);
+    // Reversed, one removed and one added: every value must be looked up on the other side.
+    Object.assign(after.properties.role as object, { enum: [...values.slice(1).reverse(), "new value"] });
+    const stringify = vi.spyOn(JSON, "stringify");
+    let change: ReturnType<typeof compareSchemas>;
+    let calls: number;
+    try {
+      change = compareSchemas(before, after);
+    } finally {
+      calls = stringify.mock.calls.length;
+      stringify.mockRestore();
+    }
+    expect(change.reasons).toEqual(['role no longer accepts "value 0"', 'role now also accepts "new value"']);
+    // Pairwise comparison took about 2 × 1,000 × 500 of them.
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThan(10 * values.length);
   });
 
   it("finds no change in an identical schema", () => {

@@ -74,6 +74,20 @@ describe("source names", () => {
     }
   });
 
+  it("refuses a name holding half a character (a lone surrogate), and blanks format and bidi controls", async () => {
+    const { base, ingest, integrationId } = await dataWorld();
+    const problem = await expectProblem(
+      await call("POST", `${base()}/syncs`, { key: ingest, body: { sourceName: "report\uD800.csv" } }),
+      400,
+    );
+    expect(problem.detail).toContain("lone surrogate");
+    const syncId = await start(base(), ingest, { sourceName: "pay\u061Croll\u2060.csv" });
+    await putBatch(base(), ingest, syncId, 1, users(1, 1));
+    const entries = (await history(integrationId, ingest)).filter((e) => e.syncId === syncId);
+    // Each invisible character becomes a space, as control characters do (see clipSourceName).
+    expect(entries.map((e) => e.sourceName)).toEqual(["pay roll .csv"]);
+  });
+
   it("is tenant-scoped: another tenant never sees it, nor can reach the sync", async () => {
     const a = await dataWorld();
     const b = await dataWorld();

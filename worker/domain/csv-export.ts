@@ -4,6 +4,9 @@ import { type IntakeRecord, toCsvCell } from "../../schemas/index.ts";
 import { toSafeCsv } from "../../schemas/spreadsheet.ts";
 
 export function csvOf(fields: string[], records: IntakeRecord[], withHeader: boolean): string {
-  const data = records.map((record) => fields.map((f) => toCsvCell(record[f])));
+  // Own fields only: a field named like an Object.prototype member is a field, not a method.
+  const data = records.map((record) =>
+    fields.map((f) => toCsvCell(Object.hasOwn(record, f) ? record[f] : undefined)),
+  );
   return toSafeCsv(data, withHeader ? { fields } : {});
 }

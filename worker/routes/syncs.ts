@@ -6,7 +6,7 @@
 import { type Context, Hono } from "hono";
 import type { BatchAccepted, SyncStarted } from "../../schemas/api-types.ts";
 import { compareSchemaVer, formatSchemaVer, parseSchemaId } from "../../schemas/index.ts";
-import { clipSourceName } from "../../schemas/limits.ts";
+import { clipSourceName, sourceNameProblem } from "../../schemas/limits.ts";
 import { builtinRevision } from "../../schemas/releases/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { getRevision } from "../db/custom-contexts.ts";
@@ -102,6 +102,10 @@ export const syncs = new Hono<AppEnv>()
       throw badRequest(`Unknown field(s) ${extra.join(", ")}; a sync takes only schemaId and sourceName`);
     if (body.sourceName !== undefined && typeof body.sourceName !== "string")
       throw badRequest("sourceName must be a string (a file name, or a page's title and address)");
+    if (typeof body.sourceName === "string") {
+      const problem = sourceNameProblem(body.sourceName);
+      if (problem) throw badRequest(problem);
+    }
     const sourceName = typeof body.sourceName === "string" ? clipSourceName(body.sourceName) : null;
     const context = await contextFor(c, ref.context);
     if (!context) throw notFound(`Context "${ref.context}"`);
