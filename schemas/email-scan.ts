@@ -1,11 +1,12 @@
 // The usual email address (`name.part@host.example`) accepted in one left-to-right scan, for the
 // quick verdict: a text it does not accept there goes to `isEmail` (formats.ts), so the answer is
-// always @cfworker/json-schema's. What it accepts is a subset of what `isEmail` accepts: an
+// always the `email` format's (its syntax, then a mail domain). What it accepts is a subset of
+// what `isEmailSyntax` accepts: an
 // unquoted local part of 1 to 64 characters of `[a-zA-Z0-9.!#$%&'*+/=?^_\`{|}~-]`, not starting or
 // ending with a dot and without two dots in a row; then `@` and a host name of 1 to 253
 // characters whose dot-separated labels are 1 to 63 ASCII letters, digits and hyphens, starting
 // and ending with a letter or digit.
-import { isEmail } from "./formats.ts";
+import { hasMailDomain, isEmail } from "./formats.ts";
 import { mix, noteFoldedHash, PART_END, TEXT_START } from "./key-index.ts";
 
 /** Per ASCII code: the code lower-cased for a character of an unquoted local part, else 0. */
@@ -25,7 +26,7 @@ HOST[0x2e] = DOT;
 
 /** Whether `s` is an email address by the `email` format (the usual form read here, any other by `isEmail`). */
 export function isEmailQuick(s: string): boolean {
-  return usualEmail(s) || isEmail(s);
+  return usualEmail(s) ? hasMailDomain(s) : isEmail(s);
 }
 
 /**

@@ -100,9 +100,54 @@ export const CUSTOM_FORMATS: Record<string, (value: string) => boolean> = {
   "intake-timestamp": (value) => toIsoUtc(value) !== undefined,
 };
 
+/** @cfworker/json-schema's own `email` format (RFC 5321 syntax), before ours replaces it below. */
+export const cfworkerEmail = format.email as (value: string) => boolean;
+
+/**
+ * The domain of an address can receive mail: at least two labels and a last one shaped like a
+ * top-level domain (2 to 63 ASCII letters, or an `xn--` IDN label); or an address literal
+ * (`[192.0.2.1]`). `frank@example` and `x@y` are not addresses an admin can mean.
+ */
+export function hasMailDomain(s: string): boolean {
+  const at = s.lastIndexOf("@");
+  if (at < 0) return false;
+  if (s.charCodeAt(at + 1) === 0x5b) return true;
+  const dot = s.lastIndexOf(".");
+  if (dot <= at + 1 || dot === s.length - 1) return false;
+  const tld = dot + 1;
+  const length = s.length - tld;
+  if (length > 63) return false;
+  if (length > 4 && s.slice(tld, tld + 4).toLowerCase() === "xn--") {
+    for (let i = tld + 4; i < s.length; i++) {
+      const c = s.charCodeAt(i) | 0x20;
+      if (
+        !(
+          (c >= 0x61 && c <= 0x7a) ||
+          (s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) ||
+          s.charCodeAt(i) === 0x2d
+        )
+      )
+        return false;
+    }
+    return true;
+  }
+  if (length < 2) return false;
+  for (let i = tld; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return true;
+}
+
+/** The `email` format both ends check: valid syntax (`isEmailSyntax`) and a mail domain. */
+export function isEmail(s: string): boolean {
+  return isEmailSyntax(s) && hasMailDomain(s);
+}
+
 // @cfworker/json-schema checks formats through its exported `format` table; adding ours there
-// makes `format` failures come out of the validator like any standard format.
-Object.assign(format, CUSTOM_FORMATS);
+// makes `format` failures come out of the validator like any standard format. Its `email` is
+// replaced by ours (syntax plus a mail domain), so the validator and the quick verdict agree.
+Object.assign(format, CUSTOM_FORMATS, { email: isEmail });
 
 /** Human descriptions of what a format expects, used in messages. */
 export const FORMAT_HINTS: Record<string, string> = {
@@ -201,7 +246,6 @@ export function suggestEmail(value: string): string | undefined {
 // input (a differential test holds them equal); the rare forms they do not read themselves
 // (an IP-literal email host, a leap second, a date-time not in the usual 20-character form) go to
 // the reference. Each is one left-to-right scan: linear in the input.
-const referenceEmail = format.email as (value: string) => boolean;
 const referenceDateTime = format["date-time"] as (value: string) => boolean;
 
 /** Characters of an unquoted local part: `[a-z0-9.!#$%&'*+/=?^_\`{|}~-]` (ASCII letters in either case). */
@@ -233,8 +277,8 @@ function isHostnameFrom(s: string, from: number): boolean {
   return true;
 }
 
-/** @cfworker/json-schema's `email` format, without its regexes' allocations. */
-export function isEmail(s: string): boolean {
+/** @cfworker/json-schema's `email` format (`cfworkerEmail`), without its regexes' allocations. */
+export function isEmailSyntax(s: string): boolean {
   const n = s.length;
   let i = 0;
   const quoted = n > 0 && s.charCodeAt(0) === 0x22;
@@ -275,7 +319,7 @@ export function isEmail(s: string): boolean {
     for (let j = 1; j < nameLength; j++)
       if (s.charCodeAt(j) === 0x2e && s.charCodeAt(j - 1) === 0x2e) return false;
   }
-  if (s.charCodeAt(hostStart) === 0x5b) return referenceEmail(s);
+  if (s.charCodeAt(hostStart) === 0x5b) return cfworkerEmail(s);
   return isHostnameFrom(s, hostStart);
 }
 
@@ -315,6 +359,6 @@ const DATE_TIME_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 /** Reference format functions and their exact fast equivalents, for the quick verdict. */
 export const FAST_FORMATS = new Map<unknown, (value: string) => boolean>([
-  [referenceEmail, isEmail],
+  [isEmail, isEmail],
   [referenceDateTime, isDateTime],
 ]);

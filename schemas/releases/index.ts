@@ -7,33 +7,44 @@ import { getSchema, schemaVersion } from "../catalog.ts";
 import { compareSchemaVer, parseSchemaVer } from "../schemaver.ts";
 import type { ContextSchema } from "../types.ts";
 import accessEntities_1_0_0 from "./access_entities/1-0-0.schema.json" with { type: "json" };
+import accessEntities_1_1_0 from "./access_entities/1-1-0.schema.json" with { type: "json" };
 import accessPairs_1_0_0 from "./access_pairs/1-0-0.schema.json" with { type: "json" };
 import accessRelations_1_0_0 from "./access_relations/1-0-0.schema.json" with { type: "json" };
+import accessRelations_1_1_0 from "./access_relations/1-1-0.schema.json" with { type: "json" };
 import applicationUsers_1_0_0 from "./application_users/1-0-0.schema.json" with { type: "json" };
+import applicationUsers_1_1_0 from "./application_users/1-1-0.schema.json" with { type: "json" };
 import contracts_1_0_0 from "./contracts/1-0-0.schema.json" with { type: "json" };
+import contracts_1_1_0 from "./contracts/1-1-0.schema.json" with { type: "json" };
 import discoveredApplications_1_0_0 from "./discovered_applications/1-0-0.schema.json" with { type: "json" };
 import invoices_1_0_0 from "./invoices/1-0-0.schema.json" with { type: "json" };
 import listEmployees_1_0_1 from "./list_employees/1-0-1.schema.json" with { type: "json" };
+import listEmployees_1_1_0 from "./list_employees/1-1-0.schema.json" with { type: "json" };
 import listUsers_1_0_1 from "./list_users/1-0-1.schema.json" with { type: "json" };
+import listUsers_1_1_0 from "./list_users/1-1-0.schema.json" with { type: "json" };
 import saasUsers_1_0_1 from "./saas_users/1-0-1.schema.json" with { type: "json" };
+import saasUsers_1_1_0 from "./saas_users/1-1-0.schema.json" with { type: "json" };
 import vendors_1_0_0 from "./vendors/1-0-0.schema.json" with { type: "json" };
 
 /** Context name -> its released revisions (M-R-A -> schema), oldest first. */
 export const RELEASES: Readonly<Record<string, Readonly<Record<string, ContextSchema>>>> = {
   access_entities: {
     "1-0-0": accessEntities_1_0_0 as ContextSchema,
+    "1-1-0": accessEntities_1_1_0 as ContextSchema,
   },
   access_pairs: {
     "1-0-0": accessPairs_1_0_0 as ContextSchema,
   },
   access_relations: {
     "1-0-0": accessRelations_1_0_0 as ContextSchema,
+    "1-1-0": accessRelations_1_1_0 as ContextSchema,
   },
   application_users: {
     "1-0-0": applicationUsers_1_0_0 as ContextSchema,
+    "1-1-0": applicationUsers_1_1_0 as ContextSchema,
   },
   contracts: {
     "1-0-0": contracts_1_0_0 as ContextSchema,
+    "1-1-0": contracts_1_1_0 as ContextSchema,
   },
   discovered_applications: {
     "1-0-0": discoveredApplications_1_0_0 as ContextSchema,
@@ -43,12 +54,15 @@ export const RELEASES: Readonly<Record<string, Readonly<Record<string, ContextSc
   },
   list_employees: {
     "1-0-1": listEmployees_1_0_1 as ContextSchema,
+    "1-1-0": listEmployees_1_1_0 as ContextSchema,
   },
   list_users: {
     "1-0-1": listUsers_1_0_1 as ContextSchema,
+    "1-1-0": listUsers_1_1_0 as ContextSchema,
   },
   saas_users: {
     "1-0-1": saasUsers_1_0_1 as ContextSchema,
+    "1-1-0": saasUsers_1_1_0 as ContextSchema,
   },
   vendors: {
     "1-0-0": vendors_1_0_0 as ContextSchema,

@@ -65,7 +65,7 @@ describe("listContexts", () => {
     expect(getContext("saas_users")).toMatchObject({
       name: "saas_users",
       category: "Identity & Access",
-      version: "1-0-1",
+      version: "1-1-0",
       key: ["emailId"],
       required: ["emailId"],
     });

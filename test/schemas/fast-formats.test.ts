@@ -3,11 +3,12 @@
 // an alphabet of the characters that matter, on odd and valid addresses, and on hostile inputs.
 import { format } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
-import { isDateTime, isEmail } from "../../schemas/formats.ts";
+import { isEmailQuick } from "../../schemas/email-scan.ts";
+import { cfworkerEmail, hasMailDomain, isDateTime, isEmail, isEmailSyntax } from "../../schemas/formats.ts";
 import { normalizeRecord } from "../../schemas/normalize.ts";
 import { getSchemaOrThrow } from "./helpers.ts";
 
-const referenceEmail = format.email as (value: string) => boolean;
+const referenceEmail = cfworkerEmail;
 const referenceDateTime = format["date-time"] as (value: string) => boolean;
 
 function* strings(alphabet: readonly string[], maxLength: number): Generator<string> {
@@ -71,22 +72,22 @@ const ODD_EMAILS = [
   "a",
 ];
 
-describe("isEmail", () => {
+describe("isEmailSyntax", () => {
   it("equals @cfworker's email on every string of up to 6 characters over its tricky alphabet", () => {
     let compared = 0;
     for (const s of strings(["a", "@", ".", '"', "\\", "-", "[", "]"], 6)) {
-      expect(isEmail(s), JSON.stringify(s)).toBe(referenceEmail(s));
+      expect(isEmailSyntax(s), JSON.stringify(s)).toBe(referenceEmail(s));
       compared++;
     }
     expect(compared).toBe(299_593);
   });
 
   it.each(ODD_EMAILS)("equals @cfworker's email on %j", (value) => {
-    expect(isEmail(value)).toBe(referenceEmail(value));
+    expect(isEmailSyntax(value)).toBe(referenceEmail(value));
   });
 
   it("accepts what it must and refuses what it must (not only agreeing)", () => {
-    expect(isEmail("jane.doe@example.com")).toBe(true);
+    expect(isEmailSyntax("jane.doe@example.com")).toBe(true);
     expect(isEmail("a..b@c.d")).toBe(false);
     expect(isEmail(`a@${"b".repeat(64)}.c`)).toBe(false);
   });
@@ -101,7 +102,7 @@ describe("isEmail", () => {
       `"${"a".repeat(n)}`,
       `a@${"[".repeat(n)}`,
     ]) {
-      expect(isEmail(value)).toBe(referenceEmail(value));
+      expect(isEmailSyntax(value)).toBe(referenceEmail(value));
     }
   });
 });
@@ -185,5 +186,25 @@ describe("normalizeRecord without a copy", () => {
     const out = normalizeRecord(raw, relations);
     expect(out).not.toBe(raw);
     expect(Object.keys(raw)).toEqual(["entitySourceId"]);
+  });
+});
+
+describe("the email format: valid syntax and a domain that can receive mail", () => {
+  it.each([
+    ["frank@example", false],
+    ["x@y", false],
+    ["ann@example.c", false],
+    ["ann@example.123", false],
+    ["ann@.com", false],
+    ["ann@example.com.", false],
+    ["ann@example.com", true],
+    ["ann.lee+ops@mail.example.co.uk", true],
+    ["ann@xn--bcher-kva.xn--p1ai", true],
+    ["ann@[192.0.2.1]", true],
+  ])("%s → %s, the same in the quick verdict and the validator's format table", (value, ok) => {
+    expect(isEmail(value)).toBe(ok);
+    expect(isEmailQuick(value)).toBe(ok);
+    expect((format.email as (v: string) => boolean)(value)).toBe(ok);
+    expect(hasMailDomain(value) && isEmailSyntax(value)).toBe(ok);
   });
 });

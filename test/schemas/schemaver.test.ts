@@ -55,8 +55,9 @@ describe("the built-in schemas against their last release", () => {
   });
 
   it("serves the current file and every released revision by version", () => {
-    expect(builtinRevisions("saas_users")).toContain("1-0-1");
-    expect(builtinRevision("saas_users", "1-0-1")).toBe(getSchemaOrThrow("saas_users"));
+    expect(builtinRevisions("saas_users")).toEqual(["1-0-1", "1-1-0"]);
+    expect(builtinRevision("saas_users", "1-1-0")).toBe(getSchemaOrThrow("saas_users"));
+    expect(builtinRevision("saas_users", "1-0-1")?.$id).toBe("urn:intake:saas_users:1-0-1");
     expect(builtinRevision("saas_users", "9-0-0")).toBeUndefined();
     expect(builtinRevision("nope", "1-0-0")).toBeUndefined();
   });
@@ -204,8 +205,8 @@ describe("compareSchemas", () => {
   it("finds no change in an identical schema", () => {
     expect(compareSchemas(base, clone(base))).toEqual({
       kind: "none",
-      from: "1-0-1",
-      to: "1-0-1",
+      from: "1-1-0",
+      to: "1-1-0",
       reasons: [],
     });
   });

@@ -39,7 +39,9 @@ describe.each(CONTEXT_NAMES)("%s templates", (context) => {
     const keyHeader = schema.properties[keyField]?.["x-intake-aliases"]?.[0] ?? "";
     const { rows } = readCsv(`${header}\r\n${example}\r\n`, schema, context);
     const keyValue = rows[0]?.record[keyField] ?? "";
-    const filled = `${header}\r\n${example}\r\n${(example ?? "").replace(keyValue, `${keyValue}-2`)}\r\n`;
+    // Another key of the same form: an email key gets "-2" in its local part.
+    const other = String(keyValue).includes("@") ? String(keyValue).replace("@", "-2@") : `${keyValue}-2`;
+    const filled = `${header}\r\n${example}\r\n${(example ?? "").replace(String(keyValue), other)}\r\n`;
     const read = readCsv(filled, schema, context);
     expect(keyHeader).not.toBe("");
     expect(read.rows).toHaveLength(2);

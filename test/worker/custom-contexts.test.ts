@@ -229,7 +229,7 @@ describe("the catalog, schema and templates of a custom context", () => {
     expect(mine.body.categories).toContain("Facilities");
     expect(mine.response.headers.get("cache-control")).toBe("private, no-cache");
     expect(mine.body.data.find((c) => c.name === "saas_users")).toMatchObject({
-      schemaId: "urn:intake:saas_users:1-0-1",
+      schemaId: "urn:intake:saas_users:1-1-0",
     });
     expect(mine.body.data.find((c) => c.name === "saas_users")?.custom).toBeUndefined();
     const searched = await json<CatalogList>(await call("GET", "/v1/contexts?q=badge", { key: a.admin }));
@@ -269,11 +269,11 @@ describe("the catalog, schema and templates of a custom context", () => {
     expect(again.status).toBe(304);
     expect(await again.text()).toBe("");
     const builtin = await call("GET", "/v1/contexts/saas_users/schema");
-    expect(builtin.headers.get("etag")).toBe('"urn:intake:saas_users:1-0-1"');
+    expect(builtin.headers.get("etag")).toBe('"urn:intake:saas_users:1-1-0"');
     expect(
       (
         await call("GET", "/v1/contexts/saas_users/schema", {
-          headers: { "if-none-match": '"urn:intake:saas_users:1-0-1"' },
+          headers: { "if-none-match": '"urn:intake:saas_users:1-1-0"' },
         })
       ).status,
     ).toBe(304);
@@ -295,8 +295,8 @@ describe("the catalog, schema and templates of a custom context", () => {
       404,
       "schema-revision-not-found",
     );
-    expect(unknown.detail).toBe("saas_users has no revision 7-0-0; its revisions are 1-0-1");
-    expect(unknown.revisions).toEqual(["1-0-1"]);
+    expect(unknown.detail).toBe("saas_users has no revision 7-0-0; its revisions are 1-0-1, 1-1-0");
+    expect(unknown.revisions).toEqual(["1-0-1", "1-1-0"]);
     const bad = await expectProblem(await call("GET", "/v1/contexts/saas_users/schema?version=latest"), 400);
     expect(bad.detail).toBe(
       'version must be a SchemaVer MODEL-REVISION-ADDITION such as 1-0-0; got "latest"',
