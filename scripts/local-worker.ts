@@ -134,11 +134,14 @@ export async function startWorker(
   throw new Error(`wrangler dev did not answer /health on ${url} within 90 s: ${lastError(output)}`);
 }
 
+/** Terminal colour codes (ESC [ … m) in wrangler's output. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 /** The line of wrangler's output that says what went wrong (its last error line, else its last line). */
 function lastError(output: string): string {
   const lines = output
     .split("\n")
-    .map((line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim())
+    .map((line) => line.replace(ANSI_COLOUR, "").trim())
     .filter(Boolean);
   return lines.findLast((line) => /error|✘|failed/i.test(line)) ?? lines.at(-1) ?? "no output";
 }
