@@ -27,6 +27,7 @@ import type {
   SchemaChange,
   StatusName,
   Submitted,
+  SyncCommitBody,
   SyncCommitted,
   SyncStarted,
   SyncStartInput,
@@ -410,6 +411,14 @@ export function createApiClient(options: ApiClientOptions) {
         undefined,
         opts,
       ),
+    /** What restoring `version` would do to the current dataset (the same shape as a sync's diff). */
+    versionDiff: (integrationId: string, context: string, version: number, opts?: RequestOptions) =>
+      json<DatasetDiff>(
+        "GET",
+        `${contextPath(integrationId, context)}/versions/${version}/diff`,
+        undefined,
+        opts,
+      ),
     restoreVersion: (integrationId: string, context: string, version: number, opts?: RequestOptions) =>
       json<Restored>(
         "POST",
@@ -489,19 +498,14 @@ export function createApiClient(options: ApiClientOptions) {
     /** What committing an open sync would do to the current dataset (after its last batch). */
     syncDiff: (integrationId: string, context: string, syncId: string, opts?: RequestOptions) =>
       json<DatasetDiff>("GET", `${syncPath(integrationId, context, syncId)}/diff`, undefined, opts),
+    /** `confirmReplacement`: the admin's yes to a replacement that needs one (else a 409 `replacement-unconfirmed`). */
     commitSync: (
       integrationId: string,
       context: string,
       syncId: string,
-      expectedRecords: number,
+      body: SyncCommitBody,
       opts?: RequestOptions,
-    ) =>
-      json<SyncCommitted>(
-        "POST",
-        `${syncPath(integrationId, context, syncId)}/commit`,
-        { expectedRecords },
-        opts,
-      ),
+    ) => json<SyncCommitted>("POST", `${syncPath(integrationId, context, syncId)}/commit`, body, opts),
     abortSync: async (integrationId: string, context: string, syncId: string, opts?: RequestOptions) => {
       await send("DELETE", syncPath(integrationId, context, syncId), undefined, opts);
     },

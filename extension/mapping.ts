@@ -80,7 +80,7 @@ export function compileMapping(mapping: Mapping, schema: ContextSchema): (row: T
     if (!field || !Object.hasOwn(schema.properties, field)) return;
     columns.push(i);
     fields.push(field);
-    maps.push(mapping.valueMaps[field]);
+    maps.push(ownValue(mapping.valueMaps, field));
   });
   const constants = Object.entries(mapping.constants).filter(
     ([field, value]) => value.trim() !== "" && Object.hasOwn(schema.properties, field),
@@ -106,6 +106,11 @@ export function compileMapping(mapping: Mapping, schema: ContextSchema): (row: T
   };
 }
 
+/** `record[key]` when it is the record's own (a field named `toString` is not Object's method). */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** For an enum field: source values that are not allowed but have an obvious match (active -> ACTIVE). */
 export function suggestValueMap(
   values: readonly string[],
@@ -117,7 +122,9 @@ export function suggestValueMap(
     const t = value.trim();
     if (t === "" || prop.enum.includes(t)) continue;
     const fix = suggestFix(t, prop);
-    if (typeof fix === "string") out[t] = fix;
+    // Defined, not assigned: a value "__proto__" is a value like any other.
+    if (typeof fix === "string")
+      Object.defineProperty(out, t, { value: fix, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -44,12 +44,22 @@ export function schemaCacheKey(workerUrl: string, context: string): string {
 
 const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function saveSchema(key: string, saved: Saved<ContextSchema>): Promise<void> {
+async function saveSchema(key: string, saved: Saved<string>): Promise<void> {
   const all = { ...(await schemasItem.getValue()) };
   all[key] = saved;
   const keys = Object.keys(all).sort((a, b) => (all[a]?.savedAt ?? "").localeCompare(all[b]?.savedAt ?? ""));
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_SAVED_SCHEMAS))) delete all[old];
   await schemasItem.setValue(all);
+}
+
+/** A saved schema's JSON text, or undefined when it is not readable (then it is fetched again). */
+function parseSaved(text: string): ContextSchema | undefined {
+  try {
+    const schema = JSON.parse(text) as ContextSchema;
+    return contextSchemaProblem(schema) ? undefined : schema;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -62,23 +72,26 @@ export async function loadSchema(
   now: () => Date = () => new Date(),
 ): Promise<LiveSchema> {
   const key = schemaCacheKey(workerKey(client), context);
-  const saved = (await schemasItem.getValue())[key];
+  const all = await schemasItem.getValue();
+  const saved = Object.hasOwn(all, key) ? all[key] : undefined;
+  const savedSchema = saved ? parseSaved(saved.value) : undefined;
   let problem: string;
   try {
     const answer = await client.contextSchema(context, saved?.etag, FRESH);
-    if (answer.notModified && saved) {
-      return { context, schema: saved.value, origin: "worker", savedAt: saved.savedAt };
+    if (answer.notModified && saved && savedSchema) {
+      return { context, schema: savedSchema, origin: "worker", savedAt: saved.savedAt };
     }
     if (answer.notModified) throw new Error("The Intake server answered 304 to a request without an ETag");
     const bad = contextSchemaProblem(answer.schema);
     if (bad) throw new Error(`The Intake server's schema for ${context} cannot be used: ${bad}`);
     const savedAt = now().toISOString();
-    await saveSchema(key, { value: answer.schema, etag: answer.etag, savedAt });
+    await saveSchema(key, { value: JSON.stringify(answer.schema), etag: answer.etag, savedAt });
     return { context, schema: answer.schema, origin: "worker", savedAt };
   } catch (error) {
     problem = why(error);
   }
-  if (saved) return { context, schema: saved.value, origin: "saved", savedAt: saved.savedAt, problem };
+  if (saved && savedSchema)
+    return { context, schema: savedSchema, origin: "saved", savedAt: saved.savedAt, problem };
   const bundled = getSchema(context);
   if (bundled) return { context, schema: bundled, origin: "bundled", problem };
   throw new Error(
@@ -128,11 +141,12 @@ export interface SchemaNote {
 }
 
 /**
- * What the flow says about the schema it validates with: its `$id`, and, when it is not the
- * Worker's current one, which copy is used instead and why.
+ * What the flow says about the schema it validates with: its version (never its `$id`, which
+ * holds the tenant's internal id for a custom context), and, when it is not the Worker's current
+ * one, which copy is used instead and why.
  */
 export function schemaNote(live: LiveSchema): SchemaNote {
-  const id = live.schema.$id;
+  const id = `version ${revisionOf(live.schema.$id)}`;
   if (live.origin === "worker") return { tone: "muted", text: `Schema ${id}` };
   const details = live.problem;
   if (live.origin === "saved") {

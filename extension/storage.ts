@@ -88,11 +88,19 @@ export interface Saved<T> {
 
 /**
  * The Worker's context schemas and catalogs, as last fetched (extension/schema-source.ts), keyed by
- * schemaCacheKey(Worker URL, context) and by the Worker URL.
+ * schemaCacheKey(Worker URL, context) and by the Worker URL. A schema is kept as its JSON text:
+ * chrome.storage gives objects back with their keys sorted, and a schema's properties are in the
+ * order the fields are shown (version 1 kept the object).
  */
-export const schemasItem = storage.defineItem<Record<string, Saved<ContextSchema>>>("local:schemas", {
+export const schemasItem = storage.defineItem<Record<string, Saved<string>>>("local:schemas", {
   fallback: {},
-  version: 1,
+  version: 2,
+  migrations: {
+    2: (old: Record<string, Saved<ContextSchema>>): Record<string, Saved<string>> =>
+      Object.fromEntries(
+        Object.entries(old).map(([key, saved]) => [key, { ...saved, value: JSON.stringify(saved.value) }]),
+      ),
+  },
 });
 
 export const catalogsItem = storage.defineItem<Record<string, Saved<ContextInfo[]>>>("local:catalogs", {

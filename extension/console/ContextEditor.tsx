@@ -6,7 +6,7 @@
 // uses the context.
 import { format as formatChecks } from "@cfworker/json-schema";
 import { FileUp, Pencil, Plus, Shapes, Trash2, TriangleAlert } from "lucide-preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { FORMAT_HINTS } from "../../schemas/formats.ts";
 import {
   type ContextSchema,
@@ -190,22 +190,21 @@ export function definitionOf(draft: ContextDraft): CustomSchemaDefinition {
   };
 }
 
-/** "Badge Number" -> "badgeNumber"; "2FA" -> "field2FA". */
+/**
+ * camelCase of a header's words: "Badge Number" -> "badgeNumber", "Badge ID" and "badgeID" ->
+ * "badgeId", "MFA Enabled" -> "mfaEnabled", "2FA" -> "field2fa".
+ */
 export function fieldNameOf(header: string): string {
   const words = header
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
+    // Words run together in camel case ("badgeID", "HTTPStatus") are words too.
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean);
-  const name = words
-    .map((w, i) =>
-      i === 0
-        ? w === w.toUpperCase() && w.length > 1
-          ? w.toLowerCase()
-          : w[0]?.toLowerCase() + w.slice(1)
-        : (w[0]?.toUpperCase() ?? "") + w.slice(1),
-    )
-    .join("");
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  const name = words.map((w, i) => (i === 0 ? w : (w[0]?.toUpperCase() ?? "") + w.slice(1))).join("");
   if (!name) return "field";
   return /^[A-Za-z]/.test(name) ? name.slice(0, 64) : `field${name}`.slice(0, 64);
 }
@@ -220,13 +219,14 @@ const INTEGER = /^[+-]?(0|[1-9]\d*)$/;
 const NUMBER = /^[+-]?(0|[1-9]\d*)(\.\d+)?$/;
 const KEY_HEADER = /(^|[^a-z])(id|key|code|number|email|login|username)([^a-z]|$)/i;
 
-function inferField(header: string, name: string, cells: string[]): FieldDraft {
+/** `cells`: the column's first rows (its type); `filled`: whether no row of the sample leaves it empty. */
+function inferField(header: string, name: string, cells: string[], filled: boolean): FieldDraft {
   const profile = profileColumn(cells);
   const values = cells.map((c) => c.trim()).filter((v) => !isPlaceholder(v));
   const field: FieldDraft = {
     ...emptyField(),
     name,
-    required: values.length > 0 && values.length === cells.length,
+    required: filled && values.length > 0,
     aliases: header.trim() && header.trim() !== name ? header.trim() : "",
   };
   if (values.length === 0) return field;
@@ -249,9 +249,9 @@ function inferField(header: string, name: string, cells: string[]): FieldDraft {
 
 /**
  * Fields inferred from a sample file (CSV, or JSON records): its header names the fields (the
- * original header becomes an alias), its first rows give their types, formats, allowed values and
- * which are always filled; the first column whose values are all present and all different,
- * preferably one named like an id or email, becomes the record key.
+ * original header becomes an alias), its first rows give their types, formats and allowed values,
+ * and the whole sample which are always filled (required); the first column whose values are all
+ * present and all different, preferably one named like an id or email, becomes the record key.
  */
 export async function inferFields(file: Blob, fileName: string): Promise<FieldDraft[]> {
   let sample = file;
@@ -275,12 +275,15 @@ export async function inferFields(file: Blob, fileName: string): Promise<FieldDr
     const count = (taken.get(name) ?? 0) + 1;
     taken.set(name, count);
     if (count > 1) name = `${name}${count}`;
-    const cells = pipeline.columnValues(c, rows);
-    return { field: inferField(header, name, cells), cells };
+    // Required only when no row of the whole sample leaves it empty (not only the first rows).
+    const all = pipeline.columnValues(c, inspection.rowCount);
+    const cells = all.slice(0, rows);
+    const filled = !all.some(isPlaceholder);
+    return { field: inferField(header, name, cells, filled), cells, filled };
   });
-  const unique = fields.filter(({ cells }) => {
+  const unique = fields.filter(({ cells, filled }) => {
     const p = profileColumn(cells);
-    return p.fill === 1 && p.uniqueness === 1 && p.count === cells.length;
+    return filled && p.fill === 1 && p.uniqueness === 1 && p.count === cells.length;
   });
   const key =
     unique.find(({ field }) => KEY_HEADER.test(field.aliases || field.name) || field.format === "email") ??
@@ -611,6 +614,18 @@ function FieldsStep({
   const setField = (id: number, patch: Partial<FieldDraft>) =>
     setDraft((d) => ({ ...d, fields: d.fields.map((f) => (f.id === id ? { ...f, ...patch } : f)) }));
   const title = original ? `Edit ${original.title}` : "New context";
+  // A field just added gets the focus (its name first), which scrolls it into view.
+  const [added, setAdded] = useState<number>();
+  const fieldsTable = useRef<HTMLTableElement>(null);
+  useEffect(() => {
+    if (added === undefined) return;
+    fieldsTable.current?.querySelector<HTMLInputElement>(`tr[data-field="${added}"] input`)?.focus();
+  }, [added]);
+  const addField = () => {
+    const field = emptyField();
+    setDraft((d) => ({ ...d, fields: [...d.fields, field] }));
+    setAdded(field.id);
+  };
 
   async function fromSample(file: File | undefined) {
     if (!file) return;
@@ -695,7 +710,8 @@ function FieldsStep({
             />
             <span class="field-hint" id="context-sample-hint">
               A CSV with a header row: its columns become the fields, their types read from the first{" "}
-              {PROFILE_ROWS.toLocaleString()} rows. Nothing is uploaded.
+              {PROFILE_ROWS.toLocaleString()} rows; a column with an empty cell is optional. Nothing is
+              uploaded.
             </span>
           </div>
         )}
@@ -713,7 +729,7 @@ function FieldsStep({
           </Banner>
         )}
         <div class="table-wrap">
-          <table class="table context-fields">
+          <table class="table context-fields" ref={fieldsTable}>
             <caption>Fields</caption>
             <thead>
               <tr>
@@ -733,7 +749,7 @@ function FieldsStep({
               {draft.fields.map((field, i) => {
                 const label = field.name.trim() || `field ${i + 1}`;
                 return (
-                  <tr key={field.id}>
+                  <tr key={field.id} data-field={field.id}>
                     <td>
                       <input
                         class="input input--mono"
@@ -836,16 +852,6 @@ function FieldsStep({
             </tbody>
           </table>
         </div>
-        <p>
-          <button
-            type="button"
-            class="btn btn--secondary btn--small"
-            onClick={() => set({ fields: [...draft.fields, emptyField()] })}
-          >
-            <Plus aria-hidden="true" />
-            Add a field
-          </button>
-        </p>
         {problems.length > 0 && (
           <Banner tone="danger" title={`Fix ${problems.length === 1 ? "this" : "these"} before the review`}>
             <ul>
@@ -856,9 +862,14 @@ function FieldsStep({
           </Banner>
         )}
       </div>
+      {/* "Add a field" sits in the sticky footer, so no scroll position hides it under the footer. */}
       <footer class="step-footer">
         <button type="button" class="btn btn--secondary" onClick={onCancel}>
           Cancel
+        </button>
+        <button type="button" class="btn btn--secondary" onClick={addField}>
+          <Plus aria-hidden="true" />
+          Add a field
         </button>
         <button
           type="button"

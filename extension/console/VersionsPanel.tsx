@@ -1,10 +1,14 @@
-// Dataset versions of one context, newest first, with restore (as a new version) after a confirm.
+// Dataset versions of one context, newest first, with restore (as a new version) after a confirm
+// that shows what the restore does to the current dataset (the Worker's diff) and, when the one
+// replacement rule (`replacementConcerns`) names a reason, says it and asks as the upload flow does.
 
 import { Layers } from "lucide-preact";
 import { useEffect, useState } from "preact/hooks";
-import type { ApiClient, DatasetVersion } from "../api-client.ts";
+import { replacementConcerns } from "../../schemas/replacement.ts";
+import type { ApiClient, DatasetDiff, DatasetVersion } from "../api-client.ts";
 import { Badge } from "../ui/Badge.tsx";
 import { Banner } from "../ui/Banner.tsx";
+import { DiffSummary } from "../ui/DiffSummary.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
 import { plural } from "../ui/format.ts";
 import { Time } from "../ui/Time.tsx";
@@ -108,20 +112,92 @@ export function VersionsPanel({ client, integrationId, context, refreshKey, onRe
         </div>
       )}
       {restoring && (
-        <ConfirmDialog
-          title={`Restore version ${restoring.version}?`}
-          message={`Version ${restoring.version} of ${context} (${plural(restoring.recordCount, "record")}) becomes the current dataset again, as a new version. The current data stays in the history.`}
-          confirmLabel={`Restore version ${restoring.version}`}
+        <RestoreDialog
+          client={client}
+          integrationId={integrationId}
+          context={context}
+          version={restoring}
           onCancel={() => setRestoring(undefined)}
-          onConfirm={async () => {
-            const made = await client.restoreVersion(integrationId, context, restoring.version);
+          onRestored={(made, from) => {
             setRestoring(undefined);
-            setNotice(`Version ${made.restoredFrom} restored as version ${made.version}.`);
+            setNotice(`Version ${from} restored as version ${made}.`);
             setReload((n) => n + 1);
             onRestored?.();
           }}
         />
       )}
     </div>
+  );
+}
+
+/** The restore's confirmation: what it changes, and the reasons to look twice when there are any. */
+function RestoreDialog({
+  client,
+  integrationId,
+  context,
+  version,
+  onCancel,
+  onRestored,
+}: {
+  client: ApiClient;
+  integrationId: string;
+  context: string;
+  version: DatasetVersion;
+  onCancel: () => void;
+  onRestored: (made: number, from: number) => void;
+}) {
+  const [diff, setDiff] = useState<{ known: DatasetDiff } | { unknown: string }>();
+  useEffect(() => {
+    client
+      .versionDiff(integrationId, context, version.version)
+      .then((known) => setDiff({ known }))
+      .catch((e) => setDiff({ unknown: errorView(e).message }));
+  }, [client, integrationId, context, version.version]);
+  const known = diff && "known" in diff ? diff.known : undefined;
+  const concerns = known ? replacementConcerns(known) : [];
+  return (
+    <ConfirmDialog
+      title={`Restore version ${version.version}?`}
+      message={`Version ${version.version} of ${context} (${plural(version.recordCount, "record")}) becomes the current dataset again, as a new version. The current data stays in the history.`}
+      confirmLabel={`Restore version ${version.version}`}
+      // Asked as an upload is: a restore that loses much, or whose effect is unknown, is a danger.
+      danger={concerns.length > 0 || (diff !== undefined && "unknown" in diff)}
+      ready={diff !== undefined}
+      onCancel={onCancel}
+      onConfirm={async () => {
+        const made = await client.restoreVersion(integrationId, context, version.version);
+        onRestored(made.version, made.restoredFrom);
+      }}
+    >
+      {/* Announced once it is known. */}
+      <div role="status">
+        {!diff && (
+          <p class="working">
+            <span class="spinner" aria-hidden="true" />
+            Checking what the restore changes…
+          </p>
+        )}
+        {known && <DiffSummary diff={known} />}
+        {concerns.length > 0 && (
+          <Banner tone="danger" title="Check before restoring" live="none">
+            <ul class="concern-list">
+              {concerns.map((concern) => (
+                <li key={concern}>{concern}</li>
+              ))}
+            </ul>
+          </Banner>
+        )}
+        {diff && "unknown" in diff && (
+          <Banner
+            tone="warning"
+            title="What the restore changes is not known"
+            details={diff.unknown}
+            live="none"
+          >
+            Restoring replaces every current record with the version's; the current data stays in the history.
+          </Banner>
+        )}
+      </div>
+    </ConfirmDialog>
   );
 }

@@ -108,25 +108,35 @@ export function CopyButton({
 
 export { Dialog };
 
-/** "Are you sure?" with a named, dangerous confirm button. */
+/**
+ * "Are you sure?" with a named confirm button: dangerous unless `danger` is false; `children` say
+ * more under the message; the button waits while `ready` is false.
+ */
 export function ConfirmDialog({
   title,
   message,
   confirmLabel,
   onConfirm,
   onCancel,
+  children,
+  danger = true,
+  ready = true,
 }: {
   title: string;
   message: ComponentChildren;
   confirmLabel: string;
   onConfirm: () => Promise<void>;
   onCancel: () => void;
+  children?: ComponentChildren;
+  danger?: boolean;
+  ready?: boolean;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   return (
     <Dialog title={title} onClose={onCancel}>
       <p>{message}</p>
+      {children}
       {error && <Banner tone="danger">{error}</Banner>}
       <div class="dialog-actions">
         <button type="button" class="btn btn--secondary" onClick={onCancel}>
@@ -134,9 +144,9 @@ export function ConfirmDialog({
         </button>
         <button
           type="button"
-          class="btn btn--danger"
+          class={danger ? "btn btn--danger" : "btn btn--primary"}
           aria-busy={busy ? "true" : undefined}
-          disabled={busy}
+          disabled={busy || !ready}
           onClick={async () => {
             setBusy(true);
             try {

@@ -11,17 +11,25 @@ import { type ConnectDeps, createClient } from "./deps.ts";
 /** How long "Test connection" may take before it says the server could not be reached. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-/** What a failed connection test tells the admin. */
-export function connectionProblem(error: unknown, url: string, timeoutMs = CONNECT_TIMEOUT_MS): string {
+/**
+ * What a failed connection test tells the admin: a refused key in the server's own words (it says
+ * the same for every cause, to anyone), what to do; `timeoutMs` when the test had a deadline.
+ */
+export function connectionProblem(error: unknown, url: string, timeoutMs?: number): string {
   if (error instanceof ApiError) {
-    if (error.status === 401)
-      return "The Intake server refused this API key: it may be mistyped, expired or revoked. Copy the whole key again.";
+    if (error.status === 401) {
+      const words = (error.problem.detail ?? error.problem.title).replace(/\.$/, "");
+      return `The Intake server refused this API key: “${words}”. Paste the whole key again, or ask your administrator for a new one.`;
+    }
     if (error.status === 404)
       return `${url} answered, but it is not an Intake server (it has no /v1/me). Check the address.`;
     return `The Intake server answered ${error.status}: ${error.message}`;
   }
-  const within = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`;
-  return `Intake could not reach ${url} within ${within}. Check the address and that the server is running (npm start prints it), then try again.`;
+  const within =
+    timeoutMs === undefined
+      ? ""
+      : ` within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}`;
+  return `Intake could not reach ${url}${within}. Check the address and that the server is running (npm start prints it), then try again.`;
 }
 
 interface Props {
@@ -30,6 +38,8 @@ interface Props {
   title?: string;
   hint?: string;
   initial: Connection | null;
+  /** Why the saved connection no longer works (the flow came back here on its own). */
+  problem?: string;
   onConnected: (connection: Connection, me: Me) => void;
   /** The deadline of "Test connection" (CONNECT_TIMEOUT_MS; shorter in tests). */
   timeoutMs?: number;
@@ -38,6 +48,7 @@ interface Props {
 export function ConnectStep({
   deps,
   initial,
+  problem,
   onConnected,
   title = "Connect to Intake",
   hint,
@@ -46,9 +57,9 @@ export function ConnectStep({
   const [workerUrl, setWorkerUrl] = useState(initial?.workerUrl ?? "http://127.0.0.1:8787");
   const [apiKey, setApiKey] = useState(initial?.apiKey ?? "");
   const [showKey, setShowKey] = useState(false);
-  const [status, setStatus] = useState<{ kind: "idle" | "busy" | "error"; message?: string }>({
-    kind: "idle",
-  });
+  const [status, setStatus] = useState<{ kind: "idle" | "busy" | "error"; message?: string }>(
+    problem ? { kind: "error", message: problem } : { kind: "idle" },
+  );
 
   async function test(event: Event) {
     event.preventDefault();

@@ -6,6 +6,7 @@ import type { ContextSchema } from "../../schemas/index.ts";
 import {
   type ColumnSuggestion,
   type Mapping,
+  ownValue,
   rowsFromInspection,
   suggestMapping,
   suggestValueMap,
@@ -63,8 +64,8 @@ export function MappingStep({
     setMapping((m) => {
       const valueMaps = { ...m.valueMaps };
       const proposed = suggestions[column];
-      // Choosing the suggested field brings its proposed value map along (unless one is set).
-      if (field && proposed?.field === field && proposed.valueMap && !valueMaps[field])
+      // Choosing the suggested field brings its exact value map along (unless one is set).
+      if (field && proposed?.field === field && proposed.valueMap && !ownValue(valueMaps, field))
         valueMaps[field] = { ...proposed.valueMap };
       return {
         ...m,
@@ -81,32 +82,35 @@ export function MappingStep({
     });
   const setValueMap = (field: string, from: string, to: string) =>
     setMapping((m) => {
-      const map = { ...(m.valueMaps[field] ?? {}) };
+      const map = { ...(ownValue(m.valueMaps, field) ?? {}) };
       if (to === "") delete map[from];
       else map[from] = to;
       return { ...m, valueMaps: { ...m.valueMaps, [field]: map } };
     });
 
-  // Mapped columns whose values need a map: enum values not allowed, or a proposed map (Yes -> true).
+  // Mapped columns whose values need a map: enum values not allowed, or values the suggestion
+  // reads (Yes -> true, applied; Enabled -> ACTIVE, offered). A value nothing places stays as it is
+  // and is an error in the review.
   const valueColumns = useMemo(
     () =>
       mapping.columns.flatMap((field, column) => {
         const prop = field ? schema.properties[field] : undefined;
         if (!field || !prop) return [];
-        const proposed = suggestions[column]?.field === field ? suggestions[column]?.valueMap : undefined;
+        const suggestion = suggestions[column]?.field === field ? suggestions[column] : undefined;
+        const proposed = { ...suggestion?.valueHints, ...suggestion?.valueMap };
         const distinct = inspection.distinct[column] ?? [];
         const odd = prop.enum ? distinct.filter((v) => !prop.enum?.includes(v)) : [];
-        const values = [...new Set([...Object.keys(proposed ?? {}), ...odd])];
+        const values = [...new Set([...Object.keys(proposed), ...odd])];
         const options = prop.enum
           ? prop.enum.map(String)
           : prop.type === "boolean"
             ? ["true", "false"]
-            : [...new Set(Object.values(proposed ?? {}))];
+            : [...new Set(Object.values(proposed))];
         return values.length > 0 ? [{ field, column, values, options, proposed }] : [];
       }),
     [mapping.columns, schema, inspection, suggestions],
   );
-  const missing = required.filter((f) => !used.has(f) && !mapping.constants[f]);
+  const missing = required.filter((f) => !used.has(f) && !ownValue(mapping.constants, f));
 
   const mappedCount = mapping.columns.filter((f) => f !== null).length;
   const columnCount = inspection.columns.length;
@@ -228,7 +232,7 @@ export function MappingStep({
                   <span class="field-label">{f}</span>
                   <input
                     class="input"
-                    value={mapping.constants[f] ?? ""}
+                    value={ownValue(mapping.constants, f) ?? ""}
                     placeholder={String(schema.properties[f]?.examples?.[0] ?? "")}
                     onInput={(e) => setConstant(f, e.currentTarget.value)}
                   />
@@ -244,10 +248,7 @@ export function MappingStep({
               type="button"
               class="btn btn--secondary btn--small"
               onClick={() => {
-                const suggestedMap = {
-                  ...suggestValueMap(values, schema.properties[field]),
-                  ...(proposed ?? {}),
-                };
+                const suggestedMap = { ...suggestValueMap(values, schema.properties[field]), ...proposed };
                 for (const [from, to] of Object.entries(suggestedMap)) setValueMap(field, from, to);
               }}
             >
@@ -260,14 +261,14 @@ export function MappingStep({
                   <select
                     class="select"
                     aria-label={`Value for “${value}” in ${field}`}
-                    value={mapping.valueMaps[field]?.[value] ?? ""}
+                    value={ownValue(ownValue(mapping.valueMaps, field) ?? {}, value) ?? ""}
                     onChange={(e) => setValueMap(field, value, e.currentTarget.value)}
                   >
                     <option value="">(keep as is)</option>
                     {options.map((o) => (
                       <option key={o} value={o}>
                         {o}
-                        {proposed?.[value] === o ? " (suggested)" : ""}
+                        {proposed[value] === o ? " (suggested)" : ""}
                       </option>
                     ))}
                   </select>

@@ -1,5 +1,7 @@
-// Step 3: pick or drop a CSV/JSON file; encoding fallback with a preview; header row and
-// delimiter overrides. Reading happens in the pipeline worker, with progress.
+// Step 3: pick or drop a CSV/JSON file or workbook, capture a table from the page, or paste a
+// range; encoding fallback with a preview; header row and separator overrides. What was read (its
+// source line, warnings and controls) shows first, above the ways in. Reading happens in the
+// pipeline worker, with progress.
 import { FileUp } from "lucide-preact";
 import { useState } from "preact/hooks";
 import type { PipelineClient } from "../pipeline/client.ts";
@@ -25,6 +27,26 @@ interface Props {
 
 const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
+/** Where the data came from: a file (or a pasted range, read as one), or a table on the page. */
+type Origin = "file" | "capture" | "paste";
+
+/**
+ * The source line: what was read and how. A file says its separator (or sheet, or JSON shape) and
+ * encoding; a workbook its sheet, a captured table its page: a separator means nothing for them.
+ */
+export function sourceLine(ready: ReadyInspection, origin: Origin, name: string): string {
+  const size = `${plural(ready.rowCount, "row")}, ${plural(ready.columns.length, "column")}`;
+  if (origin === "capture") return `Table captured from ${name}: ${size}`;
+  // A pasted range has no separator or encoding of its own to speak of.
+  if (origin === "paste") return `${name}: ${size}`;
+  if (ready.sheet !== undefined) return `${name}: ${size}, sheet “${ready.sheet}”`;
+  const how =
+    ready.kind === "csv"
+      ? `${DELIMITER_NAMES[ready.delimiter ?? ","] ?? ready.delimiter}-separated`
+      : `JSON (${ready.jsonShape})`;
+  return `${name}: ${size}, ${how}, ${ready.encoding}`;
+}
+
 export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
   const [file, setFile] = useState<File>();
   const [options, setOptions] = useState<InspectOptions>();
@@ -32,6 +54,7 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
   const [progress, setProgress] = useState<Progress>();
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string>();
+  const [origin, setOrigin] = useState<Origin>("file");
 
   async function read(next: File, opts: InspectOptions) {
     setFile(next);
@@ -48,9 +71,18 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
     }
   }
 
-  const pick = (picked: File | undefined) => picked && read(picked, { fileName: picked.name, limits });
+  const pick = (picked: File | undefined) => {
+    if (!picked) return;
+    setOrigin("file");
+    void read(picked, { fileName: picked.name, limits });
+  };
   // A captured table or a pasted range: read like a file, under its own source name.
-  const fromSource: OnSource = (next, opts) => read(next, { ...opts, limits });
+  const fromSource =
+    (kind: Origin): OnSource =>
+    (next, opts) => {
+      setOrigin(kind);
+      void read(next, { ...opts, limits });
+    };
   const ready = inspection?.status === "ready" ? inspection : undefined;
 
   return (
@@ -62,29 +94,7 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
         A CSV, JSON or Excel export, a table on the page you are looking at, or a pasted range; it is read on
         this computer and nothing is sent yet.
       </p>
-      <label
-        class={dragging ? "dropzone over" : "dropzone"}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          pick(e.dataTransfer?.files[0]);
-        }}
-      >
-        <FileUp aria-hidden="true" />
-        <span class="dropzone-label">CSV or JSON file, or Excel workbook (or drop it here)</span>
-        <input
-          type="file"
-          accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,.xlsx,.xlsm,.xls,text/csv,application/json"
-          onChange={(e) => pick(e.currentTarget.files?.[0])}
-        />
-      </label>
-      <CaptureSource onSource={fromSource} />
-      <PasteSource onSource={fromSource} />
+      {/* What was read comes first, so it is in view as soon as it is there. */}
       {progress && (
         <ProgressBar
           label={progress.phase === "read" ? "Reading" : "Parsing"}
@@ -124,16 +134,9 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
         </div>
       )}
       {ready && file && options && (
-        <div>
+        <div class="file-summary">
           <p role="status" class="file-facts">
-            {options.sourceName ?? file.name}: {plural(ready.rowCount, "row")},{" "}
-            {plural(ready.columns.length, "column")}
-            {ready.sheet !== undefined
-              ? `, sheet “${ready.sheet}”`
-              : ready.kind === "csv"
-                ? `, ${DELIMITER_NAMES[ready.delimiter ?? ","] ?? ready.delimiter}-separated`
-                : `, JSON (${ready.jsonShape})`}
-            , {ready.encoding}
+            {sourceLine(ready, origin, options.sourceName ?? file.name)}
           </p>
           {ready.issues
             .filter((i) => i.row === undefined)
@@ -163,7 +166,7 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
                   ))}
                 </select>
               </label>
-              {ready.sheet === undefined && (
+              {ready.sheet === undefined && origin === "file" && (
                 <label class="field">
                   <span class="field-label">Separator</span>
                   <select
@@ -185,6 +188,32 @@ export function SourceStep({ pipeline, limits, prepare, onReady }: Props) {
           )}
         </div>
       )}
+      <label
+        class={dragging ? "dropzone over" : "dropzone"}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          pick(e.dataTransfer?.files[0]);
+        }}
+      >
+        <FileUp aria-hidden="true" />
+        <span class="dropzone-label">
+          {ready ? "Another CSV or JSON file, or Excel workbook" : "CSV or JSON file, or Excel workbook"} (or
+          drop it here)
+        </span>
+        <input
+          type="file"
+          accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,.xlsx,.xlsm,.xls,text/csv,application/json"
+          onChange={(e) => pick(e.currentTarget.files?.[0])}
+        />
+      </label>
+      <CaptureSource onSource={fromSource("capture")} />
+      <PasteSource onSource={fromSource("paste")} />
       {ready && file && (
         <footer class="step-footer">
           <button type="button" class="btn btn--primary" onClick={() => onReady(file, ready)}>

@@ -2,8 +2,8 @@
 // dataset version. The pipeline worker sends the batches from the records it holds; this page
 // shows its progress, remembers the open sync, and aborts it if the page goes away. The commit
 // alone makes data visible. Before it, the page shows what the commit would change (the Worker's
-// diff) and asks for an explicit yes when it removes more than 20 % of the records, empties the
-// dataset, or the difference could not be known.
+// diff) and asks for an explicit yes when `replacementConcerns` name a reason (records removed,
+// the dataset or a field emptied) or the difference could not be known.
 import { CircleCheck, ExternalLink, RotateCcw } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
@@ -13,11 +13,11 @@ import type { SubmitFailure } from "../pipeline/pipeline.ts";
 import type { ReplacementReview, UploadOutcome, UploadProgress } from "../pipeline/upload.ts";
 import { type Connection, pendingSyncItem } from "../storage.ts";
 import { Banner } from "../ui/Banner.tsx";
+import { DiffSummary, records } from "../ui/DiffSummary.tsx";
 import { count, plural } from "../ui/format.ts";
 import { announce } from "../ui/LiveRegion.tsx";
 import { ProgressBar } from "../ui/ProgressBar.tsx";
 import { Time } from "../ui/Time.tsx";
-import { DiffSummary, records } from "./DiffSummary.tsx";
 
 interface Props {
   /** The page's client: it aborts the sync if the page goes away mid-upload. */
@@ -32,9 +32,6 @@ interface Props {
   /** Opens the console (the options page), where the dataset's versions are; injectable for tests. */
   openConsole?: () => Promise<void>;
 }
-
-const percent = (share: number) =>
-  share.toLocaleString(undefined, { style: "percent", maximumFractionDigits: 0 });
 
 /** The confirmation a risky replacement waits for: what it would destroy, and the two answers. */
 function ConfirmReplacement({
@@ -54,12 +51,15 @@ function ConfirmReplacement({
       <h3 id="confirm-replace-title" tabIndex={-1} ref={heading}>
         {diff ? "Confirm the replacement" : "Replace without knowing what changes?"}
       </h3>
-      {diff?.current && (
-        <p>
-          {diff.incoming === 0
-            ? `This upload has no records: version ${diff.current.version} would be replaced by an empty dataset.`
-            : `This upload removes ${count(diff.removed)} of the ${records(diff.current.recordCount)} in version ${diff.current.version} (${percent(diff.removedShare)}). Check that the file is complete before replacing.`}
-        </p>
+      {review.status === "known" && (
+        <>
+          <ul class="concern-list">
+            {review.concerns.map((concern) => (
+              <li key={concern}>{concern}</li>
+            ))}
+          </ul>
+          <p>Check that the file is complete before replacing; nothing changes if you cancel.</p>
+        </>
       )}
       {review.status === "unknown" && (
         <p>
@@ -144,7 +144,11 @@ export function SubmitStep({
   useEffect(() => {
     if (outcome?.status === "committed") {
       doneHeading.current?.focus();
-      announce(`Upload complete: version ${outcome.version}, ${records(outcome.recordCount)}.`);
+      announce(
+        outcome.unchanged
+          ? `Nothing changed: version ${outcome.version} stays current.`
+          : `Upload complete: version ${outcome.version}, ${records(outcome.recordCount)}.`,
+      );
     }
   }, [outcome]);
 
@@ -154,12 +158,16 @@ export function SubmitStep({
   };
 
   const working = progress && !outcome && !error;
-  const phaseLabel =
+  // The bar counts the rows sent; once they are all in, a line says what is being done instead.
+  const sending = progress?.phase === "starting" || progress?.phase === "uploading";
+  const afterBatches =
     progress?.phase === "committing"
-      ? "Committing"
-      : progress?.phase === "reviewing"
-        ? "Checking what changes"
-        : "Uploading";
+      ? "Committing…"
+      : progress?.phase === "aborting"
+        ? "Cancelling the upload…"
+        : progress?.phase === "reviewing" && !asking
+          ? "Checking what the upload changes…"
+          : undefined;
 
   return (
     <section class="step" aria-labelledby="submit-title">
@@ -175,14 +183,22 @@ export function SubmitStep({
         )}
         {working && (
           <>
-            <ProgressBar
-              label={phaseLabel}
-              value={progress.sentRecords}
-              max={progress.totalRecords}
-              unit="rows"
-              rate={progress.rowsPerSecond}
-              etaSeconds={progress.etaSeconds}
-            />
+            {sending && (
+              <ProgressBar
+                label="Uploading"
+                value={progress.sentRecords}
+                max={progress.totalRecords}
+                unit="rows"
+                rate={progress.rowsPerSecond}
+                etaSeconds={progress.etaSeconds}
+              />
+            )}
+            {afterBatches && (
+              <p class="working" role="status">
+                <span class="spinner" aria-hidden="true" />
+                {afterBatches}
+              </p>
+            )}
             {review?.status === "known" && <DiffSummary diff={review.diff} />}
             {review && asking && (
               <ConfirmReplacement
@@ -197,12 +213,18 @@ export function SubmitStep({
           <div role="status" class="card result-card">
             <h3 tabIndex={-1} ref={doneHeading}>
               <CircleCheck aria-hidden="true" />
-              Upload complete
+              {outcome.unchanged ? "Nothing changed" : "Upload complete"}
             </h3>
-            <p>
-              Dataset version {outcome.version} is live: {records(outcome.recordCount)} of {context},
-              committed <Time iso={outcome.committedAt} />.
-            </p>
+            {outcome.unchanged ? (
+              <p>
+                {`Nothing changed — version ${outcome.version} stays current: its ${records(outcome.recordCount)} of ${context} are the same as this upload's, so no new version was made.`}
+              </p>
+            ) : (
+              <p>
+                Dataset version {outcome.version} is live: {records(outcome.recordCount)} of {context},
+                committed <Time iso={outcome.committedAt} />.
+              </p>
+            )}
             <dl class="result-facts">
               <div>
                 <dt>Version</dt>
@@ -213,7 +235,7 @@ export function SubmitStep({
                 <dd>{count(outcome.recordCount)}</dd>
               </div>
             </dl>
-            {review?.status === "known" && <DiffSummary diff={review.diff} done />}
+            {review?.status === "known" && !outcome.unchanged && <DiffSummary diff={review.diff} done />}
             {outcome.schemaChange && (
               <Banner tone="warning" title="The schema changed during this upload" live="none">
                 {outcome.schemaChange.message}

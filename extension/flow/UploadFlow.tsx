@@ -1,6 +1,6 @@
 // The upload flow shared by the popup and the side panel: connect -> choose -> source -> map ->
 // validate & fix -> submit. Steps are components; this one holds the state between them.
-import { Inbox, KeyRound, PanelRight, Server } from "lucide-preact";
+import { Inbox, Info, KeyRound, PanelRight, Server } from "lucide-preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type ContextSchema, registerSchema } from "../../schemas/index.ts";
 import type { ContextInfo, Integration, Me } from "../api-client.ts";
@@ -33,7 +33,7 @@ import { LiveRegion } from "../ui/LiveRegion.tsx";
 import { ProgressBar } from "../ui/ProgressBar.tsx";
 import { Stepper } from "../ui/Stepper.tsx";
 import { ChooseStep } from "./ChooseStep.tsx";
-import { ConnectStep } from "./ConnectStep.tsx";
+import { ConnectStep, connectionProblem } from "./ConnectStep.tsx";
 import { createClient, type FlowDeps } from "./deps.ts";
 import { MappingStep } from "./MappingStep.tsx";
 import { ReviewStep } from "./review/ReviewStep.tsx";
@@ -87,6 +87,8 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
   const [validated, setValidated] = useState(false);
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<FlowError>();
+  /** Why the flow came back to Connect on its own. */
+  const [connectProblem, setConnectProblem] = useState<string>();
   const body = useRef<HTMLDivElement>(null);
   // Focus goes to the step's heading whenever the step changes (steps that load first render
   // their heading a little later: it is looked for again on the next frames).
@@ -135,11 +137,18 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
       ]);
       setLastChoice(last);
       setConnection(saved);
+      // A saved connection that stopped working (a revoked key…) brings the flow back to Connect,
+      // saying why.
+      let refused = false;
       if (saved) {
         createClient(deps, saved.workerUrl, saved.apiKey)
           .me()
           .then(setMe)
-          .catch(() => setStep("connect"));
+          .catch((e: unknown) => {
+            refused = true;
+            setConnectProblem(connectionProblem(e, saved.workerUrl));
+            setStep("connect");
+          });
       }
       // A sync left open by a closed popup is aborted (it would only expire otherwise).
       if (saved && pending && pending.workerUrl === saved.workerUrl.replace(/\/+$/, "")) {
@@ -148,7 +157,7 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
           .catch(() => {});
         await pendingSyncItem.setValue(null);
       }
-      setStep(saved ? "choose" : "connect");
+      if (!refused) setStep(saved ? "choose" : "connect");
     })();
     return () => pipelineRef.current?.dispose();
   }, []);
@@ -315,18 +324,15 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
             {note.text}
           </Banner>
         )}
+        {/* A line, not a banner: the review below needs the height. */}
         {source?.reused && (step === "fix" || step === "validating") && (
-          <Banner
-            tone="info"
-            title="Saved mapping for these columns applied"
-            actions={
-              <button type="button" class="btn btn--secondary btn--small" onClick={() => setStep("map")}>
-                Review mapping
-              </button>
-            }
-          >
-            {`These columns were mapped as you mapped them last time for ${choice?.context.title ?? "this data"}.`}
-          </Banner>
+          <p class="flow-note" role="status">
+            <Info aria-hidden="true" />
+            <span>Saved mapping for these columns applied</span>
+            <button type="button" class="btn btn--ghost btn--small" onClick={() => setStep("map")}>
+              Review mapping
+            </button>
+          </p>
         )}
         {step === "loading" && (
           <p class="working" role="status">
@@ -338,7 +344,9 @@ export function UploadFlow({ deps }: { deps: FlowDeps }) {
           <ConnectStep
             deps={deps}
             initial={connection}
+            problem={connectProblem}
             onConnected={async (next, who) => {
+              setConnectProblem(undefined);
               await connectionItem.setValue(next);
               setConnection(next);
               setMe(who);

@@ -18,7 +18,7 @@ const SYNONYMS: Record<string, string> = {
 const EXTRA_OK = new Set(["date", "time", "at", "on"]);
 
 function stem(token: string): string {
-  const t = SYNONYMS[token] ?? token;
+  const t = (Object.hasOwn(SYNONYMS, token) ? SYNONYMS[token] : undefined) ?? token;
   return t.length > 3 && t.endsWith("s") && !t.endsWith("ss") && !t.endsWith("us") ? t.slice(0, -1) : t;
 }
 

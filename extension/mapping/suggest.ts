@@ -54,8 +54,16 @@ export interface ColumnSuggestion {
   auto: boolean;
   /** Why, in words: "header matches alias 'Surname'; values look like names". */
   reason: string;
-  /** Source value -> value to store, proposed with the field (True -> ACTIVE, Yes -> true). */
+  /**
+   * Source value -> value to store, applied with the field: only where the evidence is exact (the
+   * same word in another case or spacing, active -> ACTIVE; a yes/no spelling, Yes -> true).
+   */
   valueMap?: Record<string, string>;
+  /**
+   * Source value -> a value it probably means (Enabled -> ACTIVE, True -> ACTIVE for a status
+   * flag): offered, never applied until the admin accepts it.
+   */
+  valueHints?: Record<string, string>;
   /** The proposal comes from a mapping the tenant saved before. */
   usedBefore?: boolean;
 }
@@ -84,7 +92,9 @@ type Fit = "agree" | "neutral" | "contradict" | "unknown";
 interface ValueFit {
   fit: Fit;
   note: string;
+  /** Exact readings (applied) and likely ones (offered): see ColumnSuggestion. */
   valueMap?: Record<string, string>;
+  valueHints?: Record<string, string>;
 }
 
 interface Candidate {
@@ -171,10 +181,13 @@ const quote = (values: string[]) =>
 
 const DATE_WORDS: Record<string, string> = { timestamp: "timestamps", date: "dates" };
 
+/** A yes/no spelling the core knows (Yes, N, 0, On…): exact evidence of a boolean. */
+const isYesNo = (value: string) => Object.hasOwn(BOOLEAN_SPELLINGS, value.trim().toLowerCase());
+
 function booleanOf(value: string): boolean | undefined {
   const lower = value.trim().toLowerCase();
-  if (lower in BOOLEAN_SPELLINGS) return BOOLEAN_SPELLINGS[lower];
-  return BOOLEAN_WORDS[squash(value)];
+  if (Object.hasOwn(BOOLEAN_SPELLINGS, lower)) return BOOLEAN_SPELLINGS[lower];
+  return Object.hasOwn(BOOLEAN_WORDS, squash(value)) ? BOOLEAN_WORDS[squash(value)] : undefined;
 }
 
 /** How the column's values fit a field of `kind`. */
@@ -213,28 +226,36 @@ function valueFit(p: ColumnProfile, kind: FieldKind, prop: PropertySchema, heade
     }
     case "boolean": {
       const map: Record<string, string> = {};
+      const hints: Record<string, string> = {};
       const odd: string[] = [];
       for (const [value] of p.top) {
         const b = booleanOf(value);
         if (b === undefined) odd.push(value);
-        else if (value.trim() !== String(b)) map[value] = String(b);
+        else if (value.trim() !== String(b)) (isYesNo(value) ? map : hints)[value] = String(b);
       }
       if (odd.length > 0) return { fit: "contradict", note: `values (${quote(odd)}) are not yes/no` };
-      const spelled = Object.keys(map).length > 0 ? ` (${quote(p.top.map(([v]) => v))})` : "";
-      return { fit: "agree", note: `values are booleans${spelled}`, valueMap: map };
+      const spelled = Object.keys(map).length + Object.keys(hints).length > 0;
+      return {
+        fit: "agree",
+        note: `values are booleans${spelled ? ` (${quote(p.top.map(([v]) => v))})` : ""}`,
+        valueMap: map,
+        valueHints: hints,
+      };
     }
     case "enum": {
       const options = (prop.enum ?? []).filter((o): o is string => typeof o === "string");
       const map: Record<string, string> = {};
+      const hints: Record<string, string> = {};
       const odd: string[] = [];
       const flags = flagTargets(options);
       if (p.booleanLike || p.top.every(([v]) => booleanOf(v) !== undefined && !enumTarget(v, options))) {
         if (!flags) return { fit: "contradict", note: `true/false values cannot be ${options.join(" / ")}` };
         const negative = headerTokens(header).some((t) => NEGATIVE_FLAG_WORDS.has(t));
+        // A flag read as a status is a reading of the header, never exact: offered only.
         for (const [value] of p.top) {
           const b = booleanOf(value);
           if (b === undefined) odd.push(value);
-          else map[value] = (b !== negative ? flags[0] : flags[1]) as string;
+          else hints[value] = (b !== negative ? flags[0] : flags[1]) as string;
         }
       } else {
         let mapped = 0;
@@ -243,21 +264,29 @@ function valueFit(p: ColumnProfile, kind: FieldKind, prop: PropertySchema, heade
           if (target === undefined) odd.push(value);
           else {
             mapped += n;
-            if (target !== value) map[value] = target;
+            // The same word (active -> ACTIVE) is applied; a synonym (Enabled -> ACTIVE) is offered.
+            if (target !== value) (squash(target) === squash(value) ? map : hints)[value] = target;
           }
         }
         if (odd.length === 0 || mapped / p.count >= 0.98) {
           const targets = new Set([...p.top.map(([v]) => enumTarget(v, options))].filter(Boolean));
+          const through = Object.keys(map).length + Object.keys(hints).length > 0;
           return {
             fit: "agree",
-            note: `values fit ${[...targets].join(", ")}${Object.keys(map).length ? " through a value map" : ""}`,
+            note: `values fit ${[...targets].join(", ")}${through ? " through a value map" : ""}`,
             valueMap: map,
+            valueHints: hints,
           };
         }
       }
       if (odd.length > 0)
         return { fit: "contradict", note: `values (${quote(odd)}) don't fit ${options.join(", ")}` };
-      return { fit: "agree", note: `true/false read as ${Object.values(map).join("/")}`, valueMap: map };
+      return {
+        fit: "agree",
+        note: `true/false read as ${Object.values(hints).join("/")}`,
+        valueMap: map,
+        valueHints: hints,
+      };
     }
     case "number":
       return share(p, ["integer", "decimal"]) >= 0.9
@@ -480,13 +509,17 @@ export function suggestMapping(input: SuggestInput): ColumnSuggestion[] {
       const parts = [c.header ? headerReason(c.header, header) : "header says nothing", c.value.note].filter(
         (p) => p && p !== "no values to check",
       );
-      const map = c.value.valueMap && Object.keys(c.value.valueMap).length > 0 ? c.value.valueMap : undefined;
+      const some = (m: Record<string, string> | undefined) =>
+        m && Object.keys(m).length > 0 ? m : undefined;
+      const map = some(c.value.valueMap);
+      const hints = some(c.value.valueHints);
       return {
         field: c.field,
         confidence: c.confidence,
         auto: true,
         reason: parts.join("; "),
         ...(map ? { valueMap: map } : {}),
+        ...(hints ? { valueHints: hints } : {}),
         ...(c.header?.how === "history" ? { usedBefore: true } : {}),
       };
     }

@@ -167,7 +167,8 @@ export function enumTarget(value: string, options: readonly string[]): string | 
   const s = squash(value);
   const exact = options.find((o) => squash(o) === s);
   if (exact) return exact;
-  for (const option of options) if (ENUM_WORDS[option]?.includes(s)) return option;
+  for (const option of options)
+    if (Object.hasOwn(ENUM_WORDS, option) && ENUM_WORDS[option]?.includes(s)) return option;
   return roleByPattern(s, options);
 }
 

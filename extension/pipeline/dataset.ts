@@ -72,8 +72,10 @@ export interface ReviewSummary {
   warningCount: number;
   /** Rows with at least one problem (the "only rows with problems" view). */
   problemRowCount: number;
-  /** The grid's columns: the mapped fields and the required ones, in the schema's order. */
+  /** The grid's columns: the mapped, constant and required fields, in `fieldOrder`. */
   columns: string[];
+  /** The values a column may hold, for the columns with a closed set (an enum, a boolean). */
+  choices: Record<string, string[]>;
   /** Errors first, then warnings; most frequent first. */
   groups: ProblemGroup[];
   /** Warnings about the whole dataset (no row of their own). */
@@ -232,13 +234,41 @@ function lowerBound(list: readonly number[], value: number): number {
   return lo;
 }
 
+/**
+ * The order fields are shown and written in: the mapped ones in the file's column order, then the
+ * others in the schema's order, its record key first. Never an object's key order alone decides
+ * it (a schema read back from chrome.storage has its properties sorted by name).
+ */
+export function fieldOrder(schema: ContextSchema, mapping: Mapping): string[] {
+  const has = (f: string) => Object.hasOwn(schema.properties, f);
+  const key = (schema["x-intake-key"] ?? []).filter(has);
+  const mapped = mapping.columns.filter((f): f is string => !!f && has(f));
+  return [...new Set([...mapped, ...key, ...Object.keys(schema.properties)])];
+}
+
+/** The allowed values of the columns with a closed set of them (an enum of texts, a boolean). */
+function choicesOf(schema: ContextSchema, columns: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const field of columns) {
+    const prop = schema.properties[field];
+    if (prop?.enum?.length && prop.enum.every((v) => typeof v === "string"))
+      out[field] = prop.enum as string[];
+    else if (prop?.type === "boolean") out[field] = ["true", "false"];
+  }
+  return out;
+}
+
 export class Dataset {
   readonly context: string;
   readonly schema: ContextSchema;
   readonly source: SourceRows;
   readonly limits: Partial<RecordLimits>;
-  /** The grid's columns: mapped and required fields in the schema's order. */
+  /** Every field of the schema: the grid's columns, then the others in `fieldOrder` (the corrected CSV's). */
+  readonly fields: string[];
+  /** The grid's columns: mapped, constant and required fields, in `fieldOrder`. */
   readonly columns: string[];
+  /** The values a column may hold, for the columns with a closed set (an enum, a boolean). */
+  readonly choices: Record<string, string[]>;
   /** A source row as the mapping reads it (before normalization). */
   private readonly mapRow: (row: TableRow) => JsonValue;
   private readonly hasRules: boolean;
@@ -285,7 +315,10 @@ export class Dataset {
       ...Object.keys(mapping.constants).filter((f) => (mapping.constants[f] ?? "").trim() !== ""),
       ...(schema.required ?? []),
     ]);
-    this.columns = Object.keys(schema.properties).filter((f) => shown.has(f));
+    const order = fieldOrder(schema, mapping);
+    this.columns = order.filter((f) => shown.has(f));
+    this.fields = [...new Set([...this.columns, ...order])];
+    this.choices = choicesOf(schema, this.columns);
     this.excluded = new Uint8Array(source.count);
     this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i)?.text);
     for (const issue of source.issues) {
@@ -615,6 +648,7 @@ export class Dataset {
     const redo = this.undone.at(-1);
     this.summaryCache = {
       version: this.version,
+      choices: this.choices,
       rowCount: this.count,
       includedCount: this.includedCount,
       errorCount: errors.length,
@@ -823,7 +857,7 @@ export class Dataset {
 
   private cellValue(i: number, field: string): { raw: Raw; value: JsonValue | undefined } | undefined {
     const raw = this.raw(i);
-    return isObject(raw) ? { raw, value: raw[field] } : undefined;
+    return isObject(raw) ? { raw, value: Object.hasOwn(raw, field) ? raw[field] : undefined } : undefined;
   }
 
   /** The changes an action would make (nothing is changed). */
@@ -903,7 +937,7 @@ export class Dataset {
       if (this.excluded[i]) continue;
       const raw = this.raw(i);
       if (!isObject(raw)) continue;
-      const current = raw[field];
+      const current = Object.hasOwn(raw, field) ? raw[field] : undefined;
       if (current === undefined || current === null) visit(i, "");
       else if (typeof current === "string") visit(i, current);
     }

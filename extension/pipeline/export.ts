@@ -1,5 +1,5 @@
 // Downloads made from the fixing step: the error report (CSV) and the corrected file (CSV with the
-// template's headers, or JSON). Both CSVs escape spreadsheet formulas with the core's `toSafeCsv`.
+// template's headers in the review's column order, or JSON). Both CSVs escape spreadsheet formulas with the core's `toSafeCsv`.
 // Written in pieces (a Blob's parts), so a large dataset never becomes one string; the pipeline
 // worker makes them from the dataset it holds.
 import {
@@ -68,15 +68,16 @@ export function errorReportParts(issues: Iterable<Issue>): string[] {
 export const errorReportCsv = (issues: Iterable<Issue>): string => errorReportParts(issues).join("");
 
 /**
- * The included rows as CSV with the template's headers. The file is also opened in spreadsheets,
+ * The included rows as CSV with the template's headers, the columns in `fields` order (the
+ * review's: the file's column order, then the schema's). The file is also opened in spreadsheets,
  * so formula-looking values are escaped like everywhere else (`=HYPERLINK(…)` -> `'=HYPERLINK(…)`,
  * `-2` -> `'-2`): a value starting with = + - @ tab or CR comes back with a leading '.
  */
 export function correctedCsvParts(
   schema: ContextSchema,
   raws: Iterable<Readonly<Record<string, JsonValue>>>,
+  fields: readonly string[] = Object.keys(schema.properties),
 ): string[] {
-  const fields = Object.keys(schema.properties);
   function* rows() {
     for (const raw of raws) yield fields.map((f) => toCsvCell(Object.hasOwn(raw, f) ? raw[f] : undefined));
   }

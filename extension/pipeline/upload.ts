@@ -7,8 +7,10 @@
 // compressed (CompressionStream) and sent as bytes; up to 3 batches are on their way at once
 // (seqs 1..n in file order), the first failure stops the others and the commit waits for all.
 // Optionally, between the last batch and the commit, the Worker says what the commit would do to
-// the current dataset (added, removed, changed) and the caller decides whether to go on.
+// the current dataset (added, removed, changed, values lost) and the caller decides whether to go
+// on; a yes to a replacement that needs one (`replacementConcerns`) is sent with the commit.
 import type { IntakeRecord } from "../../schemas/index.ts";
+import { replacementConcerns } from "../../schemas/replacement.ts";
 import {
   type AnnouncedLimits,
   type ApiClient,
@@ -238,19 +240,25 @@ export type UploadOutcome =
 
 /**
  * What committing would do to the current dataset, as the Worker computed it once every batch was
- * in; or why that is not known (then the commit must be confirmed, never made blindly).
+ * in, with the reasons it needs an explicit yes (`replacementConcerns`); or why that is not known
+ * (then the commit must be confirmed, never made blindly).
  */
 export type ReplacementReview =
-  | { status: "known"; diff: DatasetDiff; mustConfirm: boolean }
+  | { status: "known"; diff: DatasetDiff; concerns: string[]; mustConfirm: boolean }
   | { status: "unknown"; message: string; mustConfirm: true };
 
-/** The share of the current records an upload may remove without an explicit confirmation. */
-export const REMOVED_SHARE_WITHOUT_CONFIRMATION = 0.2;
-
-/** Whether a replacement needs an explicit yes: it removes more than 20 % of the records, or all. */
-export function mustConfirmReplacement(diff: DatasetDiff): boolean {
-  if (!diff.current || diff.current.recordCount === 0) return false;
-  return diff.incoming === 0 || diff.removedShare > REMOVED_SHARE_WITHOUT_CONFIRMATION;
+/**
+ * The diff's review: to be confirmed when `replacementConcerns` name a reason, or always when the
+ * Worker refused the commit for want of a yes (`workerConcerns`, its reasons).
+ */
+function reviewOf(diff: DatasetDiff, workerConcerns?: string[]): ReplacementReview {
+  const concerns = workerConcerns?.length ? workerConcerns : replacementConcerns(diff);
+  return {
+    status: "known",
+    diff,
+    concerns,
+    mustConfirm: workerConcerns !== undefined || concerns.length > 0,
+  };
 }
 
 /** Asks the Worker what committing the sync would change; a failure is an unknown difference. */
@@ -260,10 +268,10 @@ async function reviewSync(
   context: string,
   syncId: string,
   signal: AbortSignal | undefined,
+  workerConcerns?: string[],
 ): Promise<ReplacementReview> {
   try {
-    const diff = await client.syncDiff(integrationId, context, syncId, { signal });
-    return { status: "known", diff, mustConfirm: mustConfirmReplacement(diff) };
+    return reviewOf(await client.syncDiff(integrationId, context, syncId, { signal }), workerConcerns);
   } catch (error) {
     if (signal?.aborted) throw error;
     const message =
@@ -272,6 +280,15 @@ async function reviewSync(
         : `The Intake server could not tell what the upload changes: ${error instanceof Error ? error.message : String(error)}`;
     return { status: "unknown", message, mustConfirm: true };
   }
+}
+
+/** The Worker's refusal of a commit that replaces the dataset without the explicit yes it needs. */
+function unconfirmedConcerns(error: unknown): string[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 409) return undefined;
+  const { type, concerns } = error.problem;
+  if (type !== "replacement-unconfirmed" && !String(type).endsWith("/replacement-unconfirmed"))
+    return undefined;
+  return Array.isArray(concerns) ? concerns.filter((c): c is string => typeof c === "string") : [];
 }
 
 /** The promise, or the signal's reason as soon as it is aborted. */
@@ -470,21 +487,47 @@ export async function uploadSync(options: UploadOptions): Promise<UploadOutcome>
     await Promise.all(pending);
     if (failure) throw failure.error;
     signal?.throwIfAborted();
-    if (options.beforeCommit) {
+    // Whether the admin said yes to replacing the current dataset (the Worker asks for it when
+    // replacementConcerns name any reason).
+    let confirmReplacement = false;
+    const ask = async (workerConcerns?: string[]): Promise<boolean> => {
       progress.phase = "reviewing";
       report();
-      const review = await reviewSync(client, integrationId, context, syncId, signal);
-      const commit = await untilAborted(Promise.resolve(options.beforeCommit(review)), signal);
-      if (!commit) {
+      const review = await reviewSync(client, integrationId, context, syncId, signal, workerConcerns);
+      const commit = await untilAborted(Promise.resolve(options.beforeCommit?.(review) ?? true), signal);
+      if (commit && review.mustConfirm) confirmReplacement = true;
+      return commit;
+    };
+    if (options.beforeCommit && !(await ask())) {
+      await abort();
+      return { status: "cancelled" };
+    }
+    signal?.throwIfAborted();
+    // From here on cancel is refused: an interrupted commit could have landed on the Worker.
+    progress.phase = "committing";
+    report();
+    const commit = () =>
+      client.commitSync(integrationId, context, syncId, {
+        expectedRecords: progress.sentRecords,
+        ...(confirmReplacement ? { confirmReplacement: true } : {}),
+      });
+    let committed: SyncCommitted;
+    try {
+      committed = await commit();
+    } catch (error) {
+      // The dataset changed between the review and the commit so that the Worker now wants a yes
+      // the admin was not asked for: asked now, with the Worker's reasons (nothing was committed).
+      const concerns = unconfirmedConcerns(error);
+      if (!concerns || !options.beforeCommit || confirmReplacement) throw error;
+      if (!(await ask(concerns))) {
         await abort();
         return { status: "cancelled" };
       }
       signal?.throwIfAborted();
+      progress.phase = "committing";
+      report();
+      committed = await commit();
     }
-    // From here on cancel is refused: an interrupted commit could have landed on the Worker.
-    progress.phase = "committing";
-    report();
-    const committed = await client.commitSync(integrationId, context, syncId, progress.sentRecords);
     await options.onSyncSettled?.(syncId);
     return { ...committed, status: "committed", syncId };
   } catch (error) {

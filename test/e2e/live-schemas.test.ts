@@ -116,6 +116,29 @@ it("creates a custom context in the console, then maps and submits a file to it"
   // Every sample row has a floor, so it was inferred required; this tenant's files may leave it out.
   expect(await page.getByLabel("floor is required").isChecked()).toBe(true);
   await page.getByLabel("floor is required").uncheck();
+  // "Add a field" can be pressed wherever the page is: with the fields table ending just above
+  // the sticky footer (where a button under the table sits behind it), it is whole and on top.
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await page.evaluate(() => {
+    const table = document.querySelector(".context-fields")?.getBoundingClientRect();
+    const footer = document.querySelector(".step-footer")?.getBoundingClientRect();
+    if (table && footer) scrollBy(0, table.bottom - (innerHeight - footer.height) + 4);
+  });
+  const uncovered = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > innerHeight) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && el.contains(hit);
+  };
+  const add = page.getByRole("button", { name: "Add a field" });
+  expect(await add.evaluate(uncovered)).toBe(true);
+  await add.click();
+  // The new field's name has the focus, in view above the footer; removed again, 4 fields stay.
+  const added = page.getByLabel("Name of field 5");
+  expect(await added.evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await added.evaluate(uncovered)).toBe(true);
+  await page.getByRole("button", { name: "Remove field 5" }).click();
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByLabel("Category").fill("Facilities");
   expect(await seriousViolations(page)).toEqual([]);
   await shot(page, "fields");
@@ -155,7 +178,9 @@ it("creates a custom context in the console, then maps and submits a file to it"
     ].join("\n"),
     "badges-1.csv",
   );
-  expect(await popup.getByText(`Schema ${schema.$id}`).count()).toBe(1);
+  // The version, never the $id: a custom context's holds the tenant's internal id.
+  expect(await popup.getByText(`Schema version ${schema.$id.split(":").at(-1)}`).count()).toBe(1);
+  expect(await popup.getByText(/urn:intake/).count()).toBe(0);
   expect(await popup.getByLabel("Field for column Holder Email").inputValue()).toBe("holderEmail");
   expect(await popup.getByLabel("Field for column Floor").inputValue()).toBe("floor");
   await shot(popup, "mapped-custom");
@@ -205,7 +230,7 @@ it("maps and submits a field the Worker's schema gained after the extension was 
     "badges-2.csv",
   );
   // The saved copy was asked for with its ETag, and the Worker's new revision replaced it.
-  expect(await popup.getByText(`Schema ${saved.schemaId}`).count()).toBe(1);
+  expect(await popup.getByText(`Schema version ${saved.schemaId.split(":").at(-1)}`).count()).toBe(1);
   expect(await popup.getByLabel("Field for column Site").inputValue()).toBe("site");
   await shot(popup, "mapped-new-field");
   await validateAndSubmit(popup, 3, 2);

@@ -2,11 +2,12 @@
 // 800 × 600, the side panel page at 360 px (and 400 px for the README) and the console at
 // 1280 px. At every step: no horizontal page scroll, axe finds nothing serious or critical, and
 // after every step change focus is on the step's heading. A saved mapping, when it is applied,
-// says so and offers "Review mapping".
+// says so and offers "Review mapping", and the review keeps the file's column order. Every message
+// a step produces is in view, above the sticky footer, at both sizes.
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe.ts";
 import { type ExtensionBrowser, launchWithExtension } from "./chromium.ts";
@@ -72,6 +73,23 @@ async function check(page: Page, title: RegExp, name: string) {
   expect(await seriousViolations(page)).toEqual([]);
   await shot(page, name);
 }
+
+/** Whole and in view above the step's sticky footer: nothing to scroll to read it. */
+async function inView(page: Page, locator: Locator, what: string) {
+  const box = await locator.boundingBox();
+  const footerTop = await page.evaluate(
+    () =>
+      document.querySelector(".flow-body > .step > .step-footer")?.getBoundingClientRect().top ?? innerHeight,
+  );
+  expect(box, `${what} is not shown`).not.toBeNull();
+  const { y, height } = box as { y: number; height: number };
+  expect(y, `${what} is above the view`).toBeGreaterThanOrEqual(0);
+  expect(y + height, `${what} is behind the footer`).toBeLessThanOrEqual(footerTop);
+}
+
+/** The review grid's column headers, after the row number. */
+const gridColumns = async (page: Page) =>
+  (await page.getByRole("grid", { name: "Your file" }).getByRole("columnheader").allTextContents()).slice(1);
 
 function csvFile(name: string, text: string) {
   const path = join(TMP, name);
@@ -148,9 +166,17 @@ it("walks the side panel at 360 px with long headers and values, and says when a
   await field("Account status in the source system").selectOption("userStatus");
   await field("Date the account was created (DDMMYYYY)").selectOption("createdOn");
   await noHorizontalScroll(page);
+  // The mapped fields in the file's column order: the review's columns, every time.
+  const mapped: string[] = [];
+  for (const header of LONG.split("\n")[0]?.split(",") ?? []) {
+    const chosen = await field(header).inputValue();
+    if (chosen) mapped.push(chosen);
+  }
+  expect(mapped.slice(0, 1)).toEqual(["emailId"]);
   await page.getByRole("button", { name: "Validate 3 rows" }).click();
   await page.getByRole("button", { name: /→ Submit/ }).waitFor({ timeout: 30_000 });
   await check(page, /.+/, "side-review");
+  expect(await gridColumns(page)).toEqual(mapped);
 
   // The same columns again: the saved mapping is applied, and the flow says so.
   await page.getByRole("button", { name: "Change", exact: true }).click();
@@ -160,6 +186,9 @@ it("walks the side panel at 360 px with long headers and values, and says when a
   await page.getByText("Saved mapping for these columns applied").waitFor({ timeout: 30_000 });
   await page.getByRole("button", { name: /→ Submit/ }).waitFor({ timeout: 30_000 });
   await noHorizontalScroll(page);
+  // Validated with the schema saved in extension storage (the Worker answered 304), which
+  // chrome.storage gives back with its keys sorted: still the file's order.
+  expect(await gridColumns(page)).toEqual(mapped);
   await page.getByRole("button", { name: "Review mapping" }).click();
   await check(page, /^Map columns to/, "side-review-mapping");
   expect(
@@ -172,6 +201,62 @@ it("walks the side panel at 360 px with long headers and values, and says when a
   await shot(page, "side-400", "sidepanel-400.png");
   await page.close();
 });
+
+// A repeated header (a file-level warning), a value no map places and a date in the wrong form.
+const MESSAGES = [
+  "Email,First Name,First Name,Status,Created On",
+  "ann@example.com,Ann,A,ACTIVE,01012024",
+  "bob@example.com,Bob,B,Enabled,2024-01-02",
+  ...Array.from({ length: 20 }, (_, i) => `u${i}@example.com,U${i},V,ACTIVE,0${(i % 9) + 1}012024`),
+].join("\n");
+
+for (const [surface, width, height] of [
+  ["popup", 800, 600],
+  ["sidepanel", 360, 800],
+] as const) {
+  it(`shows every message a step produces without scrolling behind the footer: ${surface} at ${width} × ${height}`, async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.goto(`chrome-extension://${browser.extensionId}/${surface}.html`);
+    const url = page.getByLabel("Intake server URL");
+    await Promise.race([url.waitFor(), page.getByLabel("Integration").waitFor()]);
+    if (await url.isVisible()) await connect(page);
+    await page.getByLabel("Integration").waitFor();
+    await page.getByLabel("Data").selectOption("saas_users");
+    await page.getByRole("button", { name: "Continue", exact: true }).click();
+    await page.getByLabel(/CSV or JSON file/).setInputFiles(csvFile(`messages-${surface}.csv`, MESSAGES));
+    await page.getByRole("button", { name: "Continue to mapping" }).waitFor();
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    await inView(page, page.locator(".file-facts"), "The file's line");
+    await inView(page, page.getByLabel("Header row"), "Header row");
+    await inView(page, page.getByLabel("Separator"), "Separator");
+    await inView(page, page.getByText(/repeats the header "First Name"/), "The file-level warning");
+    await shot(page, `${surface}-messages-source`);
+
+    await page.getByRole("button", { name: "Continue to mapping" }).click();
+    // The other surface may have saved a mapping for these columns: then it goes straight on.
+    const validate = page.getByRole("button", { name: /^Validate \d+ rows$/ });
+    const grid = page.getByRole("grid", { name: "Your file" });
+    await Promise.race([validate.waitFor(), grid.waitFor({ timeout: 30_000 })]);
+    if (await validate.isVisible()) await validate.click();
+    await grid.waitFor({ timeout: 30_000 });
+    const message = page.locator("#review-message");
+    await message.getByText(/row 1/).waitFor();
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    await inView(page, message, "The focused cell's message");
+    // A problem's cell: its full message and the choices for a value no map placed.
+    const strip = page.getByRole("button", { name: /problems? in \d+ columns?/ });
+    if (await strip.isVisible()) await strip.click();
+    await page.getByRole("button", { name: /^userStatus · not an allowed value/ }).click();
+    await message.getByText(/got "Enabled"/).waitFor();
+    await page.getByRole("group", { name: "Every “Enabled” in userStatus becomes" }).waitFor();
+    await inView(page, message, "The message of the cell with a problem");
+    await noHorizontalScroll(page);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, `${surface}-messages-review`);
+    await page.close();
+  });
+}
 
 it("shows the console at 1280 px: left navigation, tables, axe clean, no sideways scroll", async () => {
   const page = await browser.context.newPage();
@@ -222,5 +307,47 @@ it("shows the console at 1280 px: left navigation, tables, axe clean, no sideway
   await page.emulateMedia({ colorScheme: "dark", reducedMotion: "reduce" });
   expect(await seriousViolations(page)).toEqual([]);
   await shot(page, "console-status-dark");
+  await page.close();
+});
+
+it("reopens the side panel on Connect when its key was revoked, in the server's own words", async () => {
+  const admin = { "x-api-key": inject("adminKey"), "content-type": "application/json" };
+  const created = await fetch(`${inject("workerUrl")}/v1/keys`, {
+    method: "POST",
+    headers: admin,
+    body: JSON.stringify({
+      name: "surfaces-e2e revoked key",
+      scope: "ingest",
+      integrationId: own.integrationId,
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    }),
+  });
+  const { key, secret } = (await created.json()) as { key: { id: string }; secret: string };
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(`chrome-extension://${browser.extensionId}/sidepanel.html`);
+  await page.getByRole("button", { name: "Change connection" }).click();
+  await page.getByLabel("API key").fill(secret);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await page.getByLabel("Integration").waitFor();
+  const revoked = await fetch(`${inject("workerUrl")}/v1/keys/${key.id}`, {
+    method: "DELETE",
+    headers: admin,
+  });
+  expect(revoked.status).toBe(200);
+
+  await page.reload();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  expect(await alert.textContent()).toBe(
+    "The Intake server refused this API key: “The API key is not valid”. Paste the whole key again, or ask your administrator for a new one.",
+  );
+  await check(page, /^Connect to Intake$/, "side-connect-revoked");
+  await inView(page, alert, "Why the side panel is on Connect");
+  // Connected again with a key that works, the flow goes on.
+  await page.getByLabel("API key").fill(own.ingestKey);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await page.getByLabel("Integration").waitFor();
+  expect(await page.getByRole("alert").count()).toBe(0);
   await page.close();
 });

@@ -48,7 +48,10 @@ describe("ConnectStep", () => {
   it("tells a refused key and a server that is not Intake apart", async () => {
     const api = new FakeIntakeApi();
     mount(api.fetch, "wrong-key");
-    expect((await screen.findByRole("alert")).textContent).toMatch(/refused this API key/);
+    // The server's own words, not a guess at the cause.
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "The Intake server refused this API key: “The API key is not valid”. Paste the whole key again, or ask your administrator for a new one.",
+    );
     cleanup();
     const notIntake = (async () => new Response("not found", { status: 404 })) as typeof fetch;
     mount(notIntake);

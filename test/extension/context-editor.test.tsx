@@ -131,7 +131,24 @@ describe("inferring fields from a sample", () => {
     expect(fieldNameOf("e-mail (work)")).toBe("eMailWork");
     expect(fieldNameOf("Überstunden")).toBe("uberstunden");
     expect(fieldNameOf("2FA")).toBe("field2fa");
+    // camelCase of the words, whatever their case: never "badgeID".
+    expect(fieldNameOf("Badge ID")).toBe("badgeId");
+    expect(fieldNameOf("badgeID")).toBe("badgeId");
+    expect(fieldNameOf("HTTPStatus code")).toBe("httpStatusCode");
+    expect(fieldNameOf("User ID (SSO)")).toBe("userIdSso");
     expect(fieldNameOf("###")).toBe("field");
+  });
+
+  it("marks required only the columns with no empty cell in the whole sample", async () => {
+    const rows = ["Badge ID,Holder,Floor"];
+    // Floor is filled in the first 1,000 rows and empty further down; Holder once, as "N/A".
+    for (let i = 1; i <= 1500; i++) rows.push(`B-${i},${i === 7 ? "N/A" : `H${i}`},${i > 1200 ? "" : i % 9}`);
+    const fields = await inferFields(new Blob([rows.join("\n")]), "badges.csv");
+    expect(fields.map((f) => [f.name, f.required, f.key])).toEqual([
+      ["badgeId", true, true],
+      ["holder", false, false],
+      ["floor", false, false],
+    ]);
   });
 
   it("refuses a sample without rows, in words", async () => {

@@ -15,7 +15,7 @@ import type {
   SyncStarted,
   ValidateResponse,
 } from "../../extension/api-client.ts";
-import type { SchemaChangeNotice } from "../../schemas/api-types.ts";
+import type { SchemaChangeNotice, SyncCommitBody } from "../../schemas/api-types.ts";
 import {
   type ContextSchema,
   csvTemplate,
@@ -37,6 +37,7 @@ import {
   validateDataset,
 } from "../../schemas/index.ts";
 import { checkLogo } from "../../schemas/logo.ts";
+import { replacementConcerns } from "../../schemas/replacement.ts";
 
 type Fault =
   | { status: number; retryAfter?: string; detail?: string; extra?: Record<string, unknown> }
@@ -99,7 +100,8 @@ const EXAMPLES = 5;
 /**
  * What replacing `current` with `incoming` does, by the schema's record key, as the Worker's diff
  * answers it: records compared by their JSON, a few key values of each kind in upload order
- * (removed ones in stored order), keyless records counted as added.
+ * (removed ones in stored order), keyless records counted as added, and per field the records of
+ * both that lose a value (`missing` when no uploaded record has the field), most first.
  */
 export function datasetDiff(
   context: string,
@@ -108,10 +110,10 @@ export function datasetDiff(
 ): DatasetDiff {
   const schema = resolveSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
-  const stored = new Map<string, string>();
+  const stored = new Map<string, IntakeRecord>();
   for (const record of current?.records ?? []) {
     const key = recordKey(record, schema);
-    if (key !== undefined && !stored.has(key)) stored.set(key, JSON.stringify(record));
+    if (key !== undefined && !stored.has(key)) stored.set(key, record);
   }
   const diff: DatasetDiff = {
     current: current ? { version: current.version, recordCount: current.records.length } : null,
@@ -121,11 +123,15 @@ export function datasetDiff(
     changed: 0,
     unchanged: 0,
     removedShare: 0,
+    lostValues: [],
     examples: { added: [], removed: [], changed: [] },
   };
   const example = (kind: keyof DatasetDiff["examples"], key: string) => {
     if (diff.examples[kind].length < EXAMPLES) diff.examples[kind].push(keyValues(key, schema));
   };
+  const filled = (v: unknown) => v !== undefined && v !== null && v !== "";
+  const lost = new Map<string, number>();
+  const uploaded = new Set(incoming.flatMap((r) => Object.keys(r).filter((f) => filled(r[f]))));
   const seen = new Set<string>();
   for (const record of incoming) {
     const key = recordKey(record, schema);
@@ -138,7 +144,11 @@ export function datasetDiff(
     if (data === undefined) {
       diff.added++;
       example("added", key);
-    } else if (data === JSON.stringify(record)) diff.unchanged++;
+      continue;
+    }
+    for (const [field, value] of Object.entries(data))
+      if (filled(value) && !filled(record[field])) lost.set(field, (lost.get(field) ?? 0) + 1);
+    if (JSON.stringify(data) === JSON.stringify(record)) diff.unchanged++;
     else {
       diff.changed++;
       example("changed", key);
@@ -150,6 +160,9 @@ export function datasetDiff(
     example("removed", key);
   }
   if (current && current.records.length > 0) diff.removedShare = diff.removed / current.records.length;
+  diff.lostValues = [...lost]
+    .sort((a, b) => b[1] - a[1])
+    .map(([field, records]) => ({ field, records, missing: !uploaded.has(field) }));
   return diff;
 }
 
@@ -353,42 +366,65 @@ export class FakeIntakeApi {
       return ok(datasetDiff(context, incoming, this.datasets.get(`${integrationId}/${context}`)));
     }
     if (method === "POST" && tail === "commit") {
-      const expected = (JSON.parse(text ?? "{}") as { expectedRecords?: number }).expectedRecords;
+      const body = JSON.parse(text ?? "{}") as SyncCommitBody;
+      const expected = body.expectedRecords;
       const seqs = [...sync.batches.keys()].sort((a, b) => a - b);
       const all = seqs.flatMap((s) => sync.batches.get(s)?.records ?? []);
       if (seqs.some((s, i) => s !== i + 1) || (expected !== undefined && expected !== all.length)) {
         return problem(409, "Conflict", `Expected ${expected} records, received ${all.length}`);
       }
       const key = `${integrationId}/${context}`;
-      const version = (this.datasets.get(key)?.version ?? 0) + 1;
-      this.datasets.set(key, { version, records: all });
-      this.addVersion(key, all.length, "sync");
-      this.log(integrationId, context, "commit", "success", all.length, { version });
+      const current = this.datasets.get(key);
+      const concerns = replacementConcerns(datasetDiff(context, all, current));
+      if (concerns.length > 0 && body.confirmReplacement !== true)
+        return problem(
+          409,
+          "Replacement not confirmed",
+          'This commit replaces the current dataset in a way that needs a yes: commit with "confirmReplacement": true',
+          { type: "https://intake.dev/problems/replacement-unconfirmed", concerns },
+        );
       sync.state = "committed";
-      return ok<SyncCommitted>({
+      const answer = {
         syncId: syncId ?? "",
-        version,
         recordCount: all.length,
         committedAt: "2024-06-01T12:00:00Z",
         warnings: [],
         warningCount: 0,
         ...(this.commitNotice ? { schemaChange: this.commitNotice } : {}),
-      });
+      };
+      // The same records as the current version: nothing new is committed.
+      const same = (a: IntakeRecord[]) => JSON.stringify(a.map((r) => JSON.stringify(r)).sort());
+      if (current && same(current.records) === same(all))
+        return ok<SyncCommitted>({ ...answer, version: current.version, unchanged: true });
+      const { version } = this.addVersion(key, all, "sync");
+      this.log(integrationId, context, "commit", "success", all.length, { version });
+      return ok<SyncCommitted>({ ...answer, version });
     }
     return problem(405, "Method Not Allowed");
   }
 
-  private addVersion(key: string, recordCount: number, source: DatasetVersion["source"]): DatasetVersion {
+  /** The records of each committed version, by `${integration/context}#${version}`. */
+  readonly versionRecords = new Map<string, IntakeRecord[]>();
+
+  /** A new version of `key` holding `records`, after the dataset's current one; it becomes current. */
+  addVersion(
+    key: string,
+    records: IntakeRecord[],
+    source: DatasetVersion["source"],
+    committedAt = "2024-06-01T12:00:00Z",
+  ): DatasetVersion {
     const list = this.versions.get(key) ?? [];
     const made: DatasetVersion = {
-      version: (list.at(-1)?.version ?? 0) + 1,
-      recordCount,
+      version: Math.max(list.at(-1)?.version ?? 0, this.datasets.get(key)?.version ?? 0) + 1,
+      recordCount: records.length,
       source,
       keyName: "laptop",
-      committedAt: "2024-06-01T12:00:00Z",
+      committedAt,
     };
     list.push(made);
     this.versions.set(key, list);
+    this.versionRecords.set(`${key}#${made.version}`, records);
+    this.datasets.set(key, { version: made.version, records });
     return made;
   }
 
@@ -715,11 +751,11 @@ export class FakeIntakeApi {
     headers: Record<string, string>,
   ): Response | undefined {
     const m =
-      /^\/v1\/integrations\/([^/]+)\/(status|ingestions|contexts\/([^/]+)\/(validate|versions(?:\/(\d+)\/restore)?))$/.exec(
+      /^\/v1\/integrations\/([^/]+)\/(status|ingestions|contexts\/([^/]+)\/(validate|versions(?:\/(\d+)\/(restore|diff))?))$/.exec(
         path,
       );
     if (!m) return undefined;
-    const [, id = "", what = "", context = "", action = "", restoreText] = m;
+    const [, id = "", what = "", context = "", action = "", restoreText, restoreAction] = m;
     const integration = this.integrations.find(
       (i) => i.id === id && (!this.boundIntegrationId || i.id === this.boundIntegrationId),
     );
@@ -782,10 +818,14 @@ export class FakeIntakeApi {
         data: [...list].reverse().map((v) => ({ ...v, current: v.version === current })),
       });
     }
-    if (restoreText && method === "POST") {
-      const from = list.find((v) => v.version === Number(restoreText));
-      if (!from) return problem(404, "Not Found", `Version ${restoreText} of ${context} was not found`);
-      const made = this.addVersion(key, from.recordCount, "restore");
+    const from = restoreText ? list.find((v) => v.version === Number(restoreText)) : undefined;
+    if (restoreText && !from)
+      return problem(404, "Not Found", `Version ${restoreText} of ${context} was not found`);
+    const fromRecords = () => this.versionRecords.get(`${key}#${from?.version}`) ?? [];
+    if (from && restoreAction === "diff" && method === "GET")
+      return ok(datasetDiff(context, fromRecords(), this.datasets.get(key)));
+    if (from && restoreAction === "restore" && method === "POST") {
+      const made = this.addVersion(key, fromRecords(), "restore");
       this.log(id, context, "restore", "success", from.recordCount, {
         version: made.version,
         detail: `restored version ${from.version}`,

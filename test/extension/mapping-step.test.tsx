@@ -61,19 +61,34 @@ describe("MappingStep", () => {
     );
   });
 
-  it("shows the proposed value map, lets the admin edit it, and saves it with the mapping", () => {
+  it("offers a likely value without choosing it, lets the admin accept or edit it, and saves it with the mapping", () => {
     const onValidate = vi.fn();
     renderStep(onValidate);
     const falseTo = screen.getByLabelText("Value for “False” in userStatus") as HTMLSelectElement;
-    expect(falseTo.value).toBe("DISABLED");
+    const trueTo = screen.getByLabelText("Value for “True” in userStatus") as HTMLSelectElement;
+    // A flag read as a status is a guess: offered, kept as is until accepted.
+    expect(falseTo.value).toBe("");
+    expect(trueTo.value).toBe("");
+    expect([...falseTo.options].map((o) => o.text)).toEqual([
+      "(keep as is)",
+      "ACTIVE",
+      "DISABLED (suggested)",
+      "DELETED",
+    ]);
     fireEvent.change(falseTo, { target: { value: "DELETED" } });
     fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
-    expect(onValidate).toHaveBeenCalledWith(
+    expect(onValidate).toHaveBeenLastCalledWith(
       expect.objectContaining({
         columns: ["emailId", null, "userStatus"],
-        valueMaps: { userStatus: { True: "ACTIVE", False: "DELETED" } },
+        valueMaps: { userStatus: { False: "DELETED" } },
         headers,
       }),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Use suggested values for userStatus" }));
+    expect(trueTo.value).toBe("ACTIVE");
+    fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
+    expect(onValidate).toHaveBeenLastCalledWith(
+      expect.objectContaining({ valueMaps: { userStatus: { True: "ACTIVE", False: "DISABLED" } } }),
     );
   });
 

@@ -151,18 +151,19 @@ describe("suggestMapping: values as evidence", () => {
 });
 
 describe("suggestMapping: value maps", () => {
-  it("proposes True/False -> ACTIVE/DISABLED for an enabled flag, and the reverse for a suspended one", () => {
+  it("offers True/False -> ACTIVE/DISABLED for an enabled flag (the reverse for a suspended one), never applies it", () => {
     const got = byHeader(table(30, { mail: email, accountEnabled: cycle("True", "False") }), "saas_users");
     expect(got.accountEnabled).toMatchObject({
       field: "userStatus",
       auto: true,
-      valueMap: { True: "ACTIVE", False: "DISABLED" },
+      valueHints: { True: "ACTIVE", False: "DISABLED" },
     });
+    expect(got.accountEnabled?.valueMap).toBeUndefined();
     const suspended = byHeader(table(30, { mail: email, suspended: cycle("True", "False") }), "saas_users");
-    expect(suspended.suspended?.valueMap).toEqual({ True: "DISABLED", False: "ACTIVE" });
+    expect(suspended.suspended?.valueHints).toEqual({ True: "DISABLED", False: "ACTIVE" });
   });
 
-  it("proposes Yes/No -> true/false for a boolean and 1/0 -> PAID/UNPAID for a billing flag", () => {
+  it("applies Yes/No -> true/false for a boolean, and offers 1/0 -> PAID/UNPAID for a billing flag", () => {
     const got = byHeader(
       table(30, { email, "MFA Enabled": cycle("Yes", "No"), "billing-active": cycle("1", "0") }),
       "saas_users",
@@ -171,13 +172,50 @@ describe("suggestMapping: value maps", () => {
       field: "mfaEnrolmentStatus",
       valueMap: { Yes: "true", No: "false" },
     });
+    expect(got["MFA Enabled"]?.valueHints).toBeUndefined();
     expect(got["billing-active"]).toMatchObject({
       field: "accountPaymentStatus",
-      valueMap: { "1": "PAID", "0": "UNPAID" },
+      valueHints: { "1": "PAID", "0": "UNPAID" },
     });
+    expect(got["billing-active"]?.valueMap).toBeUndefined();
   });
 
-  it("saves the proposed value maps with the mapping, and applying it converts the values", () => {
+  it("applies a value only on exact evidence (case, yes/no); a synonym is offered and stays as is", () => {
+    const got = byHeader(
+      table(30, { email, Status: cycle("active", "Enabled", "DISABLED"), MFA: cycle("Enrolled", "no") }),
+      "saas_users",
+    );
+    expect(got.Status).toMatchObject({
+      field: "userStatus",
+      valueMap: { active: "ACTIVE" },
+      valueHints: { Enabled: "ACTIVE" },
+    });
+    expect(got.MFA).toMatchObject({
+      field: "mfaEnrolmentStatus",
+      valueMap: { no: "false" },
+      valueHints: { Enrolled: "true" },
+    });
+    const mapping = mappingFromSuggestions(
+      ["email", "Status", "MFA"],
+      suggestMapping({
+        ...table(30, { email, Status: cycle("active", "Enabled", "DISABLED"), MFA: cycle("Enrolled", "no") }),
+        context: "saas_users",
+      }),
+    );
+    expect(mapping.valueMaps).toEqual({
+      userStatus: { active: "ACTIVE" },
+      mfaEnrolmentStatus: { no: "false" },
+    });
+    expect(applyMapping({ cells: ["a@x.co", "Enabled", "Enrolled"] }, mapping, schema("saas_users"))).toEqual(
+      {
+        emailId: "a@x.co",
+        userStatus: "Enabled",
+        mfaEnrolmentStatus: "Enrolled",
+      },
+    );
+  });
+
+  it("saves only the exact value maps with the mapping: a flag's values stay as they are", () => {
     const input = table(4, { mail: email, accountEnabled: cycle("True", "False"), "Manager Email": email });
     const mapping = mappingFromSuggestions(
       input.headers,
@@ -186,12 +224,12 @@ describe("suggestMapping: value maps", () => {
     expect(mapping).toEqual({
       columns: ["emailId", "userStatus", null],
       constants: {},
-      valueMaps: { userStatus: { True: "ACTIVE", False: "DISABLED" } },
+      valueMaps: {},
       headers: ["mail", "accountEnabled", "Manager Email"],
     });
     expect(applyMapping({ cells: ["a@x.co", "False", "m@x.co"] }, mapping, schema("saas_users"))).toEqual({
       emailId: "a@x.co",
-      userStatus: "DISABLED",
+      userStatus: "False",
     });
   });
 });

@@ -1,16 +1,12 @@
 // Safe replacement: between the last batch and the commit, uploadSync asks the Worker what the
-// commit would change and lets the caller decide; a replacement that removes more than 20 % of the
-// records or empties the dataset must be confirmed, and so must one whose difference is unknown.
+// commit would change and lets the caller decide; a replacement that replacementConcerns (the one
+// rule, schemas/replacement.ts) names a reason for must be confirmed, and so must one whose
+// difference is unknown. The yes goes with the commit (confirmReplacement), which the Worker needs.
 import { describe, expect, it } from "vitest";
 import { createApiClient, type DatasetDiff } from "../../extension/api-client.ts";
-import {
-  mustConfirmReplacement,
-  type ReplacementReview,
-  type UploadProgress,
-  uploadSync,
-} from "../../extension/pipeline/upload.ts";
+import { type ReplacementReview, type UploadProgress, uploadSync } from "../../extension/pipeline/upload.ts";
 import type { IntakeRecord } from "../../schemas/index.ts";
-import { datasetDiff, FakeIntakeApi } from "./fake-api.ts";
+import { FakeIntakeApi } from "./fake-api.ts";
 
 const user = (i: number, firstName = "Ann"): IntakeRecord => ({ emailId: `user${i}@example.com`, firstName });
 const users = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => user(from + i));
@@ -27,6 +23,10 @@ function setup(current?: IntakeRecord[]) {
   });
   return { api, client };
 }
+
+/** The commit requests' bodies. */
+const commits = (api: FakeIntakeApi) =>
+  api.requests.filter((r) => r.path.endsWith("/commit")).map((r) => r.body);
 
 /** Uploads `records`, answering the review with `answer`; returns the outcome and the reviews seen. */
 async function upload(
@@ -48,9 +48,10 @@ async function upload(
     onProgress: (p) => phases.push(p.phase),
     beforeCommit: (review) => {
       reviews.push(review);
-      // The diff is asked for after every batch is in, and before any commit.
+      // The diff is asked for after every batch is in, and before any commit (a second time only
+      // after a commit the Worker refused).
       expect(api.requests.filter((r) => r.method === "PUT")).toHaveLength(Math.ceil(records.length / 2));
-      expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
+      expect(api.requests.filter((r) => r.path.endsWith("/commit"))).toHaveLength(reviews.length - 1);
       return answer(review);
     },
   });
@@ -64,39 +65,91 @@ const diffOf = (review: ReplacementReview | undefined): DatasetDiff => {
 
 describe("uploadSync with a review before the commit", () => {
   it("shows a shrinking replacement for confirmation; no leaves the previous version", async () => {
-    const s = setup(users(1, 5));
+    const s = setup(users(1, 10));
     const { outcome, reviews, phases } = await upload(s, [user(1)], () => false);
     expect(reviews).toHaveLength(1);
     expect(reviews[0]?.mustConfirm).toBe(true);
+    expect(reviews[0]).toMatchObject({
+      concerns: ["This upload removes 9 of the 10 records in version 7 (90 %)."],
+    });
     expect(diffOf(reviews[0])).toEqual({
-      current: { version: 7, recordCount: 5 },
+      current: { version: 7, recordCount: 10 },
       incoming: 1,
       added: 0,
-      removed: 4,
+      removed: 9,
       changed: 0,
       unchanged: 1,
-      removedShare: 0.8,
+      removedShare: 0.9,
+      lostValues: [],
       examples: {
         added: [],
-        removed: [2, 3, 4, 5].map((i) => ({ emailId: `user${i}@example.com` })),
+        removed: [2, 3, 4, 5, 6].map((i) => ({ emailId: `user${i}@example.com` })),
         changed: [],
       },
     });
     expect(phases).toContain("reviewing");
     expect(outcome).toEqual({ status: "cancelled" });
+    expect(commits(s.api)).toEqual([]);
     expect([...s.api.syncs.values()][0]?.state).toBe("aborted");
-    expect(s.api.datasets.get(KEY)).toEqual({ version: 7, records: users(1, 5) });
+    expect(s.api.datasets.get(KEY)).toEqual({ version: 7, records: users(1, 10) });
   });
 
-  it("commits the replacement once it is confirmed", async () => {
-    const s = setup(users(1, 5));
+  it("commits the replacement once it is confirmed, saying so to the Worker", async () => {
+    const s = setup(users(1, 10));
     const { outcome } = await upload(s, [user(1)], async () => true);
     expect(outcome).toMatchObject({ status: "committed", version: 8, recordCount: 1 });
+    expect(commits(s.api)).toEqual([{ expectedRecords: 1, confirmReplacement: true }]);
     expect(s.api.datasets.get(KEY)?.records).toEqual([user(1)]);
   });
 
-  it("cancels while the confirmation is awaited: the sync is aborted, nothing changes", async () => {
+  it("asks when a field most records have would be emptied, naming the field", async () => {
     const s = setup(users(1, 5));
+    const withoutNames: IntakeRecord[] = users(1, 5).map((u) => ({ emailId: String(u.emailId) }));
+    const { outcome, reviews } = await upload(s, withoutNames, () => true);
+    expect(reviews[0]).toMatchObject({
+      mustConfirm: true,
+      concerns: ["firstName would be emptied in 5 of 5 records (the upload has no such column)."],
+      diff: { removed: 0, changed: 5, lostValues: [{ field: "firstName", records: 5, missing: true }] },
+    });
+    expect(commits(s.api)).toEqual([{ expectedRecords: 5, confirmReplacement: true }]);
+    expect(outcome).toMatchObject({ status: "committed", version: 8 });
+  });
+
+  it("does not ask when a dataset of under 10 records is replaced by another, and sends no yes", async () => {
+    const s = setup([user(1)]);
+    const { outcome, reviews } = await upload(s, users(2, 13), () => true);
+    expect(reviews[0]).toMatchObject({ mustConfirm: false, concerns: [], diff: { removed: 1, added: 12 } });
+    expect(commits(s.api)).toEqual([{ expectedRecords: 12 }]);
+    expect(outcome).toMatchObject({ status: "committed", version: 8 });
+  });
+
+  it("asks when the Worker refuses the commit for want of a yes, in the Worker's words", async () => {
+    const s = setup(users(1, 3));
+    const concerns = ["This upload removes 1 of the 3 records in version 7 (33 %)."];
+    s.api.failNext("POST", /\/commit$/, {
+      status: 409,
+      detail: 'commit with "confirmReplacement": true',
+      extra: { type: "https://intake.dev/problems/replacement-unconfirmed", concerns },
+    });
+    const { outcome, reviews } = await upload(s, users(1, 2), () => true);
+    expect(reviews.map((r) => r.mustConfirm)).toEqual([false, true]);
+    expect(reviews[1]).toMatchObject({ status: "known", concerns });
+    expect(commits(s.api)).toEqual([
+      { expectedRecords: 2 },
+      { expectedRecords: 2, confirmReplacement: true },
+    ]);
+    expect(outcome).toMatchObject({ status: "committed", version: 8, recordCount: 2 });
+  });
+
+  it("answers unchanged when the records equal the current version: no new version", async () => {
+    const s = setup(users(1, 3));
+    const { outcome } = await upload(s, users(1, 3).reverse(), () => true);
+    expect(outcome).toMatchObject({ status: "committed", version: 7, unchanged: true, recordCount: 3 });
+    expect(s.api.datasets.get(KEY)?.version).toBe(7);
+  });
+
+  it("cancels while the confirmation is awaited: the sync is aborted, nothing changes", async () => {
+    const s = setup(users(1, 10));
     const controller = new AbortController();
     const { outcome } = await upload(
       s,
@@ -115,7 +168,7 @@ describe("uploadSync with a review before the commit", () => {
   it("does not ask for a growing upload, and counts added, changed and unchanged records", async () => {
     const s = setup(users(1, 3));
     const { outcome, reviews } = await upload(s, [user(1), user(2, "Bo"), ...users(3, 6)], () => true);
-    expect(reviews[0]?.mustConfirm).toBe(false);
+    expect(reviews[0]).toMatchObject({ mustConfirm: false, concerns: [] });
     expect(diffOf(reviews[0])).toMatchObject({
       current: { version: 7, recordCount: 3 },
       incoming: 6,
@@ -156,13 +209,14 @@ describe("uploadSync with a review before the commit", () => {
   it("asks when the diff cannot be fetched (network), and commits on yes", async () => {
     const s = setup(users(1, 5));
     s.api.failNext("GET", /\/diff$/, "network", 5);
-    const { outcome, reviews } = await upload(s, users(1, 5), () => true);
+    const { outcome, reviews } = await upload(s, users(1, 6), () => true);
     expect(reviews[0]).toMatchObject({
       status: "unknown",
       mustConfirm: true,
       message: expect.stringMatching(/could not tell what the upload changes: Could not reach/),
     });
     expect(outcome).toMatchObject({ status: "committed", version: 8 });
+    expect(commits(s.api)).toEqual([{ expectedRecords: 6, confirmReplacement: true }]);
   });
 
   it("leaves the upload as it was without the step: no diff is asked for", async () => {
@@ -176,22 +230,5 @@ describe("uploadSync with a review before the commit", () => {
     });
     expect(api.requests.some((r) => r.path.endsWith("/diff"))).toBe(false);
     expect(api.datasets.get(KEY)?.version).toBe(8);
-  });
-});
-
-describe("mustConfirmReplacement", () => {
-  const current = (n: number) => ({ version: 7, records: users(1, n) });
-  it("asks past 20 % removed, not at 20 %", () => {
-    expect(mustConfirmReplacement(datasetDiff("saas_users", users(1, 8), current(10)))).toBe(false);
-    expect(mustConfirmReplacement(datasetDiff("saas_users", users(1, 7), current(10)))).toBe(true);
-  });
-  it("asks when the dataset would become empty, even from one record", () => {
-    expect(mustConfirmReplacement(datasetDiff("saas_users", [], current(1)))).toBe(true);
-  });
-  it("does not ask when there is nothing to lose", () => {
-    expect(mustConfirmReplacement(datasetDiff("saas_users", [], undefined))).toBe(false);
-    expect(mustConfirmReplacement(datasetDiff("saas_users", [], { version: 1, records: [] }))).toBe(false);
-    // Everything replaced by new keys of the same size still removes every record: asked.
-    expect(mustConfirmReplacement(datasetDiff("saas_users", users(11, 20), current(10)))).toBe(true);
   });
 });

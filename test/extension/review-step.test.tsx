@@ -12,16 +12,16 @@ import { LiveRegion } from "../../extension/ui/LiveRegion.tsx";
 afterEach(cleanup);
 
 const CSV = [
-  "Email,Status,Role,Created On",
-  "a@x.co,ACTIVE,ADMIN,01012024",
-  "<b@x.co>,active,USER,2024-01-31",
-  "c@x.co,ACTIVE,USER,01022024",
-  "d@x.co,Active,ADMIN,2023-02-29",
-  "e@x.co,ACTIVE,USER,03022024",
+  "Email,Role,Created On,Status",
+  "a@x.co,ADMIN,01012024,ACTIVE",
+  "<b@x.co>,USER,2024-01-31,active",
+  "c@x.co,USER,01022024,ACTIVE",
+  "d@x.co,ADMIN,2023-02-29,Active",
+  "e@x.co,USER,03022024,ACTIVE",
 ].join("\n");
-const COLUMNS = ["emailId", "userStatus", "role", "createdOn"];
-/** The grid's columns: the schema's order, after the row number (column 0). */
-const ORDER = ["emailId", "role", "createdOn", "userStatus"];
+const COLUMNS = ["emailId", "role", "createdOn", "userStatus"];
+/** The grid's columns: the file's order, after the row number (column 0). */
+const ORDER = COLUMNS;
 const col = (field: string) => ORDER.indexOf(field) + 1;
 
 async function mount(csv = CSV) {

@@ -14,6 +14,7 @@ import {
   loadCatalog,
   loadSchema,
   MAX_SAVED_SCHEMAS,
+  revisionOf,
   schemaCacheKey,
   schemaNote,
 } from "../../extension/schema-source.ts";
@@ -74,8 +75,12 @@ describe("loadSchema", () => {
     expect(live.schema.$id).toBe("urn:intake:vendors:1-0-1");
     expect(schemaRequests()[0]?.headers["if-none-match"]).toBeUndefined();
     const saved = (await schemasItem.getValue())[schemaCacheKey(WORKER, "vendors")];
-    expect(saved).toEqual({ value: served, etag: '"urn:intake:vendors:1-0-1"', savedAt: live.savedAt });
-    expect(schemaNote(live)).toEqual({ tone: "muted", text: "Schema urn:intake:vendors:1-0-1" });
+    expect(saved).toEqual({
+      value: JSON.stringify(served),
+      etag: '"urn:intake:vendors:1-0-1"',
+      savedAt: live.savedAt,
+    });
+    expect(schemaNote(live)).toEqual({ tone: "muted", text: "Schema version 1-0-1" });
   });
 
   it("asks with If-None-Match and reuses the saved copy on 304; a changed schema replaces it", async () => {
@@ -85,7 +90,9 @@ describe("loadSchema", () => {
     const key = schemaCacheKey(WORKER, "vendors");
     const all = await schemasItem.getValue();
     const saved = all[key] as NonNullable<(typeof all)[string]>;
-    await schemasItem.setValue({ [key]: { ...saved, value: { ...saved.value, title: "Saved copy" } } });
+    await schemasItem.setValue({
+      [key]: { ...saved, value: JSON.stringify({ ...JSON.parse(saved.value), title: "Saved copy" }) },
+    });
 
     const again = await loadSchema(client, "vendors", () => new Date("2026-11-28T10:00:00Z"));
     expect(schemaRequests()[1]?.headers["if-none-match"]).toBe('"urn:intake:vendors:1-0-0"');
@@ -103,6 +110,39 @@ describe("loadSchema", () => {
     expect((await schemasItem.getValue())[key]?.etag).toBe('"urn:intake:vendors:1-1-0"');
   });
 
+  it("gives the saved copy back with its fields in their order, though chrome.storage sorts object keys", async () => {
+    const { client } = setup();
+    const served = getSchema("vendors") as ContextSchema;
+    await loadSchema(client, "vendors", NOW);
+    // What Chrome does to a stored object: its keys come back sorted, at every depth.
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === "object"
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    await schemasItem.setValue(sorted(await schemasItem.getValue()) as never);
+    const again = await loadSchema(client, "vendors", NOW);
+    expect(Object.keys(again.schema.properties)).toEqual(Object.keys(served.properties));
+    expect(Object.keys(served.properties)).not.toEqual(Object.keys(served.properties).sort());
+  });
+
+  it("reads a schema saved by an earlier version (an object) as text", async () => {
+    const { client } = setup();
+    const key = schemaCacheKey(WORKER, "vendors");
+    await fakeBrowser.storage.local.set({
+      schemas: { [key]: { value: getSchema("vendors"), etag: '"x"', savedAt: "2026-01-01T00:00:00.000Z" } },
+      schemas$: { v: 1 },
+    });
+    await schemasItem.migrate();
+    expect((await schemasItem.getValue())[key]?.value).toBe(JSON.stringify(getSchema("vendors")));
+    expect((await loadSchema(client, "vendors", NOW)).schema.$id).toBe(getSchema("vendors")?.$id);
+  });
+
   it("uses the saved copy when the Worker cannot be reached, and says from when", async () => {
     const { api, client } = setup();
     await loadSchema(client, "vendors", NOW);
@@ -113,7 +153,7 @@ describe("loadSchema", () => {
     expect(schemaNote(live)).toEqual({
       tone: "warning",
       title: "Using the schema saved on 27 Nov 2026",
-      text: "The Intake server's current schema could not be read, so the file is checked against the copy saved then (urn:intake:vendors:1-0-0).",
+      text: "The Intake server's current schema could not be read, so the file is checked against the copy saved then (version 1-0-0).",
       details: `Could not reach the Intake Worker at ${WORKER}`,
     });
   });
@@ -134,7 +174,7 @@ describe("loadSchema", () => {
     expect(schemaNote(live)).toEqual({
       tone: "warning",
       title: "Using the schema built into this extension",
-      text: `The Intake server's current schema could not be read, so the file is checked against this extension's own copy (${getSchema("saas_users")?.$id}); the server may expect a newer one.`,
+      text: `The Intake server's current schema could not be read, so the file is checked against this extension's own copy (version ${revisionOf(getSchema("saas_users")?.$id ?? "")}); the server may expect a newer one.`,
       details: "Service Unavailable: Down for maintenance",
     });
     expect(await schemasItem.getValue()).toEqual({});
@@ -193,10 +233,10 @@ describe("loadSchema", () => {
 
   it(`keeps at most ${MAX_SAVED_SCHEMAS} schemas, dropping the least recently fetched`, async () => {
     const { client } = setup();
-    const filler: Record<string, { value: ContextSchema; savedAt: string }> = {};
+    const filler: Record<string, { value: string; savedAt: string }> = {};
     for (let i = 0; i < MAX_SAVED_SCHEMAS; i++)
       filler[`w${i} vendors`] = {
-        value: getSchema("vendors") as ContextSchema,
+        value: JSON.stringify(getSchema("vendors")),
         savedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
       };
     await schemasItem.setValue(filler);
@@ -293,7 +333,7 @@ describe("the schema registry", () => {
 });
 
 describe("the upload flow with live schemas", () => {
-  async function openFlow(prepare: (api: FakeIntakeApi) => void) {
+  async function openFlow(prepare: (api: FakeIntakeApi) => void, context = "saas_users") {
     const api = new FakeIntakeApi();
     prepare(api);
     await connectionItem.setValue({ workerUrl: WORKER, apiKey: api.apiKey });
@@ -310,7 +350,7 @@ describe("the upload flow with live schemas", () => {
       }),
       { container: document.body.appendChild(document.createElement("main")) },
     );
-    fireEvent.change(await screen.findByLabelText("Data"), { target: { value: "saas_users" } });
+    fireEvent.change(await screen.findByLabelText("Data"), { target: { value: context } });
     fireEvent.click(screen.getByRole("button", { name: "Continue" }));
     return api;
   }
@@ -327,7 +367,7 @@ describe("the upload flow with live schemas", () => {
         },
       });
     });
-    expect(await screen.findByText("Schema urn:intake:saas_users:1-1-0")).toBeTruthy();
+    expect(await screen.findByText("Schema version 1-1-0")).toBeTruthy();
     const input = await screen.findByLabelText(/CSV or JSON file/);
     Object.defineProperty(input, "files", {
       value: [new File(["Email,Badge Colour\nann@x.co,Red\nbob@x.co,Blue\n"], "users.csv")],
@@ -339,11 +379,26 @@ describe("the upload flow with live schemas", () => {
     expect(colour.value).toBe("badgeColour");
   });
 
+  it("keeps a custom context's internal id out of view: it names its version", async () => {
+    await openFlow((api) => {
+      api.putCustomContext(
+        "badges",
+        "Badges",
+        "Facilities",
+        { properties: { badgeId: { type: "string" } }, required: ["badgeId"], "x-intake-key": ["badgeId"] },
+        "1-0-0",
+      );
+      api.integrations[0]?.contexts.push("badges");
+    }, "badges");
+    expect(await screen.findByText("Schema version 1-0-0")).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/urn:intake|ten_1/);
+  });
+
   it("says it uses the built-in schema when the Worker's cannot be read", async () => {
     await openFlow((api) => api.failNext("GET", /\/schema$/, "network", 2));
     const banner = (await screen.findByText("Using the schema built into this extension")).closest(".banner");
     expect(banner?.getAttribute("role")).toBe("status");
-    expect(banner?.textContent).toMatch(/checked against this extension's own copy \(urn:intake:saas_users:/);
-    expect(screen.queryByText(/^Schema urn:intake/)).toBeNull();
+    expect(banner?.textContent).toMatch(/checked against this extension's own copy \(version \d+-\d+-\d+\)/);
+    expect(screen.queryByText(/^Schema version/)).toBeNull();
   });
 });

@@ -279,6 +279,42 @@ describe("upload flow", () => {
     ]);
   });
 
+  it("never guesses a value: an unknown status stays as is, is an error in the review, and its choices are offered", async () => {
+    const { api } = setup();
+    await connect(api);
+    await chooseUsers();
+    await pickFile("Email,Status\na@x.co,active\nb@x.co,Enabled\nc@x.co,Enabled\nd@x.co,DISABLED\n");
+    // The case fix is exact and applied; "Enabled" is offered, not chosen.
+    expect(
+      ((await screen.findByLabelText("Value for “active” in userStatus")) as HTMLSelectElement).value,
+    ).toBe("ACTIVE");
+    const enabled = screen.getByLabelText("Value for “Enabled” in userStatus") as HTMLSelectElement;
+    expect(enabled.value).toBe("");
+    expect([...enabled.options].find((o) => o.value === "ACTIVE")?.text).toBe("ACTIVE (suggested)");
+    fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
+
+    await screen.findByRole("grid", { name: "Your file" });
+    await waitFor(() => expect(errorCells()).toEqual(["2:userStatus", "3:userStatus"]));
+    fireEvent.click(screen.getByRole("button", { name: /^userStatus · not an allowed value/ }));
+    const choices = await screen.findByRole("group", { name: "Every “Enabled” in userStatus becomes" });
+    expect(
+      within(choices)
+        .getAllByRole("button")
+        .map((b) => b.textContent),
+    ).toEqual(["ACTIVE", "DISABLED", "DELETED"]);
+    expect(await violations()).toEqual([]);
+    fireEvent.click(within(choices).getByRole("button", { name: "DISABLED" }));
+    await waitFor(() => expect(reviewCounts()).toBe("4 rows · 0 errors"));
+    fireEvent.click(screen.getByRole("button", { name: "Review changes → Submit 4 records" }));
+    await screen.findByText(/Dataset version 1 is live/);
+    expect(api.datasets.get("int_acme/saas_users")?.records.map((r) => r.userStatus)).toEqual([
+      "ACTIVE",
+      "DISABLED",
+      "DISABLED",
+      "DISABLED",
+    ]);
+  });
+
   it("offers Windows-1252 with a preview for a file that is not UTF-8", async () => {
     const { api } = setup();
     await connect(api);
@@ -304,9 +340,37 @@ describe("upload flow", () => {
     });
     fireEvent.input(screen.getByLabelText("API key"), { target: { value: "nope" } });
     fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
-    expect((await screen.findByRole("alert")).textContent).toMatch(/refused this API key/);
+    expect((await screen.findByRole("alert")).textContent).toMatch(
+      /^The Intake server refused this API key: “The API key is not valid”/,
+    );
     expect(await connectionItem.getValue()).toBeNull();
     expect(api.requests.map((r) => r.path)).toEqual(["/v1/me"]);
+  });
+
+  it("comes back to Connect on its own when the saved key is refused, and says why", async () => {
+    const api = new FakeIntakeApi();
+    await connectionItem.setValue({ workerUrl: "http://w", apiKey: "ik_revoked" });
+    render(
+      <UploadFlow
+        deps={{
+          fetch: api.fetch,
+          sleep: async () => {},
+          createPipeline: () => createPipelineClient(inlineTransport({ fetch: api.fetch })),
+          requestHostPermission: async () => true,
+          download: () => {},
+        }}
+      />,
+    );
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "The Intake server refused this API key: “The API key is not valid”. Paste the whole key again, or ask your administrator for a new one.",
+    );
+    expect(screen.getByRole("heading", { name: "Connect to Intake" })).toBeTruthy();
+    expect((screen.getByLabelText("API key") as HTMLInputElement).value).toBe("ik_revoked");
+    // A key that works clears it.
+    fireEvent.input(screen.getByLabelText("API key"), { target: { value: api.apiKey } });
+    fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
+    await screen.findByLabelText("Integration");
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 
   it("aborts a sync left open by a popup that was closed mid-upload", async () => {
@@ -340,18 +404,21 @@ describe("upload flow", () => {
 
   it("asks before a replacement that removes most records; cancel keeps the previous version", async () => {
     const { api } = setup();
-    seed(api, ["a@x.co", "b@x.co", "c@x.co", "d@x.co", "e@x.co"]);
+    const emails = "abcdefghij".split("").map((c) => `${c}@x.co`);
+    seed(api, emails);
     await submitFile(api, "Email\na@x.co\n");
     const heading = await screen.findByRole("heading", { name: "Confirm the replacement" });
     await waitFor(() => expect(document.activeElement).toBe(heading));
     expect(
-      screen.getByText("Replaces version 1 (5 records) with 1 record: 4 removed, 1 unchanged."),
+      screen.getByText("Replaces version 1 (10 records) with 1 record: 9 removed, 1 unchanged."),
     ).toBeTruthy();
-    expect(screen.getByText(/Removed: b@x.co, c@x.co, d@x.co, e@x.co/)).toBeTruthy();
-    expect(screen.getByText(/removes 4 of the 5 records in version 1 \(80%\)/)).toBeTruthy();
+    expect(screen.getByText("Removed: b@x.co, c@x.co, d@x.co, e@x.co, f@x.co and 4 more")).toBeTruthy();
+    // The words of the one rule (replacementConcerns), which the Worker uses too.
+    expect(screen.getByText("This upload removes 9 of the 10 records in version 1 (90 %).")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Replace version 1" })).toBeTruthy();
-    // Waiting for the answer: nothing is committed yet.
+    // Waiting for the answer: nothing is committed yet, and no finished progress bar stays above it.
     expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
+    expect(screen.queryByRole("progressbar")).toBeNull();
     expect(await violations()).toEqual([]);
 
     fireEvent.click(screen.getByRole("button", { name: "Cancel upload" }));
@@ -359,20 +426,73 @@ describe("upload flow", () => {
     expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
     expect([...api.syncs.values()].at(-1)?.state).toBe("aborted");
     expect(api.datasets.get("int_acme/saas_users")?.version).toBe(1);
-    expect(api.datasets.get("int_acme/saas_users")?.records).toHaveLength(5);
+    expect(api.datasets.get("int_acme/saas_users")?.records).toHaveLength(10);
     expect(await pendingSyncItem.getValue()).toBeNull();
   });
 
   it("commits a confirmed replacement and shows what it did", async () => {
     const { api } = setup();
-    seed(api, ["a@x.co", "b@x.co", "c@x.co"]);
+    seed(
+      api,
+      "abcdefghij".split("").map((c) => `${c}@x.co`),
+    );
     await submitFile(api, "Email\na@x.co\n");
     fireEvent.click(await screen.findByRole("button", { name: "Replace version 1" }));
     await screen.findByText(/Dataset version 2 is live: 1 record of saas_users/);
     expect(
-      screen.getByText("Replaced version 1 (3 records) with 1 record: 2 removed, 1 unchanged."),
+      screen.getByText("Replaced version 1 (10 records) with 1 record: 9 removed, 1 unchanged."),
     ).toBeTruthy();
+    expect(api.requests.find((r) => r.path.endsWith("/commit"))?.body).toEqual({
+      expectedRecords: 1,
+      confirmReplacement: true,
+    });
     expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([{ emailId: "a@x.co" }]);
+  });
+
+  it("names the values a column left out of the file would erase, and asks", async () => {
+    const { api } = setup();
+    api.datasets.set("int_acme/saas_users", {
+      version: 1,
+      records: ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((c, i) => ({
+        emailId: `${c}@x.co`,
+        ...(i < 8 ? { department: "Sales" } : {}),
+      })),
+    });
+    // The same people, pasted without their Department column.
+    await submitFile(
+      api,
+      `Email\n${["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((c) => `${c}@x.co`).join("\n")}\n`,
+    );
+    await screen.findByRole("heading", { name: "Confirm the replacement" });
+    expect(
+      screen.getByText("department would be emptied in 8 of 9 records (the upload has no such column)."),
+    ).toBeTruthy();
+    expect(screen.getByText("Values it erases: department in 8 records (no such column)")).toBeTruthy();
+    expect(
+      screen.getByText("Replaces version 1 (9 records) with 9 records: 8 changed, 1 unchanged."),
+    ).toBeTruthy();
+  });
+
+  it("replaces a dataset of under 10 records without the red confirmation", async () => {
+    const { api } = setup();
+    seed(api, ["a@x.co"]);
+    await submitFile(api, `Email\n${Array.from({ length: 12 }, (_, i) => `u${i}@x.co`).join("\n")}\n`);
+    await screen.findByText(/Dataset version 2 is live: 12 records of saas_users/);
+    expect(screen.queryByRole("heading", { name: "Confirm the replacement" })).toBeNull();
+    expect(
+      screen.getByText("Replaced version 1 (1 record) with 12 records: 1 removed, 12 added."),
+    ).toBeTruthy();
+  });
+
+  it("says nothing changed when the upload equals the current version", async () => {
+    const { api } = setup();
+    seed(api, ["a@x.co", "b@x.co"]);
+    await submitFile(api, "Email\nb@x.co\na@x.co\n");
+    const done = await screen.findByRole("heading", { name: "Nothing changed" });
+    await waitFor(() => expect(document.activeElement).toBe(done));
+    expect(screen.getByText(/^Nothing changed — version 1 stays current/)).toBeTruthy();
+    expect(screen.queryByText(/is live/)).toBeNull();
+    expect(api.datasets.get("int_acme/saas_users")?.version).toBe(1);
   });
 
   it("commits a growing upload without asking, then shows the diff and opens the versions", async () => {
@@ -413,7 +533,7 @@ describe("upload flow", () => {
     const { api } = setup();
     seed(api, ["a@x.co", "b@x.co"]);
     api.failNext("GET", /\/diff$/, { status: 404 });
-    await submitFile(api, "Email\na@x.co\nb@x.co\n");
+    await submitFile(api, "Email\na@x.co\nb@x.co\nc@x.co\n");
     const heading = await screen.findByRole("heading", { name: "Replace without knowing what changes?" });
     await waitFor(() => expect(document.activeElement).toBe(heading));
     expect(
@@ -421,7 +541,7 @@ describe("upload flow", () => {
     ).toBeTruthy();
     expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
     fireEvent.click(screen.getByRole("button", { name: "Replace the current data" }));
-    await screen.findByText(/Dataset version 2 is live: 2 records of saas_users/);
+    await screen.findByText(/Dataset version 2 is live: 3 records of saas_users/);
   });
 
   it("has no accessibility violations on the fixing step", async () => {

@@ -1,8 +1,10 @@
 // Step 5, Review: the file's own rows in a grid with the wrong cells marked, the problems grouped
 // by column and rule beside it (above it when narrow) with "fix all like this", the focused cell's
-// full message and suggestion under it, undo and redo for every edit, column-wide fixes, the
-// downloads, then on to submit. The dataset lives in the pipeline worker: this step shows its
-// summary and windows of its rows, and sends edits.
+// full message and suggestion under it (the allowed values, for a value an enum or a boolean has
+// no place for), undo and redo for every edit, column-wide fixes, the downloads, then on to
+// submit. The grid, the message and the footer fit the viewport together (fit-grid.ts). The
+// dataset lives in the pipeline worker: this step shows its summary and windows of its rows, and
+// sends edits.
 import { CircleAlert, CircleCheck, Download, Redo2, TriangleAlert, Undo2 } from "lucide-preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { JsonValue } from "../../../schemas/index.ts";
@@ -22,6 +24,7 @@ import {
 import type { DownloadKind } from "../../pipeline/pipeline.ts";
 import { count, plural } from "../../ui/format.ts";
 import { announce } from "../../ui/LiveRegion.tsx";
+import { useFittedGrid } from "./fit-grid.ts";
 import { type Focus, Grid } from "./Grid.tsx";
 import { columnLabel, kindLabel } from "./labels.ts";
 import { ProblemsPanel } from "./ProblemsPanel.tsx";
@@ -29,6 +32,8 @@ import { Tools } from "./Tools.tsx";
 import "./review.css";
 
 const MESSAGE_ID = "review-message";
+/** Warnings about the whole file listed at once; the rest behind a disclosure. */
+const FILE_WARNINGS_SHOWN = 3;
 
 interface Props {
   pipeline: PipelineClient;
@@ -56,6 +61,16 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
   const [notice, setNotice] = useState("");
   const [error, setError] = useState<string>();
   const busy = useRef(false);
+  const main = useRef<HTMLDivElement>(null);
+  useFittedGrid(main, summary !== undefined);
+  // After a jump from the problems panel, the cell and its message are brought into view together
+  // (the page scrolls as little as it can, clear of the footer).
+  const reveal = useRef(false);
+  useEffect(() => {
+    if (!reveal.current || !focused) return;
+    reveal.current = false;
+    main.current?.scrollIntoView?.({ block: "nearest" });
+  }, [focused]);
   const base = fileName.replace(/\.[^.]+$/, "");
 
   const fail = (e: Error) => setError(e.message);
@@ -117,6 +132,7 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
     const col = kind.column === WHOLE_ROW ? 0 : summary.columns.indexOf(place.field) + 1;
     setFocus({ position: place.position, col: Math.max(0, col) });
     setFocusRequest((n) => n + 1);
+    reveal.current = true;
     announce(
       `${kindLabel(kind)}: ${count(place.index + 1)} of ${count(place.count)}, row ${count(place.row)}`,
     );
@@ -197,6 +213,24 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
         ...focused.warnings.map((issue) => ({ issue, level: "warning" as const })),
       ]
     : [];
+  // A value a closed set has no place for (an enum, a boolean) is never guessed: its choices are
+  // offered here, for every cell of the column holding the same value (as a value map would).
+  const allowed = field && Object.hasOwn(summary.choices, field) ? summary.choices[field] : undefined;
+  const offered =
+    allowed && cell?.errors?.length && cell.text.trim() !== "" && !allowed.includes(cell.text)
+      ? { field: field as string, value: cell.text, allowed }
+      : undefined;
+  const choose = (fieldName: string, value: string, choice: string) =>
+    void edit(
+      {
+        type: "replace",
+        field: fieldName,
+        find: value,
+        replacement: choice,
+        options: { wholeCell: true, matchCase: true },
+      },
+      (n) => `“${value}” became ${choice} in ${plural(n, "row")}`,
+    );
   const useSuggestion = (row: number, fieldName: string, suggestion: JsonValue) =>
     void edit(
       { type: "suggest", fixes: [{ row, field: fieldName, suggestion }] },
@@ -239,7 +273,7 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
               onClick={undo}
             >
               <Undo2 aria-hidden="true" />
-              Undo
+              <span class="review-narrow-hidden">Undo</span>
             </button>
             <button
               type="button"
@@ -250,7 +284,7 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
               onClick={redo}
             >
               <Redo2 aria-hidden="true" />
-              Redo
+              <span class="review-narrow-hidden">Redo</span>
             </button>
           </span>
         </div>
@@ -276,6 +310,36 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
         </div>
       )}
 
+      {/* Above the grid, so they are in view: a long list opens on demand. */}
+      {summary.datasetWarnings.length > 0 && (
+        <div class="banner banner--warning" role="status">
+          <TriangleAlert aria-hidden="true" />
+          <div class="banner-body">
+            <p class="banner-title">
+              {plural(summary.datasetWarnings.length, "warning")} about the whole file (they do not block the
+              upload)
+            </p>
+            <ul>
+              {summary.datasetWarnings.slice(0, FILE_WARNINGS_SHOWN).map((w) => (
+                <li key={`${w.pointer}|${w.keyword}|${w.message}`}>{w.message}</li>
+              ))}
+            </ul>
+            {summary.datasetWarnings.length > FILE_WARNINGS_SHOWN && (
+              <details class="details">
+                <summary>
+                  {plural(summary.datasetWarnings.length - FILE_WARNINGS_SHOWN, "more warning")}
+                </summary>
+                <ul>
+                  {summary.datasetWarnings.slice(FILE_WARNINGS_SHOWN).map((w) => (
+                    <li key={`${w.pointer}|${w.keyword}|${w.message}`}>{w.message}</li>
+                  ))}
+                </ul>
+              </details>
+            )}
+          </div>
+        </div>
+      )}
+
       <div class={`review-layout${summary.groups.length === 0 ? " review-layout--single" : ""}`}>
         {summary.groups.length > 0 && (
           <ProblemsPanel
@@ -286,7 +350,7 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
             onKeepDuplicates={(keep) => keepDuplicates(keep)}
           />
         )}
-        <div class="review-main">
+        <div class="review-main" ref={main}>
           {problemsOnly && summary.problemRowCount === 0 ? (
             <p class="muted review-none">No rows with problems.</p>
           ) : (
@@ -386,6 +450,25 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
                       </div>
                     </div>
                   ))}
+                  {offered && (
+                    <fieldset class="review-choices">
+                      <legend>
+                        Every “{offered.value}” in {offered.field} becomes
+                      </legend>
+                      <div class="btn-row review-inline-actions">
+                        {offered.allowed.map((choice) => (
+                          <button
+                            key={choice}
+                            type="button"
+                            class="btn btn--secondary btn--small"
+                            onClick={() => choose(offered.field, offered.value, choice)}
+                          >
+                            {choice}
+                          </button>
+                        ))}
+                      </div>
+                    </fieldset>
+                  )}
                   {messages.length === 0 && (
                     <p class="muted">
                       {focusedCol > 0
@@ -419,23 +502,6 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
           </div>
         </div>
       </div>
-
-      {summary.datasetWarnings.length > 0 && (
-        <div class="banner banner--warning" role="status">
-          <TriangleAlert aria-hidden="true" />
-          <div class="banner-body">
-            <p class="banner-title">
-              {plural(summary.datasetWarnings.length, "warning")} about the whole file (they do not block the
-              upload)
-            </p>
-            <ul>
-              {summary.datasetWarnings.map((w) => (
-                <li key={`${w.pointer}|${w.keyword}|${w.message}`}>{w.message}</li>
-              ))}
-            </ul>
-          </div>
-        </div>
-      )}
 
       <Tools
         pipeline={pipeline}
@@ -483,7 +549,8 @@ export function ReviewStep({ pipeline, fileName, onDownload, onBack, onSubmit }:
           </span>
         )}
         <button type="button" class="btn btn--primary" aria-disabled={blocked} onClick={submit}>
-          Review changes → Submit {plural(summary.includedCount, "record")}
+          <span class="review-narrow-hidden">Review changes →</span>
+          {` Submit ${plural(summary.includedCount, "record")}`}
         </button>
       </footer>
     </section>

@@ -1,9 +1,10 @@
-// What an upload does to the current dataset, in plain words: "Replaces version 7 (580,000
-// records) with 1 record: 579,999 removed, 1 unchanged", then a few keys of each kind.
+// What replacing a dataset does, in plain words: "Replaces version 7 (580,000 records) with 1
+// record: 579,999 removed, 1 unchanged", a few keys of each kind, and the values it erases. The
+// upload flow shows it before and after a commit, the console before a restore.
 
 import type { JsonValue } from "../../schemas/index.ts";
 import type { DatasetDiff } from "../api-client.ts";
-import { count, plural } from "../ui/format.ts";
+import { count, plural } from "./format.ts";
 
 export const records = (n: number) => plural(n, "record");
 
@@ -29,6 +30,10 @@ const keyText = (values: Record<string, JsonValue>) =>
     .map((v) => (typeof v === "string" ? v : JSON.stringify(v)))
     .join(" · ");
 
+/** "department in 8 records (no such column), title in 1 record" */
+const lostText = (lost: DatasetDiff["lostValues"]) =>
+  lost.map((l) => `${l.field} in ${records(l.records)}${l.missing ? " (no such column)" : ""}`).join(", ");
+
 export function DiffSummary({ diff, done = false }: { diff: DatasetDiff; done?: boolean }) {
   const kinds = [
     ["Removed", diff.removed, diff.examples.removed],
@@ -36,10 +41,12 @@ export function DiffSummary({ diff, done = false }: { diff: DatasetDiff; done?: 
     ["Changed", diff.changed, diff.examples.changed],
   ] as const;
   const shown = kinds.filter(([, , examples]) => examples.length > 0);
+  // An older Worker's diff has no lostValues.
+  const lost = diff.lostValues ?? [];
   return (
     <div class="diff-summary">
       <p>{diffSentence(diff, done)}</p>
-      {shown.length > 0 && (
+      {(shown.length > 0 || lost.length > 0) && (
         <ul class="diff-examples">
           {shown.map(([label, total, examples]) => (
             <li key={label}>
@@ -47,6 +54,11 @@ export function DiffSummary({ diff, done = false }: { diff: DatasetDiff; done?: 
               {total > examples.length ? ` and ${count(total - examples.length)} more` : ""}
             </li>
           ))}
+          {lost.length > 0 && (
+            <li>
+              {done ? "Values erased" : "Values it erases"}: {lostText(lost)}
+            </li>
+          )}
         </ul>
       )}
     </div>
