@@ -34,6 +34,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: "cli",
+          environment: "node",
+          include: ["test/cli/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
@@ -41,6 +48,15 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // PDFs and screenshots read into tables (issue 23): PDF.js and the OCR engine in Node.
+        test: {
+          name: "media",
+          environment: "node",
+          include: ["test/media/**/*.test.ts"],
+          testTimeout: 120_000,
         },
       },
       {
