@@ -30,10 +30,12 @@ import {
   type ReviewSummary,
 } from "./dataset.ts";
 import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
+import { type MediaKind, mediaKindOf } from "./media/kind.ts";
+import { type ExtractedTable, MediaError } from "./media/types.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { buildJsonTable, detectKind, type SourceIssue } from "./parse/source-table.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
-import { csvSource, jsonSource, NO_HEADER_ROW, type SourceRows } from "./source.ts";
+import { csvSource, jsonSource, NO_HEADER_ROW, type SourceRows, withConfidence } from "./source.ts";
 import {
   type ReplacementReview,
   UploadError,
@@ -57,6 +59,8 @@ export interface InspectOptions {
   sourceName?: string;
   /** An Excel workbook's sheet to read (the first with data otherwise; kept for the same file). */
   sheet?: string;
+  /** A PDF's or an image's table to read, by its index in `media.tables` (the first otherwise; kept for the same file). */
+  table?: number;
   /**
    * The data the file is for, and the tenant's past mapping choices: once the file is read, its
    * mapping is suggested and the rows are validated under it in the background, so a `validate`
@@ -79,6 +83,8 @@ export type Inspection =
       /** An Excel workbook's sheets with data, and the one read. */
       sheets?: string[];
       sheet?: string;
+      /** A PDF or an image: the tables found in it (the picker's choices), and the one read. */
+      media?: MediaInspection;
       headers: string[];
       columns: string[];
       rowCount: number;
@@ -95,13 +101,40 @@ export type Inspection =
       issueCount: number;
     };
 
+/** A table found in a PDF or an image, as a picker lists it. */
+export interface MediaTableSummary {
+  /** The 1-based page it starts on. */
+  page?: number;
+  header: string[];
+  rowCount: number;
+}
+
+/** What was read from a PDF or an image. */
+export interface MediaInspection {
+  kind: MediaKind;
+  tables: MediaTableSummary[];
+  /** The index in `tables` of the table read. */
+  table: number;
+  /**
+   * OCR'd cells read with less than LOW_CONFIDENCE (data row and column 0-based, confidence 0-1),
+   * the first MAX_LOW_CONFIDENCE_SHOWN of them; `lowConfidenceCount` counts all. Empty for a PDF's own text.
+   */
+  lowConfidence: { row: number; column: number; confidence: number }[];
+  lowConfidenceCount: number;
+}
+
+/** Below this an OCR'd cell is worth the admin's check ("Read from the image with 62 % confidence — check it"). */
+export const LOW_CONFIDENCE = 0.9;
+const MAX_LOW_CONFIDENCE_SHOWN = 1000;
+
 export interface ValidationDone {
   recordCount: number;
   /** Rows already validated in the background (under the suggested mapping) when it was asked. */
   prepared: number;
 }
 
-export type Progress = { phase: "read" | "parse" | "validate"; done: number; total: number };
+/** `pages`: a PDF's or an image's pages read (done of total), OCR included. */
+export type Progress = { phase: "read" | "parse" | "validate" | "pages"; done: number; total: number };
 
 export type DownloadKind = "errors" | "csv" | "json";
 
@@ -228,6 +261,10 @@ type Read =
 
 export class Pipeline {
   private csv: CsvRead | undefined;
+  /** The tables read from a PDF or an image, and which one `csv` holds. */
+  private media: { file: Blob; kind: MediaKind; tables: ExtractedTable[]; table: number } | undefined;
+  /** Reads (inspect requests) that `cancel(id)` stops: a PDF's or an image's OCR. */
+  private readonly reads = new Map<number, AbortController>();
   /** The workbook sheet `csv` holds rows of, when the file is an Excel workbook. */
   private workbook: { sheets: string[]; sheet: string; dateColumns: number[] } | undefined;
   /** The file last read, and the source name its sync records. */
@@ -318,8 +355,13 @@ export class Pipeline {
     file: Blob,
     options: InspectOptions,
     onProgress: (p: Progress) => void = () => {},
+    id?: number,
   ): Promise<Inspection> {
     userTiming.mark("intake:inspect");
+    const head = new Uint8Array(await file.slice(0, 1024).arrayBuffer());
+    const mediaKind = mediaKindOf(options.fileName, head);
+    if (mediaKind) return this.inspectMedia(file, mediaKind, options, onProgress, id);
+    this.media = undefined;
     this.prepared = undefined;
     this.suggested = undefined;
     this.limits = recordLimits(options.limits);
@@ -372,7 +414,16 @@ export class Pipeline {
         );
       }
     }
-    const source = this.source;
+    return this.inspected(this.source, encoding, options, onProgress);
+  }
+
+  /** The inspection of the source just read: its profile, and the background validation started. */
+  private inspected(
+    source: SourceRows,
+    encoding: SourceEncoding,
+    options: InspectOptions,
+    onProgress: (p: Progress) => void,
+  ): Inspection {
     userTiming.mark("intake:profile");
     onProgress({ phase: "parse", done: 1, total: 1 });
     const rowIssues = source.issues.filter((i) => i.row !== undefined);
@@ -395,6 +446,7 @@ export class Pipeline {
       headerRow: source.headerRow,
       headerCandidates: source.headerCandidates,
       ...(this.workbook ? { sheets: this.workbook.sheets, sheet: this.workbook.sheet } : {}),
+      ...(this.media ? { media: this.mediaInspection(this.media), delimiter: undefined } : {}),
       headers: source.headers,
       columns: source.columns,
       rowCount: source.count,
@@ -402,9 +454,110 @@ export class Pipeline {
       distinct,
       looksHeaderless:
         source.kind === "csv" &&
+        !this.media &&
         (source.headerRow === NO_HEADER_ROW || looksLikeHeaderless([source.headers, ...rows])),
       issues: [...source.issues.filter((i) => i.row === undefined), ...rowIssues.slice(0, MAX_ROW_ISSUES)],
       issueCount: source.issues.length,
+    };
+  }
+
+  /**
+   * A PDF or an image: its tables read (once per file; OCR can take seconds a page, with progress
+   * per page and `cancel(id)`), the chosen one held like a CSV's rows under its header, and the
+   * OCR's confidence kept by cell for the review.
+   */
+  private async inspectMedia(
+    file: Blob,
+    kind: MediaKind,
+    options: InspectOptions,
+    onProgress: (p: Progress) => void,
+    id: number | undefined,
+  ): Promise<Inspection> {
+    this.prepared = undefined;
+    this.suggested = undefined;
+    this.limits = recordLimits(options.limits);
+    this.dataset = undefined;
+    this.csv = undefined;
+    this.workbook = undefined;
+    this.source = undefined;
+    this.firstRows = [];
+    const sameFile = this.media?.file === file;
+    this.sourceFile = file;
+    let tables = sameFile ? this.media?.tables : undefined;
+    if (!tables) {
+      this.media = undefined;
+      const controller = new AbortController();
+      if (id !== undefined) this.reads.set(id, controller);
+      try {
+        onProgress({ phase: "pages", done: 0, total: 1 });
+        // Loaded here: PDF.js and the OCR engine are megabytes the page never needs.
+        const { extractTables } = await import("./media/index.ts");
+        tables = await extractTables(new Uint8Array(await file.arrayBuffer()), kind, {
+          signal: controller.signal,
+          onProgress: ({ page, pages }) => onProgress({ phase: "pages", done: page, total: pages }),
+        });
+      } catch (error) {
+        if (error instanceof MediaError) return { status: "error", message: error.message };
+        if (controller.signal.aborted) return { status: "error", message: "Reading the file was cancelled" };
+        throw error;
+      } finally {
+        if (id !== undefined) this.reads.delete(id);
+      }
+    }
+    const what = kind === "pdf" ? "PDF" : "image";
+    if (tables.length === 0)
+      return {
+        status: "error",
+        message: `No table was found in the ${what}: Intake looks for rows of text in columns (a header and at least one row)`,
+      };
+    const table = Math.min(
+      Math.max(0, options.table ?? (sameFile ? (this.media?.table ?? 0) : 0)),
+      tables.length - 1,
+    );
+    this.media = { file, kind, tables, table };
+    const chosen = tables[table] as ExtractedTable;
+    const page =
+      chosen.page !== undefined && (kind === "pdf" || tables.length > 1) ? `, page ${chosen.page}` : "";
+    if (options.sourceName !== undefined || !sameFile)
+      this.sourceName = options.sourceName ?? `${options.fileName}${page}`;
+    const store = new ColumnStore(chosen.rows.length + 1);
+    store.add(chosen.header, 1);
+    chosen.rows.forEach((row, i) => {
+      store.add(row, i + 2);
+    });
+    this.csv = { file, encoding: "utf-8", delimiter: ",", store, textIssues: [] };
+    // The header is the table's first row unless the admin says otherwise.
+    const source = csvSource(store, ",", [], options.headerRow ?? 0);
+    // Data row r is the store's row headerRow + 1 + r, the table's data row headerRow + r.
+    this.source = chosen.confidence
+      ? withConfidence(source, chosen.confidence, source.headerRow ?? 0)
+      : source;
+    return this.inspected(this.source, "utf-8", options, onProgress);
+  }
+
+  private mediaInspection(media: NonNullable<Pipeline["media"]>): MediaInspection {
+    const lowConfidence: MediaInspection["lowConfidence"] = [];
+    let lowConfidenceCount = 0;
+    const source = this.source;
+    if (source?.confidence)
+      for (let row = 0; row < source.count; row++)
+        for (let column = 0; column < source.columns.length; column++) {
+          const confidence = source.confidence(row, column);
+          if (confidence === undefined || confidence >= LOW_CONFIDENCE) continue;
+          lowConfidenceCount++;
+          if (lowConfidence.length < MAX_LOW_CONFIDENCE_SHOWN)
+            lowConfidence.push({ row, column, confidence });
+        }
+    return {
+      kind: media.kind,
+      tables: media.tables.map((t) => ({
+        ...(t.page !== undefined ? { page: t.page } : {}),
+        header: t.header,
+        rowCount: t.rows.length,
+      })),
+      table: media.table,
+      lowConfidence,
+      lowConfidenceCount,
     };
   }
 
@@ -549,7 +702,9 @@ export class Pipeline {
     const dataset = this.requireDataset();
     if (kind === "errors") return new Blob(errorReportParts(dataset.errors()), { type: "text/csv" });
     if (kind === "csv")
-      return new Blob(correctedCsvParts(dataset.schema, dataset.includedRaws()), { type: "text/csv" });
+      return new Blob(correctedCsvParts(dataset.schema, dataset.includedRaws(), dataset.fields), {
+        type: "text/csv",
+      });
     return new Blob(correctedJsonParts(dataset.records()), { type: "application/json" });
   }
 
@@ -619,8 +774,10 @@ export class Pipeline {
     }
   }
 
+  /** Stops upload `id`, or the read (a PDF's or an image's OCR) started by inspect request `id`. */
   cancel(id: number): void {
     this.uploads.get(id)?.abort();
+    this.reads.get(id)?.abort();
   }
 
   /** The admin confirmed the replacement upload `id` is waiting on: commit it. */

@@ -52,7 +52,10 @@ export interface PipelineCalls {
   redo: { params: null; result: number };
   download: { params: { kind: DownloadKind }; result: Blob };
   submit: { params: SubmitRequest; result: SubmitOutcome };
-  /** Stops the upload started by request `target` (also the answer "no" to a replacement review). */
+  /**
+   * Stops the upload started by request `target` (also the answer "no" to a replacement review), or
+   * the read of a PDF or an image started by inspect request `target`.
+   */
   cancel: { params: { target: number }; result: null };
   /** Lets the upload started by request `target` commit the replacement it asked to confirm. */
   confirm: { params: { target: number }; result: null };
@@ -98,7 +101,8 @@ async function run(
       pipeline.registerSchema(request.params.context, request.params.schema);
       return null;
     case "inspect":
-      return pipeline.inspect(request.params.file, request.params.options, progress);
+      // Its id lets `cancel` stop a long read (a PDF's or an image's OCR).
+      return pipeline.inspect(request.params.file, request.params.options, progress, id);
     case "suggest":
       return pipeline.suggest(request.params.context, request.params.history);
     case "columnValues":

@@ -34,6 +34,19 @@ export interface SourceRows {
   cell(row: number, column: number): JsonValue | undefined;
   /** Each different cell of a column once (as text), in order of appearance, until `visit` answers false. */
   distinct(column: number, visit: (text: string) => boolean): void;
+  /**
+   * How sure the OCR is of a cell (0-1), for a table read from an image or a scanned PDF; undefined
+   * for a cell not OCR'd (or no such cell). The review warns on the cells below LOW_CONFIDENCE.
+   */
+  confidence?(row: number, column: number): number | undefined;
+}
+
+/**
+ * `source` with the OCR confidence of its cells: `byRow[i]` is the table's data row i, and data
+ * row r of `source` is the table's data row `first + r` (the header the admin chose shifts it).
+ */
+export function withConfidence(source: SourceRows, byRow: readonly number[][], first: number): SourceRows {
+  return { ...source, confidence: (row, column) => byRow[first + row]?.[column] };
 }
 
 /** The CSV rows under `headerRow` (detected when not given), as buildCsvTable reads them. */
