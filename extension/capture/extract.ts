@@ -180,7 +180,7 @@ function readCell(el: Element, header = false): CellRead {
     }
   }
   const text = visibleText(el);
-  if (text) return { text, checkbox: false };
+  if (text) return { text: header ? text : withoutAvatarInitials(el, text), checkbox: false };
   const boxes = [...el.querySelectorAll('input[type="checkbox" i],input[type="radio" i]')].filter(
     (b) => !isHidden(b, el),
   );
@@ -190,6 +190,28 @@ function readCell(el: Element, header = false): CellRead {
   if (icons) return { text: icons, checkbox: false };
   if (boxes.length === 1) return { text: String((boxes[0] as HTMLInputElement).checked), checkbox: true };
   return { text: "", checkbox: false };
+}
+
+/**
+ * A cell's text without a decorative avatar before the name it stands for ("AL Ann Lee" -> "Ann
+ * Lee"): an element of its own holding only the initials of the words after it (all of them, or
+ * the first and the last).
+ */
+function withoutAvatarInitials(el: Element, text: string): string {
+  const m = /^(\p{Lu}{1,3}) (.+)$/u.exec(text);
+  if (!m) return text;
+  const [, initials, rest] = m as unknown as [string, string, string];
+  const firsts = rest
+    .split(" ")
+    .map((word) => /\p{L}/u.exec(word)?.[0]?.toUpperCase() ?? "")
+    .filter(Boolean);
+  const matches =
+    firsts.join("") === initials || (firsts.length > 1 && `${firsts[0]}${firsts.at(-1)}` === initials);
+  if (!matches) return text;
+  const avatar = [...el.querySelectorAll("*")].some(
+    (child) => child.children.length === 0 && collapse(child.textContent ?? "") === initials,
+  );
+  return avatar ? rest : text;
 }
 
 /** A cell's text as the admin sees it (see readCell). */

@@ -398,6 +398,15 @@ describe("text as the admin sees it", () => {
     expect(cell('<span style="display:block">Cy</span><span style="display:block">Oz</span>')).toBe("Cy Oz");
   });
 
+  it("leaves out an avatar's initials before the name they stand for, and nothing else", () => {
+    expect(cell('<span class="avatar">AL</span> Ann Lee')).toBe("Ann Lee");
+    expect(cell('<div class="avatar"><span>MJ</span></div><div>Mary Ann Jones</div>')).toBe("Mary Ann Jones");
+    expect(cell('<span class="avatar">MAJ</span> Mary Ann Jones')).toBe("Mary Ann Jones");
+    // Not initials of what follows, or not an element of their own: kept as written.
+    expect(cell('<span class="badge">QA</span> Ann Lee')).toBe("QA Ann Lee");
+    expect(cell("IT Information Technology")).toBe("IT Information Technology");
+  });
+
   it("reads several icons as a list of their labels, a <select> as its chosen option", () => {
     expect(cell('<img alt="Ann"><img alt="Bob"><span title="Cy" class="avatar"></span>')).toBe(
       "Ann; Bob; Cy",
