@@ -1,6 +1,8 @@
 // SQL for API keys. Only hashes of secrets are stored; every query is scoped to a tenant except
 // the lookup by key id that authentication itself needs.
-export type KeyScope = "admin" | "ingest";
+import type { KeyScope } from "../../schemas/api-types.ts";
+
+export type { KeyScope };
 
 export interface ApiKey {
   id: string;

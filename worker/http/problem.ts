@@ -1,16 +1,12 @@
 // RFC 9457 problem details: the one error type routes throw and `onError` renders.
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ProblemDocument } from "../../schemas/api-types.ts";
 
 export const PROBLEM_BASE = "https://intake.dev/problems/";
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  [extension: string]: unknown;
-}
+/** The wire type of schemas/api-types.ts; the Worker always says what happened (`detail`). */
+export type ProblemBody = ProblemDocument & { detail: string };
 
 /** An expected failure with its problem document; `onError` turns it into the response. */
 export class Problem extends HTTPException {
