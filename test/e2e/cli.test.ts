@@ -235,7 +235,10 @@ describe("intake against the real Worker", () => {
       syncId: string;
       batches: Record<string, number>;
     };
-    expect(state.batches).toMatchObject({ "1": 10, "2": 10 });
+    // Two batches acknowledged before the kill; with three in flight, which two is up to the
+    // network (1 and 2, or 1 and 3).
+    expect(Object.values(state.batches)).toEqual([10, 10]);
+    expect(Object.keys(state.batches).every((seq) => ["1", "2", "3"].includes(seq))).toBe(true);
     const before = await versions("list_employees");
 
     const resumed = await intake([...args, "--json"]);
