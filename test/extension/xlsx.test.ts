@@ -72,7 +72,8 @@ describe("Excel workbooks", () => {
     const file = workbook();
     const first = await pipeline.inspect(file, { fileName: file.name });
     expect(first.status === "ready" && first.sheets).toEqual(["Read me", "Users"]);
-    expect(first.status === "ready" && first.sheet).toBe("Read me");
+    // It opens on the sheet with the data, not on the "Read me" in front of it (issue 27).
+    expect(first.status === "ready" && first.sheet).toBe("Users");
 
     const users = await pipeline.inspect(file, { fileName: file.name, sheet: "Users" });
     if (users.status !== "ready") throw new Error(JSON.stringify(users));
@@ -289,10 +290,13 @@ describe("Reading an .xlsx as a stream", () => {
     });
     const first = await rows(book);
     expect(first.sheets).toEqual(["Data", "More"]);
-    expect(first.sheet).toBe("Data");
+    // Unless one is asked for, the sheet holding the most (its XML part's size) is read.
+    expect(first.sheet).toBe("More");
+    const data = await rows(book, "Data");
+    expect(data.rows).toEqual([{ line: 1, cells: ["1"] }]);
     const more = await rows(book, "More");
     expect(more.rows).toEqual([{ line: 3, cells: ["", "x"] }]);
-    expect((await rows(book, "Cover")).sheet).toBe("Data");
+    expect((await rows(book, "Cover")).sheet).toBe("More");
     await expect(readWorkbook(xlsx({ sheets: { Cover: "<sheetData/>" } }))).rejects.toThrow(WORKBOOK_EMPTY);
   });
 

@@ -676,8 +676,15 @@ async function readXlsx(blob: Blob, wanted: string | undefined, onProgress: (sha
     const entry = part(path);
     if (entry && (await hasValues(blob, entry))) sheets.push({ name, entry, hidden });
   }
-  // Unless asked for, a hidden sheet is read only when no sheet Excel shows has data.
-  const chosen = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => !s.hidden) ?? sheets[0];
+  // Unless asked for: the sheet Excel shows that holds the most (an "About" or "Notes" sheet in
+  // front of the data is passed over); a hidden sheet only when no shown sheet has data.
+  const largest = (list: typeof sheets) =>
+    list.reduce<(typeof sheets)[number] | undefined>(
+      (a, b) => (a && a.entry.size >= b.entry.size ? a : b),
+      undefined,
+    );
+  const chosen =
+    sheets.find((s) => s.name === wanted) ?? largest(sheets.filter((s) => !s.hidden)) ?? largest(sheets);
   if (!chosen) throw new Error(WORKBOOK_EMPTY);
   const formats = await readNumberFormats(blob, part(book.styles));
   const strings = await readSharedStrings(blob, part(book.sharedStrings));
