@@ -10,9 +10,8 @@ import {
   candidateNames,
   extractTable,
   findCandidates,
-  isHidden,
-  MAX_CAPTURED_ROWS,
 } from "./extract.ts";
+import { MAX_CAPTURED_ROWS } from "./grid.ts";
 import {
   type Advance,
   type AdvanceStop,
@@ -25,6 +24,7 @@ import {
   type TableLocator,
 } from "./protocol.ts";
 import { mergePages, sameHeaders } from "./table-file.ts";
+import { isHidden } from "./text.ts";
 
 const OUTLINE_ATTR = "data-intake-outline";
 const ACCENT = "#2563eb";

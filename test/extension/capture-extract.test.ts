@@ -10,12 +10,12 @@ import {
   type Candidate,
   type CapturedTable,
   candidateNames,
-  cellText,
   extractTable,
   findCandidates,
 } from "../../extension/capture/extract.ts";
 import { runCapture } from "../../extension/capture/page.ts";
 import type { CaptureReply, CaptureRequest } from "../../extension/capture/protocol.ts";
+import { cellText } from "../../extension/capture/text.ts";
 
 beforeEach(() => {
   document.head.innerHTML = "";
