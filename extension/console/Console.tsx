@@ -20,7 +20,7 @@ import { Banner, type Tone } from "../ui/Banner.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
 import { hostOf } from "../ui/format.ts";
 import { LiveRegion } from "../ui/LiveRegion.tsx";
-import { ContextEditor } from "./ContextEditor.tsx";
+import { ContextEditor } from "./context-editor/ContextEditor.tsx";
 import { type ConsoleDeps, createClient } from "./deps.ts";
 import { IntegrationDetail } from "./IntegrationDetail.tsx";
 import { IntegrationWizard, type WizardStep } from "./IntegrationWizard.tsx";

@@ -7,7 +7,8 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/pr
 import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
-import { definitionOf, fieldNameOf, inferFields } from "../../extension/console/ContextEditor.tsx";
+import { definitionOf, fieldNameOf } from "../../extension/console/context-editor/draft.ts";
+import { inferFields } from "../../extension/console/context-editor/infer.ts";
 import { forgetSchemas } from "../../schemas/index.ts";
 import { renderConsole, setFiles } from "./console-helpers.tsx";
 import type { FakeIntakeApi } from "./fake-api.ts";
