@@ -37,7 +37,13 @@ import {
 export interface PipelineClient {
   /** Hands the pipeline the schema to use for `context` (the Worker's live one); send it before suggest. */
   registerSchema(context: string, schema: ContextSchema): Promise<null>;
-  inspect(file: Blob, options: InspectOptions, onProgress?: (p: Progress) => void): Promise<Inspection>;
+  /** `signal` stops a long read (a PDF's or an image's OCR): the answer is then an error inspection. */
+  inspect(
+    file: Blob,
+    options: InspectOptions,
+    onProgress?: (p: Progress) => void,
+    signal?: AbortSignal,
+  ): Promise<Inspection>;
   /** suggestMapping's answer for the inspected file's columns, computed in the pipeline. */
   suggest(context: string, history?: HistoryEntry[]): Promise<ColumnSuggestion[]>;
   /** The first `limit` values of a source column, as text. */
@@ -101,7 +107,16 @@ export function createPipelineClient(transport: PipelineTransport): PipelineClie
   }
   return {
     registerSchema: (context, schema) => call("registerSchema", { context, schema }).result,
-    inspect: (file, options, onProgress) => call("inspect", { file, options }, { onProgress }).result,
+    inspect: (file, options, onProgress, signal) => {
+      const { id, result } = call("inspect", { file, options }, { onProgress });
+      if (signal) {
+        const cancel = () => void call("cancel", { target: id }).result.catch(() => {});
+        if (signal.aborted) cancel();
+        else signal.addEventListener("abort", cancel, { once: true });
+        void result.finally(() => signal.removeEventListener("abort", cancel)).catch(() => {});
+      }
+      return result;
+    },
     suggest: (context, history = []) => call("suggest", { context, history }).result,
     columnValues: (column, limit) => call("columnValues", { column, limit }).result,
     validate: (context, mapping, onProgress) => call("validate", { context, mapping }, { onProgress }).result,

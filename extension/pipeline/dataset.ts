@@ -24,7 +24,7 @@ import { compileMapping, type Mapping } from "../mapping.ts";
 import { plural } from "../ui/format.ts";
 import { KeyGroups } from "./key-groups.ts";
 import type { TableRow } from "./parse/source-table.ts";
-import type { SourceRows } from "./source.ts";
+import { LOW_CONFIDENCE, type SourceRows } from "./source.ts";
 
 export type DuplicateKeep = "first" | "last";
 
@@ -156,6 +156,13 @@ export type EditAction =
   | { type: "fill"; field: string; value: string }
   | { type: "trim"; field: string };
 export const MAX_WARNINGS_SHOWN = 200;
+
+/** The warning on a cell read by OCR with less than LOW_CONFIDENCE that the admin has not changed. */
+export const OCR_CONFIDENCE_KEYWORD = "ocr-confidence";
+
+/** Extension-only words (the Worker never sees an image): "Read from the image with 62 % confidence — check it". */
+export const ocrConfidenceMessage = (confidence: number): string =>
+  `Read from the image with ${Math.round(confidence * 100)} % confidence — check it`;
 export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);
 /** Undo steps kept (older ones are forgotten). */
 export const HISTORY_LIMIT = 200;
@@ -166,6 +173,17 @@ interface RowIssues {
   dup?: Issue;
   ruleErrors?: Issue[];
   ruleWarnings?: Issue[];
+  /** Cells read by OCR with low confidence, still as read. */
+  ocr?: Issue[];
+}
+
+const hasIssues = (entry: RowIssues) =>
+  !!(entry.record || entry.dup || entry.ruleErrors || entry.ruleWarnings || entry.ocr);
+
+/** A row's warnings: its rules', then its uncertain OCR readings. */
+function warningsOf(entry: RowIssues | undefined, out: Issue[]): void {
+  if (entry?.ruleWarnings) for (const issue of entry.ruleWarnings) out.push(issue);
+  if (entry?.ocr) for (const issue of entry.ocr) out.push(issue);
 }
 
 type Raw = Record<string, JsonValue>;
@@ -271,6 +289,8 @@ export class Dataset {
   readonly choices: Record<string, string[]>;
   /** A source row as the mapping reads it (before normalization). */
   private readonly mapRow: (row: TableRow) => JsonValue;
+  /** The mapped fields of a source read by OCR, each with its source column (none otherwise). */
+  private readonly ocrFields: { field: string; column: number }[] = [];
   private readonly hasRules: boolean;
   private readonly tracksTargets: boolean;
   /** Whether record keys compare case-insensitively. */
@@ -319,6 +339,10 @@ export class Dataset {
     this.columns = order.filter((f) => shown.has(f));
     this.fields = [...new Set([...this.columns, ...order])];
     this.choices = choicesOf(schema, this.columns);
+    if (source.confidence)
+      mapping.columns.forEach((field, column) => {
+        if (field && Object.hasOwn(schema.properties, field)) this.ocrFields.push({ field, column });
+      });
     this.excluded = new Uint8Array(source.count);
     this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i)?.text);
     for (const issue of source.issues) {
@@ -398,8 +422,9 @@ export class Dataset {
             entry.dup = duplicateKeyIssue(this.schema, outcome.record, this.place(first), this.place(i));
         }
         if (this.hasRules) this.checkRules(i, outcome.record, entry, global);
+        this.checkOcr(i, raw, entry);
       }
-      if (entry.record || entry.dup || entry.ruleErrors || entry.ruleWarnings) this.issues.set(i, entry);
+      if (hasIssues(entry)) this.issues.set(i, entry);
       if (onProgress && (i & 4095) === 4095) onProgress(i + 1, total);
     }
     pass.next = end;
@@ -420,9 +445,41 @@ export class Dataset {
     else delete entry.ruleWarnings;
   }
 
+  /**
+   * Warnings on the cells of row `i` read by OCR with less than LOW_CONFIDENCE, as long as they
+   * hold what was read (an edit, even one undone and redone, is the admin's own value).
+   */
+  private checkOcr(i: number, raw: Raw, entry: RowIssues): void {
+    delete entry.ocr;
+    if (this.ocrFields.length === 0) return;
+    const read = this.edits.has(i) ? this.mapRow(this.source.row(i)) : raw;
+    const line = this.source.line(i);
+    for (const { field, column } of this.ocrFields) {
+      const confidence = this.source.confidence?.(i, column);
+      if (confidence === undefined || confidence >= LOW_CONFIDENCE) continue;
+      const value = Object.hasOwn(raw, field) ? raw[field] : undefined;
+      if (
+        read !== raw &&
+        (!isObject(read) || !same(value, Object.hasOwn(read, field) ? read[field] : undefined))
+      )
+        continue;
+      const issue: Issue = {
+        row: i + 1,
+        pointer: `/${field.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        field,
+        keyword: OCR_CONFIDENCE_KEYWORD,
+        message: ocrConfidenceMessage(confidence),
+      };
+      if (line !== undefined) issue.line = line;
+      if (value !== undefined) issue.value = value;
+      entry.ocr ??= [];
+      entry.ocr.push(issue);
+    }
+  }
+
   private setEntry(i: number, entry: RowIssues): void {
     const had = this.issues.has(i);
-    const has = !!(entry.record || entry.dup || entry.ruleErrors || entry.ruleWarnings);
+    const has = hasIssues(entry);
     if (has) this.issues.set(i, entry);
     else this.issues.delete(i);
     if (had !== has) this.rowsWithIssues = undefined;
@@ -487,6 +544,7 @@ export class Dataset {
             this.byKey.add(key.hash, i, key.text);
           }
           if (this.hasRules) this.checkRules(i, outcome.record, entry);
+          this.checkOcr(i, raw, entry);
         }
       }
       this.setEntry(i, entry);
@@ -556,10 +614,7 @@ export class Dataset {
   private rowWarnings(): Issue[] {
     if (!this.warningCache) {
       const out: Issue[] = [];
-      for (const i of this.sortedRows()) {
-        const list = this.excluded[i] ? undefined : this.issues.get(i)?.ruleWarnings;
-        if (list) for (const issue of list) out.push(issue);
-      }
+      for (const i of this.sortedRows()) if (!this.excluded[i]) warningsOf(this.issues.get(i), out);
       this.warningCache = out;
     }
     return this.warningCache;
@@ -571,7 +626,12 @@ export class Dataset {
 
   /** The value "fix all like this" writes for an issue's cell, or undefined when it has none. */
   fixOf(issue: Issue): JsonValue | undefined {
-    if (!issue.field || SOURCE_KEYWORDS.has(issue.keyword) || issue.keyword === "duplicate-key")
+    if (
+      !issue.field ||
+      SOURCE_KEYWORDS.has(issue.keyword) ||
+      issue.keyword === "duplicate-key" ||
+      issue.keyword === OCR_CONFIDENCE_KEYWORD
+    )
       return undefined;
     if (issue.suggestion !== undefined) return issue.suggestion;
     const prop = Object.hasOwn(this.schema.properties, issue.field)
@@ -675,8 +735,7 @@ export class Dataset {
         if (this.excluded[i]) continue;
         buffer.length = 0;
         this.rowErrors(i, buffer);
-        const warnings = this.issues.get(i)?.ruleWarnings;
-        if (warnings) for (const w of warnings) buffer.push(w);
+        warningsOf(this.issues.get(i), buffer);
         if (buffer.some((issue) => matches(issue, query.column, query.keyword))) list.push(i);
       }
       this.listCache.set(key, list);
@@ -706,7 +765,8 @@ export class Dataset {
   private gridRow(i: number): GridRow {
     const issues: Issue[] = [];
     this.rowErrors(i, issues);
-    const warnings = this.excluded[i] ? undefined : this.issues.get(i)?.ruleWarnings;
+    const warnings: Issue[] = [];
+    if (!this.excluded[i]) warningsOf(this.issues.get(i), warnings);
     const raw = this.raw(i);
     const cells: GridCell[] = this.columns.map((field) => ({
       text: isObject(raw) && Object.hasOwn(raw, field) ? cellText(raw[field]) : "",
@@ -730,7 +790,7 @@ export class Dataset {
       if (row.level !== "error") row.level = level;
     };
     for (const issue of issues) mark(issue, "error");
-    if (warnings) for (const issue of warnings) mark(issue, "warning");
+    for (const issue of warnings) mark(issue, "warning");
     return row;
   }
 

@@ -35,7 +35,14 @@ import { type ExtractedTable, MediaError } from "./media/types.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { buildJsonTable, detectKind, type SourceIssue } from "./parse/source-table.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
-import { csvSource, jsonSource, NO_HEADER_ROW, type SourceRows, withConfidence } from "./source.ts";
+import {
+  csvSource,
+  jsonSource,
+  LOW_CONFIDENCE,
+  NO_HEADER_ROW,
+  type SourceRows,
+  withConfidence,
+} from "./source.ts";
 import {
   type ReplacementReview,
   UploadError,
@@ -123,8 +130,8 @@ export interface MediaInspection {
   lowConfidenceCount: number;
 }
 
-/** Below this an OCR'd cell is worth the admin's check ("Read from the image with 62 % confidence — check it"). */
-export const LOW_CONFIDENCE = 0.9;
+export { LOW_CONFIDENCE } from "./source.ts";
+
 const MAX_LOW_CONFIDENCE_SHOWN = 1000;
 
 export interface ValidationDone {
@@ -262,7 +269,9 @@ type Read =
 export class Pipeline {
   private csv: CsvRead | undefined;
   /** The tables read from a PDF or an image, and which one `csv` holds. */
-  private media: { file: Blob; kind: MediaKind; tables: ExtractedTable[]; table: number } | undefined;
+  private media:
+    | { file: Blob; kind: MediaKind; tables: ExtractedTable[]; table: number; name: string }
+    | undefined;
   /** Reads (inspect requests) that `cancel(id)` stops: a PDF's or an image's OCR. */
   private readonly reads = new Map<number, AbortController>();
   /** The workbook sheet `csv` holds rows of, when the file is an Excel workbook. */
@@ -514,12 +523,14 @@ export class Pipeline {
       Math.max(0, options.table ?? (sameFile ? (this.media?.table ?? 0) : 0)),
       tables.length - 1,
     );
-    this.media = { file, kind, tables, table };
+    const name = options.sourceName ?? (sameFile ? this.media?.name : undefined) ?? options.fileName;
+    this.media = { file, kind, tables, table, name };
     const chosen = tables[table] as ExtractedTable;
     const page =
       chosen.page !== undefined && (kind === "pdf" || tables.length > 1) ? `, page ${chosen.page}` : "";
-    if (options.sourceName !== undefined || !sameFile)
-      this.sourceName = options.sourceName ?? `${options.fileName}${page}`;
+    // The sync records the file and the table's page ("report.pdf, page 2"), kept as the admin
+    // picks another table of the same file.
+    this.sourceName = `${name}${page}`;
     const store = new ColumnStore(chosen.rows.length + 1);
     store.add(chosen.header, 1);
     chosen.rows.forEach((row, i) => {

@@ -66,14 +66,20 @@ export type PipelineMethod = keyof PipelineCalls;
 /** Progress replies at most this often (a phase's first and last always go): each one redraws the page. */
 export const PROGRESS_INTERVAL_MS = 100;
 
-/** `report`, passing on a phase's first and last progress and otherwise one per PROGRESS_INTERVAL_MS. */
+/**
+ * `report`, passing on a phase's first and last progress, a change of its total (a PDF's page
+ * count once known), and otherwise one per PROGRESS_INTERVAL_MS.
+ */
 export function throttled(report: (p: Progress) => void, now: () => number = () => Date.now()) {
   let phase: Progress["phase"] | undefined;
+  let total = 0;
   let last = 0;
   return (p: Progress): void => {
     const at = now();
-    if (p.phase === phase && p.done < p.total && at - last < PROGRESS_INTERVAL_MS) return;
+    if (p.phase === phase && p.total === total && p.done < p.total && at - last < PROGRESS_INTERVAL_MS)
+      return;
     phase = p.phase;
+    total = p.total;
     last = at;
     report(p);
   };

@@ -41,6 +41,9 @@ export interface SourceRows {
   confidence?(row: number, column: number): number | undefined;
 }
 
+/** Below this an OCR'd cell is worth the admin's check (the review warns on it). */
+export const LOW_CONFIDENCE = 0.9;
+
 /**
  * `source` with the OCR confidence of its cells: `byRow[i]` is the table's data row i, and data
  * row r of `source` is the table's data row `first + r` (the header the admin chose shifts it).

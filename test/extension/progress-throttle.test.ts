@@ -26,4 +26,17 @@ describe("throttled progress", () => {
     ]);
     expect(seen.filter((p) => p.phase === "validate").map((p) => p.done)).toEqual([5, 50]);
   });
+
+  it("passes a change of the total: a PDF's page count once it is known", () => {
+    const seen: Progress[] = [];
+    const report = throttled(
+      (p) => seen.push(p),
+      () => 0,
+    );
+    report({ phase: "pages", done: 0, total: 1 });
+    report({ phase: "pages", done: 0, total: 3 });
+    report({ phase: "pages", done: 1, total: 3 });
+    report({ phase: "pages", done: 3, total: 3 });
+    expect(seen.map((p) => `${p.done}/${p.total}`)).toEqual(["0/1", "0/3", "3/3"]);
+  });
 });

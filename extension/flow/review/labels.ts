@@ -16,6 +16,7 @@ const RULES: Record<string, string> = {
   "ragged-row": "wrong number of values",
   csv: "unreadable CSV",
   json: "unreadable JSON",
+  "ocr-confidence": "read with low confidence",
 };
 
 export const ruleLabel = (keyword: string) => RULES[keyword] ?? keyword;

@@ -1,13 +1,14 @@
 // A range pasted from Excel, Google Sheets or Numbers: the clipboard's HTML table when there is
 // one (merged cells and hidden columns handled as for a captured table), its tab-separated text
-// otherwise. Either becomes a file the pipeline reads like any other.
+// otherwise. Either becomes a file the pipeline reads like any other. A pasted screenshot becomes
+// an image file the pipeline reads by OCR.
 import { type CapturedTable, extractTable, findCandidates } from "../../capture/extract.ts";
 import { tableFile } from "../../capture/table-file.ts";
 import type { SourceOptions } from "./types.ts";
 
 export const PASTED_SOURCE_NAME = "Pasted range";
 export const EMPTY_PASTE_MESSAGE =
-  "Nothing to read was pasted. Copy a range of cells in Excel, Google Sheets or Numbers, then paste it here.";
+  "Nothing to read was pasted. Copy a range of cells in Excel, Google Sheets or Numbers, or take a screenshot of a table, then paste it here.";
 
 /** The first table of an HTML clipboard, or undefined when it holds none. */
 export function pastedHtmlTable(html: string): CapturedTable | undefined {
@@ -51,4 +52,17 @@ export function pastedSource(data: {
     file,
     options: { fileName: file.name, sourceName: PASTED_SOURCE_NAME, ...(tab ? { delimiter: "\t" } : {}) },
   };
+}
+
+/** What a pasted screenshot is called (the clipboard gives an image no name). */
+export const PASTED_SCREENSHOT_NAME = "screenshot.png";
+
+/** The clipboard's image (a screenshot) as a file to read by OCR, or undefined when it holds none. */
+export function pastedImage(data: Pick<DataTransfer, "items"> | null | undefined): File | undefined {
+  for (const item of Array.from(data?.items ?? [])) {
+    if (item.kind !== "file" || !item.type.startsWith("image/")) continue;
+    const image = item.getAsFile();
+    if (image) return new File([image], PASTED_SCREENSHOT_NAME, { type: image.type || "image/png" });
+  }
+  return undefined;
 }
