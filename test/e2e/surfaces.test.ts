@@ -74,13 +74,32 @@ async function check(page: Page, title: RegExp, name: string) {
   await shot(page, name);
 }
 
-/** Whole and in view above the step's sticky footer: nothing to scroll to read it. */
+/**
+ * Whole and in view above the step's sticky footer: nothing to scroll to read it. Asked again for
+ * up to 5 s, as the review grid gives up height in the frame after a message grows (fit-grid.ts),
+ * which a loaded machine may show a little later.
+ */
 async function inView(page: Page, locator: Locator, what: string) {
-  const box = await locator.boundingBox();
-  const footerTop = await page.evaluate(
-    () =>
-      document.querySelector(".flow-body > .step > .step-footer")?.getBoundingClientRect().top ?? innerHeight,
-  );
+  const place = async () => {
+    const box = await locator.boundingBox();
+    const footerTop = await page.evaluate(
+      () =>
+        document.querySelector(".flow-body > .step > .step-footer")?.getBoundingClientRect().top ??
+        innerHeight,
+    );
+    return { box, footerTop };
+  };
+  await expect
+    .poll(
+      async () => {
+        const { box, footerTop } = await place();
+        return box !== null && box.y >= 0 && box.y + box.height <= footerTop;
+      },
+      { timeout: 5_000 },
+    )
+    .toBe(true)
+    .catch(() => undefined);
+  const { box, footerTop } = await place();
   expect(box, `${what} is not shown`).not.toBeNull();
   const { y, height } = box as { y: number; height: number };
   expect(y, `${what} is above the view`).toBeGreaterThanOrEqual(0);
