@@ -140,7 +140,7 @@ it("reads a PDF report's table in the popup and submits its rows; the sync recor
   expect(history.data.find((e) => e.kind === "commit")?.sourceName).toBe("users-report.pdf, page 1");
 });
 
-it("reads a screenshot by OCR in the popup and submits its emails; the sync records the image", async () => {
+it("reads a screenshot by OCR in the side panel at 360 × 800 and submits its emails; the sync records the image", async () => {
   const second = await ownIntegration("media-png-e2e", "Acme Desktop");
   const truth = JSON.parse(
     readFileSync(
@@ -148,7 +148,8 @@ it("reads a screenshot by OCR in the popup and submits its emails; the sync reco
       "utf8",
     ),
   ) as { header: string[]; rows: string[][] };
-  await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(`chrome-extension://${browser.extensionId}/sidepanel.html`);
   await page.getByRole("button", { name: "Change connection" }).click();
   await page.getByLabel("API key").fill(second.ingestKey);
   await page.getByRole("button", { name: "Test connection" }).click();
@@ -173,6 +174,9 @@ it("reads a screenshot by OCR in the popup and submits its emails; the sync reco
   await page.getByRole("grid", { name: "Your file" }).waitFor();
   // The cells OCR was least sure of are warnings to check (this engine and image: three emails, read right).
   await expect.poll(() => lede()).toBe("8 rows · 0 errors · 3 warnings");
+  // The side panel folds the problems into a strip until it is opened.
+  const strip = page.getByRole("button", { name: /problems? in \d+ columns?/ });
+  if (await strip.isVisible()) await strip.click();
   await page.getByRole("button", { name: /^emailId · read with low confidence \(warning\) 3$/ }).click();
   await page
     .locator("#review-message")
