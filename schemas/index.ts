@@ -1,7 +1,7 @@
 // The schema core's public surface: catalog, normalization, validation, dataset checks,
 // CSV and JSON reading, limits, templates and effective access. No platform imports.
 
-export { canonicalRecordJson } from "./canonical.ts";
+export { canonicalValue } from "./canonical.ts";
 export * from "./catalog.ts";
 export * from "./csv.ts";
 export * from "./custom-context.ts";

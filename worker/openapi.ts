@@ -193,9 +193,13 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
     },
     get: {
       summary:
-        "The current dataset, cursor-paginated (cursor, limit); CSV export with format=csv or Accept: text/csv",
+        "The current dataset, or a retained version with version=N, cursor-paginated (cursor, limit); CSV export with format=csv or Accept: text/csv",
       security: "any",
-      responses: { 200: "{ version, data, nextCursor } or text/csv" },
+      responses: {
+        200: "{ version, recordCount, data, nextCursor } or text/csv",
+        404: "version=N names no retained version",
+        409: "The cursor's version was pruned",
+      },
     },
   },
   "/v1/integrations/{id}/contexts/{context}/versions": {

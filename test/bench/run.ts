@@ -1,10 +1,11 @@
-// `npm run bench [-- core worker hostile upload browser xlsx]`: runs the performance suite (all parts by default),
+// `npm run bench [-- core worker hostile upload storage browser xlsx]`: runs the performance suite (all parts by default),
 // prints tables and writes JSON to bench-results/ (git-ignored).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchBrowser } from "./browser.ts";
 import { benchCore } from "./core.ts";
 import { benchHostile } from "./hostile.ts";
+import { benchStorage } from "./storage.ts";
 import { benchUpload } from "./upload.ts";
 import { benchWorkerCpu } from "./worker-cpu.ts";
 import { benchXlsx } from "./xlsx.ts";
@@ -12,7 +13,7 @@ import { benchXlsx } from "./xlsx.ts";
 const parts = new Set(
   process.argv.slice(2).length > 0
     ? process.argv.slice(2)
-    : ["core", "worker", "hostile", "upload", "browser", "xlsx"],
+    : ["core", "worker", "hostile", "upload", "storage", "browser", "xlsx"],
 );
 const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version };
 const fmt = (n: number) => n.toLocaleString("en");
@@ -82,6 +83,15 @@ if (parts.has("upload")) {
   console.log(
     `stored: ${upload.d1MB} MB of D1 for ${upload.rows.toLocaleString("en")} records = ${upload.d1BytesPerRecord} bytes per record, ${upload.d1PerCsv}× the CSV`,
   );
+}
+
+if (parts.has("storage")) {
+  console.log(
+    "\nVersions that store what changed: a saas_users CSV uploaded twice (1 % changed, 0.5 % removed, 0.5 % added), version 1 restored, every page read",
+  );
+  const storage = await benchStorage();
+  results.storage = storage;
+  console.table([{ ...storage, commitSeconds: JSON.stringify(storage.commitSeconds) }]);
 }
 
 if (parts.has("browser")) {

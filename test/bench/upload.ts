@@ -72,6 +72,57 @@ function sqliteBulkInsert(lines: string[]): number {
   return (performance.now() - start) / 1000;
 }
 
+/**
+ * Sends `lines` as one sync (text/csv batches of 5,000 rows, `inFlight` at once, in seq order)
+ * and commits it with `commitBody`; `send` sends one more batch of the same lines to any sync.
+ */
+export async function uploadSync(
+  base: string,
+  headers: Record<string, string>,
+  lines: string[],
+  inFlight: number,
+  commitBody: Record<string, unknown>,
+) {
+  const created = await fetch(`${base}/syncs`, { method: "POST", headers });
+  const { syncId } = (await created.json()) as { syncId: string };
+  const batches = Math.ceil(lines.length / BATCH_ROWS);
+  const batchMs: number[] = [];
+  const send = async (seq: number, into = syncId) => {
+    const first = (seq - 1) * BATCH_ROWS;
+    const body = `${HEADER}\n${lines.slice(first, first + BATCH_ROWS).join("\n")}\n`;
+    const sent = performance.now();
+    // A 503 (wrangler dev restarting its worker when a source file changes) is retried, as the
+    // extension's client does: the seq makes the retry safe.
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${base}/syncs/${into}/batches/${seq}`, {
+        method: "PUT",
+        headers: { ...headers, "content-type": "text/csv", "intake-first-row": String(first + 1) },
+        body,
+      });
+      const text = await response.text();
+      if (response.ok) break;
+      if (response.status !== 503 || attempt >= 5)
+        throw new Error(`batch ${seq}: ${response.status} ${text.slice(0, 500)}`);
+    }
+    batchMs.push(performance.now() - sent);
+  };
+  // Seqs 1..n in file order, at most `inFlight` on their way; the commit waits for all.
+  let next = 0;
+  const lane = async () => {
+    while (next < batches) await send(++next);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, batches) }, lane));
+  const commitStart = performance.now();
+  const commit = await fetch(`${base}/syncs/${syncId}/commit`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify(commitBody),
+  });
+  if (!commit.ok) throw new Error(`commit: ${commit.status} ${await commit.text()}`);
+  const committed = (await commit.json()) as { version: number };
+  return { syncId, batches, batchMs, commitStart, send, version: committed.version };
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
@@ -90,42 +141,9 @@ export async function benchUpload(targetMB = 50, port = 8799): Promise<UploadRow
     const base = `${worker.url}/v1/integrations/${state.integrationId}/contexts/saas_users`;
     const headers = { "x-api-key": state.adminKey };
     const start = performance.now();
-    const created = await fetch(`${base}/syncs`, { method: "POST", headers });
-    const { syncId } = (await created.json()) as { syncId: string };
-    const batches = Math.ceil(lines.length / BATCH_ROWS);
-    const batchMs: number[] = [];
-    const send = async (seq: number, into = syncId) => {
-      const first = (seq - 1) * BATCH_ROWS;
-      const body = `${HEADER}\n${lines.slice(first, first + BATCH_ROWS).join("\n")}\n`;
-      const sent = performance.now();
-      // A 503 (wrangler dev restarting its worker when a source file changes) is retried, as the
-      // extension's client does: the seq makes the retry safe.
-      for (let attempt = 1; ; attempt++) {
-        const response = await fetch(`${base}/syncs/${into}/batches/${seq}`, {
-          method: "PUT",
-          headers: { ...headers, "content-type": "text/csv", "intake-first-row": String(first + 1) },
-          body,
-        });
-        const text = await response.text();
-        if (response.ok) break;
-        if (response.status !== 503 || attempt >= 5)
-          throw new Error(`batch ${seq}: ${response.status} ${text.slice(0, 500)}`);
-      }
-      batchMs.push(performance.now() - sent);
-    };
-    // Seqs 1..n in file order, at most `inFlight` on their way; the commit waits for all.
-    let next = 0;
-    const lane = async () => {
-      while (next < batches) await send(++next);
-    };
-    await Promise.all(Array.from({ length: Math.min(inFlight, batches) }, lane));
-    const commitStart = performance.now();
-    const commit = await fetch(`${base}/syncs/${syncId}/commit`, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify({ expectedRecords: lines.length }),
+    const { batches, batchMs, commitStart, send } = await uploadSync(base, headers, lines, inFlight, {
+      expectedRecords: lines.length,
     });
-    if (!commit.ok) throw new Error(`commit: ${commit.status} ${await commit.text()}`);
     const end = performance.now();
     const workerSeconds = (end - start) / 1000;
     // What the committed dataset takes on disk (before anything else is staged).

@@ -93,15 +93,37 @@ describe("retention", () => {
       await call("POST", `${base()}/versions/3/restore`, { key: ingest }),
     );
     expect(restored.version).toBe(13);
-    // v3 itself is now pruned, but v13 points at its records.
+    // v3 itself is now pruned, but v13 holds its record again.
     expect(await versionNumbers(base(), ingest)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4]);
-    for (let run = 0; run < 10 && (await runMaintenance(env.DB, new Date())).deletedSets > 0; run++);
+    const rows = async () =>
+      (
+        await env.DB.prepare(
+          `SELECT r.v0, r.v1 FROM dataset_rows r JOIN stores s ON s.id = r.store
+           WHERE s.integration_id = ?1 ORDER BY r.rowid`,
+        )
+          .bind(integrationId)
+          .all<{ v0: number; v1: number | null }>()
+      ).results;
+    // One row per submit (each held one record for one version) and the restored copy.
+    expect((await rows()).length).toBe(13);
+    for (let run = 0; run < 10 && (await runMaintenance(env.DB, new Date())).deletedRows > 0; run++);
     expect((await currentData(base(), ingest)).data).toEqual([user(3)]);
-    // The record sets of v1 and v2 are gone; those of v4..v12 and v3's (now v13's) remain.
-    const sets = await env.DB.prepare("SELECT COUNT(*) AS n FROM record_sets WHERE integration_id = ?1")
+    // The rows only v1..v3 held are gone; v4..v12's and v13's remain, and nothing staged is left.
+    expect(await rows()).toEqual([
+      ...[4, 5, 6, 7, 8, 9, 10, 11, 12].map((v) => ({ v0: v, v1: v + 1 })),
+      { v0: 13, v1: null },
+    ]);
+    const staged = await env.DB.prepare("SELECT COUNT(*) AS n FROM record_sets WHERE integration_id = ?1")
       .bind(integrationId)
       .first<{ n: number }>();
-    expect(sets?.n).toBe(10);
+    expect(staged?.n).toBe(0);
+    for (const v of [4, 8, 12]) {
+      const read = await json<{ version: number; data: unknown[] }>(
+        await call("GET", `${base()}/records?version=${v}`, { key: ingest }),
+      );
+      expect(read).toMatchObject({ version: v, data: [user(v)] });
+    }
+    await expectProblem(await call("GET", `${base()}/records?version=3`, { key: ingest }), 404, "not-found");
   });
 });
 
@@ -148,7 +170,7 @@ describe("reading the current dataset", () => {
     const { base, ingest } = await dataWorld();
     await submit(base(), ingest, users(1, 1));
     const gone = await expectProblem(
-      await call("GET", `${base()}/records?cursor=v0.0.0`, { key: ingest }),
+      await call("GET", `${base()}/records?cursor=v0.0`, { key: ingest }),
       409,
       "version-gone",
     );

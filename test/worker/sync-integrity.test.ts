@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type ContextSchema, getSchema } from "../../schemas/index.ts";
 import { commitVersionStatements, type DatasetRef, versionBySource } from "../../worker/db/datasets.ts";
+import { getStore } from "../../worker/db/stores.ts";
 import { getSync, insertBatchStatement } from "../../worker/db/syncs.ts";
 import { runMaintenance } from "../../worker/scheduled.ts";
 import {
@@ -188,12 +189,14 @@ describe("writes into a sync are guarded inside their transaction", () => {
     const sync = await getSync(env.DB, ref, syncId);
     const now = new Date().toISOString();
     // The checks saw one batch; two are there now.
+    const store = (await getStore(env.DB, ref))?.id as number;
     await env.DB.batch(
       commitVersionStatements(
         env.DB,
         ref,
+        store,
         {
-          setId: sync?.setId ?? "",
+          records: { kind: "staged", setId: sync?.setId ?? "", first: true },
           recordCount: 1,
           source: "sync",
           sourceId: syncId,

@@ -1,9 +1,12 @@
-// SQL for record sets, versions and the current-dataset pointer. Records are inserted with
-// SQLite's json_each over one bound JSON parameter per chunk, so a 5,000-record batch takes a
-// handful of statements whatever D1's 100-parameter limit; a commit is a pointer swap.
+// SQL for staged record sets, versions, the rows they hold and the current-dataset pointer (see
+// migration 0008). Records are inserted with SQLite's json_each over one bound JSON parameter per
+// chunk, so a 5,000-record batch takes a handful of statements whatever D1's 100-parameter
+// limit. A commit writes only what changed: it closes the rows that changed or went and opens the
+// new ones, grouping both sides by key in one sort each (no key index: see migration 0004).
+import { bodyFieldSql } from "./bodies.ts";
 import { type SyncGuard, syncOpenSql } from "./syncs.ts";
 
-/** A record ready for storage: its key (the core's unambiguous encoding) and its JSON. */
+/** A record ready for storage: its key (the core's unambiguous encoding) and its body (bodies.ts). */
 export interface StoredRow {
   key: string;
   data: string;
@@ -19,7 +22,6 @@ const utf8Length = (text: string) => (NON_ASCII.test(text) ? encoder.encode(text
 
 export interface Version {
   version: number;
-  setId: string;
   recordCount: number;
   source: "submit" | "sync" | "restore";
   sourceId: string;
@@ -31,7 +33,6 @@ export interface Version {
 
 interface VersionRow {
   version: number;
-  set_id: string;
   record_count: number;
   source: Version["source"];
   source_id: string;
@@ -42,7 +43,6 @@ interface VersionRow {
 
 const toVersion = (r: VersionRow): Version => ({
   version: r.version,
-  setId: r.set_id,
   recordCount: r.record_count,
   source: r.source,
   sourceId: r.source_id,
@@ -141,20 +141,104 @@ export type CommitGuard =
       /** The version the commit checked it replaces (0: none yet); it must still be current. */
       currentVersion: number;
     }
-  /** A restore: the restored version is still retained (its record set is not up for deletion). */
+  /** A restore: the restored version is still retained. */
+  | { kind: "restore"; version: number };
+
+/** Where a new version's records come from. */
+export type VersionRecords =
+  /** A staged record set (a sync's or a submit's); `first`: the dataset has no version yet. */
+  | { kind: "staged"; setId: string; first: boolean }
+  /** Version `version` of the same dataset, made current again. */
   | { kind: "restore"; version: number };
 
 /**
- * Creates the next version of a dataset pointing at a record set and makes it current, in
- * statements meant for one `batch()` (one transaction). `sourceId` is unique, so committing the
- * same sync twice cannot create two versions; with a guard, nothing is created unless it holds
- * (then `versionBySource` finds no version).
+ * SQL true only inside the transaction that creates the version of source ?4: it exists, and the
+ * current-dataset pointer has not reached it yet (the pointer moves in the same transaction, and
+ * versions only grow). Parameters: ?2 integration, ?3 context, ?4 source id.
+ */
+const APPLYING = `EXISTS (SELECT 1 FROM versions v WHERE v.source_id = ?4 AND v.integration_id = ?2 AND v.context = ?3
+  AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.integration_id = ?2 AND d.context = ?3 AND d.current_version >= v.version))`;
+const NEW_VERSION = "(SELECT version FROM versions WHERE source_id = ?4)";
+
+/** Live rows (?1 store) beside staged ones (?5 set), grouped by key: each key's live row and staged body. */
+const LIVE_AND_STAGED = `SELECT record_key AS k, MAX(lid) AS lid, MAX(lb) AS lb, MAX(sb) AS sb, MIN(pos) AS pos FROM (
+    SELECT record_key, rowid AS lid, body AS lb, NULL AS sb, NULL AS pos FROM dataset_rows
+      WHERE store = ?1 AND v1 IS NULL AND record_key <> ''
+    UNION ALL
+    SELECT record_key, NULL, NULL, data, seq * 1000000 + idx FROM records WHERE set_id = ?5 AND record_key <> ''
+  ) GROUP BY record_key`;
+
+/**
+ * The statements that make the new version's rows: they close the current rows it does not hold
+ * and open the ones it adds (only inside the creating transaction: APPLYING). A keyless record
+ * is never matched: it is closed and opened again.
+ */
+function rowStatements(
+  db: D1Database,
+  ref: DatasetRef,
+  store: number,
+  sourceId: string,
+  records: VersionRecords,
+): D1PreparedStatement[] {
+  const bind = (sql: string, extra: unknown) =>
+    db.prepare(sql).bind(store, ref.integrationId, ref.context, sourceId, extra);
+  if (records.kind === "restore")
+    return [
+      // Current rows opened after the restored version: not in it.
+      bind(
+        `UPDATE dataset_rows SET v1 = ${NEW_VERSION} WHERE store = ?1 AND v1 IS NULL AND v0 > ?5 AND ${APPLYING}`,
+        records.version,
+      ),
+      // Its rows closed since: open again, in their order.
+      bind(
+        `INSERT INTO dataset_rows (store, v0, record_key, body)
+         SELECT store, ${NEW_VERSION}, record_key, body FROM dataset_rows
+         WHERE store = ?1 AND v0 <= ?5 AND v1 IS NOT NULL AND v1 > ?5 AND ${APPLYING} ORDER BY rowid`,
+        records.version,
+      ),
+    ];
+  if (records.first)
+    return [
+      bind(
+        `INSERT INTO dataset_rows (store, v0, record_key, body)
+         SELECT ?1, ${NEW_VERSION}, record_key, data FROM records WHERE set_id = ?5 AND ${APPLYING}
+         ORDER BY seq, idx`,
+        records.setId,
+      ),
+    ];
+  return [
+    // Changed or gone (and every keyless row): closed.
+    bind(
+      `UPDATE dataset_rows SET v1 = ${NEW_VERSION}
+       WHERE store = ?1 AND v1 IS NULL AND ${APPLYING}
+         AND (record_key = '' OR rowid IN (SELECT lid FROM (${LIVE_AND_STAGED}) WHERE lid IS NOT NULL AND (sb IS NULL OR sb <> lb)))`,
+      records.setId,
+    ),
+    // New or changed (and every keyless record): opened, in upload order.
+    bind(
+      `INSERT INTO dataset_rows (store, v0, record_key, body)
+       SELECT ?1, ${NEW_VERSION}, k, b FROM (
+         SELECT k, sb AS b, pos FROM (${LIVE_AND_STAGED}) WHERE sb IS NOT NULL AND lb IS NULL
+         UNION ALL
+         SELECT record_key, data, seq * 1000000 + idx FROM records WHERE set_id = ?5 AND record_key = ''
+       ) WHERE ${APPLYING} ORDER BY pos`,
+      records.setId,
+    ),
+  ];
+}
+
+/**
+ * Creates the next version of a dataset from `records` and makes it current, in statements meant
+ * for one `batch()` (one transaction): the version, its rows, the pointer. `sourceId` is unique,
+ * so committing the same sync twice cannot create two versions; with a guard, nothing is created
+ * unless it holds (then `versionBySource` finds no version).
  */
 export function commitVersionStatements(
   db: D1Database,
   ref: DatasetRef,
+  store: number,
   v: {
-    setId: string;
+    records: VersionRecords;
     recordCount: number;
     source: Version["source"];
     sourceId: string;
@@ -169,7 +253,6 @@ export function commitVersionStatements(
     ref.tenantId,
     ref.integrationId,
     ref.context,
-    v.setId,
     v.recordCount,
     v.source,
     v.sourceId,
@@ -178,10 +261,10 @@ export function commitVersionStatements(
   ];
   let condition = "";
   if (guard?.kind === "sync") {
-    condition = ` AND ${syncOpenSql(10, 11)} AND (SELECT COUNT(*) FROM sync_batches WHERE sync_id = ?10) = ?12
-         AND NOT EXISTS (SELECT 1 FROM sync_batches WHERE sync_id = ?10 AND (schema_id IS NULL OR schema_id != ?13))
-         AND (?14 IS NULL OR EXISTS (SELECT 1 FROM custom_contexts WHERE tenant_id = ?1 AND name = ?3 AND version = ?14))
-         AND COALESCE((SELECT current_version FROM datasets WHERE integration_id = ?2 AND context = ?3), 0) = ?15`;
+    condition = ` AND ${syncOpenSql(9, 10)} AND (SELECT COUNT(*) FROM sync_batches WHERE sync_id = ?9) = ?11
+         AND NOT EXISTS (SELECT 1 FROM sync_batches WHERE sync_id = ?9 AND (schema_id IS NULL OR schema_id != ?12))
+         AND (?13 IS NULL OR EXISTS (SELECT 1 FROM custom_contexts WHERE tenant_id = ?1 AND name = ?3 AND version = ?13))
+         AND COALESCE((SELECT current_version FROM datasets WHERE integration_id = ?2 AND context = ?3), 0) = ?14`;
     params.push(
       guard.syncId,
       guard.now,
@@ -192,19 +275,20 @@ export function commitVersionStatements(
     );
   } else if (guard?.kind === "restore") {
     condition =
-      " AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?10 AND set_id = ?4)";
+      " AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?9)";
     params.push(guard.version);
   }
   return [
     db
       .prepare(
         // HAVING: only when the tenant owns the integration (defence in depth: a ref with another
-        // tenant's integration id inserts nothing, so the pointer swap below finds no version).
+        // tenant's integration id inserts nothing, so nothing below applies).
         `INSERT INTO versions (tenant_id, integration_id, context, version, set_id, record_count, source, source_id, key_name, created_at)
-         SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, ?4, ?5, ?6, ?7, ?8, ?9 FROM versions WHERE integration_id = ?2 AND context = ?3
+         SELECT ?1, ?2, ?3, COALESCE(MAX(version), 0) + 1, '', ?4, ?5, ?6, ?7, ?8 FROM versions WHERE integration_id = ?2 AND context = ?3
          HAVING EXISTS (SELECT 1 FROM integrations WHERE id = ?2 AND tenant_id = ?1)${condition}`,
       )
       .bind(...params),
+    ...rowStatements(db, ref, store, v.sourceId, v.records),
     db
       .prepare(
         `INSERT INTO datasets (tenant_id, integration_id, context, current_version, updated_at)
@@ -225,7 +309,7 @@ export async function versionBySource(
 ): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      "SELECT version, set_id, record_count, source, source_id, key_name, created_at, schema_id FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND source_id = ?3",
+      "SELECT version, record_count, source, source_id, key_name, created_at, schema_id FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND source_id = ?3",
     )
     .bind(ref.tenantId, ref.integrationId, sourceId)
     .first<VersionRow>();
@@ -236,7 +320,7 @@ export async function versionBySource(
 export async function currentVersion(db: D1Database, ref: DatasetRef): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      `SELECT v.version, v.set_id, v.record_count, v.source, v.source_id, v.key_name, v.created_at
+      `SELECT v.version, v.record_count, v.source, v.source_id, v.key_name, v.created_at
        FROM datasets d JOIN versions v ON v.integration_id = d.integration_id AND v.context = d.context AND v.version = d.current_version
        WHERE d.tenant_id = ?1 AND d.integration_id = ?2 AND d.context = ?3`,
     )
@@ -252,7 +336,7 @@ export async function getVersion(
 ): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      `SELECT version, set_id, record_count, source, source_id, key_name, created_at, schema_id FROM versions
+      `SELECT version, record_count, source, source_id, key_name, created_at, schema_id FROM versions
        WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 AND version = ?4`,
     )
     .bind(ref.tenantId, ref.integrationId, ref.context, version)
@@ -263,7 +347,7 @@ export async function getVersion(
 export async function listVersions(db: D1Database, ref: DatasetRef, limit: number): Promise<Version[]> {
   const { results } = await db
     .prepare(
-      `SELECT version, set_id, record_count, source, source_id, key_name, created_at, schema_id FROM versions
+      `SELECT version, record_count, source, source_id, key_name, created_at, schema_id FROM versions
        WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 ORDER BY version DESC LIMIT ?4`,
     )
     .bind(ref.tenantId, ref.integrationId, ref.context, limit)
@@ -272,23 +356,25 @@ export async function listVersions(db: D1Database, ref: DatasetRef, limit: numbe
 }
 
 export interface RecordPage {
-  records: { seq: number; idx: number; data: string }[];
+  /** Bodies in the store's row order, each with its position (the cursor). */
+  records: { pos: number; body: string }[];
 }
 
-/** Records of a set in upload order after the cursor position (seq, idx). */
+/** The rows of version `version` of store `store` after position `after`, in a stable order. */
 export async function readRecords(
   db: D1Database,
-  setId: string,
-  after: { seq: number; idx: number },
+  store: number,
+  version: number,
+  after: number,
   limit: number,
 ): Promise<RecordPage> {
   const { results } = await db
     .prepare(
-      `SELECT seq, idx, data FROM records WHERE set_id = ?1 AND (seq > ?2 OR (seq = ?2 AND idx > ?3))
-       ORDER BY seq, idx LIMIT ?4`,
+      `SELECT rowid AS pos, body FROM dataset_rows
+       WHERE store = ?1 AND rowid > ?2 AND v0 <= ?3 AND (v1 IS NULL OR v1 > ?3) ORDER BY rowid LIMIT ?4`,
     )
-    .bind(setId, after.seq, after.idx, limit)
-    .all<{ seq: number; idx: number; data: string }>();
+    .bind(store, after, version, limit)
+    .all<{ pos: number; body: string }>();
   return { records: results };
 }
 
@@ -326,13 +412,22 @@ export async function duplicateKeys(
   return { total: rows.results[0]?.total ?? 0, samples: rows.results.map(({ total: _t, ...r }) => r) };
 }
 
-/** access_relations: connection targets that never appear as an entity of the same sync's set (file rows). */
-export async function unknownConnectionTargets(db: D1Database, setId: string, syncId: string, limit: number) {
+/**
+ * access_relations: connection targets that never appear as an entity of the same sync's set
+ * (file rows). `at`: the positions of the fields it reads in the store's field list.
+ */
+export async function unknownConnectionTargets(
+  db: D1Database,
+  setId: string,
+  syncId: string,
+  limit: number,
+  at: { accessSourceId: number; accessName: number; accessEntityType: number; entitySourceId: number },
+) {
   const rows = await db
     .prepare(
       `WITH rel AS (SELECT b.first_row + r.idx AS row, r.seq, r.idx,
-                           json_extract(r.data, '$.accessSourceId') AS target, json_extract(r.data, '$.accessName') AS name,
-                           json_extract(r.data, '$.accessEntityType') AS type, json_extract(r.data, '$.entitySourceId') AS entity
+                           ${bodyFieldSql("r.data", at.accessSourceId)} AS target, ${bodyFieldSql("r.data", at.accessName)} AS name,
+                           ${bodyFieldSql("r.data", at.accessEntityType)} AS type, ${bodyFieldSql("r.data", at.entitySourceId)} AS entity
                     FROM records r JOIN sync_batches b ON b.sync_id = ?3 AND b.seq = r.seq WHERE r.set_id = ?1),
             firsts AS (SELECT target, MIN(seq * 1000000 + idx) AS pos FROM rel
                        WHERE type = 'connection' AND target NOT IN (SELECT entity FROM rel WHERE entity IS NOT NULL)

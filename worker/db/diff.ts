@@ -1,8 +1,11 @@
-// SQL for the difference between an upload and the current dataset, by record key: what a commit
-// would add, remove and change. Records are compared by their stored JSON; keys are grouped by
-// sorting (records have no key index: see migration 0004).
+// SQL for the difference between an upload (or a retained version) and the current dataset, by
+// record key: what a commit would add, remove and change. Records are compared by their bodies
+// (equal exactly when the records are: bodies.ts); keys are grouped by sorting (no key index: see
+// migration 0004).
 import type { LostValues } from "../../schemas/api-types.ts";
+import { bodyFieldSql, decodeBody } from "./bodies.ts";
 import type { StoredRow } from "./datasets.ts";
+import type { Store } from "./stores.ts";
 
 const EXAMPLES = 5;
 /** Kept under D1's 1,000,000-byte limit for one bound value (a JSON array of keys). */
@@ -17,9 +20,6 @@ export interface RawDiff {
   /** Values erased per field (see DatasetDiff.lostValues), most first. */
   lostValues: LostValues[];
 }
-
-/** Field names written into the lost-values SQL as JSON paths (every schema field name is one). */
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /** A stored value that counts as a value: not absent, null, "" or []. */
 const hasValue = (value: unknown) =>
@@ -47,38 +47,57 @@ class LostCounter {
   }
 }
 
-/** SQL true when JSON path `p` of column `col` holds a value (see hasValue). */
-const valueAt = (col: string, p: string) =>
-  `(json_type(${col}, '${p}') IS NOT NULL AND json_type(${col}, '${p}') != 'null' AND json_extract(${col}, '${p}') NOT IN ('', '[]'))`;
+/** SQL true when expression `e` (a body's field) holds a value (see hasValue). */
+const valueIn = (e: string) => `(${e} IS NOT NULL AND ${e} NOT IN ('', '[]'))`;
 
 /**
- * Values the incoming set would erase from records both sets hold (by key), per field of
- * `fields`: one pass grouping both sets by key, as `setDiff` does.
+ * What a diff compares with the current dataset (?1: the store's id): a staged record set (?2: its
+ * id) or a retained version (?2: its number). Each gives key, body and position in its order.
  */
-async function lostValuesOfSets(
+export type Incoming = { kind: "staged"; setId: string } | { kind: "version"; version: number };
+
+const incomingSql = (incoming: Incoming) =>
+  incoming.kind === "staged"
+    ? "SELECT record_key, data AS body, seq * 1000000 + idx AS pos FROM records WHERE set_id = ?2"
+    : "SELECT record_key, body, rowid AS pos FROM dataset_rows WHERE store = ?1 AND v0 <= ?2 AND (v1 IS NULL OR v1 > ?2)";
+const incomingParam = (incoming: Incoming) =>
+  incoming.kind === "staged" ? incoming.setId : incoming.version;
+const CURRENT_SQL = "SELECT record_key, body, rowid AS pos FROM dataset_rows WHERE store = ?1 AND v1 IS NULL";
+
+/** Both sides grouped by key: the incoming body `a`, the current body `b`, and their positions. */
+const groupedSql = (incoming: Incoming) => `SELECT record_key,
+         MAX(CASE WHEN side = 0 THEN body END) AS a, MAX(CASE WHEN side = 1 THEN body END) AS b,
+         MIN(CASE WHEN side = 0 THEN pos END) AS apos, MIN(CASE WHEN side = 1 THEN pos END) AS bpos
+       FROM (SELECT 0 AS side, * FROM (${incomingSql(incoming)}) UNION ALL SELECT 1, * FROM (${CURRENT_SQL}))
+       GROUP BY record_key`;
+
+/**
+ * Values the incoming records would erase from records both sides hold (by key), per field of
+ * `fields`: one pass grouping both sides by key, as `setDiff` does.
+ */
+async function lostValuesOf(
   db: D1Database,
-  incomingSet: string,
-  currentSet: string,
+  store: Store,
+  incoming: Incoming,
   fields: readonly string[],
 ): Promise<LostValues[]> {
-  const named = fields.filter((f) => PLAIN_NAME.test(f));
+  const named = fields.filter((f) => store.index.has(f));
   if (named.length === 0) return [];
   const columns = named.flatMap((field, i) => {
-    const p = `$."${field}"`;
+    const at = store.index.get(field) as number;
+    const a = bodyFieldSql("a", at);
+    const b = bodyFieldSql("b", at);
     return [
-      `SUM(CASE WHEN ${valueAt("b", p)} AND NOT ${valueAt("a", p)} THEN 1 ELSE 0 END) AS l${i}`,
-      `MAX(json_type(a, '${p}') IS NOT NULL) AS p${i}`,
+      `SUM(CASE WHEN ${valueIn(b)} AND NOT ${valueIn(a)} THEN 1 ELSE 0 END) AS l${i}`,
+      `MAX(${a} IS NOT NULL) AS p${i}`,
     ];
   });
   const row = await db
     .prepare(
-      `WITH k AS (
-         SELECT MAX(CASE WHEN set_id = ?1 THEN data END) AS a, MAX(CASE WHEN set_id = ?2 THEN data END) AS b
-         FROM records WHERE set_id IN (?1, ?2) GROUP BY record_key
-       )
+      `WITH k AS (${groupedSql(incoming)})
        SELECT ${columns.join(", ")} FROM k WHERE a IS NOT NULL AND b IS NOT NULL`,
     )
-    .bind(incomingSet, currentSet)
+    .bind(store.id, incomingParam(incoming))
     .first<Record<string, number | null>>();
   if (!row) return [];
   return named
@@ -88,21 +107,24 @@ async function lostValuesOfSets(
 }
 
 /**
- * The difference between two stored record sets (`current` may be absent: all added), with the
- * values of `fields` the incoming set would erase.
+ * The difference between `incoming` and the current dataset of `store` (`hasCurrent` false: no
+ * version yet, all added), with the values of `fields` the incoming records would erase.
  */
 export async function setDiff(
   db: D1Database,
-  incomingSet: string,
-  currentSet: string | undefined,
+  store: Store,
+  incoming: Incoming,
+  hasCurrent: boolean,
   fields: readonly string[],
 ): Promise<RawDiff> {
-  if (!currentSet) {
+  if (!hasCurrent) {
     const [count, added] = await db.batch<{ n: number; record_key: string }>([
-      db.prepare("SELECT COUNT(*) AS n FROM records WHERE set_id = ?1").bind(incomingSet),
       db
-        .prepare("SELECT record_key FROM records WHERE set_id = ?1 ORDER BY seq, idx LIMIT ?2")
-        .bind(incomingSet, EXAMPLES),
+        .prepare(`SELECT COUNT(*) AS n FROM (${incomingSql(incoming)})`)
+        .bind(store.id, incomingParam(incoming)),
+      db
+        .prepare(`SELECT record_key FROM (${incomingSql(incoming)}) ORDER BY pos LIMIT ?3`)
+        .bind(store.id, incomingParam(incoming), EXAMPLES),
     ]);
     return {
       added: count?.results[0]?.n ?? 0,
@@ -113,18 +135,11 @@ export async function setDiff(
       lostValues: [],
     };
   }
-  // One pass: group both sets' records by key (a sort, no index needed), classify each key, and
-  // keep the first few keys of each kind in upload order.
+  // One pass: group both sides by key (a sort, no index needed), classify each key, and keep the
+  // first few keys of each kind in their order.
   const { results } = await db
     .prepare(
-      `WITH k AS (
-         SELECT record_key,
-                MAX(CASE WHEN set_id = ?1 THEN data END) AS a,
-                MAX(CASE WHEN set_id = ?2 THEN data END) AS b,
-                MIN(CASE WHEN set_id = ?1 THEN seq * 1000000 + idx END) AS apos,
-                MIN(CASE WHEN set_id = ?2 THEN seq * 1000000 + idx END) AS bpos
-         FROM records WHERE set_id IN (?1, ?2) GROUP BY record_key
-       ), c AS (
+      `WITH k AS (${groupedSql(incoming)}), c AS (
          SELECT record_key,
                 CASE WHEN b IS NULL THEN 'added' WHEN a IS NULL THEN 'removed' WHEN a <> b THEN 'changed' ELSE 'unchanged' END AS kind,
                 COALESCE(apos, bpos) AS pos
@@ -136,7 +151,7 @@ export async function setDiff(
        )
        SELECT record_key, kind, n, total FROM r WHERE n <= ?3 ORDER BY kind, n`,
     )
-    .bind(incomingSet, currentSet, EXAMPLES)
+    .bind(store.id, incomingParam(incoming), EXAMPLES)
     .all<{ record_key: string; kind: keyof RawDiff["examples"] | "unchanged"; n: number; total: number }>();
   const diff: RawDiff = {
     added: 0,
@@ -151,19 +166,23 @@ export async function setDiff(
     if (row.kind !== "unchanged") diff.examples[row.kind].push(row.record_key);
   }
   // Only a changed record can lose a value.
-  if (diff.changed > 0) diff.lostValues = await lostValuesOfSets(db, incomingSet, currentSet, fields);
+  if (diff.changed > 0) diff.lostValues = await lostValuesOf(db, store, incoming, fields);
   return diff;
 }
 
-/** The difference between rows not stored yet (one request's records) and a stored set. */
+/**
+ * The difference between rows not stored yet (one request's records, their bodies written under
+ * the store's field list) and the current dataset of `store` (none: all added).
+ */
 export async function rowsDiff(
   db: D1Database,
   rows: readonly StoredRow[],
-  currentSet: string | undefined,
+  store: Store | undefined,
+  hasCurrent: boolean,
   fields: readonly string[],
 ): Promise<RawDiff> {
   const keyed = rows.filter((r) => r.key !== "");
-  if (!currentSet) {
+  if (!store || !hasCurrent) {
     return {
       added: rows.length,
       removed: 0,
@@ -192,11 +211,11 @@ export async function rowsDiff(
   for (const keys of chunks) {
     const { results } = await db
       .prepare(
-        "SELECT record_key, data FROM records WHERE set_id = ?1 AND record_key IN (SELECT value FROM json_each(?2))",
+        "SELECT record_key, body FROM dataset_rows WHERE store = ?1 AND v1 IS NULL AND record_key IN (SELECT value FROM json_each(?2))",
       )
-      .bind(currentSet, keys)
-      .all<{ record_key: string; data: string }>();
-    for (const r of results) if (!stored.has(r.record_key)) stored.set(r.record_key, r.data);
+      .bind(store.id, keys)
+      .all<{ record_key: string; body: string }>();
+    for (const r of results) if (!stored.has(r.record_key)) stored.set(r.record_key, r.body);
   }
   const diff: RawDiff = {
     added: rows.length - keyed.length,
@@ -217,52 +236,53 @@ export async function rowsDiff(
     } else {
       diff.changed++;
       if (diff.examples.changed.length < EXAMPLES) diff.examples.changed.push(row.key);
-      lost.add(JSON.parse(data), JSON.parse(row.data));
+      lost.add(decodeBody(data, store.fields), decodeBody(row.data, store.fields));
     }
   }
-  // Stored JSON names each field as "name": at the top level of the record.
-  diff.lostValues = lost.result((field) => rows.some((r) => r.data.includes(`${JSON.stringify(field)}:`)));
-  // A committed set holds each key once, so every stored key not matched would go.
+  diff.lostValues = lost.result((field) =>
+    rows.some((r) => Object.hasOwn(decodeBody(r.data, store.fields), field)),
+  );
+  // The current dataset holds each key once, so every stored key not matched would go.
   const total = await db
-    .prepare("SELECT COUNT(*) AS n FROM records WHERE set_id = ?1")
-    .bind(currentSet)
+    .prepare("SELECT COUNT(*) AS n FROM dataset_rows WHERE store = ?1 AND v1 IS NULL")
+    .bind(store.id)
     .first<{ n: number }>();
   diff.removed = (total?.n ?? 0) - stored.size;
-  if (diff.removed > 0) diff.examples.removed = await removedExamples(db, currentSet, chunks, stored);
+  if (diff.removed > 0) diff.examples.removed = await removedExamples(db, store.id, chunks, stored);
   return diff;
 }
 
 /** A few stored keys the upload does not hold, in stored order. */
 async function removedExamples(
   db: D1Database,
-  currentSet: string,
+  store: number,
   chunks: string[],
   stored: ReadonlyMap<string, string>,
 ): Promise<string[]> {
   if (chunks.length <= 1) {
     const { results } = await db
       .prepare(
-        "SELECT record_key FROM records WHERE set_id = ?1 AND record_key NOT IN (SELECT value FROM json_each(?2)) ORDER BY seq, idx LIMIT ?3",
+        "SELECT record_key FROM dataset_rows WHERE store = ?1 AND v1 IS NULL AND record_key NOT IN (SELECT value FROM json_each(?2)) ORDER BY rowid LIMIT ?3",
       )
-      .bind(currentSet, chunks[0] ?? "[]", EXAMPLES)
+      .bind(store, chunks[0] ?? "[]", EXAMPLES)
       .all<{ record_key: string }>();
     return results.map((r) => r.record_key);
   }
   // Keys too many for one bound value: look through the first pages of the stored set.
   const found: string[] = [];
-  let after = { seq: -1, idx: -1 };
+  let after = 0;
   for (let page = 0; page < 10 && found.length < EXAMPLES; page++) {
     const { results } = await db
       .prepare(
-        "SELECT seq, idx, record_key FROM records WHERE set_id = ?1 AND (seq > ?2 OR (seq = ?2 AND idx > ?3)) ORDER BY seq, idx LIMIT 2000",
+        "SELECT rowid AS pos, record_key FROM dataset_rows WHERE store = ?1 AND v1 IS NULL AND rowid > ?2 ORDER BY rowid LIMIT 2000",
       )
-      .bind(currentSet, after.seq, after.idx)
-      .all<{ seq: number; idx: number; record_key: string }>();
+      .bind(store, after)
+      .all<{ pos: number; record_key: string }>();
     for (const r of results)
       if (!stored.has(r.record_key) && found.length < EXAMPLES) found.push(r.record_key);
     const last = results.at(-1);
     if (!last || results.length < 2000) break;
-    after = { seq: last.seq, idx: last.idx };
+    after = last.pos;
   }
   return found;
 }

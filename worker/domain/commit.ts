@@ -17,6 +17,7 @@ import {
   type ValidationReport,
 } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import { decodeBody } from "../db/bodies.ts";
 import {
   commitVersionStatements,
   currentVersion,
@@ -27,7 +28,8 @@ import {
   type Version,
   versionBySource,
 } from "../db/datasets.ts";
-import { pruneVersionsStatement } from "../db/retention.ts";
+import { deleteRecordSet, pruneVersionsStatement } from "../db/retention.ts";
+import { ensureStore, type Store } from "../db/stores.ts";
 import {
   batchSchemaIds,
   batchSummary,
@@ -155,6 +157,7 @@ async function commitUnchanged(
       )
     );
   }
+  await deleteRecordSet(c.env.DB, sync.setId);
   await ingestionStatement(c, ref, "commit", {
     ok: true,
     recordCount: current.recordCount,
@@ -199,12 +202,13 @@ async function duplicatesProblem(
   c: Context<AppEnv>,
   sync: Sync,
   schema: ContextSchema,
+  store: Store,
   records: number,
 ): Promise<Problem | undefined> {
   const duplicates = await duplicateKeys(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES);
   if (duplicates.total === 0) return undefined;
   const errors: Issue[] = duplicates.samples.map((d) =>
-    duplicateKeyIssue(schema, JSON.parse(d.data), { row: d.first }, { row: d.second }),
+    duplicateKeyIssue(schema, decodeBody(d.data, store.fields), { row: d.first }, { row: d.second }),
   );
   const report = {
     valid: false,
@@ -285,8 +289,9 @@ async function commitChecked(
   if (moved) throw moved;
   const since = schemaSince(sync, schema);
   const summary = await completeBatches(c, sync, request.expected);
+  const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
   // Batches validated against another schema are checked again with this one.
-  const recheck = await recheckSync(c.env.DB, sync, schema, limitsOf(c.env), {
+  const recheck = await recheckSync(c.env.DB, sync, schema, store, limitsOf(c.env), {
     maxIssues: COMMIT_ISSUES,
     now: stamp,
   });
@@ -296,7 +301,7 @@ async function commitChecked(
       { ...recheck.report, recordCount: summary.records },
       `the ${ref.context} schema changed to ${schema.$id} since they were checked, and nothing was committed`,
     );
-  const duplicates = await duplicatesProblem(c, sync, schema, summary.records);
+  const duplicates = await duplicatesProblem(c, sync, schema, store, summary.records);
   if (duplicates) throw duplicates;
   // What the commit would replace: nothing new for the same records, a yes for a risky change.
   const { diff, current } = await syncDiffOf(c, ref, sync, schema);
@@ -323,7 +328,14 @@ async function commitChecked(
     });
   const warnings: Issue[] = [];
   if ((schema["x-intake-rules"] ?? []).some((r) => r.rule === "connection-target-known")) {
-    for (const t of await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES))
+    const at = (field: string) => store.index.get(field) ?? -1;
+    const targets = await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES, {
+      accessSourceId: at("accessSourceId"),
+      accessName: at("accessName"),
+      accessEntityType: at("accessEntityType"),
+      entitySourceId: at("entitySourceId"),
+    });
+    for (const t of targets)
       warnings.push(connectionTargetIssue({ id: t.target, name: t.name ?? undefined }, { row: t.row }));
   }
   await c.env.DB.batch([
@@ -331,8 +343,9 @@ async function commitChecked(
     ...commitVersionStatements(
       c.env.DB,
       ref,
+      store.id,
       {
-        setId: sync.setId,
+        records: { kind: "staged", setId: sync.setId, first: current === undefined },
         recordCount: summary.records,
         source: "sync",
         sourceId: sync.id,
@@ -361,6 +374,8 @@ async function commitChecked(
   if (after.status === "committed" && !version) return replayCommit(c, ref, after, request.expected);
   if (!version || after.status !== "committed")
     throw await whyNothingPublished(c, ref, sync, { schema, current });
+  // The version holds its rows now: the staged copy goes.
+  await deleteRecordSet(c.env.DB, sync.setId);
   await ingestionStatement(c, ref, "commit", {
     ok: true,
     recordCount: version.recordCount,

@@ -4,13 +4,14 @@
 // schema had a MODEL change since it began is refused instead (see `schemaMoved`).
 import {
   type ContextSchema,
-  canonicalRecordJson,
   DatasetValidator,
   formatSchemaVer,
   type Issue,
   parseSchemaId,
   type ValidationReport,
 } from "../../schemas/index.ts";
+import { decodeBody, encodeBody } from "../db/bodies.ts";
+import type { Store } from "../db/stores.ts";
 import {
   batchesNotCheckedWith,
   batchRecordsPage,
@@ -74,6 +75,7 @@ export async function recheckSync(
   db: D1Database,
   sync: Sync,
   schema: ContextSchema,
+  store: Store,
   limits: Limits,
   options: { maxIssues: number; now: string },
 ): Promise<Recheck | Problem> {
@@ -112,7 +114,8 @@ export async function recheckSync(
       if (page.length === 0) break;
       const rewritten: { idx: number; data: string }[] = [];
       for (const row of page) {
-        const data = canonicalRecordJson(validator.addRecord(JSON.parse(row.data)), schema);
+        const record = validator.addRecord(decodeBody(row.data, store.fields));
+        const data = encodeBody(record, store);
         if (data !== row.data) rewritten.push({ idx: row.idx, data });
       }
       if (rewritten.length > 0)

@@ -8,6 +8,7 @@ import type { ContextSchema } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { currentVersion, type DatasetRef, type Version } from "../db/datasets.ts";
 import { cacheDiff, cachedDiff, setDiff } from "../db/diff.ts";
+import { ensureStore } from "../db/stores.ts";
 import { batchSummary, type Sync } from "../db/syncs.ts";
 import { chargeRequests } from "../middleware/rate-limit.ts";
 import { diffView } from "./views.ts";
@@ -38,7 +39,14 @@ export async function syncDiffOf(
   let raw = await cachedDiff(c.env.DB, sync.id, diffFor);
   if (!raw) {
     await chargeRequests(c, DIFF_COST - 1);
-    raw = await setDiff(c.env.DB, sync.setId, current?.setId, Object.keys(schema.properties ?? {}));
+    const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
+    raw = await setDiff(
+      c.env.DB,
+      store,
+      { kind: "staged", setId: sync.setId },
+      current !== undefined,
+      Object.keys(schema.properties),
+    );
     await cacheDiff(c.env.DB, sync.id, diffFor, raw);
   }
   return { diff: diffView(raw, current, batches.records, schema), current, batches };

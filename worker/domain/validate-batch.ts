@@ -1,13 +1,13 @@
 // Normalizes and validates a batch with the shared core, and prepares its rows for storage.
 import {
   type ContextSchema,
-  canonicalRecordJson,
   DatasetValidator,
   getSchema,
   type Issue,
   recordKey,
   type ValidationReport,
 } from "../../schemas/index.ts";
+import { encodeBody, type FieldList } from "../db/bodies.ts";
 import type { StoredRow } from "../db/datasets.ts";
 import type { Limits } from "../http/limits.ts";
 
@@ -27,14 +27,16 @@ export interface ValidatedBatch {
 
 /**
  * `datasetWarnings: false` leaves out findings that need the whole dataset (a sync's batches
- * are checked together at commit). `schema` is the context's (`schemaFor`; a built-in's by default). `firstRow` is the file row of the body's first record (a sync
- * batch's place in its file), so that reports name rows of the file; 1 by default.
+ * are checked together at commit). `schema` is the context's (`schemaFor`; a built-in's by
+ * default). `firstRow` is the file row of the body's first record (a sync batch's place in its
+ * file), so that reports name rows of the file; 1 by default. `fields`: the dataset's field list,
+ * which the rows' bodies are written under (bodies.ts).
  */
 export function validateBatch(
   context: string,
   body: RecordsBody,
   limits: Limits,
-  options: { datasetWarnings: boolean; firstRow?: number; schema?: ContextSchema },
+  options: { datasetWarnings: boolean; firstRow?: number; schema?: ContextSchema; fields: FieldList },
 ): ValidatedBatch {
   const schema = options.schema ?? getSchema(context);
   if (!schema) throw new RangeError(`Unknown context "${context}"`);
@@ -47,7 +49,10 @@ export function validateBatch(
   const rows: StoredRow[] = [];
   body.records.forEach((raw, i) => {
     const record = validator.addRecord(raw, body.lines?.[i]);
-    rows.push({ key: recordKey(record, schema) ?? "", data: canonicalRecordJson(record, schema) });
+    rows.push({
+      key: recordKey(record, schema) ?? "",
+      data: encodeBody(record, options.fields),
+    });
   });
   let report = validator.finish();
   if (!options.datasetWarnings) {

@@ -4,26 +4,26 @@ import { Hono } from "hono";
 import type { Restored, Submitted, ValidateResponse } from "../../schemas/api-types.ts";
 import { formatSchemaVer, type IntakeRecord, parseSchemaId } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import { fieldList } from "../db/bodies.ts";
 import {
-  addToRecordCountStatement,
   commitVersionStatements,
   currentVersion,
   getVersion,
-  insertRecordSetStatement,
   insertRecordsStatements,
   listVersions,
-  readRecords,
   type Version,
   versionBySource,
 } from "../db/datasets.ts";
 import { rowsDiff, setDiff } from "../db/diff.ts";
-import { pruneVersionsStatement } from "../db/retention.ts";
+import { deleteStagedStatements, pruneVersionsStatement } from "../db/retention.ts";
+import { ensureStore, getStore } from "../db/stores.ts";
 import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
 import { DIFF_COST } from "../domain/sync-diff.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
+import { versionPage, versionRecords } from "../domain/version-records.ts";
 import { diffView, versionView } from "../domain/views.ts";
 import { limitsOf } from "../http/limits.ts";
 import { strictInt } from "../http/params.ts";
@@ -40,26 +40,15 @@ import { syncs } from "./syncs.ts";
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 1000;
 
-function parseCursor(cursor: string | undefined): { version: number; seq: number; idx: number } | undefined {
+function parseCursor(cursor: string | undefined): { version: number; after: number } | undefined {
   if (!cursor) return undefined;
-  const m = /^v(\d+)\.(\d+)\.(\d+)$/.exec(cursor);
+  const m = /^v(\d{1,15})\.(\d{1,15})$/.exec(cursor);
   if (!m) throw badRequest("The cursor is not valid; use nextCursor from the previous page");
-  return { version: Number(m[1]), seq: Number(m[2]), idx: Number(m[3]) };
+  return { version: Number(m[1]), after: Number(m[2]) };
 }
 
 const pageSize = (raw: string | undefined) =>
   raw === undefined ? PAGE_DEFAULT : strictInt(raw, "limit", 1, PAGE_MAX);
-
-async function* allRecords(db: D1Database, setId: string): AsyncGenerator<IntakeRecord> {
-  let after = { seq: -1, idx: -1 };
-  for (;;) {
-    const page = await readRecords(db, setId, after, 5000);
-    for (const r of page.records) yield JSON.parse(r.data) as IntakeRecord;
-    const last = page.records.at(-1);
-    if (!last || page.records.length < 5000) return;
-    after = { seq: last.seq, idx: last.idx };
-  }
-}
 
 export const data = new Hono<AppEnv>()
   .use("*", requireKey(), rateLimit(), datasetScope())
@@ -68,13 +57,15 @@ export const data = new Hono<AppEnv>()
     const schema = await schemaFor(c, ref.context);
     if (!schema) throw notFound(`Context "${ref.context}"`);
     const body = await readRecordsBody(c, ref.context, limitsOf(c.env));
+    const store = await getStore(c.env.DB, ref);
     const { report, rows } = validateBatch(ref.context, body, limitsOf(c.env), {
       datasetWarnings: true,
       schema,
+      fields: store ?? fieldList(Object.keys(schema.properties)),
     });
     // The records as a one-shot submit would store them, against the current dataset.
     const current = await currentVersion(c.env.DB, ref);
-    const raw = await rowsDiff(c.env.DB, rows, current?.setId, Object.keys(schema.properties ?? {}));
+    const raw = await rowsDiff(c.env.DB, rows, store, current !== undefined, Object.keys(schema.properties));
     await ingestionStatement(c, ref, "validate", { report, ok: report.valid }).run();
     const response: ValidateResponse = { ...report, diff: diffView(raw, current, rows.length, schema) };
     return c.json(response);
@@ -91,26 +82,32 @@ export const data = new Hono<AppEnv>()
       const replay = await claimIdempotency(c, body.records);
       if (replay) return replay;
       const schema = await schemaFor(c, ref.context);
-      const { report, rows } = validateBatch(ref.context, body, limits, { datasetWarnings: true, schema });
+      if (!schema) throw notFound(`Context "${ref.context}"`);
+      const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
+      const { report, rows } = validateBatch(ref.context, body, limits, {
+        datasetWarnings: true,
+        schema,
+        fields: store,
+      });
       if (!report.valid) {
         await ingestionStatement(c, ref, "submit", { report, ok: false }).run();
         throw invalidRecords(report);
       }
+      // Staged, committed as a version holding what changed, and unstaged, in one transaction.
       const setId = newId("set");
       await c.env.DB.batch([
-        insertRecordSetStatement(c.env.DB, ref, setId, now.toISOString()),
         ...insertRecordsStatements(c.env.DB, setId, 0, rows),
-        addToRecordCountStatement(c.env.DB, setId, rows.length),
-        ...commitVersionStatements(c.env.DB, ref, {
-          setId,
+        ...commitVersionStatements(c.env.DB, ref, store.id, {
+          records: { kind: "staged", setId, first: false },
           recordCount: rows.length,
           source: "submit",
           sourceId: setId,
           keyName: key.name,
           now: now.toISOString(),
-          schemaId: schema?.$id ?? null,
+          schemaId: schema.$id,
         }),
         pruneVersionsStatement(c.env.DB, ref, limits.versionsRetained),
+        ...deleteStagedStatements(c.env.DB, setId),
       ]);
       const version = (await versionBySource(c.env.DB, ref, setId)) as Version;
       await ingestionStatement(c, ref, "submit", { report, ok: true, version: version.version }).run();
@@ -126,21 +123,29 @@ export const data = new Hono<AppEnv>()
     const ref = refOf(c);
     const wantsCsv = c.req.query("format") === "csv" || (c.req.header("accept") ?? "").includes("text/csv");
     const cursor = parseCursor(c.req.query("cursor"));
-    const version = cursor
-      ? await getVersion(c.env.DB, ref, cursor.version)
-      : await currentVersion(c.env.DB, ref);
+    const asked = c.req.query("version");
+    const number =
+      asked === undefined ? undefined : strictInt(asked, "The version", 1, Number.MAX_SAFE_INTEGER);
+    if (cursor && number !== undefined && cursor.version !== number)
+      throw badRequest(`The cursor belongs to version ${cursor.version}, not to version ${number}`);
+    const version =
+      cursor || number !== undefined
+        ? await getVersion(c.env.DB, ref, cursor?.version ?? (number as number))
+        : await currentVersion(c.env.DB, ref);
+    if (!cursor && number !== undefined && !version) throw notFound(`Version ${number} of ${ref.context}`);
     if (cursor && !version)
       throw conflict(
         "version-gone",
         "Version no longer retained",
         `Version ${cursor.version} was pruned; start again without a cursor`,
       );
+    const store = version ? await getStore(c.env.DB, ref) : undefined;
     if (wantsCsv) {
       const fields = Object.keys((await schemaFor(c, ref.context))?.properties ?? {});
       let text = csvOf(fields, [], true);
-      if (version) {
+      if (version && store) {
         const batch: IntakeRecord[] = [];
-        for await (const r of allRecords(c.env.DB, version.setId)) {
+        for await (const r of versionRecords(c.env.DB, store, version.version)) {
           batch.push(r);
           if (batch.length === 1000) text += csvOf(fields, batch.splice(0), false);
         }
@@ -151,16 +156,15 @@ export const data = new Hono<AppEnv>()
         "content-disposition": `attachment; filename="${ref.context}${version ? `-v${version.version}` : ""}.csv"`,
       });
     }
-    if (!version) return c.json({ version: null, data: [], nextCursor: null });
+    if (!version || !store) return c.json({ version: null, data: [], nextCursor: null });
     const limit = pageSize(c.req.query("limit"));
-    const page = await readRecords(c.env.DB, version.setId, cursor ?? { seq: -1, idx: -1 }, limit);
-    const last = page.records.at(-1);
+    const page = await versionPage(c.env.DB, store, version.version, cursor?.after ?? 0, limit);
     return c.json({
       version: version.version,
       recordCount: version.recordCount,
-      data: page.records.map((r) => JSON.parse(r.data) as IntakeRecord),
+      data: page.records,
       nextCursor:
-        last && page.records.length === limit ? `v${version.version}.${last.seq}.${last.idx}` : null,
+        page.last !== undefined && page.records.length === limit ? `v${version.version}.${page.last}` : null,
     });
   })
   .get("/versions", async (c) => {
@@ -182,8 +186,16 @@ export const data = new Hono<AppEnv>()
     const schema = await schemaFor(c, ref.context);
     if (!schema) throw notFound(`Context "${ref.context}"`);
     const current = await currentVersion(c.env.DB, ref);
+    const store = await getStore(c.env.DB, ref);
+    if (!store) throw notFound(`Version ${number} of ${ref.context}`);
     await chargeRequests(c, DIFF_COST - 1);
-    const raw = await setDiff(c.env.DB, target.setId, current?.setId, Object.keys(schema.properties ?? {}));
+    const raw = await setDiff(
+      c.env.DB,
+      store,
+      { kind: "version", version: number },
+      current !== undefined,
+      Object.keys(schema.properties),
+    );
     return c.json(diffView(raw, current, target.recordCount, schema));
   })
   .post("/versions/:version/restore", async (c) => {
@@ -203,13 +215,16 @@ export const data = new Hono<AppEnv>()
         `Version ${number} was committed under the ${ref.context} schema ${formatSchemaVer(was.version)}; the schema is now ${formatSchemaVer(current.version)}, a breaking (MODEL) change, so its records cannot become current again. Its records stay readable; upload them again, checked against the current schema`,
         { committedUnder: target.schemaId, current: schema?.$id },
       );
+    const store = await getStore(c.env.DB, ref);
+    if (!store) throw notFound(`Version ${number} of ${ref.context}`);
     const sourceId = newId("rst");
     await c.env.DB.batch([
       ...commitVersionStatements(
         c.env.DB,
         ref,
+        store.id,
         {
-          setId: target.setId,
+          records: { kind: "restore", version: number },
           recordCount: target.recordCount,
           source: "restore",
           sourceId,

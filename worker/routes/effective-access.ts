@@ -5,7 +5,9 @@
 import { Hono } from "hono";
 import { type EffectiveAccessCursor, effectiveAccessPage, type IntakeRecord } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
-import { currentVersion, getVersion, readRecords } from "../db/datasets.ts";
+import { currentVersion, getVersion } from "../db/datasets.ts";
+import { getStore } from "../db/stores.ts";
+import { versionRecords } from "../domain/version-records.ts";
 import { strictInt } from "../http/params.ts";
 import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { refOf } from "../middleware/dataset.ts";
@@ -56,18 +58,6 @@ function decodeCursor(text: string | undefined): PageCursor | undefined {
   return { version: version as number, identityId, skip: skip as number };
 }
 
-async function allRecords(db: D1Database, setId: string): Promise<IntakeRecord[]> {
-  const out: IntakeRecord[] = [];
-  let after = { seq: -1, idx: -1 };
-  for (;;) {
-    const page = await readRecords(db, setId, after, READ_BATCH);
-    for (const r of page.records) out.push(JSON.parse(r.data) as IntakeRecord);
-    const last = page.records.at(-1);
-    if (!last || page.records.length < READ_BATCH) return out;
-    after = { seq: last.seq, idx: last.idx };
-  }
-}
-
 export const effectiveAccess = new Hono<AppEnv>().get("/", async (c) => {
   const ref = refOf(c);
   if (ref.context !== "access_relations")
@@ -83,8 +73,11 @@ export const effectiveAccess = new Hono<AppEnv>().get("/", async (c) => {
       "Version no longer retained",
       `Version ${cursor.version} was pruned; start again without a cursor`,
     );
-  if (!version) return c.json({ version: null, data: [], nextCursor: null });
-  const page = effectiveAccessPage(await allRecords(c.env.DB, version.setId), {
+  const store = version ? await getStore(c.env.DB, ref) : undefined;
+  if (!version || !store) return c.json({ version: null, data: [], nextCursor: null });
+  const records: IntakeRecord[] = [];
+  for await (const r of versionRecords(c.env.DB, store, version.version, READ_BATCH)) records.push(r);
+  const page = effectiveAccessPage(records, {
     identity: c.req.query("identity"),
     resource: c.req.query("resource"),
     cursor,

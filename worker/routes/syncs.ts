@@ -15,6 +15,7 @@ import {
   insertRecordSetStatement,
   insertRecordsStatements,
 } from "../db/datasets.ts";
+import { ensureStore } from "../db/stores.ts";
 import {
   defaultFirstRow,
   getBatch,
@@ -110,6 +111,7 @@ export const syncs = new Hono<AppEnv>()
     const context = await contextFor(c, ref.context);
     if (!context) throw notFound(`Context "${ref.context}"`);
     const schemaId = await checkedSchemaId(c, body.schemaId, context);
+    await ensureStore(c.env.DB, ref, Object.keys(context.schema.properties));
     const sync: Sync = {
       id: newId("syn"),
       tenantId: ref.tenantId,
@@ -183,10 +185,12 @@ export const syncs = new Hono<AppEnv>()
     const context = await contextFor(c, ref.context);
     if (!context) throw notFound(`Context "${ref.context}"`);
     const { schema } = context;
+    const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
     const { report, rows } = validateBatch(ref.context, body, limits, {
       datasetWarnings: false,
       firstRow,
       schema,
+      fields: store,
     });
     if (!report.valid) {
       await ingestionStatement(c, ref, "batch", {

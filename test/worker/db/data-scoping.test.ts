@@ -1,5 +1,5 @@
-// Query tests for the data plane (worker/db/datasets.ts, syncs.ts, retention.ts, status.ts,
-// ingestions.ts): a tenant's ref never reads or writes another tenant's rows (storage is shared
+// Query tests for the data plane (worker/db/datasets.ts, stores.ts, syncs.ts, retention.ts,
+// status.ts, ingestions.ts): a tenant's ref never reads or writes another tenant's rows (storage is shared
 // within a file, so each tenant here is its own).
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ import { type Integration, insertIntegration } from "../../../worker/db/integrat
 import { type ApiKey, insertKeyStatement } from "../../../worker/db/keys.ts";
 import { pruneVersionsStatement } from "../../../worker/db/retention.ts";
 import { lastCommits, uploadFailures, usableKeysFor } from "../../../worker/db/status.ts";
+import { ensureStore, getStore } from "../../../worker/db/stores.ts";
 import {
   batchSummary,
   expireSyncs,
@@ -79,14 +80,15 @@ const sync = (id: string, ref: DatasetRef, setId: string, expiresAt = "2030-01-0
   openedSchemaId: null,
 });
 
-const row = (name: string) => ({ key: name.toLowerCase(), data: JSON.stringify({ vendorName: name }) });
+/** A vendors record as a body under the field list ["vendorName"]. */
+const row = (name: string) => ({ key: name.toLowerCase(), data: JSON.stringify([name]) });
 
 async function commit(ref: DatasetRef, setId: string, sourceId: string, names: string[]) {
+  const store = await ensureStore(env.DB, ref, ["vendorName"]);
   await env.DB.batch([
-    insertRecordSetStatement(env.DB, ref, setId, NOW),
     ...insertRecordsStatements(env.DB, setId, 0, names.map(row)),
-    ...commitVersionStatements(env.DB, ref, {
-      setId,
+    ...commitVersionStatements(env.DB, ref, store.id, {
+      records: { kind: "staged", setId, first: false },
       recordCount: names.length,
       source: "submit",
       sourceId,
@@ -147,22 +149,32 @@ beforeAll(async () => {
 });
 
 describe("datasets.ts", () => {
-  it("reads versions only within the tenant", async () => {
-    expect((await currentVersion(env.DB, B))?.setId).toBe("set_db1");
+  it("reads versions and stores only within the tenant", async () => {
+    expect((await currentVersion(env.DB, B))?.sourceId).toBe("src_db1");
     expect(await currentVersion(env.DB, A_ON_B)).toBeUndefined();
+    expect(await getStore(env.DB, A_ON_B)).toBeUndefined();
+    expect((await getStore(env.DB, B))?.fields).toEqual(["vendorName"]);
     expect(await getVersion(env.DB, A_ON_B, 1)).toBeUndefined();
     expect(await listVersions(env.DB, A_ON_B, 10)).toEqual([]);
     expect(await versionBySource(env.DB, A_ON_B, "src_db1")).toBeUndefined();
     expect(await versionBySource(env.DB, A, "src_db1")).toBeUndefined();
-    expect((await listVersions(env.DB, A, 10)).map((v) => v.setId)).toEqual(["set_da1"]);
+    expect((await listVersions(env.DB, A, 10)).map((v) => v.sourceId)).toEqual(["src_da1"]);
+  });
+
+  it("creates no store through a ref whose tenant does not own the integration", async () => {
+    await expect(ensureStore(env.DB, { ...A_ON_B, context: "invoices" }, ["x"])).rejects.toThrow();
+    const stores = await env.DB.prepare("SELECT COUNT(*) AS n FROM stores WHERE tenant_id = ?1")
+      .bind(A.tenantId)
+      .first<{ n: number }>();
+    expect(stores?.n).toBe(1);
   });
 
   it("a commit through a ref whose tenant does not own the integration changes nothing", async () => {
+    const store = (await getStore(env.DB, B))?.id as number;
     await env.DB.batch([
-      insertRecordSetStatement(env.DB, A_ON_B, "set_hijack", NOW),
       ...insertRecordsStatements(env.DB, "set_hijack", 0, [row("Evil")]),
-      ...commitVersionStatements(env.DB, A_ON_B, {
-        setId: "set_hijack",
+      ...commitVersionStatements(env.DB, A_ON_B, store, {
+        records: { kind: "staged", setId: "set_hijack", first: false },
         recordCount: 1,
         source: "submit",
         sourceId: "src_hijack",
@@ -172,9 +184,9 @@ describe("datasets.ts", () => {
       }),
     ]);
     const current = await currentVersion(env.DB, B);
-    expect(current?.setId).toBe("set_db1");
-    const page = await readRecords(env.DB, current?.setId as string, { seq: -1, idx: -1 }, 10);
-    expect(page.records.map((r) => JSON.parse(r.data).vendorName)).toEqual(["Bravo", "Beta"]);
+    expect(current?.sourceId).toBe("src_db1");
+    const page = await readRecords(env.DB, store, current?.version as number, 0, 10);
+    expect(page.records.map((r) => JSON.parse(r.body)[0])).toEqual(["Bravo", "Beta"]);
     const versions = await env.DB.prepare(
       "SELECT COUNT(*) AS n FROM versions WHERE source_id = 'src_hijack'",
     ).first<{
