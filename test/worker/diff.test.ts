@@ -175,7 +175,7 @@ describe("a sync's difference compares values, not their order or form", () => {
     const stored = await env.DB.prepare("SELECT diff_for FROM syncs WHERE id = ?1")
       .bind(syncId)
       .first<{ diff_for: string }>();
-    expect(stored?.diff_for).toBe("2:1:2:1");
+    expect(stored?.diff_for).toBe("3:1:2:1");
     expect(await ask()).toEqual(first);
     // A new batch and a new current version each make it compute again.
     expect((await putBatch(base(), ingest, syncId, 2, [user(2)])).status).toBe(200);

@@ -150,6 +150,48 @@ describe("versioned rows against a plain model of the versions", () => {
   }
 });
 
+describe("a commit writes what changed", () => {
+  it("a second upload with 2 changed, 1 removed and 1 added record writes 3 rows and closes 3; the rest keep theirs", async () => {
+    const { base, ingest, integrationId } = await dataWorld();
+    const records = Array.from({ length: 200 }, (_, i) => ({
+      emailId: `u${i}@example.com`,
+      firstName: `U${i}`,
+    }));
+    const syncOf = async (batch: Rec[]) => {
+      const syncId = await startSync(base(), ingest);
+      expect((await putBatch(base(), ingest, syncId, 1, batch)).status).toBe(200);
+      // The difference the client asks for first is the plan the commit writes from.
+      const diff = await json<{ added: number; removed: number; changed: number; unchanged: number }>(
+        await call("GET", `${base()}/syncs/${syncId}/diff`, { key: ingest }),
+      );
+      const committed = await json<{ version: number }>(
+        await commitSync(base(), ingest, syncId, { confirmReplacement: true }),
+      );
+      return { diff, version: committed.version };
+    };
+    await syncOf(records);
+    const next = records
+      .filter((_, i) => i !== 5)
+      .map((r, i) => (i === 10 || i === 20 ? { ...r, firstName: "Changed" } : r));
+    next.push({ emailId: "new@example.com", firstName: "New" });
+    const second = await syncOf(next);
+    expect(second.diff).toMatchObject({ added: 1, removed: 1, changed: 2, unchanged: 197 });
+    const rows = await env.DB.prepare(
+      `SELECT v0, v1, COUNT(*) AS n FROM dataset_rows r JOIN stores s ON s.id = r.store
+       WHERE s.integration_id = ?1 GROUP BY v0, v1 ORDER BY v0, v1`,
+    )
+      .bind(integrationId)
+      .all<{ v0: number; v1: number | null; n: number }>();
+    expect(rows.results).toEqual([
+      { v0: 1, v1: null, n: 197 },
+      { v0: 1, v1: 2, n: 3 },
+      { v0: 2, v1: null, n: 3 },
+    ]);
+    expect(canonical(await readVersion(base(), ingest, 2))).toEqual(canonical(next));
+    expect(canonical(await readVersion(base(), ingest, 1))).toEqual(canonical(records));
+  });
+});
+
 describe("a commit that fails part-way", () => {
   it("leaves the previous version whole, and the same sync commits once the fault is gone", async () => {
     const { base, ingest } = await dataWorld();

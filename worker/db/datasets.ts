@@ -148,6 +148,8 @@ export type CommitGuard =
 export type VersionRecords =
   /** A staged record set (a sync's or a submit's); `first`: the dataset has no version yet. */
   | { kind: "staged"; setId: string; first: boolean }
+  /** A staged record set whose difference is planned (diff.ts planStaged) for the current version. */
+  | { kind: "planned"; setId: string }
   /** Version `version` of the same dataset, made current again. */
   | { kind: "restore"; version: number };
 
@@ -195,6 +197,24 @@ function rowStatements(
          SELECT store, ${NEW_VERSION}, record_key, body FROM dataset_rows
          WHERE store = ?1 AND v0 <= ?5 AND v1 IS NOT NULL AND v1 > ?5 AND ${APPLYING} ORDER BY rowid`,
         records.version,
+      ),
+    ];
+  if (records.kind === "planned")
+    return [
+      // Changed or gone: closed.
+      bind(
+        `UPDATE dataset_rows SET v1 = ${NEW_VERSION}
+         WHERE rowid IN (SELECT live FROM sync_changes WHERE set_id = ?5 AND kind IN (2, 3))
+           AND store = ?1 AND v1 IS NULL AND ${APPLYING}`,
+        records.setId,
+      ),
+      // New or changed: opened, in upload order.
+      bind(
+        `INSERT INTO dataset_rows (store, v0, record_key, body)
+         SELECT ?1, ${NEW_VERSION}, r.record_key, r.data FROM sync_changes c
+         JOIN records r ON r.set_id = c.set_id AND r.seq = c.pos / 1000000 AND r.idx = c.pos % 1000000
+         WHERE c.set_id = ?5 AND c.kind IN (1, 3) AND ${APPLYING} ORDER BY c.pos`,
+        records.setId,
       ),
     ];
   if (records.first)

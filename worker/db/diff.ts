@@ -16,6 +16,8 @@ export interface RawDiff {
   removed: number;
   changed: number;
   unchanged: number;
+  /** Keys held by more than one incoming record (a staged set's plan only; the commit refuses them). */
+  repeatedKeys?: number;
   examples: { added: string[]; removed: string[]; changed: string[] };
   /** Values erased per field (see DatasetDiff.lostValues), most first. */
   lostValues: LostValues[];
@@ -73,7 +75,9 @@ const groupedSql = (incoming: Incoming) => `SELECT record_key,
 
 /**
  * Values the incoming records would erase from records both sides hold (by key), per field of
- * `fields`: one pass grouping both sides by key, as `setDiff` does.
+ * `fields`: one pass grouping both sides by key, as `setDiff` does; only a changed record is
+ * looked into (an equal one loses nothing), and `missing` says whether no changed incoming
+ * record has the field.
  */
 async function lostValuesOf(
   db: D1Database,
@@ -83,27 +87,48 @@ async function lostValuesOf(
 ): Promise<LostValues[]> {
   const named = fields.filter((f) => store.index.has(f));
   if (named.length === 0) return [];
-  const columns = named.flatMap((field, i) => {
-    const at = store.index.get(field) as number;
-    const a = bodyFieldSql("a", at);
-    const b = bodyFieldSql("b", at);
-    return [
-      `SUM(CASE WHEN ${valueIn(b)} AND NOT ${valueIn(a)} THEN 1 ELSE 0 END) AS l${i}`,
-      `MAX(${a} IS NOT NULL) AS p${i}`,
-    ];
-  });
   const row = await db
     .prepare(
       `WITH k AS (${groupedSql(incoming)})
-       SELECT ${columns.join(", ")} FROM k WHERE a IS NOT NULL AND b IS NOT NULL`,
+       SELECT ${lostColumns(store, named)} FROM k WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b`,
     )
     .bind(store.id, incomingParam(incoming))
     .first<Record<string, number | null>>();
-  if (!row) return [];
+  return lostResult(db, store, incoming, row, named);
+}
+
+/** Per field of `named`: the records whose incoming body `a` lacks a value the current body `b` has. */
+function lostColumns(store: Store, named: readonly string[]): string {
   return named
-    .map((field, i) => ({ field, records: row[`l${i}`] ?? 0, missing: !row[`p${i}`] }))
-    .filter((l) => l.records > 0)
-    .sort((a, b) => b.records - a.records || (a.field < b.field ? -1 : 1));
+    .map((field, i) => {
+      const at = store.index.get(field) as number;
+      return `SUM(CASE WHEN ${valueIn(bodyFieldSql("b", at))} AND NOT ${valueIn(bodyFieldSql("a", at))} THEN 1 ELSE 0 END) AS l${i}`;
+    })
+    .join(", ");
+}
+
+/** The fields that lose values, each with whether no incoming record has it at all (asked only for those). */
+async function lostResult(
+  db: D1Database,
+  store: Store,
+  incoming: Incoming,
+  row: Record<string, number | null> | null,
+  named: readonly string[],
+): Promise<LostValues[]> {
+  if (!row) return [];
+  const lost = named.map((field, i) => ({ field, records: row[`l${i}`] ?? 0 })).filter((l) => l.records > 0);
+  const out: LostValues[] = [];
+  for (const l of lost) {
+    const at = store.index.get(l.field) as number;
+    const present = await db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM (${incomingSql(incoming)}) WHERE ${bodyFieldSql("body", at)} IS NOT NULL) AS p`,
+      )
+      .bind(store.id, incomingParam(incoming))
+      .first<{ p: number }>();
+    out.push({ ...l, missing: !present?.p });
+  }
+  return out.sort((a, b) => b.records - a.records || (a.field < b.field ? -1 : 1));
 }
 
 /**
@@ -168,6 +193,119 @@ export async function setDiff(
   // Only a changed record can lose a value.
   if (diff.changed > 0) diff.lostValues = await lostValuesOf(db, store, incoming, fields);
   return diff;
+}
+
+/** sync_changes kinds. */
+const ADDED = 1;
+const REMOVED = 2;
+const CHANGED = 3;
+const REPEATED = 4;
+const KIND_NAMES = { [ADDED]: "added", [REMOVED]: "removed", [CHANGED]: "changed" } as const;
+
+/**
+ * A staged set's difference from the current dataset of `store` (`hasCurrent` false: none yet),
+ * found in one pass that groups both sides by key (a keyless record is its own group), and kept
+ * as its plan in sync_changes: one row per added, removed or changed record and per repeated
+ * key, so that the commit writes only those. The staged set holds `records` records.
+ */
+export async function planStaged(
+  db: D1Database,
+  store: Store,
+  setId: string,
+  hasCurrent: boolean,
+  records: number,
+  fields: readonly string[],
+): Promise<RawDiff> {
+  const staged = `SELECT 0 AS side, CASE WHEN record_key = '' THEN 's' || (seq * 1000000 + idx) ELSE 'k' || record_key END AS g,
+           record_key, data AS body, seq * 1000000 + idx AS pos, NULL AS lid FROM records WHERE set_id = ?2`;
+  const live = `SELECT 1, CASE WHEN record_key = '' THEN 'l' || rowid ELSE 'k' || record_key END,
+           record_key, body, rowid, rowid FROM dataset_rows WHERE store = ?1 AND v1 IS NULL`;
+  // With no current version every record is added: only repeated keys are written down.
+  const sides = hasCurrent ? `${staged} UNION ALL ${live}` : staged;
+  await db.batch([
+    db.prepare("DELETE FROM sync_changes WHERE set_id = ?1").bind(setId),
+    db
+      .prepare(
+        `INSERT INTO sync_changes (set_id, kind, record_key, live, pos)
+         SELECT ?2, kind, record_key, lid, pos FROM (
+           SELECT MAX(record_key) AS record_key, MAX(lid) AS lid,
+                  COALESCE(MIN(CASE WHEN side = 0 THEN pos END), MIN(pos)) AS pos,
+                  CASE WHEN SUM(side = 0) > 1 THEN ${REPEATED}
+                       WHEN ${hasCurrent ? "SUM(side = 1) = 0" : "1"} THEN ${ADDED}
+                       WHEN SUM(side = 0) = 0 THEN ${REMOVED}
+                       WHEN MAX(CASE WHEN side = 0 THEN body END) <> MAX(CASE WHEN side = 1 THEN body END) THEN ${CHANGED}
+                  END AS kind
+           FROM (${sides}) GROUP BY g
+         ) WHERE kind IS NOT NULL AND (kind <> ${ADDED} OR ?3)`,
+      )
+      .bind(store.id, setId, hasCurrent ? 1 : 0),
+  ]);
+  const [counts, examples] = await db.batch<{ kind: number; n: number; record_key: string }>([
+    db.prepare("SELECT kind, COUNT(*) AS n FROM sync_changes WHERE set_id = ?1 GROUP BY kind").bind(setId),
+    db
+      .prepare(
+        `SELECT kind, record_key FROM (
+           SELECT kind, record_key, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY pos) AS n
+           FROM sync_changes WHERE set_id = ?1 AND kind <> ${REPEATED} AND record_key <> '')
+         WHERE n <= ?2 ORDER BY kind, n`,
+      )
+      .bind(setId, EXAMPLES),
+  ]);
+  const n = (kind: number) => counts?.results.find((r) => r.kind === kind)?.n ?? 0;
+  const diff: RawDiff = {
+    added: hasCurrent ? n(ADDED) : records,
+    removed: n(REMOVED),
+    changed: n(CHANGED),
+    unchanged: 0,
+    repeatedKeys: n(REPEATED),
+    examples: { added: [], removed: [], changed: [] },
+    lostValues: [],
+  };
+  diff.unchanged = Math.max(0, records - diff.added - diff.changed);
+  for (const row of examples?.results ?? []) {
+    const name = KIND_NAMES[row.kind as keyof typeof KIND_NAMES];
+    if (name) diff.examples[name].push(row.record_key);
+  }
+  if (!hasCurrent) {
+    const { results } = await db
+      .prepare(
+        "SELECT record_key FROM records WHERE set_id = ?1 AND record_key <> '' ORDER BY seq, idx LIMIT ?2",
+      )
+      .bind(setId, EXAMPLES)
+      .all<{ record_key: string }>();
+    diff.examples.added = results.map((r) => r.record_key);
+  }
+  if (diff.changed > 0) diff.lostValues = await plannedLostValues(db, store, setId, fields);
+  return diff;
+}
+
+/** lostValuesOf for a staged set's plan: only its changed records are looked into. */
+async function plannedLostValues(
+  db: D1Database,
+  store: Store,
+  setId: string,
+  fields: readonly string[],
+): Promise<LostValues[]> {
+  const named = fields.filter((f) => store.index.has(f));
+  if (named.length === 0) return [];
+  const row = await db
+    .prepare(
+      `WITH k AS (
+         SELECT r.data AS a, l.body AS b FROM sync_changes c
+         JOIN records r ON r.set_id = c.set_id AND r.seq = c.pos / 1000000 AND r.idx = c.pos % 1000000
+         JOIN dataset_rows l ON l.rowid = c.live
+         WHERE c.set_id = ?1 AND c.kind = ${CHANGED}
+       )
+       SELECT ${lostColumns(store, named)} FROM k`,
+    )
+    .bind(setId)
+    .first<Record<string, number | null>>();
+  return lostResult(db, store, { kind: "staged", setId }, row, named);
+}
+
+/** Deletes a staged set's plan (with the set, once it is committed or given up). */
+export function deletePlanStatement(db: D1Database, setId: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM sync_changes WHERE set_id = ?1").bind(setId);
 }
 
 /**

@@ -56,6 +56,7 @@ export async function deleteRecordSet(db: D1Database, setId: string): Promise<vo
 /** Statements deleting a staged record set and its records while no open sync points to it. */
 export function deleteStagedStatements(db: D1Database, setId: string): D1PreparedStatement[] {
   return [
+    db.prepare(`DELETE FROM sync_changes WHERE set_id = ?1 AND ${UNREFERENCED}`).bind(setId),
     db.prepare(`DELETE FROM records WHERE set_id = ?1 AND ${UNREFERENCED}`).bind(setId),
     db.prepare(`DELETE FROM record_sets WHERE id = ?1 AND ${UNREFERENCED}`).bind(setId),
   ];

@@ -301,10 +301,13 @@ async function commitChecked(
       { ...recheck.report, recordCount: summary.records },
       `the ${ref.context} schema changed to ${schema.$id} since they were checked, and nothing was committed`,
     );
-  const duplicates = await duplicatesProblem(c, sync, schema, store, summary.records);
-  if (duplicates) throw duplicates;
-  // What the commit would replace: nothing new for the same records, a yes for a risky change.
-  const { diff, current } = await syncDiffOf(c, ref, sync, schema);
+  // What the commit would replace (found once, with the keys repeated across the batches): a
+  // refusal for a repeated key, nothing new for the same records, a yes for a risky change.
+  const { diff, raw, current } = await syncDiffOf(c, ref, sync, schema);
+  if ((raw.repeatedKeys ?? 0) > 0) {
+    const duplicates = await duplicatesProblem(c, sync, schema, store, summary.records);
+    if (duplicates) throw duplicates;
+  }
   const concerns = replacementConcerns(diff);
   if (concerns.length > 0 && !request.confirmed)
     throw conflict(
@@ -345,7 +348,11 @@ async function commitChecked(
       ref,
       store.id,
       {
-        records: { kind: "staged", setId: sync.setId, first: current === undefined },
+        // The planned difference holds while nothing was rewritten; else both sides are grouped again.
+        records:
+          current !== undefined && recheck.statements.length === 0
+            ? { kind: "planned", setId: sync.setId }
+            : { kind: "staged", setId: sync.setId, first: current === undefined },
         recordCount: summary.records,
         source: "sync",
         sourceId: sync.id,

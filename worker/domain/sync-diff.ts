@@ -7,7 +7,7 @@ import type { DatasetDiff } from "../../schemas/api-types.ts";
 import type { ContextSchema } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { currentVersion, type DatasetRef, type Version } from "../db/datasets.ts";
-import { cacheDiff, cachedDiff, setDiff } from "../db/diff.ts";
+import { cacheDiff, cachedDiff, planStaged, type RawDiff } from "../db/diff.ts";
 import { ensureStore } from "../db/stores.ts";
 import { batchSummary, type Sync } from "../db/syncs.ts";
 import { chargeRequests } from "../middleware/rate-limit.ts";
@@ -16,10 +16,12 @@ import { diffView } from "./views.ts";
 /** Requests of the caller's budget a computed (not cached) difference costs, its own included. */
 export const DIFF_COST = 5;
 /** Bumped when the stored form of a difference changes, so older kept ones are computed again. */
-const DIFF_FORM = 2;
+const DIFF_FORM = 3;
 
 export interface SyncDiff {
   diff: DatasetDiff;
+  /** As found: with the keys repeated in the sync (the commit refuses them). */
+  raw: RawDiff;
   /** The version the difference is against (undefined: the dataset has none yet). */
   current: Version | undefined;
   batches: { count: number; maxSeq: number; records: number };
@@ -40,14 +42,15 @@ export async function syncDiffOf(
   if (!raw) {
     await chargeRequests(c, DIFF_COST - 1);
     const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
-    raw = await setDiff(
+    raw = await planStaged(
       c.env.DB,
       store,
-      { kind: "staged", setId: sync.setId },
+      sync.setId,
       current !== undefined,
+      batches.records,
       Object.keys(schema.properties),
     );
     await cacheDiff(c.env.DB, sync.id, diffFor, raw);
   }
-  return { diff: diffView(raw, current, batches.records, schema), current, batches };
+  return { diff: diffView(raw, current, batches.records, schema), raw, current, batches };
 }
