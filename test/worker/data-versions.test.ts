@@ -210,6 +210,7 @@ describe("reading the current dataset", () => {
     ]);
     expect(await json(await call("GET", `${base()}/versions`, { key: ingest }))).toEqual({
       retained: 10,
+      hot: 3,
       data: [],
     });
   });
