@@ -405,7 +405,7 @@ export function createApiClient(options: ApiClientOptions) {
       );
     },
     listVersions: (integrationId: string, context: string, opts?: RequestOptions) =>
-      json<{ retained: number; data: DatasetVersion[] }>(
+      json<{ retained: number; hot: number; data: DatasetVersion[] }>(
         "GET",
         `${contextPath(integrationId, context)}/versions`,
         undefined,

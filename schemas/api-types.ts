@@ -125,6 +125,8 @@ export interface DatasetVersion {
   schemaId?: string | null;
   /** In the versions list: whether this is the current version. */
   current?: boolean;
+  /** Where its records are kept: D1 (the newest VERSIONS_HOT) or the R2 archive (read and restored from there). */
+  storage: "hot" | "archive";
 }
 
 /** Every answer that repeats an earlier one says so: this field and the Idempotent-Replayed header. */

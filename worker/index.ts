@@ -93,6 +93,6 @@ app.onError((error, c) => {
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(runMaintenance(env.DB, new Date()).then(() => undefined));
+    ctx.waitUntil(runMaintenance(env, new Date()).then(() => undefined));
   },
 } satisfies ExportedHandler<Env>;

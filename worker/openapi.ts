@@ -204,9 +204,10 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   },
   "/v1/integrations/{id}/contexts/{context}/versions": {
     get: {
-      summary: "Retained versions, newest first",
+      summary:
+        "Retained versions, newest first; each says where it is kept (storage: hot in D1, the newest `hot`; archive in R2, read and restored from there)",
       security: "any",
-      responses: { 200: "{ retained, data }" },
+      responses: { 200: "{ retained, hot, data }" },
     },
   },
   "/v1/integrations/{id}/contexts/{context}/versions/{version}/diff": {

@@ -1,5 +1,6 @@
-// The Cron Trigger: expires abandoned syncs, deletes staged record sets nothing points to and the
-// rows no retained version holds, and purges old idempotency records and history.
+// The Cron Trigger: archives versions past the hot window to R2, expires abandoned syncs, deletes
+// staged record sets nothing points to and the rows no version kept in D1 holds, and purges old
+// idempotency records and history.
 import { purgeIdempotency } from "./db/idempotency.ts";
 import {
   deleteRecordSet,
@@ -8,6 +9,7 @@ import {
   unreferencedSets,
 } from "./db/retention.ts";
 import { expireSyncs } from "./db/syncs.ts";
+import { archiveDue } from "./domain/archive.ts";
 
 const SETS_PER_RUN = 50;
 /** Rows deleted per statement, and statements per run (D1: 30 s per query, 1,000 per invocation). */
@@ -16,9 +18,12 @@ const ROW_DELETES_PER_RUN = 20;
 const HISTORY_DAYS = 180;
 
 export async function runMaintenance(
-  db: D1Database,
+  env: Env,
   now: Date,
-): Promise<{ expired: number; deletedSets: number; deletedRows: number }> {
+): Promise<{ expired: number; deletedSets: number; deletedRows: number; archived: number }> {
+  const db = env.DB;
+  // Versions past the hot window go to the archive first: their rows go only after.
+  const { archived } = await archiveDue(env);
   const expired = await expireSyncs(db, now.toISOString());
   const sets = await unreferencedSets(db, SETS_PER_RUN);
   for (const id of sets) await deleteRecordSet(db, id);
@@ -30,5 +35,5 @@ export async function runMaintenance(
   }
   await purgeIdempotency(db, new Date(now.getTime() - 86_400_000).toISOString());
   await purgeOldIngestions(db, new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString());
-  return { expired: expired.length, deletedSets: sets.length, deletedRows };
+  return { expired: expired.length, deletedSets: sets.length, deletedRows, archived };
 }

@@ -24,7 +24,7 @@ interface Props {
 }
 
 export function VersionsPanel({ client, integrationId, context, refreshKey, onRestored }: Props) {
-  const [versions, setVersions] = useState<{ retained: number; data: DatasetVersion[] }>();
+  const [versions, setVersions] = useState<{ retained: number; hot: number; data: DatasetVersion[] }>();
   const [error, setError] = useState<string>();
   const [restoring, setRestoring] = useState<DatasetVersion>();
   const [notice, setNotice] = useState("");
@@ -63,7 +63,10 @@ export function VersionsPanel({ client, integrationId, context, refreshKey, onRe
       {versions.data.length === 0 ? (
         <EmptyState icon={Layers}>No data committed to {context} yet.</EmptyState>
       ) : (
-        <p class="muted">The last {plural(versions.retained, "version")} are kept.</p>
+        <p class="muted">
+          The last {plural(versions.retained, "version")} are kept: the newest {versions.hot} in the database,
+          older ones in the archive, where they are read and restored from.
+        </p>
       )}
       {versions.data.length > 0 && (
         <div class="table-wrap">
@@ -76,6 +79,7 @@ export function VersionsPanel({ client, integrationId, context, refreshKey, onRe
                 <th scope="col">Source</th>
                 <th scope="col">Key</th>
                 <th scope="col">Committed</th>
+                <th scope="col">Kept in</th>
                 <th scope="col">
                   <span class="sr-only">Actions</span>
                 </th>
@@ -94,6 +98,7 @@ export function VersionsPanel({ client, integrationId, context, refreshKey, onRe
                   <td>
                     <Time iso={v.committedAt} />
                   </td>
+                  <td>{v.storage === "archive" ? <Badge tone="neutral">Archive</Badge> : "Database"}</td>
                   <td>
                     {!v.current && (
                       <button

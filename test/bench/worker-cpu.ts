@@ -21,6 +21,7 @@ const LIMITS: Limits = {
   maxIntegrationsPerTenant: 100,
   maxKeyLifetimeDays: 730,
   versionsRetained: 10,
+  versionsHot: 3,
   syncTtlHours: 24,
 };
 

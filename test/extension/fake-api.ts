@@ -420,6 +420,7 @@ export class FakeIntakeApi {
       source,
       keyName: "laptop",
       committedAt,
+      storage: "hot",
     };
     list.push(made);
     this.versions.set(key, list);
@@ -815,6 +816,7 @@ export class FakeIntakeApi {
       const current = list.at(-1)?.version;
       return ok({
         retained: 10,
+        hot: 3,
         data: [...list].reverse().map((v) => ({ ...v, current: v.version === current })),
       });
     }

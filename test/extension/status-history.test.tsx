@@ -138,6 +138,31 @@ describe("history and versions", () => {
     expect(screen.getByText(/No data committed to list_employees yet/)).toBeTruthy();
   });
 
+  it("says where each version is kept: the database, or the archive", async () => {
+    await renderConsole({
+      scope: "ingest",
+      prepare: (fake) => {
+        seed(fake);
+        const older = fake.versions.get("int_acme/saas_users")?.[0];
+        if (older) older.storage = "archive";
+      },
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
+    const versions = await screen.findByRole("table", { name: "Dataset versions of saas_users" });
+    const kept = within(versions).getByRole("columnheader", { name: "Kept in" });
+    const column = [...(kept.parentElement?.children ?? [])].indexOf(kept);
+    const cells = within(versions)
+      .getAllByRole("row")
+      .slice(1)
+      .map((r) => r.children[column]?.textContent);
+    expect(cells).toEqual(["Database", "Archive"]);
+    expect(
+      screen.getByText(
+        /the newest 3 in the database, older ones in the archive, where they are read and restored from/,
+      ),
+    ).toBeTruthy();
+  });
+
   it("asks as an upload does before a restore that removes most records", async () => {
     const users = (n: number) => Array.from({ length: n }, (_, i) => ({ emailId: `user${i + 1}@x.co` }));
     const { api } = await renderConsole({

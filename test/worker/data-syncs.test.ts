@@ -258,12 +258,12 @@ describe("expiry", () => {
     await expectProblem(await putBatch(base(), ingest, syncId, 2, users(6, 6)), 410, "sync-expired");
     await expectProblem(await commitSync(base(), ingest, syncId), 410, "sync-expired");
 
-    const result = await runMaintenance(env.DB, new Date());
+    const result = await runMaintenance(env, new Date());
     expect(result.expired).toBeGreaterThanOrEqual(1);
     expect((await syncRow(syncId))?.status).toBe("expired");
     // Sets are cleaned a bounded number per run; a few runs reach this one whatever else the file left.
     for (let run = 0; run < 10 && (await setRow(row?.set_id as string))?.sets; run++)
-      await runMaintenance(env.DB, new Date());
+      await runMaintenance(env, new Date());
     expect(await setRow(row?.set_id as string)).toEqual({ sets: 0, records: 0 });
     // Still refused (now by status), and the committed dataset is untouched.
     await expectProblem(await putBatch(base(), ingest, syncId, 2, users(6, 6)), 410, "sync-expired");
@@ -286,7 +286,7 @@ describe("expiry", () => {
       aborted: (await syncRow(aborted))?.set_id as string,
     };
     for (let run = 0; run < 10 && (await setRow(sets.aborted))?.sets; run++)
-      await runMaintenance(env.DB, new Date());
+      await runMaintenance(env, new Date());
     expect(await setRow(sets.aborted)).toEqual({ sets: 0, records: 0 });
     expect(await setRow(sets.open)).toEqual({ sets: 1, records: 1 });
     // The committed sync's staged copy went with its commit; the version holds the records.

@@ -106,12 +106,23 @@ describe("retention", () => {
       ).results;
     // One row per submit (each held one record for one version) and the restored copy.
     expect((await rows()).length).toBe(13);
-    for (let run = 0; run < 10 && (await runMaintenance(env.DB, new Date())).deletedRows > 0; run++);
+    for (let run = 0; run < 10 && (await runMaintenance(env, new Date())).deletedRows > 0; run++);
     expect((await currentData(base(), ingest)).data).toEqual([user(3)]);
-    // The rows only v1..v3 held are gone; v4..v12's and v13's remain, and nothing staged is left.
+    // v4..v10 went to the archive (VERSIONS_HOT is 3), so only the rows of v11..v13 stay in D1;
+    // nothing staged is left.
     expect(await rows()).toEqual([
-      ...[4, 5, 6, 7, 8, 9, 10, 11, 12].map((v) => ({ v0: v, v1: v + 1 })),
+      { v0: 11, v1: 12 },
+      { v0: 12, v1: 13 },
       { v0: 13, v1: null },
+    ]);
+    const listed = await json<{ data: { version: number; storage: string }[] }>(
+      await call("GET", `${base()}/versions`, { key: ingest }),
+    );
+    expect(listed.data.map((v) => `${v.version}:${v.storage}`)).toEqual([
+      "13:hot",
+      "12:hot",
+      "11:hot",
+      ...[10, 9, 8, 7, 6, 5, 4].map((v) => `${v}:archive`),
     ]);
     const staged = await env.DB.prepare("SELECT COUNT(*) AS n FROM record_sets WHERE integration_id = ?1")
       .bind(integrationId)
@@ -199,6 +210,7 @@ describe("reading the current dataset", () => {
     ]);
     expect(await json(await call("GET", `${base()}/versions`, { key: ingest }))).toEqual({
       retained: 10,
+      hot: 3,
       data: [],
     });
   });

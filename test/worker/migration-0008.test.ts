@@ -117,7 +117,7 @@ const read = async (version: number) =>
 describe("migration 0008 (versions store what changed)", () => {
   it("reads every version as it was; an open sync staged before it commits after it", async () => {
     const syncId = "syn_open";
-    await run(env.TEST_MIGRATIONS.filter((m) => m.name.startsWith("0008")));
+    await run(env.TEST_MIGRATIONS.filter((m) => m.name >= "0008"));
 
     // Every version reads as it was committed.
     expect(await read(1)).toEqual([a, b]);

@@ -119,7 +119,7 @@ describe("versioned rows against a plain model of the versions", () => {
           latest = restored.version;
           model.set(latest, model.get(target) as Rec[]);
         } else {
-          await runMaintenance(env.DB, new Date());
+          await runMaintenance(env, new Date());
         }
         // Every retained version reads back as the model says, in the order it was first read.
         for (const [version, records] of model) {
@@ -135,7 +135,7 @@ describe("versioned rows against a plain model of the versions", () => {
         }
       }
       // Retention removed every row no retained version holds, and nothing else.
-      await runMaintenance(env.DB, new Date());
+      await runMaintenance(env, new Date());
       const stray = await env.DB.prepare(
         `SELECT COUNT(*) AS n FROM dataset_rows r JOIN stores s ON s.id = r.store
          JOIN datasets d ON d.integration_id = s.integration_id AND d.context = s.context

@@ -29,7 +29,13 @@ export interface Version {
   createdAt: string;
   /** The schema `$id` the version was committed under (null before this was recorded). */
   schemaId: string | null;
+  /** Where its records are: D1 rows, or an object in the ARCHIVE bucket (its member index). */
+  storage: "hot" | "archive";
+  archive: ArchiveIndex | null;
 }
+
+/** An archived version's object: per gzip member, its compressed bytes and its records. */
+export type ArchiveIndex = [bytes: number, records: number][];
 
 interface VersionRow {
   version: number;
@@ -39,6 +45,8 @@ interface VersionRow {
   key_name: string;
   created_at: string;
   schema_id: string | null;
+  storage: Version["storage"];
+  archive: string | null;
 }
 
 const toVersion = (r: VersionRow): Version => ({
@@ -49,6 +57,8 @@ const toVersion = (r: VersionRow): Version => ({
   keyName: r.key_name,
   createdAt: r.created_at,
   schemaId: r.schema_id,
+  storage: r.storage,
+  archive: r.archive ? (JSON.parse(r.archive) as ArchiveIndex) : null,
 });
 
 export interface DatasetRef {
@@ -141,8 +151,8 @@ export type CommitGuard =
       /** The version the commit checked it replaces (0: none yet); it must still be current. */
       currentVersion: number;
     }
-  /** A restore: the restored version is still retained. */
-  | { kind: "restore"; version: number };
+  /** A restore: the restored version is still retained (and, restored from its rows, still hot). */
+  | { kind: "restore"; version: number; hot: boolean };
 
 /** Where a new version's records come from. */
 export type VersionRecords =
@@ -294,8 +304,7 @@ export function commitVersionStatements(
       guard.currentVersion,
     );
   } else if (guard?.kind === "restore") {
-    condition =
-      " AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?9)";
+    condition = ` AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?9${guard.hot ? " AND storage = 'hot'" : ""})`;
     params.push(guard.version);
   }
   return [
@@ -329,7 +338,7 @@ export async function versionBySource(
 ): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      "SELECT version, record_count, source, source_id, key_name, created_at, schema_id FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND source_id = ?3",
+      "SELECT version, record_count, source, source_id, key_name, created_at, schema_id, storage, archive FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND source_id = ?3",
     )
     .bind(ref.tenantId, ref.integrationId, sourceId)
     .first<VersionRow>();
@@ -340,7 +349,7 @@ export async function versionBySource(
 export async function currentVersion(db: D1Database, ref: DatasetRef): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      `SELECT v.version, v.record_count, v.source, v.source_id, v.key_name, v.created_at
+      `SELECT v.version, v.record_count, v.source, v.source_id, v.key_name, v.created_at, v.schema_id, v.storage, v.archive
        FROM datasets d JOIN versions v ON v.integration_id = d.integration_id AND v.context = d.context AND v.version = d.current_version
        WHERE d.tenant_id = ?1 AND d.integration_id = ?2 AND d.context = ?3`,
     )
@@ -356,7 +365,7 @@ export async function getVersion(
 ): Promise<Version | undefined> {
   const row = await db
     .prepare(
-      `SELECT version, record_count, source, source_id, key_name, created_at, schema_id FROM versions
+      `SELECT version, record_count, source, source_id, key_name, created_at, schema_id, storage, archive FROM versions
        WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 AND version = ?4`,
     )
     .bind(ref.tenantId, ref.integrationId, ref.context, version)
@@ -367,7 +376,7 @@ export async function getVersion(
 export async function listVersions(db: D1Database, ref: DatasetRef, limit: number): Promise<Version[]> {
   const { results } = await db
     .prepare(
-      `SELECT version, record_count, source, source_id, key_name, created_at, schema_id FROM versions
+      `SELECT version, record_count, source, source_id, key_name, created_at, schema_id, storage, archive FROM versions
        WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3 ORDER BY version DESC LIMIT ?4`,
     )
     .bind(ref.tenantId, ref.integrationId, ref.context, limit)

@@ -12,8 +12,9 @@ export function pruneVersionsStatement(db: D1Database, ref: DatasetRef, keep: nu
 }
 
 /**
- * Deletes up to `limit` rows that no retained version holds (closed at or before the oldest
- * retained version of their dataset); returns how many went.
+ * Deletes up to `limit` rows that no version kept in D1 holds (closed at or before the oldest hot
+ * version of their dataset: every older one is archived, its object written and checked, or
+ * pruned); returns how many went.
  */
 export async function deleteUnretainedRows(db: D1Database, limit: number): Promise<number> {
   const result = await db
@@ -21,7 +22,8 @@ export async function deleteUnretainedRows(db: D1Database, limit: number): Promi
       `DELETE FROM dataset_rows WHERE rowid IN (
          SELECT r.rowid FROM stores s JOIN dataset_rows r ON r.store = s.id
          WHERE r.v1 IS NOT NULL
-           AND r.v1 <= (SELECT MIN(version) FROM versions v WHERE v.integration_id = s.integration_id AND v.context = s.context)
+           AND r.v1 <= (SELECT MIN(version) FROM versions v
+                        WHERE v.integration_id = s.integration_id AND v.context = s.context AND v.storage = 'hot')
          LIMIT ?1)`,
     )
     .bind(limit)

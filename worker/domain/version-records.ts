@@ -1,4 +1,5 @@
-// The records of a retained version, decoded from their bodies, page by page in the store's order.
+// The records of a hot version (D1 rows), decoded from their bodies, page by page in the store's
+// order (version-read.ts reads an archived one from R2).
 import type { IntakeRecord } from "../../schemas/index.ts";
 import { decodeBody } from "../db/bodies.ts";
 import { readRecords } from "../db/datasets.ts";
@@ -17,20 +18,4 @@ export async function versionPage(
     records: page.records.map((r) => decodeBody(r.body, store.fields)),
     last: page.records.at(-1)?.pos,
   };
-}
-
-/** Every record of version `version`, in pages of `pageSize`. */
-export async function* versionRecords(
-  db: D1Database,
-  store: Store,
-  version: number,
-  pageSize = 5000,
-): AsyncGenerator<IntakeRecord> {
-  let after = 0;
-  for (;;) {
-    const page = await versionPage(db, store, version, after, pageSize);
-    yield* page.records;
-    if (page.last === undefined || page.records.length < pageSize) return;
-    after = page.last;
-  }
 }

@@ -25,6 +25,7 @@ export function versionView(v: Version, current?: number): DatasetVersion {
     committedAt: v.createdAt,
     schemaId: v.schemaId,
     ...(current !== undefined ? { current: v.version === current } : {}),
+    storage: v.storage,
   };
 }
 

@@ -11,6 +11,8 @@ export interface Limits {
   maxIntegrationsPerTenant: number;
   maxKeyLifetimeDays: number;
   versionsRetained: number;
+  /** Of the retained versions, the newest kept in D1 (the others are archived to R2). */
+  versionsHot: number;
   syncTtlHours: number;
 }
 
@@ -29,6 +31,7 @@ export function limitsOf(env: Env): Limits {
     maxIntegrationsPerTenant: positive(env.MAX_INTEGRATIONS_PER_TENANT, 100),
     maxKeyLifetimeDays: positive(env.MAX_KEY_LIFETIME_DAYS, 730),
     versionsRetained: positive(env.VERSIONS_RETAINED, 10),
+    versionsHot: positive(env.VERSIONS_HOT, 3),
     syncTtlHours: positive(env.SYNC_TTL_HOURS, 24),
   };
 }

@@ -15,15 +15,16 @@ import {
   versionBySource,
 } from "../db/datasets.ts";
 import { rowsDiff, setDiff } from "../db/diff.ts";
-import { deleteStagedStatements, pruneVersionsStatement } from "../db/retention.ts";
+import { deleteRecordSet, deleteStagedStatements, pruneVersionsStatement } from "../db/retention.ts";
 import { ensureStore, getStore } from "../db/stores.ts";
+import { stageArchived } from "../domain/archive.ts";
 import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
 import { ingestionStatement } from "../domain/ingestion.ts";
 import { DIFF_COST } from "../domain/sync-diff.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
-import { versionPage, versionRecords } from "../domain/version-records.ts";
+import { readAll, readPage } from "../domain/version-read.ts";
 import { diffView, versionView } from "../domain/views.ts";
 import { limitsOf } from "../http/limits.ts";
 import { strictInt } from "../http/params.ts";
@@ -145,7 +146,7 @@ export const data = new Hono<AppEnv>()
       let text = csvOf(fields, [], true);
       if (version && store) {
         const batch: IntakeRecord[] = [];
-        for await (const r of versionRecords(c.env.DB, store, version.version)) {
+        for await (const r of readAll(c.env, ref, store, version)) {
           batch.push(r);
           if (batch.length === 1000) text += csvOf(fields, batch.splice(0), false);
         }
@@ -158,7 +159,7 @@ export const data = new Hono<AppEnv>()
     }
     if (!version || !store) return c.json({ version: null, data: [], nextCursor: null });
     const limit = pageSize(c.req.query("limit"));
-    const page = await versionPage(c.env.DB, store, version.version, cursor?.after ?? 0, limit);
+    const page = await readPage(c.env, ref, store, version, cursor?.after ?? 0, limit);
     return c.json({
       version: version.version,
       recordCount: version.recordCount,
@@ -174,6 +175,7 @@ export const data = new Hono<AppEnv>()
     const versions = await listVersions(c.env.DB, ref, limits.versionsRetained + 1);
     return c.json({
       retained: limits.versionsRetained,
+      hot: limits.versionsHot,
       data: versions.map((v) => versionView(v, current?.version)),
     });
   })
@@ -189,14 +191,23 @@ export const data = new Hono<AppEnv>()
     const store = await getStore(c.env.DB, ref);
     if (!store) throw notFound(`Version ${number} of ${ref.context}`);
     await chargeRequests(c, DIFF_COST - 1);
-    const raw = await setDiff(
-      c.env.DB,
-      store,
-      { kind: "version", version: number },
-      current !== undefined,
-      Object.keys(schema.properties),
-    );
-    return c.json(diffView(raw, current, target.recordCount, schema));
+    // An archived version is staged from its object for the comparison, then let go.
+    const staged =
+      target.storage === "archive"
+        ? await stageArchived(c.env, ref, store, schema, target, c.get("now").toISOString())
+        : undefined;
+    try {
+      const raw = await setDiff(
+        c.env.DB,
+        store,
+        staged ? { kind: "staged", setId: staged } : { kind: "version", version: number },
+        current !== undefined,
+        Object.keys(schema.properties),
+      );
+      return c.json(diffView(raw, current, target.recordCount, schema));
+    } finally {
+      if (staged) await deleteRecordSet(c.env.DB, staged);
+    }
   })
   .post("/versions/:version/restore", async (c) => {
     const ref = refOf(c);
@@ -216,15 +227,23 @@ export const data = new Hono<AppEnv>()
         { committedUnder: target.schemaId, current: schema?.$id },
       );
     const store = await getStore(c.env.DB, ref);
-    if (!store) throw notFound(`Version ${number} of ${ref.context}`);
+    if (!store || !schema) throw notFound(`Version ${number} of ${ref.context}`);
     const sourceId = newId("rst");
+    // A hot version is restored by range from its rows; an archived one is staged from its
+    // object and committed like a sync's records.
+    const staged =
+      target.storage === "archive"
+        ? await stageArchived(c.env, ref, store, schema, target, now.toISOString())
+        : undefined;
     await c.env.DB.batch([
       ...commitVersionStatements(
         c.env.DB,
         ref,
         store.id,
         {
-          records: { kind: "restore", version: number },
+          records: staged
+            ? { kind: "staged", setId: staged, first: false }
+            : { kind: "restore", version: number },
           recordCount: target.recordCount,
           source: "restore",
           sourceId,
@@ -232,9 +251,10 @@ export const data = new Hono<AppEnv>()
           now: now.toISOString(),
           schemaId: target.schemaId,
         },
-        { kind: "restore", version: number },
+        { kind: "restore", version: number, hot: !staged },
       ),
       pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
+      ...(staged ? deleteStagedStatements(c.env.DB, staged) : []),
     ]);
     const restored = await versionBySource(c.env.DB, ref, sourceId);
     // Pruned by a concurrent commit between the read and the restore: nothing was created.

@@ -7,7 +7,7 @@ import { type EffectiveAccessCursor, effectiveAccessPage, type IntakeRecord } fr
 import type { AppEnv } from "../app-env.ts";
 import { currentVersion, getVersion } from "../db/datasets.ts";
 import { getStore } from "../db/stores.ts";
-import { versionRecords } from "../domain/version-records.ts";
+import { readAll } from "../domain/version-read.ts";
 import { strictInt } from "../http/params.ts";
 import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { refOf } from "../middleware/dataset.ts";
@@ -76,7 +76,7 @@ export const effectiveAccess = new Hono<AppEnv>().get("/", async (c) => {
   const store = version ? await getStore(c.env.DB, ref) : undefined;
   if (!version || !store) return c.json({ version: null, data: [], nextCursor: null });
   const records: IntakeRecord[] = [];
-  for await (const r of versionRecords(c.env.DB, store, version.version, READ_BATCH)) records.push(r);
+  for await (const r of readAll(c.env, ref, store, version, READ_BATCH)) records.push(r);
   const page = effectiveAccessPage(records, {
     identity: c.req.query("identity"),
     resource: c.req.query("resource"),
