@@ -234,7 +234,7 @@ export function MappingStep({
                         <option value="">Ignore this column</option>
                         {splitFields && (
                           <option value={SPLIT_CHOICE}>
-                            Split into {splitFields.first} + {splitFields.last}
+                            Split: {splitFields.first} + {splitFields.last}
                           </option>
                         )}
                         {fields.map((f) => (

@@ -203,7 +203,7 @@ it("splits a Name column into firstName and lastName, shows the admin how, and t
   await page.getByText(`${basename(file)}: 4 rows, 2 columns`, { exact: false }).waitFor();
   await page.getByRole("button", { name: "Continue to mapping" }).click();
   const name = page.getByLabel("Field for column Name");
-  await expect.poll(() => name.locator("option:checked").innerText()).toBe("Split into firstName + lastName");
+  await expect.poll(() => name.locator("option:checked").innerText()).toBe("Split: firstName + lastName");
   const preview = page.locator(".split-preview");
   for (const line of [
     "Ann Lee → firstName “Ann”, lastName “Lee”",
@@ -243,7 +243,7 @@ it("splits a Name column into firstName and lastName, shows the admin how, and t
   await panel.getByRole("button", { name: "Continue to mapping" }).click();
   await expect
     .poll(() => panel.getByLabel("Field for column Name").locator("option:checked").innerText())
-    .toBe("Split into firstName + lastName");
+    .toBe("Split: firstName + lastName");
   await fits(panel, 360);
   await panel.screenshot({ path: join(SHOTS, "upload-mapping-split-sidepanel.png"), fullPage: true });
   await panel.close();

@@ -139,7 +139,7 @@ describe("MappingStep: a full-name column", () => {
     const onValidate = vi.fn();
     renderNames(onValidate);
     expect(nameSelect().value).toBe(SPLIT_CHOICE);
-    expect(nameSelect().selectedOptions[0]?.text).toBe("Split into firstName + lastName");
+    expect(nameSelect().selectedOptions[0]?.text).toBe("Split: firstName + lastName");
     expect(preview()).toContain("Jane Doe → firstName “Jane”, lastName “Doe”");
     expect(preview()).toContain("Mary Ann Smith → firstName “Mary Ann”, lastName “Smith”");
     expect(preview()).toContain("Okafor, Chidi → firstName “Chidi”, lastName “Okafor”");
