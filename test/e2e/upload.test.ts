@@ -245,6 +245,7 @@ it("splits a Name column into firstName and lastName, shows the admin how, and t
     .poll(() => panel.getByLabel("Field for column Name").locator("option:checked").innerText())
     .toBe("Split: firstName + lastName");
   await fits(panel, 360);
+  expect(await seriousViolations(panel)).toEqual([]);
   await panel.screenshot({ path: join(SHOTS, "upload-mapping-split-sidepanel.png"), fullPage: true });
   await panel.close();
   await page.bringToFront();
