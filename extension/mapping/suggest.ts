@@ -571,7 +571,7 @@ export function suggestMapping(input: SuggestInput): ColumnSuggestion[] {
   return out;
 }
 
-/** Share of the values of a column with two or more words that splitFullName reads as first and last. */
+/** Share of the values that splitFullName must read as a first and a last name for the split to be applied. */
 const TWO_PART_AUTO = 0.6;
 /** Share of the values that must read as names at all (one word or two) for the split to be applied. */
 const NAME_LIKE_AUTO = 0.9;
