@@ -3,21 +3,33 @@
 // name or alias (the Worker's own rule for a CSV body) for a field still free, even when its values
 // do not fit — the extension would ask, the CLI cannot, and a column silently left out would drop
 // data instead of reporting it; then a mapping file (--mapping) over all of it, naming columns by
-// their header. The same file can be written from a run (--mapping-out) to edit.
-import { type ColumnSuggestion, type Mapping, mappingFromSuggestions } from "../extension/mapping.ts";
+// their header. The same file can be written from a run (--mapping-out) to edit. A full-name
+// column split into first and last name (an auto suggestion, or the file's `splits`) is a split
+// here as in the extension, by the same rule.
+import {
+  type ColumnSuggestion,
+  type Mapping,
+  mappedFields,
+  mappingFromSuggestions,
+  type NameSplit,
+  splitOf,
+} from "../extension/mapping.ts";
 import { type ContextSchema, headerIndex, normalizeHeader } from "../schemas/index.ts";
 import { UsageError } from "./exit-codes.ts";
 
 /**
  * A mapping file: columns by header text ("E-mail": "emailId", "Shoe size": null to ignore it),
  * or the extension's own form (a list, one field or null per column); a value for every row
- * (`constants`); per field, source value -> value to store (`valueMaps`).
+ * (`constants`); per field, source value -> value to store (`valueMaps`); columns of a person's
+ * full name split into two fields, by header (`splits`: {"Name": {"first": "firstName", "last":
+ * "lastName"}}).
  */
 export interface MappingFile {
   context?: string;
   columns?: Record<string, string | null> | (string | null)[];
   constants?: Record<string, string>;
   valueMaps?: Record<string, Record<string, string>>;
+  splits?: Record<string, { first: string; last: string }>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -36,7 +48,7 @@ export function parseMappingFile(text: string, name: string): MappingFile {
   }
   const wrong = (what: string) => new UsageError(`The mapping file ${name}: ${what}`);
   if (!isRecord(parsed)) throw wrong('expected an object such as {"columns": {"E-mail": "emailId"}}');
-  const { context, columns, constants, valueMaps } = parsed;
+  const { context, columns, constants, valueMaps, splits } = parsed;
   if (context !== undefined && typeof context !== "string") throw wrong('"context" must be a string');
   if (columns !== undefined) {
     const values = Array.isArray(columns) ? columns : isRecord(columns) ? Object.values(columns) : undefined;
@@ -47,6 +59,16 @@ export function parseMappingFile(text: string, name: string): MappingFile {
     throw wrong('"constants" must map fields to text values');
   if (valueMaps !== undefined && !(isRecord(valueMaps) && Object.values(valueMaps).every(isStringMap)))
     throw wrong('"valueMaps" must map fields to {"source value": "value"} objects');
+  if (
+    splits !== undefined &&
+    !(
+      isRecord(splits) &&
+      Object.values(splits).every(
+        (v) => isRecord(v) && typeof v.first === "string" && typeof v.last === "string",
+      )
+    )
+  )
+    throw wrong('"splits" must map headers to {"first": "firstName", "last": "lastName"} objects');
   return parsed as MappingFile;
 }
 
@@ -77,9 +99,9 @@ export function effectiveMapping(
 ): EffectiveMapping {
   const auto = mappingFromSuggestions(headers, suggestions);
   const exact = headerIndex(schema);
-  const taken = new Set(auto.columns.filter((f): f is string => !!f));
+  const taken = new Set(mappedFields(auto));
   auto.columns = auto.columns.map((field, i) => {
-    const named = field ? undefined : exact.get(normalizeHeader(headers[i] ?? ""));
+    const named = field || splitOf(auto, i) ? undefined : exact.get(normalizeHeader(headers[i] ?? ""));
     if (!named || taken.has(named)) return field;
     taken.add(named);
     return named;
@@ -110,37 +132,65 @@ export function effectiveMapping(
     }
   }
   for (const field of chosen.values()) if (field) known(field, "columns");
-  const named = new Set([...chosen.values()].filter((f): f is string => !!f));
+  const fileSplits: NameSplit[] = [];
+  for (const [header, { first, last }] of Object.entries(file.splits ?? {})) {
+    const i = columnOf(header, columns);
+    const j = i >= 0 ? i : columnOf(header, headers);
+    if (j < 0) {
+      notes.push(`The mapping file splits a column "${header}" that the file does not have`);
+      continue;
+    }
+    known(first, "splits");
+    known(last, "splits");
+    if (chosen.get(j))
+      throw new UsageError(
+        `The mapping file both maps "${columns[j]}" to ${chosen.get(j)} and splits it; do one of them`,
+      );
+    chosen.set(j, null);
+    fileSplits.push({ column: j, first, last });
+  }
+  const named = new Set([
+    ...[...chosen.values()].filter((f): f is string => !!f),
+    ...fileSplits.flatMap((s) => [s.first, s.last]),
+  ]);
   const mapped = auto.columns.map((field, i) =>
     chosen.has(i) ? (chosen.get(i) ?? null) : field && named.has(field) ? null : field,
   );
+  // An auto split goes when the file decides its column or gives one of its fields elsewhere.
+  const splits = [
+    ...(auto.splits ?? []).filter((s) => !chosen.has(s.column) && !named.has(s.first) && !named.has(s.last)),
+    ...fileSplits,
+  ].sort((a, b) => a.column - b.column);
+  const result: Mapping = {
+    columns: mapped,
+    constants: { ...auto.constants, ...file.constants },
+    valueMaps: { ...auto.valueMaps, ...file.valueMaps },
+    headers: [...headers],
+    ...(splits.length > 0 ? { splits } : {}),
+  };
   const owner = new Map<string, number>();
-  mapped.forEach((field, i) => {
-    if (!field) return;
-    const before = owner.get(field);
-    if (before !== undefined)
-      throw new UsageError(
-        `The mapping file maps both "${columns[before]}" and "${columns[i]}" to ${field}; map one of them`,
-      );
-    owner.set(field, i);
+  mapped.forEach((_, i) => {
+    const split = splitOf(result, i);
+    for (const field of split ? [split.first, split.last] : mapped[i] ? [mapped[i]] : []) {
+      const before = owner.get(field);
+      if (before !== undefined)
+        throw new UsageError(
+          before === i
+            ? `The mapping file splits "${columns[i]}" into ${field} twice; name two fields`
+            : `The mapping file maps both "${columns[before]}" and "${columns[i]}" to ${field}; map one of them`,
+        );
+      owner.set(field, i);
+    }
   });
   for (const field of Object.keys(file.constants ?? {})) known(field, "constants");
   for (const field of Object.keys(file.valueMaps ?? {})) known(field, "valueMaps");
-  return {
-    mapping: {
-      columns: mapped,
-      constants: { ...auto.constants, ...file.constants },
-      valueMaps: { ...auto.valueMaps, ...file.valueMaps },
-      headers: [...headers],
-    },
-    notes,
-  };
+  return { mapping: result, notes };
 }
 
 /** Required fields that no column and no constant fills. */
 export function unmappedRequired(mapping: Mapping, schema: ContextSchema): string[] {
   const filled = new Set([
-    ...mapping.columns.filter((f): f is string => !!f),
+    ...mappedFields(mapping),
     ...Object.entries(mapping.constants)
       .filter(([, value]) => value.trim() !== "")
       .map(([field]) => field),
@@ -168,24 +218,31 @@ export function unmappedMessage(
   ].join("\n");
 }
 
-/** The mapping as a mapping file (columns by header), for --mapping-out. */
+/** The mapping as a mapping file (columns by header; split columns under `splits`), for --mapping-out. */
 export function mappingFileOf(mapping: Mapping, columns: readonly string[], context: string): MappingFile {
   const out: MappingFile = { context, columns: {} };
+  const splits: NonNullable<MappingFile["splits"]> = {};
   mapping.columns.forEach((field, i) => {
-    (out.columns as Record<string, string | null>)[columns[i] ?? `Column ${i + 1}`] = field;
+    const name = columns[i] ?? `Column ${i + 1}`;
+    const split = splitOf(mapping, i);
+    if (split && !field) splits[name] = { first: split.first, last: split.last };
+    else (out.columns as Record<string, string | null>)[name] = field;
   });
   out.constants = { ...mapping.constants };
   out.valueMaps = { ...mapping.valueMaps };
+  if (Object.keys(splits).length > 0) out.splits = splits;
   return out;
 }
 
-/** "Email→emailId, First Name→firstName; ignored: Shoe size" */
+/** "Email→emailId, First Name→firstName, Name→firstName+lastName; ignored: Shoe size" */
 export function describeMapping(mapping: Mapping, columns: readonly string[]): string {
   const used: string[] = [];
   const ignored: string[] = [];
   mapping.columns.forEach((field, i) => {
     const name = columns[i] ?? `Column ${i + 1}`;
+    const split = splitOf(mapping, i);
     if (field) used.push(name === field ? name : `${name}→${field}`);
+    else if (split) used.push(`${name}→${split.first}+${split.last}`);
     else ignored.push(name);
   });
   const constants = Object.entries(mapping.constants)

@@ -53,7 +53,10 @@ export async function fileSha256(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** The SHA-256 of what a mapping does to rows (columns, constants, value maps; not the header text). */
+/**
+ * The SHA-256 of what a mapping does to rows (columns, constants, value maps, split columns; not
+ * the header text). A mapping without splits hashes as it did before splits existed.
+ */
 export function mappingSha256(mapping: Mapping): string {
   const sorted = (o: Record<string, unknown>): unknown =>
     Object.keys(o)
@@ -67,6 +70,9 @@ export function mappingSha256(mapping: Mapping): string {
       mapping.columns,
       sorted(mapping.constants),
       sorted(mapping.valueMaps as Record<string, unknown>),
+      ...(mapping.splits?.length
+        ? [[...mapping.splits].sort((a, b) => a.column - b.column).map((s) => [s.column, s.first, s.last])]
+        : []),
     ]),
   );
 }

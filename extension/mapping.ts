@@ -1,6 +1,7 @@
 // Column -> field mapping: the mapping an admin confirms (columns, ignored columns, constants,
-// enum value maps), built from suggestMapping's answer (header and value evidence, in
-// extension/mapping/), applied to a row, fingerprinted and reused.
+// enum value maps, a full-name column split into first and last name), built from
+// suggestMapping's answer (header and value evidence, in extension/mapping/), applied to a row,
+// fingerprinted and reused.
 import {
   type ContextSchema,
   type JsonValue,
@@ -8,6 +9,7 @@ import {
   type PropertySchema,
   suggestFix,
 } from "../schemas/index.ts";
+import { splitFullName } from "./mapping/name-split.ts";
 import type { ColumnSuggestion } from "./mapping/suggest.ts";
 import type { TableRow } from "./pipeline/parse/source-table.ts";
 
@@ -20,6 +22,35 @@ export interface Mapping {
   valueMaps: Record<string, Record<string, string>>;
   /** The file's header text per column, kept so other integrations can reuse the choices. */
   headers?: string[];
+  /**
+   * Columns of a person's full name, each split into two fields by splitFullName (its entry in
+   * `columns` is null). Absent in mappings saved before splits existed.
+   */
+  splits?: NameSplit[];
+}
+
+/** One column split into a first-name and a last-name field ("Jane Doe" -> Jane / Doe). */
+export interface NameSplit {
+  column: number;
+  first: string;
+  last: string;
+}
+
+/** The split of `column`, if the mapping splits it. */
+export const splitOf = (mapping: Mapping, column: number): NameSplit | undefined =>
+  mapping.splits?.find((s) => s.column === column);
+
+/** Every field a mapping's columns fill, in column order (a split column's two fields in its place). */
+export function mappedFields(mapping: Mapping): string[] {
+  const out: string[] = [];
+  mapping.columns.forEach((field, column) => {
+    if (field) out.push(field);
+    else {
+      const split = splitOf(mapping, column);
+      if (split) out.push(split.first, split.last);
+    }
+  });
+  return out;
 }
 
 /** A short stable id of a header row (order and spelling-insensitive to case and punctuation). */
@@ -34,9 +65,25 @@ export function headerFingerprint(headers: readonly string[]): string {
 
 /** Whether a saved mapping still fits the schema and the file's columns. */
 export function isUsableMapping(mapping: Mapping, columnCount: number, schema: ContextSchema): boolean {
-  const fields = [...mapping.columns, ...Object.keys(mapping.constants)].filter(
-    (f): f is string => f !== null,
+  const splits = mapping.splits ?? [];
+  if (!Array.isArray(splits)) return false;
+  const splitsFit = splits.every(
+    (s) =>
+      typeof s === "object" &&
+      s !== null &&
+      Number.isInteger(s.column) &&
+      s.column >= 0 &&
+      s.column < columnCount &&
+      mapping.columns[s.column] === null &&
+      typeof s.first === "string" &&
+      typeof s.last === "string",
   );
+  if (!splitsFit || new Set(splits.map((s) => s.column)).size !== splits.length) return false;
+  const fields = [
+    ...mapping.columns,
+    ...Object.keys(mapping.constants),
+    ...splits.flatMap((s) => [s.first, s.last]),
+  ].filter((f): f is string => f !== null);
   return (
     mapping.columns.length === columnCount &&
     fields.every((f) => Object.hasOwn(schema.properties, f)) &&
@@ -44,7 +91,7 @@ export function isUsableMapping(mapping: Mapping, columnCount: number, schema: C
   );
 }
 
-/** Whether two mappings map every row alike (same columns, constants and value maps; `headers` aside). */
+/** Whether two mappings map every row alike (same columns, splits, constants and value maps; `headers` aside). */
 export function sameMapping(a: Mapping, b: Mapping): boolean {
   const entries = (o: Record<string, unknown>): string =>
     JSON.stringify(
@@ -59,9 +106,15 @@ export function sameMapping(a: Mapping, b: Mapping): boolean {
     a.columns.length === b.columns.length &&
     a.columns.every((field, i) => field === b.columns[i]) &&
     entries(a.constants) === entries(b.constants) &&
-    entries(a.valueMaps) === entries(b.valueMaps)
+    entries(a.valueMaps) === entries(b.valueMaps) &&
+    splitsKey(a) === splitsKey(b)
   );
 }
+
+const splitsKey = (m: Mapping) =>
+  JSON.stringify(
+    [...(m.splits ?? [])].sort((x, y) => x.column - y.column).map((s) => [s.column, s.first, s.last]),
+  );
 
 /** The raw record of one row under a mapping; values stay as text for the core to normalize. */
 export function applyMapping(row: TableRow, mapping: Mapping, schema: ContextSchema): JsonValue {
@@ -70,18 +123,23 @@ export function applyMapping(row: TableRow, mapping: Mapping, schema: ContextSch
 
 /**
  * applyMapping for many rows: the mapping read once (which column fills which field, through
- * which value map; the constants), then a plain loop per row.
+ * which value map; which column is split into which two fields; the constants), then a plain loop
+ * per row.
  */
 export function compileMapping(mapping: Mapping, schema: ContextSchema): (row: TableRow) => JsonValue {
+  const has = (field: string) => Object.hasOwn(schema.properties, field);
   const columns: number[] = [];
   const fields: string[] = [];
   const maps: (Record<string, string> | undefined)[] = [];
   mapping.columns.forEach((field, i) => {
-    if (!field || !Object.hasOwn(schema.properties, field)) return;
+    if (!field || !has(field)) return;
     columns.push(i);
     fields.push(field);
     maps.push(ownValue(mapping.valueMaps, field));
   });
+  const splits = (mapping.splits ?? []).filter(
+    (s) => !mapping.columns[s.column] && has(s.first) && has(s.last) && s.first !== s.last,
+  );
   const constants = Object.entries(mapping.constants).filter(
     ([field, value]) => value.trim() !== "" && Object.hasOwn(schema.properties, field),
   );
@@ -100,6 +158,18 @@ export function compileMapping(mapping: Mapping, schema: ContextSchema): (row: T
       } else {
         out[fields[k] as string] = value;
       }
+    }
+    for (const split of splits) {
+      const value = cells[split.column];
+      if (value === undefined) continue;
+      // Not text (a JSON number, an object): kept whole in the first field, for validation to name.
+      if (typeof value !== "string") {
+        out[split.first] = value;
+        continue;
+      }
+      const { first, last } = splitFullName(value);
+      if (first !== "") out[split.first] = first;
+      if (last !== "") out[split.last] = last;
     }
     for (const [field, value] of constants) out[field] = value;
     return out;
@@ -136,11 +206,15 @@ export function mappingFromSuggestions(
 ): Mapping {
   const valueMaps: Record<string, Record<string, string>> = {};
   for (const s of suggestions) if (s.auto && s.field && s.valueMap) valueMaps[s.field] = { ...s.valueMap };
+  const splits = suggestions.flatMap((s, column) =>
+    s.auto && !s.field && s.split ? [{ column, first: s.split.first, last: s.split.last }] : [],
+  );
   return {
     columns: suggestions.map((s) => (s.auto ? s.field : null)),
     constants: {},
     valueMaps,
     headers: [...headers],
+    ...(splits.length > 0 ? { splits } : {}),
   };
 }
 
@@ -165,6 +239,14 @@ export function rowsFromInspection(inspection: {
 
 export { headerlessNames, looksLikeHeaderless } from "./mapping/headerless.ts";
 export { historyFromSaved } from "./mapping/history.ts";
+export {
+  hasFullNameField,
+  meansFullName,
+  NAME_SPLIT_RULE,
+  type NameParts,
+  nameSplitFields,
+  splitFullName,
+} from "./mapping/name-split.ts";
 export {
   type ColumnSuggestion,
   type HistoryEntry,

@@ -2,8 +2,9 @@
 // extension's isolated world): find the candidates, outline them, read one, and on request reach
 // the rows after those shown (scroll the table's viewport, click its "Load more" or Next button).
 // It answers only its caller (the injection's result); the outlines are inert boxes
-// (pointer-events: none) removed when a table is read; the pick mode's listeners are removed as
-// soon as the admin clicks a table or presses Escape. Nothing else stays behind.
+// (pointer-events: none) removed when a table is read, each labelled where the label covers no
+// text of the page; the pick mode's listeners are removed as soon as the admin clicks a table or
+// presses Escape. Nothing else stays behind.
 import {
   type Candidate,
   type CapturedTable,
@@ -41,6 +42,70 @@ function clearOutlines(doc: Document): void {
   }
 }
 
+/** Elements whose text is never drawn. */
+const UNDRAWN = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TITLE", "HEAD"]);
+
+type Area = Pick<DOMRect, "left" | "top" | "right" | "bottom">;
+const meets = (r: Area, area: Area) =>
+  r.right > r.left &&
+  r.bottom > r.top &&
+  r.left < area.right &&
+  r.right > area.left &&
+  r.top < area.bottom &&
+  r.bottom > area.top;
+
+/**
+ * Whether `area` (viewport coordinates) of `doc` shows text of the page, or another outline's
+ * label. Only the elements whose box meets the area are walked into (and those with no box of
+ * their own, which may still hold drawn text), so a big table elsewhere costs nothing.
+ */
+function textWithin(doc: Document, area: Area, own: Element): boolean {
+  for (const label of doc.querySelectorAll(`[${OUTLINE_ATTR}] > span`))
+    if (label !== own && meets(label.getBoundingClientRect(), area)) return true;
+  const view = doc.defaultView;
+  const root = doc.body ?? doc.documentElement;
+  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode(node) {
+      if (node.nodeType === Node.TEXT_NODE)
+        return /\S/.test((node as Text).data) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+      const el = node as Element;
+      if (el.hasAttribute(OUTLINE_ATTR) || UNDRAWN.has(el.tagName)) return NodeFilter.FILTER_REJECT;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0)
+        return view?.getComputedStyle(el).display === "none"
+          ? NodeFilter.FILTER_REJECT
+          : NodeFilter.FILTER_SKIP;
+      return meets(r, area) ? NodeFilter.FILTER_SKIP : NodeFilter.FILTER_REJECT;
+    },
+  });
+  const range = doc.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (meets(r, area)) return true;
+  }
+  return false;
+}
+
+/**
+ * Places an outline's label where it covers no text: above the box (where it reads best), else
+ * just below it, else — text above and below — inside the box's top-left corner, over the table's
+ * own first row. Above and below count only inside the document (an iframe's bottom clips).
+ */
+function placeLabel(doc: Document, tag: HTMLElement, border: number, bottomLimit: number): void {
+  const scrollY = doc.defaultView?.scrollY ?? 0;
+  const spots: [string, (r: DOMRect) => boolean][] = [
+    ["-24px", (r) => r.top + scrollY >= 0],
+    [`calc(100% + ${border + 2}px)`, (r) => r.bottom + scrollY <= bottomLimit],
+  ];
+  for (const [top, fits] of spots) {
+    tag.style.top = top;
+    const r = tag.getBoundingClientRect();
+    if (fits(r) && !textWithin(doc, r, tag)) return;
+  }
+  // Inside the table's own box, clear of the outline's border and of the text above.
+  tag.style.top = `${4 - border}px`;
+}
+
 function outline(candidate: Candidate, label: string, strong = false): HTMLElement {
   const el = candidate.element;
   const doc = el.ownerDocument;
@@ -50,13 +115,15 @@ function outline(candidate: Candidate, label: string, strong = false): HTMLEleme
   box.setAttribute(OUTLINE_ATTR, "");
   const x = rect.left + (view?.scrollX ?? 0);
   const y = rect.top + (view?.scrollY ?? 0);
+  const bottomLimit = Math.max(doc.documentElement.scrollHeight, view?.innerHeight ?? 0);
+  const border = strong ? 3 : 2;
   box.style.cssText = [
     "position:absolute",
     `left:${x - 3}px`,
     `top:${y - 3}px`,
     `width:${rect.width + 6}px`,
     `height:${rect.height + 6}px`,
-    `border:${strong ? 3 : 2}px ${strong ? "solid" : "dashed"} ${ACCENT}`,
+    `border:${border}px ${strong ? "solid" : "dashed"} ${ACCENT}`,
     "border-radius:6px",
     `background:${strong ? "rgba(37,99,235,.08)" : "transparent"}`,
     "pointer-events:none",
@@ -65,11 +132,10 @@ function outline(candidate: Candidate, label: string, strong = false): HTMLEleme
   ].join(";");
   const tag = doc.createElement("span");
   tag.textContent = label;
-  // Above the box, or inside it when the box touches the top of its document.
-  const above = y >= 24;
-  tag.style.cssText = `position:absolute;left:-2px;top:${above ? "-24px" : "0"};background:${ACCENT};color:#fff;font:600 12px/20px system-ui,sans-serif;padding:0 6px;border-radius:4px;white-space:nowrap`;
+  tag.style.cssText = `position:absolute;left:-2px;top:0;background:${ACCENT};color:#fff;font:600 12px/20px system-ui,sans-serif;padding:0 6px;border-radius:4px;white-space:nowrap`;
   box.append(tag);
   doc.documentElement.append(box);
+  placeLabel(doc, tag, border, bottomLimit);
   return box;
 }
 
@@ -316,8 +382,12 @@ function pick(doc: Document, candidates: Candidate[]): Promise<CaptureReply> {
         if (c.element.contains(node) && (!best || best.element.contains(c.element))) best = c;
       return best;
     };
+    let hoveredCandidate: Candidate | undefined;
     const onMove = (e: Event) => {
       const c = under(e.target);
+      // Still over the same table: its outline stays (it is placed once, not on every move).
+      if (c === hoveredCandidate && hovered?.isConnected) return;
+      hoveredCandidate = c;
       hovered?.remove();
       hovered = c ? outline(c, "Click to send this table to Intake", true) : undefined;
     };

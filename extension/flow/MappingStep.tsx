@@ -1,13 +1,20 @@
 // Step 4: columns -> fields. Suggested by suggestMapping (header and values together) with the
-// reason and a confidence; the admin can map, ignore, set a constant for a field, edit the value
-// maps proposed with the mapping, and say the file has no header row.
+// reason and a confidence; the admin can map, ignore, split a full-name column into first and last
+// name (with a preview of what the rule makes of the first values), set a constant for a field,
+// edit the value maps proposed with the mapping, and say the file has no header row.
 import { useMemo, useState } from "preact/hooks";
 import type { ContextSchema } from "../../schemas/index.ts";
 import {
   type ColumnSuggestion,
   type Mapping,
+  mappedFields,
+  NAME_SPLIT_RULE,
+  type NameParts,
+  nameSplitFields,
   ownValue,
   rowsFromInspection,
+  splitFullName,
+  splitOf,
   suggestMapping,
   suggestValueMap,
 } from "../mapping.ts";
@@ -31,6 +38,32 @@ interface Props {
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 const contextOf = (schema: ContextSchema) => schema.$id.split(":")[2] ?? "";
+/** The Field select's value for "split this column": a ':' no field name can hold (custom ones are [A-Za-z0-9_]). */
+export const SPLIT_CHOICE = "split:first-last";
+
+/** What the split makes of a few of the column's values: "Jane Doe → firstName “Jane”, lastName “Doe”". */
+function SplitPreview({ id, values, fields }: { id: string; values: readonly string[]; fields: NameParts }) {
+  const shown = values.filter((v) => v.trim() !== "").slice(0, 3);
+  const part = (field: string, value: string) => (value === "" ? `${field} empty` : `${field} “${value}”`);
+  return (
+    <div class="split-preview" id={id}>
+      {shown.length > 0 && (
+        <ul>
+          {shown.map((value) => {
+            const { first, last } = splitFullName(value);
+            return (
+              <li key={value}>
+                <span class="split-from">{value.trim()}</span> → {part(fields.first, first)},{" "}
+                {part(fields.last, last)}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <p>{NAME_SPLIT_RULE}</p>
+    </div>
+  );
+}
 
 export function MappingStep({
   schema,
@@ -58,20 +91,34 @@ export function MappingStep({
   }));
   const fields = Object.keys(schema.properties);
   const required = schema.required ?? [];
-  const used = new Set(mapping.columns.filter((f): f is string => f !== null));
+  const splitFields = useMemo(() => nameSplitFields(schema), [schema]);
+  const used = new Set(mappedFields(mapping));
 
-  const setColumn = (column: number, field: string | null) =>
+  /** Maps `column` to a field, to the split (SPLIT_CHOICE) or to nothing; a field taken moves here. */
+  const setColumn = (column: number, choice: string | null) =>
     setMapping((m) => {
+      const split = choice === SPLIT_CHOICE ? splitFields : undefined;
+      const field = choice === SPLIT_CHOICE ? null : choice;
+      const claimed = split ? [split.first, split.last] : field ? [field] : [];
       const valueMaps = { ...m.valueMaps };
       const proposed = suggestions[column];
       // Choosing the suggested field brings its exact value map along (unless one is set).
       if (field && proposed?.field === field && proposed.valueMap && !ownValue(valueMaps, field))
         valueMaps[field] = { ...proposed.valueMap };
-      return {
+      const splits = (m.splits ?? []).filter(
+        (s) => s.column !== column && !claimed.includes(s.first) && !claimed.includes(s.last),
+      );
+      if (split) splits.push({ column, first: split.first, last: split.last });
+      const next: Mapping = {
         ...m,
         valueMaps,
-        columns: m.columns.map((f, i) => (i === column ? field : f === field && field !== null ? null : f)),
+        columns: m.columns.map((f, i) =>
+          i === column ? field : f !== null && claimed.includes(f) ? null : f,
+        ),
       };
+      if (splits.length > 0) next.splits = splits;
+      else delete next.splits;
+      return next;
     });
   const setConstant = (field: string, value: string) =>
     setMapping((m) => {
@@ -112,7 +159,7 @@ export function MappingStep({
   );
   const missing = required.filter((f) => !used.has(f) && !ownValue(mapping.constants, f));
 
-  const mappedCount = mapping.columns.filter((f) => f !== null).length;
+  const mappedCount = mapping.columns.filter((f, column) => f !== null || splitOf(mapping, column)).length;
   const columnCount = inspection.columns.length;
 
   return (
@@ -168,7 +215,10 @@ export function MappingStep({
               {inspection.columns.map((name, column) => {
                 const s = suggestions[column];
                 const field = mapping.columns[column] ?? null;
-                const suggested = s?.field ?? null;
+                const split = splitOf(mapping, column);
+                const current = split ? SPLIT_CHOICE : field;
+                const suggested = s?.split && splitFields ? SPLIT_CHOICE : (s?.field ?? null);
+                const previewId = `split-preview-${column}`;
                 return (
                   <tr key={name}>
                     <th scope="row">{name}</th>
@@ -177,10 +227,16 @@ export function MappingStep({
                       <select
                         class="select"
                         aria-label={`Field for column ${name}`}
-                        value={field ?? ""}
+                        aria-describedby={split ? previewId : undefined}
+                        value={current ?? ""}
                         onChange={(e) => setColumn(column, e.currentTarget.value || null)}
                       >
                         <option value="">Ignore this column</option>
+                        {splitFields && (
+                          <option value={SPLIT_CHOICE}>
+                            Split: {splitFields.first} + {splitFields.last}
+                          </option>
+                        )}
                         {fields.map((f) => (
                           <option key={f} value={f}>
                             {f}
@@ -189,16 +245,23 @@ export function MappingStep({
                           </option>
                         ))}
                       </select>
+                      {split && (
+                        <SplitPreview
+                          id={previewId}
+                          values={inspection.samples[column] ?? []}
+                          fields={split}
+                        />
+                      )}
                     </td>
                     <td class="why confidence" data-auto={s?.auto ? "true" : "false"}>
-                      {s?.usedBefore && suggested === (field ?? suggested) && (
+                      {s?.usedBefore && suggested === (current ?? suggested) && (
                         <span class="badge badge--info">Used before</span>
                       )}{" "}
-                      {field && suggested === field ? (
+                      {current && suggested === current ? (
                         <>
                           {pct(s?.confidence ?? 0)} · {s?.reason}
                         </>
-                      ) : field ? (
+                      ) : current ? (
                         "Chosen by you"
                       ) : suggested && !s?.auto ? (
                         <>
@@ -208,7 +271,9 @@ export function MappingStep({
                             class="btn btn--secondary btn--small"
                             onClick={() => setColumn(column, suggested)}
                           >
-                            Use {suggested}
+                            {suggested === SPLIT_CHOICE && splitFields
+                              ? `Split into ${splitFields.first} + ${splitFields.last}`
+                              : `Use ${suggested}`}
                           </button>
                         </>
                       ) : (

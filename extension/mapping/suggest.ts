@@ -2,7 +2,10 @@
 // mappings) and value evidence (what the column holds) scored together for every column and
 // field, then each field given to at most one column. A column is applied without asking only
 // when the header and the values agree, generic one-word headers only when the values confirm
-// them, and never when the values cannot fit the field (even through a value map).
+// them, and never when the values cannot fit the field (even through a value map). A column of a
+// person's full name, where the schema has first- and last-name fields but no full-name field and
+// no other column claims them, is proposed split into the two (applied when the values read as
+// first and last names).
 import {
   type ContextSchema,
   normalizeHeader,
@@ -10,6 +13,7 @@ import {
   resolveSchema,
 } from "../../schemas/index.ts";
 import { headerTokens, matchScore } from "./header.ts";
+import { hasFullNameField, meansFullName, nameSplitFields, personNameShape } from "./name-split.ts";
 import {
   BOOLEAN_SPELLINGS,
   type ColumnProfile,
@@ -66,6 +70,11 @@ export interface ColumnSuggestion {
   valueHints?: Record<string, string>;
   /** The proposal comes from a mapping the tenant saved before. */
   usedBefore?: boolean;
+  /**
+   * The column is a person's full name, proposed split into these two fields (`field` is then
+   * null): applied when `auto`, else a hint.
+   */
+  split?: { first: string; last: string };
 }
 
 /** Confidence needed to apply a column without asking. */
@@ -503,7 +512,7 @@ export function suggestMapping(input: SuggestInput): ColumnSuggestion[] {
     hinted.set(c.column, c);
   }
 
-  return headers.map((header, column) => {
+  const out = headers.map((header, column): ColumnSuggestion => {
     const c = chosen.get(column);
     if (c) {
       const parts = [c.header ? headerReason(c.header, header) : "header says nothing", c.value.note].filter(
@@ -550,4 +559,92 @@ export function suggestMapping(input: SuggestInput): ColumnSuggestion[] {
       return { field: null, confidence: 0, auto: false, reason: `Not sure: ${best.value.note}` };
     return { field: null, confidence: 0, auto: false, reason: "No matching field" };
   });
+
+  const split = splitSuggestion(
+    schema,
+    headers,
+    profiles,
+    (column) => chosen.has(column) || hinted.has(column),
+    [...owner.keys(), ...[...hinted.values()].map((h) => h.field)],
+  );
+  if (split) out[split.column] = split.suggestion;
+  return out;
+}
+
+/** Share of the values that splitFullName must read as a first and a last name for the split to be applied. */
+const TWO_PART_AUTO = 0.6;
+/** Share of the values that must read as names at all (one word or two) for the split to be applied. */
+const NAME_LIKE_AUTO = 0.9;
+
+/**
+ * The one column to propose split into first and last name: a header that means a person's full
+ * name, in a schema with first- and last-name fields and no full-name field, neither field claimed
+ * (mapped or hinted) by another column, the column itself neither mapped nor hinted. Of several,
+ * the one whose values read most as "first last". Applied when most values have two parts.
+ */
+function splitSuggestion(
+  schema: ContextSchema,
+  headers: readonly string[],
+  profiles: readonly ColumnProfile[],
+  taken: (column: number) => boolean,
+  claimed: readonly string[],
+): { column: number; suggestion: ColumnSuggestion } | undefined {
+  const fields = nameSplitFields(schema);
+  if (!fields || hasFullNameField(schema)) return undefined;
+  if (claimed.includes(fields.first) || claimed.includes(fields.last)) return undefined;
+  let best: { column: number; two: number; nameLike: number; strong: boolean } | undefined;
+  headers.forEach((header, column) => {
+    if (taken(column) || isPlaceholderHeader(header) || !meansFullName(header)) return;
+    const p = profiles[column] as ColumnProfile;
+    let two = 0;
+    let one = 0;
+    let seen = 0;
+    for (const [value, n] of p.top) {
+      seen += n;
+      const shape = personNameShape(value);
+      if (shape === "two") two += n;
+      else if (shape === "one") one += n;
+    }
+    const read = {
+      column,
+      two: seen > 0 ? two / seen : 0,
+      nameLike: seen > 0 ? (two + one) / seen : 0,
+      strong: headerTokens(header).length > 1,
+    };
+    // Values that are not names (emails, ids, numbers) are not a person's name to split.
+    if (seen > 0 && read.nameLike < 0.5) return;
+    if (!best || read.two > best.two) best = read;
+  });
+  if (!best) return undefined;
+  const { first, last } = fields;
+  const header = best.strong ? 0.95 : 0.85;
+  const confidence = round(0.7 * header + 0.3 * best.two);
+  const into = `split into ${first} and ${last}`;
+  if (best.two >= TWO_PART_AUTO && best.nameLike >= NAME_LIKE_AUTO)
+    return {
+      column: best.column,
+      suggestion: {
+        field: null,
+        split: { first, last },
+        confidence,
+        auto: true,
+        reason: `header means a person's full name; values look like first and last names: ${into}`,
+      },
+    };
+  const why =
+    profiles[best.column]?.count === 0
+      ? "no values to check"
+      : best.nameLike < NAME_LIKE_AUTO
+        ? "some values don't look like names"
+        : "most values are a single word";
+  return {
+    column: best.column,
+    suggestion: {
+      field: null,
+      split: { first, last },
+      confidence: Math.min(confidence, AUTO_CONFIDENCE - 0.01),
+      auto: false,
+      reason: `Possibly a person's full name to ${into}: header means a full name, but ${why}`,
+    },
+  };
 }

@@ -20,7 +20,7 @@ import {
   resolveSchema,
 } from "../../schemas/index.ts";
 import { enumTarget } from "../mapping/vocabulary.ts";
-import { compileMapping, type Mapping } from "../mapping.ts";
+import { compileMapping, type Mapping, mappedFields, splitOf } from "../mapping.ts";
 import { plural } from "../ui/format.ts";
 import { KeyGroups } from "./key-groups.ts";
 import type { TableRow } from "./parse/source-table.ts";
@@ -253,14 +253,14 @@ function lowerBound(list: readonly number[], value: number): number {
 }
 
 /**
- * The order fields are shown and written in: the mapped ones in the file's column order, then the
- * others in the schema's order, its record key first. Never an object's key order alone decides
+ * The order fields are shown and written in: the mapped ones in the file's column order (a split
+ * column's two fields in its place), then the others in the schema's order, its record key first. Never an object's key order alone decides
  * it (a schema read back from chrome.storage has its properties sorted by name).
  */
 export function fieldOrder(schema: ContextSchema, mapping: Mapping): string[] {
   const has = (f: string) => Object.hasOwn(schema.properties, f);
   const key = (schema["x-intake-key"] ?? []).filter(has);
-  const mapped = mapping.columns.filter((f): f is string => !!f && has(f));
+  const mapped = mappedFields(mapping).filter(has);
   return [...new Set([...mapped, ...key, ...Object.keys(schema.properties)])];
 }
 
@@ -331,7 +331,7 @@ export class Dataset {
     this.tracksTargets = rules.some((r) => r.rule === "connection-target-known");
     this.foldsKeys = schema["x-intake-key-case-insensitive"] === true;
     const shown = new Set<string>([
-      ...mapping.columns.filter((f): f is string => !!f),
+      ...mappedFields(mapping),
       ...Object.keys(mapping.constants).filter((f) => (mapping.constants[f] ?? "").trim() !== ""),
       ...(schema.required ?? []),
     ]);
@@ -341,7 +341,10 @@ export class Dataset {
     this.choices = choicesOf(schema, this.columns);
     if (source.confidence)
       mapping.columns.forEach((field, column) => {
-        if (field && Object.hasOwn(schema.properties, field)) this.ocrFields.push({ field, column });
+        // A split column's read confidence holds for both of its fields.
+        const split = splitOf(mapping, column);
+        for (const f of field ? [field] : split ? [split.first, split.last] : [])
+          if (Object.hasOwn(schema.properties, f)) this.ocrFields.push({ field: f, column });
       });
     this.excluded = new Uint8Array(source.count);
     this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i)?.text);

@@ -1,5 +1,6 @@
 // The CLI's small parts: exit codes of errors, progress on a terminal and in a log, the push state
 // file and the resumable client's decisions, the key kept out of what is printed.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -164,6 +165,24 @@ describe("push state and the resumable client", () => {
     };
     expect(mappingSha256(a)).toBe(mappingSha256(b));
     expect(mappingSha256({ ...a, columns: [null, "emailId"] })).not.toBe(mappingSha256(a));
+    // A split column changes what the rows become; no splits hashes as before splits existed.
+    const split = { column: 1, first: "firstName", last: "lastName" };
+    expect(mappingSha256({ ...a, splits: [split] })).not.toBe(mappingSha256(a));
+    expect(mappingSha256({ ...a, splits: [] })).toBe(mappingSha256(a));
+    expect(mappingSha256(a)).toBe(
+      createHash("sha256")
+        .update(
+          JSON.stringify([
+            a.columns,
+            [
+              ["a", "2"],
+              ["b", "1"],
+            ],
+            [],
+          ]),
+        )
+        .digest("hex"),
+    );
   });
 
   it("reuses the open sync, skips acknowledged batches, and aborts only what will not be resumed", async () => {

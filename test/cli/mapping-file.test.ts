@@ -1,5 +1,6 @@
 // The CLI's mapping: the extension's auto suggestions, a mapping file over them (by header), the
-// refusal when a required field has no column, and the file --mapping-out writes.
+// refusal when a required field has no column, the file --mapping-out writes, and a full-name
+// column split into first and last name (suggested, or named in the file's `splits`).
 import { describe, expect, it } from "vitest";
 import {
   describeMapping,
@@ -9,7 +10,7 @@ import {
   unmappedMessage,
   unmappedRequired,
 } from "../../cli/mapping-file.ts";
-import type { ColumnSuggestion } from "../../extension/mapping.ts";
+import { type ColumnSuggestion, suggestMapping } from "../../extension/mapping.ts";
 import { getSchema } from "../../schemas/index.ts";
 import { put, runCli, tempDir } from "./helpers.ts";
 
@@ -165,5 +166,79 @@ describe("mapping files", () => {
     );
     expect(mapped.code).toBe(1);
     expect(mapped.stdout).toContain("row 2 line 3 userStatus: userStatus must be one of");
+  });
+
+  it("splits a full-name column as the extension does, or as the file's `splits` say", () => {
+    const columns = ["Email", "Name", "Given name"];
+    const rows = [
+      ["ann@example.com", "Ann Lee", "2024-01-02"],
+      ["bob@example.com", "Bob Ray", "2024-01-03"],
+      ["cy@example.com", "Oz, Cy", "2024-01-04"],
+    ];
+    const suggestions = suggestMapping({ headers: columns, rows, context: "saas_users" });
+    const plain = effectiveMapping(columns, columns, suggestions, users);
+    // "Given name" (dates: not suggested) is a firstName alias: the CLI's exact-header rule would
+    // take it, but the split has the field.
+    expect(plain.mapping).toMatchObject({
+      columns: ["emailId", null, null],
+      splits: [{ column: 1, first: "firstName", last: "lastName" }],
+    });
+    expect(describeMapping(plain.mapping, columns)).toBe(
+      "Email→emailId, Name→firstName+lastName; ignored: Given name",
+    );
+    expect(unmappedRequired(plain.mapping, { ...users, required: ["emailId", "lastName"] })).toEqual([]);
+    // The file decides the column, or gives a field of the split to another column: no split.
+    expect(
+      effectiveMapping(columns, columns, suggestions, users, { columns: { Name: null } }).mapping.splits,
+    ).toBeUndefined();
+    const given = effectiveMapping(columns, columns, suggestions, users, {
+      columns: { "Given name": "firstName" },
+    });
+    expect(given.mapping.columns).toEqual(["emailId", null, "firstName"]);
+    expect(given.mapping.splits).toBeUndefined();
+    // The file's own split, by header, written back by --mapping-out the same way.
+    const none = [auto("emailId"), auto(null), auto(null)];
+    const file = parseMappingFile(
+      JSON.stringify({ splits: { name: { first: "firstName", last: "lastName" } } }),
+      "m.json",
+    );
+    const { mapping } = effectiveMapping(columns, columns, none, users, file);
+    expect(mapping.splits).toEqual([{ column: 1, first: "firstName", last: "lastName" }]);
+    const out = mappingFileOf(mapping, columns, "saas_users");
+    expect(out.columns).toEqual({ Email: "emailId", "Given name": null });
+    expect(out.splits).toEqual({ Name: { first: "firstName", last: "lastName" } });
+    expect(effectiveMapping(columns, columns, none, users, out).mapping).toEqual(mapping);
+  });
+
+  it("refuses a split of the wrong shape, onto unknown fields, one field twice, or a column also mapped", () => {
+    const columns = ["Email", "Name"];
+    const none = [auto(null), auto(null)];
+    expect(() => parseMappingFile('{"splits": {"Name": ["firstName", "lastName"]}}', "m.json")).toThrow(
+      '"splits" must map headers to {"first": "firstName", "last": "lastName"} objects',
+    );
+    const split = (first: string, last: string) => ({ splits: { Name: { first, last } } });
+    expect(() => effectiveMapping(columns, columns, none, users, split("given", "lastName"))).toThrow(
+      'The mapping file names "given" (splits)',
+    );
+    expect(() => effectiveMapping(columns, columns, none, users, split("lastName", "lastName"))).toThrow(
+      'The mapping file splits "Name" into lastName twice; name two fields',
+    );
+    expect(() =>
+      effectiveMapping(columns, columns, none, users, {
+        ...split("firstName", "lastName"),
+        columns: { Name: "department" },
+      }),
+    ).toThrow('The mapping file both maps "Name" to department and splits it; do one of them');
+    expect(() =>
+      effectiveMapping(columns, columns, none, users, {
+        ...split("firstName", "lastName"),
+        columns: { Email: "lastName" },
+      }),
+    ).toThrow('The mapping file maps both "Email" and "Name" to lastName; map one of them');
+    expect(
+      effectiveMapping(columns, columns, none, users, {
+        splits: { Nom: { first: "firstName", last: "lastName" } },
+      }).notes,
+    ).toEqual(['The mapping file splits a column "Nom" that the file does not have']);
   });
 });

@@ -76,6 +76,21 @@ describe("intake push", () => {
     ]);
   });
 
+  it("stores a full-name column split into first and last name as the mapping file says", async () => {
+    put(
+      dir,
+      "employees.csv",
+      'id,Name,email\nE001,Mary Ann Smith,m@example.com\nE002,"Doe, Jane",j@example.com\n',
+    );
+    put(dir, "map.json", JSON.stringify({ splits: { Name: { first: "first_name", last: "last_name" } } }));
+    const ran = await push(["employees.csv", "--mapping", "map.json"]);
+    expect(ran.code).toBe(0);
+    expect(stored()?.records).toEqual([
+      { id: "E001", first_name: "Mary Ann", last_name: "Smith", email: "m@example.com" },
+      { id: "E002", first_name: "Jane", last_name: "Doe", email: "j@example.com" },
+    ]);
+  });
+
   it("sends nothing when the file is invalid (exit 1) or has warnings without --allow-warnings", async () => {
     put(
       dir,

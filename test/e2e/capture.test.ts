@@ -5,7 +5,8 @@
 // submitted to the real Worker, which must then hold exactly those rows and record the source name
 // (page title and address, no query string) in its history. The corpus of real page structures
 // (test/fixtures/capture/) is listed through the real popup too: the intended table first, with
-// its shape, on every page, with the page's real layout.
+// its shape, on every page, with the page's real layout. The outlines' labels cover no text of the
+// page (a heading right above a table, a line right below it).
 // The built extension holds host permission for http://127.0.0.1/* (the local Worker), which lets
 // scripting reach these pages from a test; the product relies on activeTab (a gesture) instead.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -100,6 +101,17 @@ const PAGES: Record<string, string> = {
       more();
     </script>`,
   "/virtual.html": VIRTUAL_GRID,
+  // Headings right above both tables; a line of text right below the second.
+  "/headings.html": `<!doctype html><title>Teams · Headings console</title>
+    <style>body{font:14px system-ui,sans-serif;margin:32px;color:#1f2937}h2{margin:0;font-size:20px}section{margin-bottom:56px}
+      table{border-collapse:collapse}th,td{padding:6px 12px;border-bottom:1px solid #e5e7eb;text-align:left}p{margin:0}</style>
+    <section><h2>Administrators of the workspace</h2>
+      <table><thead><tr><th>Email</th><th>First name</th></tr></thead>
+      <tbody><tr><td>ada@example.com</td><td>Ada</td></tr><tr><td>bo@example.com</td><td>Bo</td></tr></tbody></table></section>
+    <section><h2>Members of the workspace</h2>
+      <table><thead><tr><th>Email</th><th>First name</th></tr></thead>
+      <tbody><tr><td>cy@example.com</td><td>Cy</td></tr><tr><td>di@example.com</td><td>Di</td></tr></tbody></table>
+      <p>Showing 2 of 2 members of the workspace</p></section>`,
   "/frame.html": `<!doctype html><title>Embedded report</title><h1>Report</h1><iframe src="/inner.html" width="600" height="200"></iframe>`,
   "/inner.html": `<!doctype html><title>inner</title>
     <table><thead><tr><th>Email</th><th>First name</th><th>Status</th></tr></thead>
@@ -186,6 +198,40 @@ async function submit(expectedRecords: number) {
   await live.waitFor({ timeout: 60_000 });
 }
 
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+const meets = (a: Box, b: Box) =>
+  a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+
+/** The outline labels on the site page, and the boxes of the text of `selector` (headings, lines). */
+function labelsAndText(selector: string): Promise<{ labels: Box[]; text: { what: string; box: Box }[] }> {
+  return site.evaluate((sel) => {
+    const plain = (r: DOMRect) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+    const labels = Array.from(document.querySelectorAll("[data-intake-outline] > span")).map((s) =>
+      plain(s.getBoundingClientRect()),
+    );
+    const text = Array.from(document.querySelectorAll(sel)).flatMap((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return Array.from(range.getClientRects()).map((r) => ({ what: el.textContent ?? "", box: plain(r) }));
+    });
+    return { labels, text };
+  }, selector);
+}
+
+/** No outline label lies over any text of `selector`. */
+async function expectLabelsClearOf(selector: string, count: number) {
+  const { labels, text } = await labelsAndText(selector);
+  expect(labels).toHaveLength(count);
+  expect(text.length).toBeGreaterThan(0);
+  const covered = labels.flatMap((label) => text.filter((t) => meets(label, t.box)).map((t) => t.what));
+  expect(covered).toEqual([]);
+}
+
 async function records(): Promise<Record<string, unknown>[]> {
   const response = await fetch(
     `${inject("workerUrl")}/v1/integrations/${inject("integrationId")}/contexts/saas_users/records?limit=100`,
@@ -210,6 +256,8 @@ it("captures a <table> with thead (hidden column, mailto link) and submits exact
   await visit("/table.html?session=secret-token#top");
   await captureOnly(3, 4, async () => {
     expect(await site.locator("[data-intake-outline]").count()).toBe(1);
+    // The label leaves the page's heading above the table readable.
+    await expectLabelsClearOf("h1", 1);
     await shootForReadme();
   });
   await popup.getByText(/Captured 3 rows × 4 columns from 1 page of “Users · Table console”/).waitFor();
@@ -224,6 +272,42 @@ it("captures a <table> with thead (hidden column, mailto link) and submits exact
   ]);
   // The page's address without its query string or fragment.
   expect(await lastSourceName()).toBe(`Users · Table console (${origin}/table.html)`);
+});
+
+it("puts each table's label where it covers no text of the page: not over the heading above it, nor the line below it", async () => {
+  await toSource();
+  await visit("/headings.html");
+  await popup.getByRole("button", { name: "Capture a table from this page" }).click();
+  await popup.getByText("2 tables on this page (outlined and numbered):").waitFor();
+  expect(await site.locator("[data-intake-outline]").count()).toBe(2);
+  await expectLabelsClearOf("h2, p", 2);
+  // Each label stays at its own table: the first just below it (the strip above holds the
+  // heading), the second, with text above and below, inside its top edge.
+  const tables = await site.locator("table").evaluateAll((all) =>
+    all.map((t) => {
+      const r = t.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    }),
+  );
+  const { labels } = await labelsAndText("h2");
+  const [first, second] = tables as [Box, Box];
+  const nearest = (t: Box) =>
+    [...labels].sort(
+      (a, b) => Math.abs(a.top - (t.top + t.bottom) / 2) - Math.abs(b.top - (t.top + t.bottom) / 2),
+    )[0] as Box;
+  const below = nearest(first);
+  const inside = nearest(second);
+  expect(below).not.toBe(inside);
+  expect(below.top).toBeGreaterThanOrEqual(first.bottom);
+  expect(below.top).toBeLessThan(first.bottom + 12);
+  expect(inside.top).toBeGreaterThanOrEqual(second.top - 4);
+  expect(inside.bottom).toBeLessThanOrEqual(second.bottom);
+  for (const [label, table] of [
+    [below, first],
+    [inside, second],
+  ] as const)
+    expect(Math.abs(label.left - table.left)).toBeLessThan(8);
+  await site.screenshot({ path: join(SHOTS, "capture-02-labels.png") });
 });
 
 it("captures an ARIA grid of divs, reading icon-only cells by their label", async () => {

@@ -1,11 +1,12 @@
 // End to end in a real Chromium: the built extension against the real Worker (wrangler dev,
 // local D1). Connect, pick a CSV with errors, see them in the review grid, fix one in place,
 // accept a suggested fix, resolve a duplicate, submit — then the API must hold exactly the fixed
-// records. Then, in the side panel at 360 px: a 200-row file with 30 planted errors, every message
-// read in full, fixed with bulk fixes in a counted handful of actions, and submitted.
+// records. A "Name" column split into firstName and lastName, with the preview the admin sees,
+// stored split. Then, in the side panel at 360 px: a 200-row file with 30 planted errors, every
+// message read in full, fixed with bulk fixes in a counted handful of actions, and submitted.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { PLANTED, plantedCsv, plantedFixed } from "../fixtures/planted-errors.ts";
@@ -183,6 +184,98 @@ it("maps an export by its values and says why, and refuses a generic header whos
   await shot("mapping-by-values");
 });
 
+it("splits a Name column into firstName and lastName, shows the admin how, and the Worker stores the two", async () => {
+  const workerUrl = inject("workerUrl");
+  // From the previous test's mapping step, back to the source for another file.
+  await page.getByRole("button", { name: "Back", exact: true }).click();
+  const file = join(tmpdir(), `intake-e2e-names-${Date.now()}.csv`);
+  writeFileSync(
+    file,
+    [
+      "Email,Name",
+      "ann.lee@contoso.com,Ann Lee",
+      "mary.smith@contoso.com,Mary Ann Smith",
+      'cy.oz@contoso.com,"Oz, Cy"',
+      "prince@contoso.com,Prince",
+    ].join("\n"),
+  );
+  await page.getByLabel(/CSV or JSON file/).setInputFiles(file);
+  await page.getByText(`${basename(file)}: 4 rows, 2 columns`, { exact: false }).waitFor();
+  await page.getByRole("button", { name: "Continue to mapping" }).click();
+  const name = page.getByLabel("Field for column Name");
+  await expect.poll(() => name.locator("option:checked").innerText()).toBe("Split: firstName + lastName");
+  const preview = page.locator(".split-preview");
+  for (const line of [
+    "Ann Lee → firstName “Ann”, lastName “Lee”",
+    "Mary Ann Smith → firstName “Mary Ann”, lastName “Smith”",
+    "Oz, Cy → firstName “Cy”, lastName “Oz”",
+  ])
+    expect(await preview.getByText(line, { exact: true }).isVisible()).toBe(true);
+  expect(await preview.getByText(/^The last word becomes the last name/).isVisible()).toBe(true);
+  expect(
+    await page.getByText(/header means a person's full name; values look like first and last names/).count(),
+  ).toBe(1);
+  await shot("mapping-split");
+  // Readable in the popup (800 × 600) and in the side panel (360 px): nothing clipped, no sideways
+  // scroll. (The side panel reads the same file up to its mapping step, before anything is saved.)
+  const fits = async (on: Page, width: number) => {
+    const shown = on.locator(".split-preview");
+    await shown.scrollIntoViewIfNeeded();
+    const box = await shown.evaluate((el) => ({
+      clipped: el.scrollWidth > el.clientWidth,
+      right: el.getBoundingClientRect().right,
+      page: document.scrollingElement?.scrollWidth ?? 0,
+    }));
+    expect(box.clipped).toBe(false);
+    expect(box.right).toBeLessThanOrEqual(width);
+    expect(box.page).toBeLessThanOrEqual(width);
+  };
+  await page.setViewportSize({ width: 800, height: 600 });
+  await fits(page, 800);
+  await page.screenshot({ path: join(SHOTS, "upload-mapping-split-popup.png") });
+  await page.setViewportSize({ width: 900, height: 1000 });
+  const panel = await browser.context.newPage();
+  await panel.setViewportSize({ width: 360, height: 800 });
+  await panel.goto(`chrome-extension://${browser.extensionId}/sidepanel.html`);
+  await panel.getByLabel("Data").selectOption("saas_users");
+  await panel.getByRole("button", { name: "Continue", exact: true }).click();
+  await panel.getByLabel(/CSV or JSON file/).setInputFiles(file);
+  await panel.getByRole("button", { name: "Continue to mapping" }).click();
+  await expect
+    .poll(() => panel.getByLabel("Field for column Name").locator("option:checked").innerText())
+    .toBe("Split: firstName + lastName");
+  await fits(panel, 360);
+  expect(await seriousViolations(panel)).toEqual([]);
+  await panel.screenshot({ path: join(SHOTS, "upload-mapping-split-sidepanel.png"), fullPage: true });
+  await panel.close();
+  await page.bringToFront();
+  // The split column counts as mapped.
+  expect(await page.locator(".step-lede").innerText()).toMatch(/^2 of 2 columns mapped/);
+
+  await page.getByRole("button", { name: "Validate 4 rows" }).click();
+  const grid = page.getByRole("grid", { name: "Your file" });
+  await grid.waitFor();
+  await expect.poll(() => lede()).toBe("4 rows · 0 errors");
+  expect(await grid.getByRole("columnheader").allInnerTexts()).toEqual(
+    expect.arrayContaining(["emailId", "firstName", "lastName"]),
+  );
+  // A replacement of the first test's 4 records: under 10 records, no red confirmation.
+  await page.getByRole("button", { name: "Review changes → Submit 4 records" }).click();
+  await page.getByText(/Dataset version \d+ is live: 4 records of saas_users/).waitFor({ timeout: 60_000 });
+  const response = await fetch(
+    `${workerUrl}/v1/integrations/${own.integrationId}/contexts/saas_users/records?limit=100`,
+    { headers: { "x-api-key": inject("adminKey") } },
+  );
+  const body = (await response.json()) as { data: unknown[] };
+  expect(body.data).toEqual([
+    { emailId: "ann.lee@contoso.com", firstName: "Ann", lastName: "Lee" },
+    { emailId: "mary.smith@contoso.com", firstName: "Mary Ann", lastName: "Smith" },
+    { emailId: "cy.oz@contoso.com", firstName: "Cy", lastName: "Oz" },
+    // One word: a first name, no last name guessed.
+    { emailId: "prince@contoso.com", firstName: "Prince" },
+  ]);
+});
+
 it("fixes 30 planted errors of a 200-row file with bulk fixes in the side panel at 360 px", async () => {
   const workerUrl = inject("workerUrl");
   const panel = await browser.context.newPage();
@@ -317,8 +410,8 @@ it("fixes 30 planted errors of a 200-row file with bulk fixes in the side panel 
   await expect.poll(() => lede(panel)).toBe("200 rows · 0 errors · 4 rows left out");
 
   await act(panel.getByRole("button", { name: "Review changes → Submit 196 records" }).click());
-  // The first test's 4 records all go, but a dataset of under 10 records is replaced without the
-  // red confirmation (replacementConcerns).
+  // The previous test's 4 records all go, but a dataset of under 10 records is replaced without
+  // the red confirmation (replacementConcerns).
   await panel
     .getByText(/Dataset version \d+ is live: 196 records of saas_users/)
     .waitFor({ timeout: 60_000 });

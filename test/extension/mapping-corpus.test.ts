@@ -1,5 +1,6 @@
 // suggestMapping scored on a corpus of documented export layouts with generated values: right,
-// wrong and missed per set, and the goal of issue 11 asserted over all of them.
+// wrong and missed per set, and the goal of issue 11 asserted over all of them. A column proposed
+// split into first and last name reads as "firstName+lastName" (as the corpus writes it).
 import { describe, expect, it } from "vitest";
 import { suggestMapping } from "../../extension/mapping.ts";
 import { CORPUS, type CorpusSet, materialize } from "./fixtures/mapping-corpus.ts";
@@ -21,18 +22,19 @@ function score(set: CorpusSet): Score {
   set.columns.forEach(([header, , expected = null, trap], i) => {
     const g = got[i];
     if (!g) throw new Error(`no suggestion for ${header}`);
-    const label = `${set.name} · ${header} -> ${g.field} (${g.reason})`;
+    const field = g.split ? `${g.split.first}+${g.split.last}` : g.field;
+    const label = `${set.name} · ${header} -> ${field} (${g.reason})`;
     if (expected) s.mappable++;
     if (trap) s.traps++;
     if (g.auto) {
-      if (g.field === expected) s.right++;
+      if (field === expected) s.right++;
       else {
         s.wrong.push(label);
         if (trap) s.trapsHit.push(label);
       }
     } else {
       if (expected) s.missed.push(label);
-      if (g.field !== null && g.field !== expected) s.badHints.push(label);
+      if (field !== null && field !== expected) s.badHints.push(label);
     }
   });
   return s;
