@@ -91,8 +91,8 @@ export async function uploadSync(
     const first = (seq - 1) * BATCH_ROWS;
     const body = `${HEADER}\n${lines.slice(first, first + BATCH_ROWS).join("\n")}\n`;
     const sent = performance.now();
-    // A 503 (wrangler dev restarting its worker when a source file changes) is retried, as the
-    // extension's client does: the seq makes the retry safe.
+    // A 503 (wrangler dev restarting its worker when a source file changes) and a 429 are
+    // retried, as the extension's client does: the seq makes the retry safe.
     for (let attempt = 1; ; attempt++) {
       const response = await fetch(`${base}/syncs/${into}/batches/${seq}`, {
         method: "PUT",
@@ -101,6 +101,11 @@ export async function uploadSync(
       });
       const text = await response.text();
       if (response.ok) break;
+      // The key's request budget spent (a long upload): wait as the clients do, then send again.
+      if (response.status === 429 && attempt < 50) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get("retry-after") ?? 5)));
+        continue;
+      }
       if (response.status !== 503 || attempt >= 5)
         throw new Error(`batch ${seq}: ${response.status} ${text.slice(0, 500)}`);
     }
