@@ -11,7 +11,7 @@ import {
 } from "../schemas/index.ts";
 import { splitFullName } from "./mapping/name-split.ts";
 import type { ColumnSuggestion } from "./mapping/suggest.ts";
-import type { TableRow } from "./pipeline/parse/source-table.ts";
+import type { TableRow } from "./pipeline/protocol.ts";
 
 export interface Mapping {
   /** Per source column: the field it fills, or null when the column is ignored. */

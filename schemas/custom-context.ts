@@ -16,7 +16,7 @@ import { CONTEXT_NAMES, getSchema } from "./catalog.ts";
 import { normalizeHeader } from "./csv.ts";
 import { CUSTOM_FORMATS } from "./formats.ts";
 import { DEFAULT_LIMITS, FORBIDDEN_KEYS, nestingDepth } from "./limits.ts";
-import { clipText } from "./messages.ts";
+import { clipText, plural } from "./messages.ts";
 import { normalizeRecord } from "./normalize.ts";
 import { MAX_PATTERN_LENGTH, patternProblem } from "./pattern-audit.ts";
 import type { ContextSchema, IntakeRecord, JsonValue, PropertySchema } from "./types.ts";
@@ -134,8 +134,6 @@ function shown(value: unknown): string {
   return Array.isArray(value) ? `a list of ${value.length.toLocaleString("en-US")}` : "an object";
 }
 
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 const pointerSegment = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
 

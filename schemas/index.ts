@@ -21,7 +21,7 @@ export * from "./json-records.ts";
 export { keyHash } from "./key-index.ts";
 export * from "./limits.ts";
 export { splitLines, toLf } from "./lines.ts";
-export { clipText, clipValue, expectation, suggestFix } from "./messages.ts";
+export { clipText, clipValue, expectation, plural, suggestFix } from "./messages.ts";
 export { normalizeRecord, normalizeText } from "./normalize.ts";
 export { MAX_PATTERN_LENGTH, patternProblem } from "./pattern-audit.ts";
 export { contextSchemaProblem, forgetSchemas, registerSchema, resolveSchema } from "./registry.ts";

@@ -13,6 +13,10 @@ import {
 import { longerThan, patternMatcher } from "./pattern-matcher.ts";
 import type { JsonValue, PropertySchema } from "./types.ts";
 
+/** "1 row", "2 rows", "1,204 records"; `many` for irregular plurals ("1 entry", "2 entries"). */
+export const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
 const TYPE_HINTS: Readonly<Record<string, string>> = {
   string: "text",
   boolean: "true or false",

@@ -2,6 +2,7 @@
 // extension's confirmation, the console's restore and the Worker's commit (which refuses an
 // unconfirmed risky replacement with the same words).
 import type { DatasetDiff } from "./api-types.ts";
+import { plural } from "./messages.ts";
 
 /** The share of the current records an upload may remove without an explicit confirmation. */
 export const REMOVED_SHARE_WITHOUT_CONFIRMATION = 0.2;
@@ -14,8 +15,6 @@ export const LOST_SHARE_WITHOUT_CONFIRMATION = 0.2;
  */
 export const SMALL_DATASET_RECORDS = 10;
 
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 
 /**

@@ -14,9 +14,9 @@ import {
 } from "lucide-preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { IntegrationDetail as Detail, Integration, Me } from "../api-client.ts";
-import { ConnectStep } from "../flow/ConnectStep.tsx";
 import { type Connection, connectionItem, consoleConnectionItem } from "../storage.ts";
 import { Banner, type Tone } from "../ui/Banner.tsx";
+import { ConnectStep } from "../ui/ConnectStep.tsx";
 import { EmptyState } from "../ui/EmptyState.tsx";
 import { hostOf } from "../ui/format.ts";
 import { LiveRegion } from "../ui/LiveRegion.tsx";

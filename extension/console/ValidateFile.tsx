@@ -2,9 +2,13 @@
 // and its records sent, a CSV file is sent as text/csv, to the Worker's dry-run validate route;
 // nothing is stored, the report is shown.
 import { useState } from "preact/hooks";
-import { type IntakeRecord, readJsonRecords, type ValidationReport } from "../../schemas/index.ts";
+import {
+  detectKind,
+  type IntakeRecord,
+  readJsonRecords,
+  type ValidationReport,
+} from "../../schemas/index.ts";
 import type { ApiClient } from "../api-client.ts";
-import { detectKind } from "../pipeline/parse/source-table.ts";
 import { Banner } from "../ui/Banner.tsx";
 import { errorView, plural } from "./ui.tsx";
 

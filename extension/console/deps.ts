@@ -1,7 +1,6 @@
 // What the console needs from the platform, injected so component tests run without a browser.
 
-import { requestHostPermission } from "../connect.ts";
-import { type ConnectDeps, createClient } from "../flow/deps.ts";
+import { type ConnectDeps, createClient, requestHostPermission } from "../connect.ts";
 
 export interface ConsoleDeps extends ConnectDeps {
   /** Puts text on the clipboard (must run in a click handler). */

@@ -6,7 +6,7 @@
 import { FileUp } from "lucide-preact";
 import { useRef, useState } from "preact/hooks";
 import type { PipelineClient } from "../pipeline/client.ts";
-import type { Inspection, InspectOptions, Progress } from "../pipeline/pipeline.ts";
+import type { Inspection, InspectOptions, Progress } from "../pipeline/protocol.ts";
 import { Banner } from "../ui/Banner.tsx";
 import { plural } from "../ui/format.ts";
 import { ProgressBar } from "../ui/ProgressBar.tsx";

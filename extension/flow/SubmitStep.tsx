@@ -9,8 +9,12 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { browser } from "wxt/browser";
 import type { ApiClient } from "../api-client.ts";
 import type { PipelineClient } from "../pipeline/client.ts";
-import type { SubmitFailure } from "../pipeline/pipeline.ts";
-import type { ReplacementReview, UploadOutcome, UploadProgress } from "../pipeline/upload.ts";
+import type {
+  ReplacementReview,
+  SubmitFailure,
+  UploadOutcome,
+  UploadProgress,
+} from "../pipeline/protocol.ts";
 import { type Connection, pendingSyncItem } from "../storage.ts";
 import { Banner } from "../ui/Banner.tsx";
 import { DiffSummary, records } from "../ui/DiffSummary.tsx";

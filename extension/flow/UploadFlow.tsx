@@ -14,8 +14,8 @@ import {
   mappingFromSuggestions,
 } from "../mapping.ts";
 import type { PipelineClient } from "../pipeline/client.ts";
-import type { Progress } from "../pipeline/pipeline.ts";
-import { NO_HEADER_ROW } from "../pipeline/source.ts";
+import type { Progress } from "../pipeline/protocol.ts";
+import { NO_HEADER_ROW } from "../pipeline/protocol.ts";
 import { type LiveSchema, loadSchema, schemaNote } from "../schema-source.ts";
 import {
   type Connection,
@@ -28,12 +28,12 @@ import {
   saveMapping,
 } from "../storage.ts";
 import { Banner } from "../ui/Banner.tsx";
+import { ConnectStep, connectionProblem } from "../ui/ConnectStep.tsx";
 import { hostOf } from "../ui/format.ts";
 import { LiveRegion } from "../ui/LiveRegion.tsx";
 import { ProgressBar } from "../ui/ProgressBar.tsx";
 import { Stepper } from "../ui/Stepper.tsx";
 import { ChooseStep } from "./ChooseStep.tsx";
-import { ConnectStep, connectionProblem } from "./ConnectStep.tsx";
 import { createClient, type FlowDeps } from "./deps.ts";
 import { MappingStep } from "./MappingStep.tsx";
 import { ReviewStep } from "./review/ReviewStep.tsx";

@@ -1,6 +1,6 @@
 // What the upload flow needs from the platform, injected so component tests run without a browser.
 import { browser } from "wxt/browser";
-import { type ApiClientOptions, createApiClient, type RetryPolicy } from "../api-client.ts";
+import type { ApiClientOptions } from "../api-client.ts";
 import { requestHostPermission } from "../connect.ts";
 import { createDefaultPipeline, type PipelineClient } from "../pipeline/client.ts";
 
@@ -15,17 +15,7 @@ export interface FlowDeps {
   openSidePanel?: () => Promise<void>;
 }
 
-/** What connecting to the Worker needs (shared by the upload flow and the console). */
-export type ConnectDeps = Pick<FlowDeps, "fetch" | "sleep" | "requestHostPermission">;
-
-export function createClient(
-  deps: Pick<FlowDeps, "fetch" | "sleep">,
-  workerUrl: string,
-  apiKey: string,
-  retry?: Partial<RetryPolicy>,
-) {
-  return createApiClient({ baseUrl: workerUrl, apiKey, fetch: deps.fetch, sleep: deps.sleep, retry });
-}
+export { type ConnectDeps, createClient } from "../connect.ts";
 
 export function downloadText(fileName: string, content: Blob | string, mimeType: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: mimeType }));

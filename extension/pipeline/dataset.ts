@@ -4,6 +4,7 @@
 // share (or shared) their record keys. The page sees it through a summary (counts, the problems
 // grouped by column and rule with their bulk fixes), windows of grid rows, and "next problem"
 // look-ups. Every edit is recorded with its inverse, so it can be undone and redone.
+
 import {
   type ContextSchema,
   checkRecord,
@@ -14,6 +15,7 @@ import {
   type Issue,
   type JsonValue,
   keyHash,
+  plural,
   type RecordLimits,
   type RecordPlace,
   recordKey,
@@ -21,9 +23,9 @@ import {
 } from "../../schemas/index.ts";
 import { enumTarget } from "../mapping/vocabulary.ts";
 import { compileMapping, type Mapping, mappedFields, splitOf } from "../mapping.ts";
-import { plural } from "../ui/format.ts";
 import { KeyGroups } from "./key-groups.ts";
 import type { TableRow } from "./parse/source-table.ts";
+import { cellText, SOURCE_KEYWORDS, WHOLE_ROW } from "./protocol.ts";
 import { LOW_CONFIDENCE, type SourceRows } from "./source.ts";
 
 export type DuplicateKeep = "first" | "last";
@@ -39,9 +41,6 @@ interface RowKey {
   text: string;
   hash: number;
 }
-
-/** Row-level problems (a ragged row, a record that is not an object) are grouped under this column. */
-export const WHOLE_ROW = "\u0000row";
 
 export type ProblemLevel = "error" | "warning";
 
@@ -163,7 +162,6 @@ export const OCR_CONFIDENCE_KEYWORD = "ocr-confidence";
 /** Extension-only words (the Worker never sees an image): "Read from the image with 62 % confidence — check it". */
 export const ocrConfidenceMessage = (confidence: number): string =>
   `Read from the image with ${Math.round(confidence * 100)} % confidence — check it`;
-export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);
 /** Undo steps kept (older ones are forgotten). */
 export const HISTORY_LIMIT = 200;
 const EXAMPLES = 3;
@@ -207,9 +205,6 @@ interface Plan {
 
 const isObject = (v: JsonValue | undefined): v is Raw =>
   v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
-
-export const cellText = (value: JsonValue | undefined) =>
-  value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
 
 const absent = (v: JsonValue | undefined) => (v === "" ? undefined : v);
 const same = (a: JsonValue | undefined, b: JsonValue | undefined) =>

@@ -1,9 +1,11 @@
 // The file pipeline, run off the main thread: stream-decode -> parse into the column store ->
 // (admin maps columns) -> map -> normalize -> validate into the dataset it owns -> views, edits,
 // downloads and the upload, all from here. The page only renders what it is sent.
+
 import {
   type ContextSchema,
   type CsvTextIssue,
+  detectKind,
   type IntakeRecord,
   type JsonValue,
   type RecordLimits,
@@ -33,16 +35,10 @@ import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./expor
 import { type MediaKind, mediaKindOf } from "./media/kind.ts";
 import { type ExtractedTable, MediaError } from "./media/types.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
-import { buildJsonTable, detectKind, type SourceIssue } from "./parse/source-table.ts";
+import { buildJsonTable, type SourceIssue } from "./parse/source-table.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
-import {
-  csvSource,
-  jsonSource,
-  LOW_CONFIDENCE,
-  NO_HEADER_ROW,
-  type SourceRows,
-  withConfidence,
-} from "./source.ts";
+import { NO_HEADER_ROW, PROFILE_ROWS } from "./protocol.ts";
+import { csvSource, jsonSource, LOW_CONFIDENCE, type SourceRows, withConfidence } from "./source.ts";
 import {
   type ReplacementReview,
   UploadError,
@@ -178,7 +174,6 @@ export type PipelinePlatform = Pick<ApiClientOptions, "fetch" | "sleep">;
 
 const SAMPLES = 3;
 const DISTINCT = 50;
-export const PROFILE_ROWS = 1000;
 const MAX_ROW_ISSUES = 100;
 const FAILED_ERRORS_SHOWN = 20;
 /** Rows validated per background slice (a few tens of ms), so requests are answered between slices. */

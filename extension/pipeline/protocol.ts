@@ -2,7 +2,7 @@
 // transports run. Every request gets one final reply ("done" or "failed"); long ones send
 // "progress" (reading, validating) or "event" (uploading) replies before it.
 
-import type { ContextSchema } from "../../schemas/index.ts";
+import type { ContextSchema, JsonValue } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import type {
@@ -25,6 +25,46 @@ import type {
   SubmitRequest,
   ValidationDone,
 } from "./pipeline.ts";
+
+// The types and constants the page needs of what runs in the pipeline worker: the page imports
+// from pipeline/ only this file and client.ts (test/extension/walls.test.ts checks it).
+export type {
+  DuplicateKeep,
+  EditAction,
+  EditPreview,
+  GridQuery,
+  GridRow,
+  GridWindow,
+  ProblemGroup,
+  ProblemKind,
+  ProblemLevel,
+  ReviewSummary,
+} from "./dataset.ts";
+export type { TableRow } from "./parse/source-table.ts";
+export type {
+  DownloadKind,
+  Inspection,
+  InspectOptions,
+  MediaInspection,
+  Progress,
+  SubmitFailure,
+} from "./pipeline.ts";
+export type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
+
+export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);
+
+/** A cell's value as text ("" when absent; lists and objects as JSON). */
+export const cellText = (value: JsonValue | undefined) =>
+  value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
+
+/** Row-level problems (a ragged row, a record that is not an object) are grouped under this column. */
+export const WHOLE_ROW = "\u0000row";
+
+/** The header row option that means "the file has no header row". */
+export const NO_HEADER_ROW = -1;
+
+/** Rows of a file profiled for the mapping suggestions (and a sample's field inference). */
+export const PROFILE_ROWS = 1000;
 
 export interface PipelineCalls {
   /** The schema (the Worker's live one) that suggest, validate and submit use for `context` from now on. */

@@ -15,6 +15,7 @@ import { headerlessNames } from "../mapping/headerless.ts";
 import type { ColumnStore } from "./column-store.ts";
 import { detectHeaderRow } from "./parse/header-row.ts";
 import { type SourceIssue, type TableRow, uniqueNames } from "./parse/source-table.ts";
+import { NO_HEADER_ROW } from "./protocol.ts";
 
 export interface SourceRows {
   kind: "csv" | "json";
@@ -53,8 +54,6 @@ export function withConfidence(source: SourceRows, byRow: readonly number[][], f
 }
 
 /** The CSV rows under `headerRow` (detected when not given), as buildCsvTable reads them. */
-/** The header row option that means "the file has no header row". */
-export const NO_HEADER_ROW = -1;
 
 export function csvSource(
   store: ColumnStore,

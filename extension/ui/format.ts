@@ -20,10 +20,8 @@ export function formatTime(iso: string | null | undefined, fallback = "never"): 
 /** "1,204" */
 export const count = (n: number) => n.toLocaleString("en-US");
 
-/** "1 row", "2 rows", "1,204 records"; `many` for irregular plurals ("1 entry", "2 entries"). */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
+/** "1 row", "2 rows", "1,204 records" (one rule for the whole product, in schemas/). */
+export { plural } from "../../schemas/index.ts";
 
 /** "intake.example.com" from a server URL (the URL itself when it does not parse). */
 export function hostOf(url: string): string {

@@ -1,8 +1,8 @@
 // "Test connection" ends within its deadline whatever the server does, and says what to do.
 import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConnectStep } from "../../extension/flow/ConnectStep.tsx";
-import type { ConnectDeps } from "../../extension/flow/deps.ts";
+import type { ConnectDeps } from "../../extension/connect.ts";
+import { ConnectStep } from "../../extension/ui/ConnectStep.tsx";
 import { FakeIntakeApi } from "./fake-api.ts";
 
 afterEach(cleanup);

@@ -5,9 +5,9 @@ import { recordsOfJson } from "../../extension/console/ValidateFile.tsx";
 import { suggestMapping } from "../../extension/mapping.ts";
 import { decodeBytes } from "../../extension/pipeline/parse/decode.ts";
 import { detectHeaderRow } from "../../extension/pipeline/parse/header-row.ts";
-import { buildCsvTable, buildJsonTable, detectKind } from "../../extension/pipeline/parse/source-table.ts";
+import { buildCsvTable, buildJsonTable } from "../../extension/pipeline/parse/source-table.ts";
 import { Pipeline } from "../../extension/pipeline/pipeline.ts";
-import { readCsvCells, readJsonRecords } from "../../schemas/index.ts";
+import { detectKind, readCsvCells, readJsonRecords } from "../../schemas/index.ts";
 
 // The readers are the core's (test/schemas/readers.test.ts); here, as the extension's pipeline uses them.
 const FILE = { source: "file", allowObject: true } as const;

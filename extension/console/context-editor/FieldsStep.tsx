@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { FORMAT_HINTS } from "../../../schemas/formats.ts";
 import { CUSTOM_FORMAT_NAMES } from "../../../schemas/index.ts";
 import type { ContextInfo } from "../../api-client.ts";
-import { PROFILE_ROWS } from "../../pipeline/pipeline.ts";
+import { PROFILE_ROWS } from "../../pipeline/protocol.ts";
 import { Banner } from "../../ui/Banner.tsx";
 import { errorView, plural } from "../ui.tsx";
 import {

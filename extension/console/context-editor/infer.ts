@@ -3,7 +3,8 @@
 // file's name.
 import { format as formatChecks } from "@cfworker/json-schema";
 import { isPlaceholder, profileColumn } from "../../mapping/profile.ts";
-import { Pipeline, PROFILE_ROWS } from "../../pipeline/pipeline.ts";
+import { createDefaultPipeline, type PipelineClient } from "../../pipeline/client.ts";
+import { PROFILE_ROWS } from "../../pipeline/protocol.ts";
 import { emptyField, type FieldDraft, fieldNameOf } from "./draft.ts";
 
 /** Bytes of a sample file read to infer fields (cut at the last whole line). */
@@ -56,7 +57,16 @@ export async function inferFields(file: Blob, fileName: string): Promise<FieldDr
     const head = new Uint8Array(await file.slice(0, SAMPLE_BYTES).arrayBuffer());
     sample = new Blob([head.slice(0, head.lastIndexOf(10) + 1)]);
   }
-  const pipeline = new Pipeline();
+  // Read in the pipeline worker, as an upload's file is (the page never runs the pipeline itself).
+  const pipeline = createDefaultPipeline();
+  try {
+    return await inferFrom(pipeline, sample, fileName);
+  } finally {
+    pipeline.dispose();
+  }
+}
+
+async function inferFrom(pipeline: PipelineClient, sample: Blob, fileName: string): Promise<FieldDraft[]> {
   let inspection = await pipeline.inspect(sample, { fileName });
   if (inspection.status === "needs-encoding")
     inspection = await pipeline.inspect(sample, { fileName, encoding: "windows-1252" });
@@ -66,18 +76,19 @@ export async function inferFields(file: Blob, fileName: string): Promise<FieldDr
     throw new Error("The file has no rows to infer fields from: give a sample with a header and some data.");
   const rows = Math.min(PROFILE_ROWS, inspection.rowCount);
   const taken = new Map<string, number>();
-  const fields = inspection.columns.map((column, c) => {
+  const fields: { field: FieldDraft; cells: string[]; filled: boolean }[] = [];
+  for (const [c, column] of inspection.columns.entries()) {
     const header = inspection.headers[c] || column;
     let name = fieldNameOf(header);
     const count = (taken.get(name) ?? 0) + 1;
     taken.set(name, count);
     if (count > 1) name = `${name}${count}`;
     // Required only when no row of the whole sample leaves it empty (not only the first rows).
-    const all = pipeline.columnValues(c, inspection.rowCount);
+    const all = await pipeline.columnValues(c, inspection.rowCount);
     const cells = all.slice(0, rows);
     const filled = !all.some(isPlaceholder);
-    return { field: inferField(header, name, cells, filled), cells, filled };
-  });
+    fields.push({ field: inferField(header, name, cells, filled), cells, filled });
+  }
   const unique = fields.filter(({ cells, filled }) => {
     const p = profileColumn(cells);
     return filled && p.fill === 1 && p.uniqueness === 1 && p.count === cells.length;

@@ -6,7 +6,7 @@
 import { CircleAlert, TriangleAlert } from "lucide-preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { PipelineClient } from "../../pipeline/client.ts";
-import type { GridQuery, GridRow, GridWindow, ProblemLevel } from "../../pipeline/dataset.ts";
+import type { GridQuery, GridRow, GridWindow, ProblemLevel } from "../../pipeline/protocol.ts";
 import { count } from "../../ui/format.ts";
 import { useVirtualRows } from "./virtual-rows.ts";
 

@@ -4,7 +4,7 @@
 // Beside the grid when wide; a collapsible strip above it when narrow (≤ 600 px).
 import { ChevronDown, ChevronUp, CircleAlert, TriangleAlert } from "lucide-preact";
 import { useState } from "preact/hooks";
-import type { DuplicateKeep, ProblemGroup, ProblemKind, ReviewSummary } from "../../pipeline/dataset.ts";
+import type { DuplicateKeep, ProblemGroup, ProblemKind, ReviewSummary } from "../../pipeline/protocol.ts";
 import { count, plural } from "../../ui/format.ts";
 import { columnLabel, kindId, ruleLabel } from "./labels.ts";
 

@@ -9,6 +9,7 @@ import { CircleAlert, CircleCheck, Download, Redo2, TriangleAlert, Undo2 } from 
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { JsonValue } from "../../../schemas/index.ts";
 import type { PipelineClient } from "../../pipeline/client.ts";
+import type { DownloadKind } from "../../pipeline/protocol.ts";
 import {
   cellText,
   type DuplicateKeep,
@@ -20,8 +21,7 @@ import {
   type ReviewSummary,
   SOURCE_KEYWORDS,
   WHOLE_ROW,
-} from "../../pipeline/dataset.ts";
-import type { DownloadKind } from "../../pipeline/pipeline.ts";
+} from "../../pipeline/protocol.ts";
 import { count, plural } from "../../ui/format.ts";
 import { announce } from "../../ui/LiveRegion.tsx";
 import { useFittedGrid } from "./fit-grid.ts";

@@ -2,7 +2,7 @@
 // the rows that match, trim spaces. Each says how many rows it would change before it runs.
 import { useEffect, useState } from "preact/hooks";
 import type { PipelineClient } from "../../pipeline/client.ts";
-import type { EditAction, EditPreview } from "../../pipeline/dataset.ts";
+import type { EditAction, EditPreview } from "../../pipeline/protocol.ts";
 import { plural } from "../../ui/format.ts";
 
 interface Props {

@@ -1,5 +1,5 @@
 // Words for problem kinds, shared by the problems panel, the grid and the message under it.
-import { type ProblemKind, WHOLE_ROW } from "../../pipeline/dataset.ts";
+import { type ProblemKind, WHOLE_ROW } from "../../pipeline/protocol.ts";
 
 const RULES: Record<string, string> = {
   required: "missing",

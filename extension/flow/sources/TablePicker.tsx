@@ -1,6 +1,6 @@
 // The table of a PDF or an image to read (shown when more than one was found): each named by its
 // page (or its place) and its first columns.
-import type { MediaInspection } from "../../pipeline/pipeline.ts";
+import type { MediaInspection } from "../../pipeline/protocol.ts";
 import { plural } from "../../ui/format.ts";
 
 /** "Page 2: Name, Email, Role… (120 rows)" */

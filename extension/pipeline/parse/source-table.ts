@@ -124,10 +124,3 @@ export function buildJsonTable(parsed: JsonRecords): SourceTable {
     issues: [],
   };
 }
-
-/** JSON when the name says so or the text starts like JSON; CSV otherwise. */
-export function detectKind(fileName: string, text: string): "csv" | "json" {
-  if (/\.(json|ndjson|jsonl)$/i.test(fileName)) return "json";
-  if (/\.(csv|tsv|txt)$/i.test(fileName)) return "csv";
-  return /^\uFEFF?\s*[[{]/.test(text) ? "json" : "csv";
-}

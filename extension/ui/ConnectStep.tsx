@@ -3,10 +3,9 @@
 import { Eye, EyeOff, Plug } from "lucide-preact";
 import { useState } from "preact/hooks";
 import { ApiError, type Me } from "../api-client.ts";
-import { originPattern } from "../connect.ts";
+import { type ConnectDeps, createClient, originPattern } from "../connect.ts";
 import type { Connection } from "../storage.ts";
-import { Banner } from "../ui/Banner.tsx";
-import { type ConnectDeps, createClient } from "./deps.ts";
+import { Banner } from "./Banner.tsx";
 
 /** How long "Test connection" may take before it says the server could not be reached. */
 export const CONNECT_TIMEOUT_MS = 10_000;
