@@ -134,7 +134,6 @@ function shown(value: unknown): string {
   return Array.isArray(value) ? `a list of ${value.length.toLocaleString("en-US")}` : "an object";
 }
 
-
 const pointerSegment = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
 
 function referenceMessage(keyword: string, value: unknown): string {
