@@ -5,15 +5,6 @@ import { browser } from "wxt/browser";
 import type { ContextSchema } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
-import type {
-  EditAction,
-  EditPreview,
-  GridQuery,
-  GridWindow,
-  ProblemKind,
-  ProblemPlace,
-  ReviewSummary,
-} from "./dataset.ts";
 import {
   type DownloadKind,
   type Inspection,
@@ -33,6 +24,15 @@ import {
   type PipelineReply,
   type PipelineRequest,
 } from "./protocol.ts";
+import type {
+  EditAction,
+  EditPreview,
+  GridQuery,
+  GridWindow,
+  ProblemKind,
+  ProblemPlace,
+  ReviewSummary,
+} from "./review-types.ts";
 
 export interface PipelineClient {
   /** Hands the pipeline the schema to use for `context` (the Worker's live one); send it before suggest. */

@@ -15,7 +15,6 @@ import {
   type Issue,
   type JsonValue,
   keyHash,
-  plural,
   type RecordLimits,
   type RecordPlace,
   recordKey,
@@ -23,18 +22,25 @@ import {
 } from "../../schemas/index.ts";
 import { enumTarget } from "../mapping/vocabulary.ts";
 import { compileMapping, type Mapping, mappedFields, splitOf } from "../mapping.ts";
+import { labelOf, type Plan, planEdit, same } from "./dataset-edits.ts";
 import { KeyGroups } from "./key-groups.ts";
 import type { TableRow } from "./parse/source-table.ts";
 import { cellText, SOURCE_KEYWORDS, WHOLE_ROW } from "./protocol.ts";
+import type {
+  DuplicateKeep,
+  EditAction,
+  EditPreview,
+  GridCell,
+  GridQuery,
+  GridRow,
+  GridWindow,
+  ProblemGroup,
+  ProblemKind,
+  ProblemLevel,
+  ProblemPlace,
+  ReviewSummary,
+} from "./review-types.ts";
 import { LOW_CONFIDENCE, type SourceRows } from "./source.ts";
-
-export type DuplicateKeep = "first" | "last";
-
-export interface ReplaceOptions {
-  matchCase?: boolean;
-  /** Match only cells equal to `find` (an empty `find` then matches empty cells). */
-  wholeCell?: boolean;
-}
 
 /** A row's record key: its text (as `recordKey` makes it) and its hash (`keyHash`). */
 interface RowKey {
@@ -42,118 +48,6 @@ interface RowKey {
   hash: number;
 }
 
-export type ProblemLevel = "error" | "warning";
-
-/** One kind of problem: a column (or WHOLE_ROW), a rule, and whether it blocks the upload. */
-export interface ProblemKind {
-  column: string;
-  keyword: string;
-  level: ProblemLevel;
-}
-
-/** A problem kind with its count and what "fix all like this" would do. */
-export interface ProblemGroup extends ProblemKind {
-  count: number;
-  /** The first problem's message (every problem of a kind reads alike). */
-  message: string;
-  /** How many of its cells have a fix, and a few of them: [current, fixed]. */
-  fixable: number;
-  examples: [string, string][];
-  /** How many rows have it. */
-  rows: number;
-}
-
-export interface ReviewSummary {
-  version: number;
-  rowCount: number;
-  includedCount: number;
-  errorCount: number;
-  warningCount: number;
-  /** Rows with at least one problem (the "only rows with problems" view). */
-  problemRowCount: number;
-  /** The grid's columns: the mapped, constant and required fields, in `fieldOrder`. */
-  columns: string[];
-  /** The values a column may hold, for the columns with a closed set (an enum, a boolean). */
-  choices: Record<string, string[]>;
-  /** Errors first, then warnings; most frequent first. */
-  groups: ProblemGroup[];
-  /** Warnings about the whole dataset (no row of their own). */
-  datasetWarnings: Issue[];
-  hasDuplicates: boolean;
-  /** What undo and redo would revert or repeat, when they can. */
-  undo?: string;
-  redo?: string;
-}
-
-/** Which rows the grid lists: all of them, or only those with a problem (of one kind, optionally). */
-export interface GridQuery {
-  problems: boolean;
-  /** With `problems`: only rows with a problem in this column ("" any; WHOLE_ROW row-level). */
-  column: string;
-  /** With `problems`: only rows with a problem of this rule ("" any). */
-  keyword: string;
-}
-
-export interface GridCell {
-  text: string;
-  /** The worst of its problems. */
-  level?: ProblemLevel;
-  errors?: Issue[];
-  warnings?: Issue[];
-}
-
-export interface GridRow {
-  /** 1-based row of the file, and its line when it has one. */
-  row: number;
-  line?: number;
-  excluded: boolean;
-  /** One per summary column. */
-  cells: GridCell[];
-  /** Problems of the whole row (or of fields not in the grid). */
-  errors: Issue[];
-  warnings: Issue[];
-  /** The worst problem of the row, its cells' included. */
-  level?: ProblemLevel;
-}
-
-export interface GridWindow {
-  version: number;
-  /** Rows the query lists, and rows start.. of them. */
-  total: number;
-  start: number;
-  rows: GridRow[];
-}
-
-/** A problem found by `locate`: its cell, its place in the grid's list, and its place in its kind. */
-export interface ProblemPlace {
-  row: number;
-  field: string;
-  position: number;
-  index: number;
-  count: number;
-}
-
-export interface EditPreview {
-  rows: number;
-  cells: number;
-  examples: [string, string][];
-}
-
-export type EditAction =
-  | { type: "set"; row: number; field: string; value: string }
-  | { type: "suggest"; fixes: { row: number; field: string; suggestion: JsonValue }[] }
-  /** "Fix all like this": every fixable cell of one problem kind. */
-  | { type: "fix-kind"; kind: ProblemKind }
-  | { type: "keep"; keep: DuplicateKeep; row?: number }
-  | { type: "exclude"; row: number; excluded: boolean }
-  /** Leaves out every row having one problem kind. */
-  | { type: "exclude-kind"; kind: ProblemKind }
-  /** Leaves out every row whose cell in `field` matches `find`. */
-  | { type: "exclude-where"; field: string; find: string; options: ReplaceOptions }
-  | { type: "keep-row"; row: number }
-  | { type: "replace"; field: string; find: string; replacement: string; options: ReplaceOptions }
-  | { type: "fill"; field: string; value: string }
-  | { type: "trim"; field: string };
 export const MAX_WARNINGS_SHOWN = 200;
 
 /** The warning on a cell read by OCR with less than LOW_CONFIDENCE that the admin has not changed. */
@@ -196,20 +90,8 @@ interface Change {
   kept: { i: number; issues: Issue[] }[];
 }
 
-/** An edit before it runs: the cells to write, rows to leave out or put back, rows to keep as read. */
-interface Plan {
-  writes: { i: number; field: string; value: JsonValue | undefined }[];
-  excluded: { i: number; to: boolean }[];
-  kept: number[];
-}
-
 const isObject = (v: JsonValue | undefined): v is Raw =>
   v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
-
-const absent = (v: JsonValue | undefined) => (v === "" ? undefined : v);
-const same = (a: JsonValue | undefined, b: JsonValue | undefined) =>
-  absent(a) === absent(b) ||
-  (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 
 function write(raw: Raw, field: string, value: JsonValue | undefined): void {
   if (value === undefined || value === "") delete raw[field];
@@ -227,13 +109,6 @@ const kindKey = (k: ProblemKind) => `${k.level}\u0001${k.column}\u0001${k.keywor
 export const matches = (i: Issue, column: string, keyword: string) =>
   (!column || (column === WHOLE_ROW ? i.field === "" : i.field === column)) &&
   (!keyword || i.keyword === keyword);
-
-function textMatcher(find: string, options: ReplaceOptions): (value: string) => boolean {
-  const lower = find.toLowerCase();
-  if (options.wholeCell) return options.matchCase ? (v) => v === find : (v) => v.toLowerCase() === lower;
-  if (find === "") return () => false;
-  return options.matchCase ? (v) => v.includes(find) : (v) => v.toLowerCase().includes(lower);
-}
 
 /** Index of the first entry of sorted `list` at or after `value`. */
 function lowerBound(list: readonly number[], value: number): number {
@@ -371,6 +246,10 @@ export class Dataset {
   raw(i: number): JsonValue {
     const edited = this.edits.get(i);
     return edited !== undefined ? edited : this.mapRow(this.source.row(i));
+  }
+
+  hasSourceIssues(i: number): boolean {
+    return this.sourceIssues.has(i);
   }
 
   isExcluded(i: number): boolean {
@@ -646,7 +525,7 @@ export class Dataset {
   }
 
   /** The problems of one kind, in row order. */
-  private ofKind(kind: ProblemKind): Issue[] {
+  ofKind(kind: ProblemKind): Issue[] {
     const key = kindKey(kind);
     let list = this.kindCache.get(key);
     if (!list) {
@@ -836,7 +715,7 @@ export class Dataset {
 
   /** What an edit would change, without changing anything. */
   preview(action: EditAction): EditPreview {
-    const plan = this.plan(action);
+    const plan = planEdit(this, action);
     const rows = new Set<number>();
     const examples: [string, string][] = [];
     const seen = new Set<string>();
@@ -861,7 +740,7 @@ export class Dataset {
 
   /** Runs an edit (recorded for undo); returns how many rows it changed, left out or put back. */
   edit(action: EditAction): number {
-    return this.commit(this.plan(action), this.labelOf(action));
+    return this.commit(planEdit(this, action), labelOf(action));
   }
 
   /** Reverts the last edit; returns how many rows it changed back (0 when there is none). */
@@ -880,151 +759,18 @@ export class Dataset {
     return this.run(change, "forth");
   }
 
-  private labelOf(action: EditAction): string {
-    switch (action.type) {
-      case "set":
-        return `edit of ${action.field} in row ${action.row.toLocaleString("en-US")}`;
-      case "suggest":
-        return action.fixes.length === 1
-          ? `suggested ${action.fixes[0]?.field} in row ${action.fixes[0]?.row.toLocaleString("en-US")}`
-          : `${plural(action.fixes.length, "suggested fix", "suggested fixes")}`;
-      case "fix-kind":
-        return `fix of ${action.kind.column === WHOLE_ROW ? "whole rows" : action.kind.column}`;
-      case "keep":
-        return `duplicates kept ${action.keep}`;
-      case "exclude":
-        return `${action.excluded ? "leaving out" : "putting back"} row ${action.row.toLocaleString("en-US")}`;
-      case "exclude-kind":
-      case "exclude-where":
-        return "rows left out";
-      case "keep-row":
-        return `row ${action.row.toLocaleString("en-US")} kept as read`;
-      case "replace":
-        return `replace in ${action.field}`;
-      case "fill":
-        return `fill of empty ${action.field} cells`;
-      case "trim":
-        return `trim of ${action.field}`;
-    }
-  }
-
-  private inRange(row: number): number | undefined {
+  inRange(row: number): number | undefined {
     const i = row - 1;
     return Number.isInteger(i) && i >= 0 && i < this.count ? i : undefined;
   }
 
-  private cellValue(i: number, field: string): { raw: Raw; value: JsonValue | undefined } | undefined {
+  cellValue(i: number, field: string): { raw: Raw; value: JsonValue | undefined } | undefined {
     const raw = this.raw(i);
     return isObject(raw) ? { raw, value: Object.hasOwn(raw, field) ? raw[field] : undefined } : undefined;
   }
 
-  /** The changes an action would make (nothing is changed). */
-  private plan(action: EditAction): Plan {
-    const plan: Plan = { writes: [], excluded: [], kept: [] };
-    const put = (row: number, field: string, value: JsonValue | undefined) => {
-      const i = this.inRange(row);
-      if (i === undefined) return;
-      const cell = this.cellValue(i, field);
-      if (cell && !same(cell.value, value)) plan.writes.push({ i, field, value });
-    };
-    const leaveOut = (i: number, to: boolean) => {
-      if (this.isExcluded(i) !== to) plan.excluded.push({ i, to });
-    };
-    switch (action.type) {
-      case "set":
-        put(action.row, action.field, action.value);
-        break;
-      case "suggest":
-        for (const f of action.fixes) put(f.row, f.field, f.suggestion);
-        break;
-      case "fix-kind":
-        for (const issue of this.ofKind(action.kind)) {
-          const fix = this.fixOf(issue);
-          if (fix !== undefined) put(issue.row, issue.field, fix);
-        }
-        break;
-      case "keep":
-        for (const i of this.duplicatesDropped(action.keep, action.row)) leaveOut(i, true);
-        break;
-      case "exclude": {
-        const i = this.inRange(action.row);
-        if (i !== undefined) leaveOut(i, action.excluded);
-        break;
-      }
-      case "exclude-kind": {
-        let last = -1;
-        for (const issue of this.ofKind(action.kind))
-          if (issue.row - 1 !== last) {
-            last = issue.row - 1;
-            leaveOut(last, true);
-          }
-        break;
-      }
-      case "exclude-where": {
-        const match = textMatcher(action.find, action.options);
-        this.eachText(action.field, (i, value) => {
-          if (match(value)) leaveOut(i, true);
-        });
-        break;
-      }
-      case "keep-row": {
-        const i = this.inRange(action.row);
-        if (i !== undefined && this.sourceIssues.has(i) && !this.isExcluded(i)) plan.kept.push(i);
-        break;
-      }
-      case "replace":
-        this.planReplace(plan, action.field, action.find, action.replacement, action.options);
-        break;
-      case "fill":
-        if (action.value.trim() !== "")
-          this.planReplace(plan, action.field, "", action.value, { wholeCell: true });
-        break;
-      case "trim":
-        this.eachText(action.field, (i, value) => {
-          const trimmed = value.trim().replace(/\s+/g, " ");
-          if (trimmed !== value) plan.writes.push({ i, field: action.field, value: trimmed });
-        });
-        break;
-    }
-    return plan;
-  }
-
-  /** Every included row's text in `field` ("" when empty); cells holding lists or numbers are skipped. */
-  private eachText(field: string, visit: (i: number, value: string) => void): void {
-    for (let i = 0; i < this.count; i++) {
-      if (this.excluded[i]) continue;
-      const raw = this.raw(i);
-      if (!isObject(raw)) continue;
-      const current = Object.hasOwn(raw, field) ? raw[field] : undefined;
-      if (current === undefined || current === null) visit(i, "");
-      else if (typeof current === "string") visit(i, current);
-    }
-  }
-
-  private planReplace(
-    plan: Plan,
-    field: string,
-    find: string,
-    replacement: string,
-    options: ReplaceOptions,
-  ): void {
-    if (options.wholeCell) {
-      const match = textMatcher(find, options);
-      this.eachText(field, (i, value) => {
-        if (match(value) && value !== replacement) plan.writes.push({ i, field, value: replacement });
-      });
-      return;
-    }
-    if (find === "") return;
-    const pattern = new RegExp(find.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), options.matchCase ? "g" : "gi");
-    this.eachText(field, (i, value) => {
-      const replaced = value.replace(pattern, () => replacement);
-      if (replaced !== value) plan.writes.push({ i, field, value: replaced });
-    });
-  }
-
   /** The rows that keeping the first or last of each duplicate group leaves out (of `row`'s group only, if given). */
-  private duplicatesDropped(keep: DuplicateKeep, row?: number): number[] {
+  duplicatesDropped(keep: DuplicateKeep, row?: number): number[] {
     const groups: number[][] = [];
     if (row === undefined) {
       for (const group of this.byKey.duplicates()) groups.push([...group]);

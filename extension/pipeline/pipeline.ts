@@ -21,16 +21,7 @@ import { type ColumnSuggestion, type HistoryEntry, suggestMapping } from "../map
 import { type Mapping, mappingFromSuggestions, sameMapping } from "../mapping.ts";
 import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
-import {
-  Dataset,
-  type EditAction,
-  type EditPreview,
-  type GridQuery,
-  type GridWindow,
-  type ProblemKind,
-  type ProblemPlace,
-  type ReviewSummary,
-} from "./dataset.ts";
+import { Dataset } from "./dataset.ts";
 import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
 import { type MediaKind, mediaKindOf } from "./media/kind.ts";
 import { type ExtractedTable, MediaError } from "./media/types.ts";
@@ -38,6 +29,15 @@ import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { buildJsonTable, type SourceIssue } from "./parse/source-table.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
 import { NO_HEADER_ROW, PROFILE_ROWS } from "./protocol.ts";
+import type {
+  EditAction,
+  EditPreview,
+  GridQuery,
+  GridWindow,
+  ProblemKind,
+  ProblemPlace,
+  ReviewSummary,
+} from "./review-types.ts";
 import { csvSource, jsonSource, LOW_CONFIDENCE, type SourceRows, withConfidence } from "./source.ts";
 import {
   type ReplacementReview,

@@ -6,15 +6,6 @@ import type { ContextSchema, JsonValue } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import type {
-  EditAction,
-  EditPreview,
-  GridQuery,
-  GridWindow,
-  ProblemKind,
-  ProblemPlace,
-  ReviewSummary,
-} from "./dataset.ts";
-import type {
   DownloadKind,
   Inspection,
   InspectOptions,
@@ -25,7 +16,25 @@ import type {
   SubmitRequest,
   ValidationDone,
 } from "./pipeline.ts";
+import type {
+  EditAction,
+  EditPreview,
+  GridQuery,
+  GridWindow,
+  ProblemKind,
+  ProblemPlace,
+  ReviewSummary,
+} from "./review-types.ts";
 
+export type { TableRow } from "./parse/source-table.ts";
+export type {
+  DownloadKind,
+  Inspection,
+  InspectOptions,
+  MediaInspection,
+  Progress,
+  SubmitFailure,
+} from "./pipeline.ts";
 // The types and constants the page needs of what runs in the pipeline worker: the page imports
 // from pipeline/ only this file and client.ts (test/extension/walls.test.ts checks it).
 export type {
@@ -39,16 +48,7 @@ export type {
   ProblemKind,
   ProblemLevel,
   ReviewSummary,
-} from "./dataset.ts";
-export type { TableRow } from "./parse/source-table.ts";
-export type {
-  DownloadKind,
-  Inspection,
-  InspectOptions,
-  MediaInspection,
-  Progress,
-  SubmitFailure,
-} from "./pipeline.ts";
+} from "./review-types.ts";
 export type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
 
 export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);

@@ -3,7 +3,8 @@
 // emails), find/replace and fill with a preview count, leaving out matching rows, duplicates — and
 // undo/redo of every one of them.
 import { afterEach, describe, expect, it } from "vitest";
-import type { Dataset, ProblemKind } from "../../extension/pipeline/dataset.ts";
+import type { Dataset } from "../../extension/pipeline/dataset.ts";
+import type { ProblemKind } from "../../extension/pipeline/review-types.ts";
 import {
   type ContextSchema,
   forgetSchemas,
