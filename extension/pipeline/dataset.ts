@@ -12,6 +12,7 @@ import {
   duplicateKeyIssue,
   type IntakeRecord,
   type Issue,
+  isObject,
   type JsonValue,
   keyHash,
   type RecordLimits,
@@ -204,9 +205,6 @@ interface Plan {
   excluded: { i: number; to: boolean }[];
   kept: number[];
 }
-
-const isObject = (v: JsonValue | undefined): v is Raw =>
-  v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
 
 export const cellText = (value: JsonValue | undefined) =>
   value === undefined || value === null ? "" : typeof value === "string" ? value : JSON.stringify(value);
