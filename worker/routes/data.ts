@@ -21,7 +21,6 @@ import { stageArchived } from "../domain/archive.ts";
 import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
-import { ingestionStatement } from "../domain/ingestion.ts";
 import { DIFF_COST } from "../domain/sync-diff.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
 import { readAll, readPage } from "../domain/version-read.ts";
@@ -33,6 +32,7 @@ import { readRecordsBody } from "../http/records-body.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { datasetScope, refOf } from "../middleware/dataset.ts";
 import { claimIdempotency, idempotency } from "../middleware/idempotency.ts";
+import { recordIngestion } from "../middleware/ingestion.ts";
 import { chargeRequests, rateLimit } from "../middleware/rate-limit.ts";
 import { syncDiff } from "./diff.ts";
 import { effectiveAccess } from "./effective-access.ts";
@@ -52,7 +52,7 @@ const pageSize = (raw: string | undefined) =>
   raw === undefined ? PAGE_DEFAULT : strictInt(raw, "limit", 1, PAGE_MAX);
 
 export const data = new Hono<AppEnv>()
-  .use("*", requireKey(), rateLimit(), datasetScope())
+  .use("*", requireKey(), rateLimit(), datasetScope(), recordIngestion())
   .post("/validate", async (c) => {
     const ref = refOf(c);
     const schema = await schemaFor(c, ref.context);
@@ -67,7 +67,7 @@ export const data = new Hono<AppEnv>()
     // The records as a one-shot submit would store them, against the current dataset.
     const current = await currentVersion(c.env.DB, ref);
     const raw = await rowsDiff(c.env.DB, rows, store, current !== undefined, Object.keys(schema.properties));
-    await ingestionStatement(c, ref, "validate", { report, ok: report.valid }).run();
+    c.set("ingestion", { kind: "validate", report, ok: report.valid });
     const response: ValidateResponse = { ...report, diff: diffView(raw, current, rows.length, schema) };
     return c.json(response);
   })
@@ -91,7 +91,7 @@ export const data = new Hono<AppEnv>()
         fields: store,
       });
       if (!report.valid) {
-        await ingestionStatement(c, ref, "submit", { report, ok: false }).run();
+        c.set("ingestion", { kind: "submit", report, ok: false });
         throw invalidRecords(report);
       }
       // Staged, committed as a version holding what changed, and unstaged, in one transaction.
@@ -111,7 +111,7 @@ export const data = new Hono<AppEnv>()
         ...deleteStagedStatements(c.env.DB, setId),
       ]);
       const version = (await versionBySource(c.env.DB, ref, setId)) as Version;
-      await ingestionStatement(c, ref, "submit", { report, ok: true, version: version.version }).run();
+      c.set("ingestion", { kind: "submit", report, ok: true, version: version.version });
       const response: Submitted = {
         ...versionView(version),
         warnings: report.warnings,
@@ -259,12 +259,13 @@ export const data = new Hono<AppEnv>()
     const restored = await versionBySource(c.env.DB, ref, sourceId);
     // Pruned by a concurrent commit between the read and the restore: nothing was created.
     if (!restored) throw notFound(`Version ${number} of ${ref.context}`);
-    await ingestionStatement(c, ref, "restore", {
+    c.set("ingestion", {
+      kind: "restore",
       ok: true,
       recordCount: restored.recordCount,
       version: restored.version,
       detail: `restored version ${number}`,
-    }).run();
+    });
     const response: Restored = { ...versionView(restored), restoredFrom: number };
     return c.json(response, 201);
   })

@@ -28,7 +28,6 @@ import {
 import { commitSync, replayCommit } from "../domain/commit.ts";
 import { contextFor, type ResolvedContext } from "../domain/contexts.ts";
 import { newId, sha256Hex } from "../domain/crypto.ts";
-import { ingestionStatement } from "../domain/ingestion.ts";
 import { closedProblem, expiredProblem, requireSync } from "../domain/sync-state.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
@@ -193,12 +192,13 @@ export const syncs = new Hono<AppEnv>()
       fields: store,
     });
     if (!report.valid) {
-      await ingestionStatement(c, ref, "batch", {
+      c.set("ingestion", {
+        kind: "batch",
         report,
         ok: false,
         syncId: sync.id,
         detail: `batch ${seq}`,
-      }).run();
+      });
       throw invalidRecords(report, `batch ${seq} was not stored`);
     }
     const answer: BatchAccepted = {
@@ -241,12 +241,13 @@ export const syncs = new Hono<AppEnv>()
       const now2 = await requireSync(c, ref, sync.id);
       throw closedProblem(now2, now) ?? expiredProblem(now2);
     }
-    await ingestionStatement(c, ref, "batch", {
+    c.set("ingestion", {
+      kind: "batch",
       report,
       ok: true,
       syncId: sync.id,
       detail: `batch ${seq}`,
-    }).run();
+    });
     return c.json(answer);
   })
   .post("/:syncId/commit", async (c) => {
@@ -283,7 +284,7 @@ export const syncs = new Hono<AppEnv>()
         `Sync ${sync.id} is already committed; restore an earlier version instead`,
       );
     if (sync.status === "open" && (await markAborted(c.env.DB, ref, sync.id))) {
-      await ingestionStatement(c, ref, "abort", { ok: true, syncId: sync.id }).run();
+      c.set("ingestion", { kind: "abort", ok: true, syncId: sync.id });
     }
     return c.body(null, 204);
   });
