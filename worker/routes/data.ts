@@ -21,6 +21,7 @@ import { stageArchived } from "../domain/archive.ts";
 import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
+import { restoreVersion } from "../domain/restore.ts";
 import { DIFF_COST } from "../domain/sync-diff.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
 import { readAll, readPage } from "../domain/version-read.ts";
@@ -211,8 +212,6 @@ export const data = new Hono<AppEnv>()
   })
   .post("/versions/:version/restore", async (c) => {
     const ref = refOf(c);
-    const key = c.get("key");
-    const now = c.get("now");
     const number = strictInt(c.req.param("version"), "The version", 1, Number.MAX_SAFE_INTEGER);
     const target = await getVersion(c.env.DB, ref, number);
     if (!target) throw notFound(`Version ${number} of ${ref.context}`);
@@ -228,35 +227,7 @@ export const data = new Hono<AppEnv>()
       );
     const store = await getStore(c.env.DB, ref);
     if (!store || !schema) throw notFound(`Version ${number} of ${ref.context}`);
-    const sourceId = newId("rst");
-    // A hot version is restored by range from its rows; an archived one is staged from its
-    // object and committed like a sync's records.
-    const staged =
-      target.storage === "archive"
-        ? await stageArchived(c.env, ref, store, schema, target, now.toISOString())
-        : undefined;
-    await c.env.DB.batch([
-      ...commitVersionStatements(
-        c.env.DB,
-        ref,
-        store.id,
-        {
-          records: staged
-            ? { kind: "staged", setId: staged, first: false }
-            : { kind: "restore", version: number },
-          recordCount: target.recordCount,
-          source: "restore",
-          sourceId,
-          keyName: key.name,
-          now: now.toISOString(),
-          schemaId: target.schemaId,
-        },
-        { kind: "restore", version: number, hot: !staged },
-      ),
-      pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
-      ...(staged ? deleteStagedStatements(c.env.DB, staged) : []),
-    ]);
-    const restored = await versionBySource(c.env.DB, ref, sourceId);
+    const restored = await restoreVersion(c, ref, target, { store, schema });
     // Pruned by a concurrent commit between the read and the restore: nothing was created.
     if (!restored) throw notFound(`Version ${number} of ${ref.context}`);
     c.set("ingestion", {
