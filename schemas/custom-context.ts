@@ -15,6 +15,7 @@
 import { CONTEXT_NAMES, getSchema } from "./catalog.ts";
 import { normalizeHeader } from "./csv.ts";
 import { CUSTOM_FORMATS } from "./formats.ts";
+import { isObject } from "./guards.ts";
 import { DEFAULT_LIMITS, FORBIDDEN_KEYS, nestingDepth } from "./limits.ts";
 import { clipText, plural } from "./messages.ts";
 import { normalizeRecord } from "./normalize.ts";
@@ -123,9 +124,6 @@ export type DefinitionResult =
 export function customScopedName(tenantId: string, name: string): string {
   return `${tenantId}.${name}`;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** A value for a message, without ever serializing something large or deep. */
 function shown(value: unknown): string {

@@ -1,10 +1,11 @@
 // Validation of a whole dataset, record by record (streaming): normalize, validate, dataset
 // checks, one report. The same entry point serves the Worker and the extension.
 import { DatasetChecks } from "./dataset-checks.ts";
+import { isObject } from "./guards.ts";
 import { fieldTooLongMessage, isOverLong, type RecordLimits, recordLimits } from "./limits.ts";
 import { clipValue } from "./messages.ts";
 import { normalizeRecord, normalizeWithin, setOwn, takeWalkVerdict } from "./normalize.ts";
-import { resolveSchema } from "./registry.ts";
+import { requireSchema } from "./registry.ts";
 import { DEFAULT_ISSUE_CAP, ReportBuilder } from "./report.ts";
 import type { ContextSchema, IntakeRecord, Issue, JsonValue, ValidationReport } from "./types.ts";
 import { encodeSegment, type RecordIssue, validateRecord, verdictOf } from "./validate.ts";
@@ -28,10 +29,6 @@ export interface RecordOutcome {
   valid: boolean;
   errors: Issue[];
   warnings: Issue[];
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function placeAll(issues: RecordIssue[], row: number, line: number | undefined): Issue[] {
@@ -85,7 +82,7 @@ function checkAgainst(
   line: number | undefined,
   maxFieldLength: number,
 ): RecordOutcome {
-  if (!isPlainObject(raw)) {
+  if (!isObject(raw)) {
     const errors = placeAll(validateRecord(raw, schema, context), row, line);
     return { record: {}, valid: false, errors, warnings: [] };
   }
@@ -113,13 +110,6 @@ function checkAgainst(
   if (long && cut) issues = [...long, ...issues.filter((issue) => !cut.has(issue.field))];
   const errors = issues.length === 0 ? [] : placeAll(issues, row, line);
   return { record, valid: errors.length === 0, errors, warnings: [] };
-}
-
-/** The context's schema: the one the extension registered (the Worker's live one), else the bundled one. */
-function requireSchema(context: string): ContextSchema {
-  const schema = resolveSchema(context);
-  if (!schema) throw new RangeError(`Unknown context "${context}"`);
-  return schema;
 }
 
 export class DatasetValidator {
@@ -151,7 +141,7 @@ export class DatasetValidator {
    */
   addRecord(raw: unknown, line?: number): IntakeRecord {
     if (this.finished) throw new Error("DatasetValidator.addRecord() after finish()");
-    if (!isPlainObject(raw)) return this.addOne(raw, line, true).record;
+    if (!isObject(raw)) return this.addOne(raw, line, true).record;
     const record = normalizeWithin(raw, this.schema, this.limits.maxFieldLength, true);
     if (record === undefined) return this.addOne(raw, line, true).record;
     const row = ++this.report.recordCount + this.rowOffset;
@@ -185,7 +175,7 @@ export class DatasetValidator {
   private addOne(raw: unknown, line: number | undefined, later: boolean): RecordOutcome {
     const row = ++this.report.recordCount + this.rowOffset;
     const outcome = checkAgainst(raw, this.schema, this.context, row, line, this.limits.maxFieldLength);
-    if (isPlainObject(raw)) {
+    if (isObject(raw)) {
       if (later) {
         const before = this.report.errorsAdded + outcome.errors.length;
         this.checks.checkIntoLater(outcome.record, row, line, before, outcome.errors, outcome.warnings);

@@ -17,6 +17,7 @@ export {
 export * from "./effective-access.ts";
 export { BOOLEAN_SPELLINGS, booleanSpelling, enumOptionForBoolean } from "./fixes.ts";
 export { CUSTOM_FORMATS, isDdmmyyyy, toIsoUtc } from "./formats.ts";
+export { isObject } from "./guards.ts";
 export * from "./json-records.ts";
 export { keyHash } from "./key-index.ts";
 export * from "./limits.ts";

@@ -1,6 +1,8 @@
 // The one JSON reader: a JSON document or NDJSON -> raw records with their source lines, for the
 // Worker's data bodies, the extension's pipeline and the console's dry run. Forbidden keys and
 // nesting depth are refused here, for the whole document, with the same words everywhere.
+
+import { isObject } from "./guards.ts";
 import {
   findForbiddenKey,
   forbiddenKeyMessage,
@@ -39,9 +41,6 @@ export interface ReadJsonOptions {
   allowObject?: boolean;
   limits?: Partial<RecordLimits>;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 const subject = (source: JsonSource) => (source === "file" ? "The file" : "The request body");
 

@@ -8,6 +8,7 @@
 import { deepCompareStrict, format, ucs2length } from "@cfworker/json-schema";
 import { isEmailQuick } from "./email-scan.ts";
 import { FAST_FORMATS } from "./formats.ts";
+import { isObject } from "./guards.ts";
 import { type PatternMatcher, patternMatcher } from "./pattern-matcher.ts";
 import type { JsonValue } from "./types.ts";
 
@@ -123,9 +124,6 @@ function fastFormat(reference: (value: string) => boolean): (value: string) => b
 
 /** As `Object.hasOwn`; called this way inside a `for…in` over the same object, V8 answers it from the walk. */
 const ownKey = Object.prototype.hasOwnProperty;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 const isNumber = (v: unknown): v is number => typeof v === "number";
 

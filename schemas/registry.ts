@@ -39,6 +39,17 @@ export function resolveSchema(context: string): ContextSchema | undefined {
   return live.get(context) ?? getSchema(context);
 }
 
+/**
+ * A schema as it is (a tenant's custom context), or the one `resolveSchema` finds by name; a
+ * RangeError for an unknown context.
+ */
+export function requireSchema(context: string | ContextSchema): ContextSchema {
+  if (typeof context !== "string") return context;
+  const schema = resolveSchema(context);
+  if (!schema) throw new RangeError(`Unknown context "${context}"`);
+  return schema;
+}
+
 /** Drops every registered schema (a new connection; tests). */
 export function forgetSchemas(): void {
   live.clear();

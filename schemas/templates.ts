@@ -1,6 +1,6 @@
 // File templates per context: CSV (header from the first alias of each field, one example row)
 // and JSON ({"data":[example]}).
-import { getSchema } from "./catalog.ts";
+import { requireSchema } from "./registry.ts";
 import { toSafeCsv } from "./spreadsheet.ts";
 import type { ContextSchema, IntakeRecord, JsonValue } from "./types.ts";
 
@@ -28,14 +28,6 @@ function exampleRecord(schema: ContextSchema): IntakeRecord {
   }
   // Own data properties whatever the field names.
   return Object.fromEntries(record);
-}
-
-/** A built-in context by name, or a schema as it is (a tenant's custom context). */
-function requireSchema(context: string | ContextSchema): ContextSchema {
-  if (typeof context !== "string") return context;
-  const schema = getSchema(context);
-  if (!schema) throw new RangeError(`Unknown context "${context}"`);
-  return schema;
 }
 
 export function csvTemplate(context: string | ContextSchema): string {

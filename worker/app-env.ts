@@ -1,6 +1,7 @@
 // The Hono environment of the Worker: generated bindings plus what middleware puts on the context.
 import type { ApiKey } from "./db/keys.ts";
 import type { ContextCache } from "./domain/contexts.ts";
+import type { IngestionOutcome, IngestionRefusals } from "./domain/ingestion.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -13,5 +14,7 @@ export interface AppEnv {
     contexts: ContextCache;
     /** A gzip body as received, decoded after authentication (`decodeBody`). */
     encodedBody: Uint8Array | undefined;
+    /** What the request's ingestion came to, recorded by `recordIngestion` once it is answered. */
+    ingestion: IngestionOutcome | IngestionRefusals | undefined;
   };
 }

@@ -1,7 +1,7 @@
 // Edits of the dataset under review, planned before they run: what an action (set a cell, apply
 // suggestions, replace, fill, trim, leave rows out, keep duplicates) would write, which rows it
 // leaves out or puts back, and how the undo history names it. Dataset runs the plan.
-import { type Issue, type JsonValue, plural } from "../../schemas/index.ts";
+import { type Issue, isObject, type JsonValue, plural } from "../../schemas/index.ts";
 import { WHOLE_ROW } from "./protocol.ts";
 import type { DuplicateKeep, EditAction, ProblemKind, ReplaceOptions } from "./review-types.ts";
 
@@ -29,9 +29,6 @@ export interface Plan {
   excluded: { i: number; to: boolean }[];
   kept: number[];
 }
-
-const isObject = (v: JsonValue | undefined): v is Record<string, JsonValue> =>
-  v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
 
 const absent = (v: JsonValue | undefined) => (v === "" ? undefined : v);
 /** Whether two cell values are the same ("" is no value). */

@@ -13,6 +13,7 @@ import {
   duplicateKeyIssue,
   type IntakeRecord,
   type Issue,
+  isObject,
   type JsonValue,
   keyHash,
   type RecordLimits,
@@ -89,9 +90,6 @@ interface Change {
   /** Rows whose source problems (ragged row…) are set aside as read, with those problems. */
   kept: { i: number; issues: Issue[] }[];
 }
-
-const isObject = (v: JsonValue | undefined): v is Raw =>
-  v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
 
 function write(raw: Raw, field: string, value: JsonValue | undefined): void {
   if (value === undefined || value === "") delete raw[field];

@@ -5,10 +5,7 @@
 // "x": {the other fields by name}}. The list only ever grows, so
 // a record has one body whatever list it was written under, and two bodies are equal exactly
 // when the records are: a difference compares them as text.
-import { canonicalValue, type IntakeRecord, type JsonValue } from "../../schemas/index.ts";
-
-const isPlainObject = (v: unknown): v is Record<string, JsonValue> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
+import { canonicalValue, type IntakeRecord, isObject, type JsonValue } from "../../schemas/index.ts";
 
 /** Whether a value's JSON text is the same whatever order its nested keys came in. */
 const flat = (v: JsonValue) =>
@@ -56,7 +53,7 @@ export function decodeBody(body: string, fields: readonly string[]): IntakeRecor
     const value = values[i];
     if (value !== null && value !== undefined) out[fields[i] as string] = value;
   }
-  if (!Array.isArray(parsed) && isPlainObject(parsed.x)) Object.assign(out, parsed.x);
+  if (!Array.isArray(parsed) && isObject(parsed.x)) Object.assign(out, parsed.x);
   return out;
 }
 

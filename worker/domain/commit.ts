@@ -14,7 +14,6 @@ import {
   type Issue,
   parseSchemaId,
   replacementConcerns,
-  type ValidationReport,
 } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { decodeBody } from "../db/bodies.ts";
@@ -39,10 +38,9 @@ import {
   type Sync,
 } from "../db/syncs.ts";
 import { limitsOf } from "../http/limits.ts";
-import { conflict, invalidRecords, notFound, Problem } from "../http/problem.ts";
+import { conflict, invalidRecords, notFound, type Problem } from "../http/problem.ts";
 import { replayJson } from "../http/replay.ts";
 import { contextFor, forgetContext, type ResolvedContext } from "./contexts.ts";
-import { ingestionStatement } from "./ingestion.ts";
 import { recheckSync, schemaMoved } from "./recheck.ts";
 import { syncDiffOf } from "./sync-diff.ts";
 import { closedProblem, requireSync } from "./sync-state.ts";
@@ -158,13 +156,14 @@ async function commitUnchanged(
     );
   }
   await deleteRecordSet(c.env.DB, sync.setId);
-  await ingestionStatement(c, ref, "commit", {
+  c.set("ingestion", {
+    kind: "commit",
     ok: true,
     recordCount: current.recordCount,
     syncId: sync.id,
     version: current.version,
     detail: `nothing changed: version ${current.version} stays current`,
-  }).run();
+  });
   const response: SyncCommitted = {
     ...committedView(after, current, []),
     ...(options.since ? { schemaChange: options.since } : {}),
@@ -261,19 +260,8 @@ export async function commitSync(
 ): Promise<Response> {
   const context = await contextFor(c, ref.context);
   if (!context) throw notFound(`Context "${ref.context}"`);
-  try {
-    return await commitChecked(c, ref, sync, context, request);
-  } catch (error) {
-    if (error instanceof Problem) {
-      const report = error.body.report as ValidationReport | undefined;
-      await ingestionStatement(c, ref, "commit", {
-        ok: false,
-        syncId: sync.id,
-        ...(report ? { report } : { detail: error.body.detail }),
-      }).run();
-    }
-    throw error;
-  }
+  c.set("ingestion", { kind: "commit", refusals: true, syncId: sync.id });
+  return commitChecked(c, ref, sync, context, request);
 }
 
 async function commitChecked(
@@ -383,7 +371,8 @@ async function commitChecked(
     throw await whyNothingPublished(c, ref, sync, { schema, current });
   // The version holds its rows now: the staged copy goes.
   await deleteRecordSet(c.env.DB, sync.setId);
-  await ingestionStatement(c, ref, "commit", {
+  c.set("ingestion", {
+    kind: "commit",
     ok: true,
     recordCount: version.recordCount,
     syncId: sync.id,
@@ -397,7 +386,7 @@ async function commitChecked(
       warnings,
       truncated: false,
     },
-  }).run();
+  });
   const response: SyncCommitted = {
     ...committedView(after, version, warnings),
     ...(since ? { schemaChange: since } : {}),

@@ -1,5 +1,6 @@
-// The one way an ingestion is recorded in the history: a statement built from the request (its
-// key and clock), the dataset and the outcome, to run alone or inside a write's batch.
+// The one way an ingestion is recorded in the history: what it came to, as a handler sets it on the
+// request (`c.set("ingestion", …)`), and the statement that records it with the request's key and
+// clock (run by the `recordIngestion` middleware once the handler has answered).
 import type { Context } from "hono";
 import type { Ingestion, IngestionKind } from "../../schemas/api-types.ts";
 import type { ValidationReport } from "../../schemas/index.ts";
@@ -9,6 +10,7 @@ import { FIRST_ERRORS, insertIngestionStatement } from "../db/ingestions.ts";
 import { newId } from "./crypto.ts";
 
 export interface IngestionOutcome {
+  kind: IngestionKind;
   report?: ValidationReport;
   ok: boolean;
   recordCount?: number;
@@ -19,18 +21,27 @@ export interface IngestionOutcome {
   sourceName?: string;
 }
 
+/**
+ * Set before steps that may refuse: a problem thrown before an outcome is set is recorded as a
+ * failure of this kind, with the problem's report, else its detail (a refused commit).
+ */
+export interface IngestionRefusals {
+  kind: IngestionKind;
+  refusals: true;
+  syncId?: string;
+}
+
 /** The statement recording one ingestion of the request's dataset by the request's key. */
 export function ingestionStatement(
   c: Context<AppEnv>,
   ref: DatasetRef,
-  kind: IngestionKind,
   outcome: IngestionOutcome,
 ): D1PreparedStatement {
   const report = outcome.report;
   const entry: Ingestion = {
     id: newId("ing"),
     context: ref.context,
-    kind,
+    kind: outcome.kind,
     outcome: outcome.ok ? "success" : "failure",
     recordCount: outcome.recordCount ?? report?.recordCount ?? 0,
     errorCount: report?.errorCount ?? 0,

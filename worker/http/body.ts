@@ -1,7 +1,7 @@
 // Reading request bodies: content type checked, JSON parsed with a precise error, and keys that
 // could pollute prototypes refused wherever they appear.
 import type { Context } from "hono";
-import { parseJsonValue } from "../../schemas/index.ts";
+import { isObject, parseJsonValue } from "../../schemas/index.ts";
 import { badRequest, Problem } from "./problem.ts";
 
 export const unsupportedMediaType = (got: string | undefined, expected: string) =>
@@ -37,8 +37,6 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   const type = mediaType(c);
   if (!isJsonType(type)) throw unsupportedMediaType(type, "application/json");
   const value = parseJsonSafely(await c.req.text());
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw badRequest("The request body must be a JSON object");
-  }
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw badRequest("The request body must be a JSON object");
+  return value;
 }

@@ -2,6 +2,7 @@
 // `"replayed": true` in the body, the same on one-shot submits, batches and commits.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isObject } from "../../schemas/index.ts";
 
 export const REPLAYED_HEADER = "idempotent-replayed";
 
@@ -10,8 +11,7 @@ export function replayResponse(stored: string, status: number, contentType = "ap
   let body = stored;
   try {
     const value = JSON.parse(stored) as unknown;
-    if (value !== null && typeof value === "object" && !Array.isArray(value))
-      body = JSON.stringify({ ...value, replayed: true });
+    if (isObject(value)) body = JSON.stringify({ ...value, replayed: true });
   } catch {
     // not JSON: sent as it was stored
   }

@@ -21,7 +21,7 @@ import { stageArchived } from "../domain/archive.ts";
 import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
-import { ingestionStatement } from "../domain/ingestion.ts";
+import { restoreVersion } from "../domain/restore.ts";
 import { DIFF_COST } from "../domain/sync-diff.ts";
 import { validateBatch } from "../domain/validate-batch.ts";
 import { readAll, readPage } from "../domain/version-read.ts";
@@ -33,6 +33,7 @@ import { readRecordsBody } from "../http/records-body.ts";
 import { requireKey } from "../middleware/auth.ts";
 import { datasetScope, refOf } from "../middleware/dataset.ts";
 import { claimIdempotency, idempotency } from "../middleware/idempotency.ts";
+import { recordIngestion } from "../middleware/ingestion.ts";
 import { chargeRequests, rateLimit } from "../middleware/rate-limit.ts";
 import { syncDiff } from "./diff.ts";
 import { effectiveAccess } from "./effective-access.ts";
@@ -52,7 +53,7 @@ const pageSize = (raw: string | undefined) =>
   raw === undefined ? PAGE_DEFAULT : strictInt(raw, "limit", 1, PAGE_MAX);
 
 export const data = new Hono<AppEnv>()
-  .use("*", requireKey(), rateLimit(), datasetScope())
+  .use("*", requireKey(), rateLimit(), datasetScope(), recordIngestion())
   .post("/validate", async (c) => {
     const ref = refOf(c);
     const schema = await schemaFor(c, ref.context);
@@ -67,7 +68,7 @@ export const data = new Hono<AppEnv>()
     // The records as a one-shot submit would store them, against the current dataset.
     const current = await currentVersion(c.env.DB, ref);
     const raw = await rowsDiff(c.env.DB, rows, store, current !== undefined, Object.keys(schema.properties));
-    await ingestionStatement(c, ref, "validate", { report, ok: report.valid }).run();
+    c.set("ingestion", { kind: "validate", report, ok: report.valid });
     const response: ValidateResponse = { ...report, diff: diffView(raw, current, rows.length, schema) };
     return c.json(response);
   })
@@ -91,7 +92,7 @@ export const data = new Hono<AppEnv>()
         fields: store,
       });
       if (!report.valid) {
-        await ingestionStatement(c, ref, "submit", { report, ok: false }).run();
+        c.set("ingestion", { kind: "submit", report, ok: false });
         throw invalidRecords(report);
       }
       // Staged, committed as a version holding what changed, and unstaged, in one transaction.
@@ -111,7 +112,7 @@ export const data = new Hono<AppEnv>()
         ...deleteStagedStatements(c.env.DB, setId),
       ]);
       const version = (await versionBySource(c.env.DB, ref, setId)) as Version;
-      await ingestionStatement(c, ref, "submit", { report, ok: true, version: version.version }).run();
+      c.set("ingestion", { kind: "submit", report, ok: true, version: version.version });
       const response: Submitted = {
         ...versionView(version),
         warnings: report.warnings,
@@ -211,8 +212,6 @@ export const data = new Hono<AppEnv>()
   })
   .post("/versions/:version/restore", async (c) => {
     const ref = refOf(c);
-    const key = c.get("key");
-    const now = c.get("now");
     const number = strictInt(c.req.param("version"), "The version", 1, Number.MAX_SAFE_INTEGER);
     const target = await getVersion(c.env.DB, ref, number);
     if (!target) throw notFound(`Version ${number} of ${ref.context}`);
@@ -228,43 +227,16 @@ export const data = new Hono<AppEnv>()
       );
     const store = await getStore(c.env.DB, ref);
     if (!store || !schema) throw notFound(`Version ${number} of ${ref.context}`);
-    const sourceId = newId("rst");
-    // A hot version is restored by range from its rows; an archived one is staged from its
-    // object and committed like a sync's records.
-    const staged =
-      target.storage === "archive"
-        ? await stageArchived(c.env, ref, store, schema, target, now.toISOString())
-        : undefined;
-    await c.env.DB.batch([
-      ...commitVersionStatements(
-        c.env.DB,
-        ref,
-        store.id,
-        {
-          records: staged
-            ? { kind: "staged", setId: staged, first: false }
-            : { kind: "restore", version: number },
-          recordCount: target.recordCount,
-          source: "restore",
-          sourceId,
-          keyName: key.name,
-          now: now.toISOString(),
-          schemaId: target.schemaId,
-        },
-        { kind: "restore", version: number, hot: !staged },
-      ),
-      pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
-      ...(staged ? deleteStagedStatements(c.env.DB, staged) : []),
-    ]);
-    const restored = await versionBySource(c.env.DB, ref, sourceId);
+    const restored = await restoreVersion(c, ref, target, { store, schema });
     // Pruned by a concurrent commit between the read and the restore: nothing was created.
     if (!restored) throw notFound(`Version ${number} of ${ref.context}`);
-    await ingestionStatement(c, ref, "restore", {
+    c.set("ingestion", {
+      kind: "restore",
       ok: true,
       recordCount: restored.recordCount,
       version: restored.version,
       detail: `restored version ${number}`,
-    }).run();
+    });
     const response: Restored = { ...versionView(restored), restoredFrom: number };
     return c.json(response, 201);
   })

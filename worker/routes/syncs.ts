@@ -4,39 +4,25 @@
 // commit or an abort stores nothing, and a repeated commit replays the first answer (or says the
 // version was pruned) instead of committing again.
 import { type Context, Hono } from "hono";
-import type { BatchAccepted, SyncStarted } from "../../schemas/api-types.ts";
-import { compareSchemaVer, formatSchemaVer, parseSchemaId } from "../../schemas/index.ts";
+import type { SyncStarted } from "../../schemas/api-types.ts";
+import { compareSchemaVer, formatSchemaVer, isObject, parseSchemaId } from "../../schemas/index.ts";
 import { clipSourceName, sourceNameProblem } from "../../schemas/limits.ts";
 import { builtinRevision } from "../../schemas/releases/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { getRevision } from "../db/custom-contexts.ts";
-import {
-  addToRecordCountStatement,
-  insertRecordSetStatement,
-  insertRecordsStatements,
-} from "../db/datasets.ts";
+import { insertRecordSetStatement } from "../db/datasets.ts";
 import { ensureStore } from "../db/stores.ts";
-import {
-  defaultFirstRow,
-  getBatch,
-  insertBatchStatement,
-  insertSyncStatement,
-  markAborted,
-  type Sync,
-  setSyncSourceNameStatement,
-} from "../db/syncs.ts";
+import { insertSyncStatement, markAborted, type Sync, setSyncSourceNameStatement } from "../db/syncs.ts";
 import { commitSync, replayCommit } from "../domain/commit.ts";
 import { contextFor, type ResolvedContext } from "../domain/contexts.ts";
 import { newId, sha256Hex } from "../domain/crypto.ts";
-import { ingestionStatement } from "../domain/ingestion.ts";
-import { closedProblem, expiredProblem, requireSync } from "../domain/sync-state.ts";
-import { validateBatch } from "../domain/validate-batch.ts";
+import { replayBatch, storeBatch } from "../domain/sync-batch.ts";
+import { closedProblem, requireSync } from "../domain/sync-state.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
 import { announcedLimits, limitsOf } from "../http/limits.ts";
 import { strictInt } from "../http/params.ts";
-import { badRequest, conflict, invalidRecords, notFound } from "../http/problem.ts";
+import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { decodeUtf8, readRecordsBody } from "../http/records-body.ts";
-import { replayJson } from "../http/replay.ts";
 import { refOf } from "../middleware/dataset.ts";
 
 const MAX_SEQ = 100_000;
@@ -52,9 +38,8 @@ async function optionalJson(c: Context<AppEnv>): Promise<Record<string, unknown>
   const type = mediaType(c);
   if (!isJsonType(type)) throw unsupportedMediaType(type, "application/json (or no body)");
   const value = parseJsonSafely(text);
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw badRequest("The body must be a JSON object");
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw badRequest("The body must be a JSON object");
+  return value;
 }
 
 /**
@@ -145,109 +130,16 @@ export const syncs = new Hono<AppEnv>()
   })
   .put("/:syncId/batches/:seq", async (c) => {
     const ref = refOf(c);
-    const now = c.get("now");
-    const limits = limitsOf(c.env);
     const seq = strictInt(c.req.param("seq"), "The batch seq", 1, MAX_SEQ);
     const firstRowHeader = c.req.header(FIRST_ROW_HEADER);
-    const declaredFirstRow =
+    const firstRow =
       firstRowHeader === undefined ? undefined : strictInt(firstRowHeader, "Intake-First-Row", 1, MAX_ROW);
     const sync = await requireSync(c, ref, c.req.param("syncId"));
-    const closed = closedProblem(sync, now);
+    const closed = closedProblem(sync, c.get("now"));
     if (closed) throw closed;
-    const body = await readRecordsBody(c, ref.context, limits);
-    // Over the parsed records: a charset parameter, whitespace or CSV vs JSON of the same records
-    // is the same batch.
-    const payloadHash = await sha256Hex(JSON.stringify(body.records));
-    const answerExisting = async () => {
-      const existing = await getBatch(c.env.DB, sync.id, seq);
-      if (!existing) return undefined;
-      if (existing.payloadHash !== payloadHash) {
-        throw conflict(
-          "batch-conflict",
-          "Batch already received",
-          `Batch ${seq} of sync ${sync.id} was already received with a different payload`,
-        );
-      }
-      const answer: BatchAccepted = existing.response
-        ? (JSON.parse(existing.response) as BatchAccepted)
-        : {
-            seq,
-            recordCount: existing.recordCount,
-            firstRow: existing.firstRow,
-            warnings: [],
-            warningCount: 0,
-          };
-      return replayJson(c, answer);
-    };
-    const replay = await answerExisting();
-    if (replay) return replay;
-    const firstRow = declaredFirstRow ?? (await defaultFirstRow(c.env.DB, sync.id, seq));
-    const context = await contextFor(c, ref.context);
-    if (!context) throw notFound(`Context "${ref.context}"`);
-    const { schema } = context;
-    const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
-    const { report, rows } = validateBatch(ref.context, body, limits, {
-      datasetWarnings: false,
-      firstRow,
-      schema,
-      fields: store,
-    });
-    if (!report.valid) {
-      await ingestionStatement(c, ref, "batch", {
-        report,
-        ok: false,
-        syncId: sync.id,
-        detail: `batch ${seq}`,
-      }).run();
-      throw invalidRecords(report, `batch ${seq} was not stored`);
-    }
-    const answer: BatchAccepted = {
-      seq,
-      recordCount: rows.length,
-      firstRow,
-      warnings: report.warnings,
-      warningCount: report.warningCount,
-    };
-    const guard = { syncId: sync.id, now: now.toISOString() };
-    let stored: boolean;
-    try {
-      // One transaction; every statement inserts nothing unless the sync is still open.
-      const results = await c.env.DB.batch([
-        insertBatchStatement(
-          c.env.DB,
-          sync.id,
-          {
-            seq,
-            payloadHash,
-            recordCount: rows.length,
-            firstRow,
-            response: JSON.stringify(answer),
-            schemaId: schema.$id,
-          },
-          guard.now,
-        ),
-        ...insertRecordsStatements(c.env.DB, sync.setId, seq, rows, guard),
-        addToRecordCountStatement(c.env.DB, sync.setId, rows.length, guard),
-      ]);
-      stored = (results[0]?.meta.changes ?? 0) > 0;
-    } catch (error) {
-      // A concurrent request stored the same seq first: answer as for a retry.
-      const concurrent = await answerExisting();
-      if (concurrent) return concurrent;
-      throw error;
-    }
-    if (!stored) {
-      // Committed, aborted or expired while this batch was on its way: it was not stored.
-      const now2 = await requireSync(c, ref, sync.id);
-      throw closedProblem(now2, now) ?? expiredProblem(now2);
-    }
-    await ingestionStatement(c, ref, "batch", {
-      report,
-      ok: true,
-      syncId: sync.id,
-      detail: `batch ${seq}`,
-    }).run();
-    return c.json(answer);
+    const body = await readRecordsBody(c, ref.context, limitsOf(c.env));
+    const batch = { seq, firstRow, body, payloadHash: await sha256Hex(JSON.stringify(body.records)) };
+    return (await replayBatch(c, sync, batch)) ?? storeBatch(c, ref, sync, batch);
   })
   .post("/:syncId/commit", async (c) => {
     const ref = refOf(c);
@@ -283,7 +175,7 @@ export const syncs = new Hono<AppEnv>()
         `Sync ${sync.id} is already committed; restore an earlier version instead`,
       );
     if (sync.status === "open" && (await markAborted(c.env.DB, ref, sync.id))) {
-      await ingestionStatement(c, ref, "abort", { ok: true, syncId: sync.id }).run();
+      c.set("ingestion", { kind: "abort", ok: true, syncId: sync.id });
     }
     return c.body(null, 204);
   });

@@ -5,6 +5,7 @@ import {
   type CsvCells,
   csvTextIssue,
   EMPTY_CSV_MESSAGE,
+  isObject,
   type JsonRecords,
   type JsonShape,
   type JsonValue,
@@ -93,9 +94,6 @@ export function buildCsvTable(csv: CsvCells, headerRow?: number): SourceTable {
     issues,
   };
 }
-
-const isObject = (v: unknown): v is Record<string, JsonValue> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Column names of JSON records: every key, in order of first appearance. */
 export function jsonColumns(records: readonly unknown[]): string[] {
