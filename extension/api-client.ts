@@ -29,6 +29,7 @@ import type {
   Submitted,
   SyncCommitBody,
   SyncCommitted,
+  SyncCommitting,
   SyncStarted,
   SyncStartInput,
   ValidateResponse,
@@ -499,13 +500,25 @@ export function createApiClient(options: ApiClientOptions) {
     syncDiff: (integrationId: string, context: string, syncId: string, opts?: RequestOptions) =>
       json<DatasetDiff>("GET", `${syncPath(integrationId, context, syncId)}/diff`, undefined, opts),
     /** `confirmReplacement`: the admin's yes to a replacement that needs one (else a 409 `replacement-unconfirmed`). */
-    commitSync: (
+    /**
+     * A commit too large for one request is written by the Worker in steps (202 `committing`): the
+     * same commit is asked again after its Retry-After until it answers, `onCommitting` told each time.
+     */
+    commitSync: async (
       integrationId: string,
       context: string,
       syncId: string,
       body: SyncCommitBody,
-      opts?: RequestOptions,
-    ) => json<SyncCommitted>("POST", `${syncPath(integrationId, context, syncId)}/commit`, body, opts),
+      opts?: RequestOptions & { onCommitting?: (state: SyncCommitting) => void },
+    ): Promise<SyncCommitted> => {
+      for (;;) {
+        const response = await send("POST", `${syncPath(integrationId, context, syncId)}/commit`, body, opts);
+        if (response.status !== 202) return (await response.json()) as SyncCommitted;
+        const state = (await response.json()) as SyncCommitting;
+        opts?.onCommitting?.(state);
+        await sleep(Math.min(30, Math.max(1, state.retryAfter)) * 1000, opts?.signal);
+      }
+    },
     abortSync: async (integrationId: string, context: string, syncId: string, opts?: RequestOptions) => {
       await send("DELETE", syncPath(integrationId, context, syncId), undefined, opts);
     },

@@ -179,6 +179,40 @@ export interface SyncCommitted extends AcceptedWarnings, Replayable {
 }
 
 /**
+ * POST …/syncs/{id}/commit (202) when the commit is too large for one request: the sync is
+ * `committing` while the Worker writes the version in steps in the background; the current version
+ * is served until it is done. Ask again (the same POST) after `retryAfter` seconds: 202 while it
+ * runs, then the SyncCommitted answer.
+ */
+export interface SyncCommitting {
+  syncId: string;
+  status: "committing";
+  /** The version being written (not readable until the commit is done). */
+  version: number;
+  /** Rows written so far and in all (closed and opened). */
+  progress: { done: number; total: number };
+  retryAfter: number;
+}
+
+/** The states of a sync (GET …/syncs/{id}). */
+export type SyncState = "open" | "committing" | "committed" | "aborted" | "expired";
+
+/** GET …/syncs/{id}: where a sync stands. */
+export interface SyncInfo {
+  syncId: string;
+  status: SyncState;
+  createdAt: string;
+  expiresAt: string;
+  /** Batches received and the records they hold. */
+  batches: number;
+  records: number;
+  /** The version it was committed as (committed), or is being written as (committing). */
+  version: number | null;
+  /** While committing: rows written so far and in all. */
+  progress?: { done: number; total: number };
+}
+
+/**
  * POST …/syncs/{id}/commit body. `confirmReplacement: true` is required when replacing the current
  * dataset needs an explicit yes (`replacementConcerns`); without it such a commit is a 409
  * `replacement-unconfirmed` whose `concerns` say why, in the words the extension shows.

@@ -5,6 +5,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env.ts";
+import { type CommitMessage, consumeCommits } from "./domain/commit-steps.ts";
 import { Problem } from "./http/problem.ts";
 import { requestBody } from "./middleware/request-body.ts";
 import { capabilities, catalog } from "./routes/catalog.ts";
@@ -95,4 +96,6 @@ export default {
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(runMaintenance(env, new Date()).then(() => undefined));
   },
-} satisfies ExportedHandler<Env>;
+  // Commits too large for one request, a range of rows per step (domain/commit-steps.ts).
+  queue: consumeCommits,
+} satisfies ExportedHandler<Env, CommitMessage>;

@@ -265,12 +265,13 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
   "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}/commit": {
     post: {
       summary:
-        "Commit: checks batches (and expectedRecords), duplicates across batches, then swaps the dataset pointer",
+        "Commit: checks batches (and expectedRecords), duplicates across batches, then swaps the dataset pointer. A commit writing more rows than COMMIT_INLINE_ROWS is written in steps in the background: 202 with the sync committing; ask again (the same POST) after Retry-After until it answers 200",
       security: "any",
       body: "{ expectedRecords?, confirmReplacement? }",
       responses: {
         200: "{ syncId, version, recordCount, committedAt, warnings, warningCount, schemaChange?, unchanged?, replayed? } (unchanged: the records equal the current version, which stays current; no new version)",
-        409: "Missing batches, count mismatch, the schema's MODEL changed since the sync began (schema-model-changed), too many records to check again after a schema change (schema-revised), the schema or dataset changed during the commit, or a risky replacement without confirmReplacement: true (replacement-unconfirmed, with concerns: emptying the dataset, removing > 20 % of 10+ records, or emptying a field in > 20 % of the records)",
+        202: "{ syncId, status: committing, version, progress: { done, total }, retryAfter } with Retry-After and Location: the version is being written; the current one is served until it is done",
+        409: "Another sync of the dataset is committing (dataset-committing, Retry-After), missing batches, count mismatch, the schema's MODEL changed since the sync began (schema-model-changed), too many records to check again after a schema change (schema-revised), the schema or dataset changed during the commit, or a risky replacement without confirmReplacement: true (replacement-unconfirmed, with concerns: emptying the dataset, removing > 20 % of 10+ records, or emptying a field in > 20 % of the records)",
         422: "Invalid records, duplicate keys across batches, or records the schema refuses since it changed",
       },
     },
@@ -288,10 +289,18 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
     },
   },
   "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}": {
+    get: {
+      summary: "Where a sync stands: open, committing (with progress), committed, aborted or expired",
+      security: "any",
+      responses: {
+        200: "{ syncId, status, createdAt, expiresAt, batches, records, version, progress? }",
+        404: "No such sync for this key",
+      },
+    },
     delete: {
       summary: "Abort a sync; nothing becomes visible",
       security: "any",
-      responses: { 204: "Aborted" },
+      responses: { 204: "Aborted", 409: "The sync is being committed (sync-committing)" },
     },
   },
 };

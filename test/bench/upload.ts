@@ -118,11 +118,18 @@ export async function uploadSync(
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, batches) }, lane));
   const commitStart = performance.now();
-  const commit = await fetch(`${base}/syncs/${syncId}/commit`, {
-    method: "POST",
-    headers: { ...headers, "content-type": "application/json" },
-    body: JSON.stringify(commitBody),
-  });
+  // A commit written in steps answers 202 until it is done: asked again, as the clients do.
+  let commit: Response;
+  for (;;) {
+    commit = await fetch(`${base}/syncs/${syncId}/commit`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify(commitBody),
+    });
+    if (commit.status !== 202) break;
+    await commit.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   if (!commit.ok) throw new Error(`commit: ${commit.status} ${await commit.text()}`);
   const committed = (await commit.json()) as { version: number };
   return { syncId, batches, batchMs, commitStart, send, version: committed.version };

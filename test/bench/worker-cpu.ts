@@ -14,6 +14,8 @@ import { saasUsers } from "./generate.ts";
 
 const LIMITS: Limits = {
   maxBodyBytes: 10 * 1024 * 1024,
+  commitInlineRows: 200_000,
+  commitStepRows: 50_000,
   maxRecordsPerBatch: 5000,
   maxFieldLength: 10_000,
   maxNestingDepth: 8,

@@ -135,6 +135,13 @@ const ROUTES: DataRoute[] = [
   },
   {
     path: "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}",
+    method: "get",
+    url: (t) => `${ctx(t)}/syncs/${t.syncId}`,
+    ok: 200,
+    contextScoped: true,
+  },
+  {
+    path: "/v1/integrations/{id}/contexts/{context}/syncs/{syncId}",
     method: "delete",
     url: (t) => `${ctx(t)}/syncs/${t.syncId}`,
     ok: 204,

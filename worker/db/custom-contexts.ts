@@ -103,7 +103,8 @@ export async function insertCustomContext(
 
 /**
  * Moves a context from revision `from` to `to`, keeping `to` among its revisions; false when the
- * context changed meanwhile (another update won: the caller answers 409).
+ * context changed meanwhile (another update won: the caller answers 409), or while a sync of it is
+ * committing in steps (its records were checked with revision `from`).
  */
 export async function updateCustomContext(
   db: D1Database,
@@ -119,7 +120,8 @@ export async function updateCustomContext(
     db
       .prepare(
         `UPDATE custom_contexts SET version = ?4, schema = ?5, updated_at = ?6
-         WHERE tenant_id = ?1 AND name = ?2 AND version = ?3`,
+         WHERE tenant_id = ?1 AND name = ?2 AND version = ?3
+           AND NOT EXISTS (SELECT 1 FROM syncs WHERE tenant_id = ?1 AND context = ?2 AND status = 'committing')`,
       )
       .bind(tenantId, name, from, to, text, now),
     db

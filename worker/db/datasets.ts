@@ -4,6 +4,7 @@
 // limit. A commit writes only what changed: it closes the rows that changed or went and opens the
 // new ones, grouping both sides by key in one sort each (no key index: see migration 0004).
 import { bodyFieldSql } from "./bodies.ts";
+import { otherCommittingSql } from "./commit-steps.ts";
 import { type SyncGuard, syncOpenSql } from "./syncs.ts";
 
 /** A record ready for storage: its key (the core's unambiguous encoding) and its body (bodies.ts). */
@@ -152,7 +153,12 @@ export type CommitGuard =
       currentVersion: number;
     }
   /** A restore: the restored version is still retained (and, restored from its rows, still hot). */
-  | { kind: "restore"; version: number; hot: boolean };
+  | { kind: "restore"; version: number; hot: boolean }
+  /**
+   * The last step of a commit in steps (commit-steps.ts): the sync is committing at its switch
+   * with `version` reserved, which is still the next one, and `currentVersion` still current.
+   */
+  | { kind: "steps"; version: number; currentVersion: number };
 
 /** Where a new version's records come from. */
 export type VersionRecords =
@@ -161,7 +167,9 @@ export type VersionRecords =
   /** A staged record set whose difference is planned (diff.ts planStaged) for the current version. */
   | { kind: "planned"; setId: string }
   /** Version `version` of the same dataset, made current again. */
-  | { kind: "restore"; version: number };
+  | { kind: "restore"; version: number }
+  /** Rows already written under the new version's number (a commit in steps). */
+  | { kind: "written" };
 
 /**
  * SQL true only inside the transaction that creates the version of source ?4: it exists, and the
@@ -194,6 +202,7 @@ function rowStatements(
 ): D1PreparedStatement[] {
   const bind = (sql: string, extra: unknown) =>
     db.prepare(sql).bind(store, ref.integrationId, ref.context, sourceId, extra);
+  if (records.kind === "written") return [];
   if (records.kind === "restore")
     return [
       // Current rows opened after the restored version: not in it.
@@ -306,7 +315,14 @@ export function commitVersionStatements(
   } else if (guard?.kind === "restore") {
     condition = ` AND EXISTS (SELECT 1 FROM versions WHERE integration_id = ?2 AND context = ?3 AND version = ?9${guard.hot ? " AND storage = 'hot'" : ""})`;
     params.push(guard.version);
+  } else if (guard?.kind === "steps") {
+    condition = ` AND COALESCE(MAX(version), 0) + 1 = ?9
+         AND EXISTS (SELECT 1 FROM syncs WHERE id = ?6 AND status = 'committing' AND commit_phase = 'switch' AND commit_version = ?9)
+         AND COALESCE((SELECT current_version FROM datasets WHERE integration_id = ?2 AND context = ?3), 0) = ?10`;
+    params.push(guard.version, guard.currentVersion);
   }
+  // While a sync of the dataset is committing in steps, no other version is created.
+  condition += ` AND NOT ${otherCommittingSql(2, 3, 6)}`;
   return [
     db
       .prepare(
@@ -343,6 +359,17 @@ export async function versionBySource(
     .bind(ref.tenantId, ref.integrationId, sourceId)
     .first<VersionRow>();
   return row ? toVersion(row) : undefined;
+}
+
+/** The highest version number a dataset has (0: none). */
+export async function latestVersionNumber(db: D1Database, ref: DatasetRef): Promise<number> {
+  const row = await db
+    .prepare(
+      "SELECT COALESCE(MAX(version), 0) AS n FROM versions WHERE tenant_id = ?1 AND integration_id = ?2 AND context = ?3",
+    )
+    .bind(ref.tenantId, ref.integrationId, ref.context)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 /** The current version of a dataset, or undefined when nothing was committed yet. */

@@ -36,7 +36,7 @@ export async function unreferencedSets(db: D1Database, limit: number): Promise<s
   const { results } = await db
     .prepare(
       `SELECT id FROM record_sets rs
-       WHERE NOT EXISTS (SELECT 1 FROM syncs s WHERE s.set_id = rs.id AND s.status = 'open')
+       WHERE NOT EXISTS (SELECT 1 FROM syncs s WHERE s.set_id = rs.id AND s.status IN ('open', 'committing'))
        ORDER BY created_at LIMIT ?1`,
     )
     .bind(limit)
@@ -44,11 +44,12 @@ export async function unreferencedSets(db: D1Database, limit: number): Promise<s
   return results.map((r) => r.id);
 }
 
-/** Nothing points to record set ?1: no open sync (checked again at deletion). */
-const UNREFERENCED = "NOT EXISTS (SELECT 1 FROM syncs WHERE set_id = ?1 AND status = 'open')";
+/** Nothing points to record set ?1: no open or committing sync (checked again at deletion). */
+const UNREFERENCED =
+  "NOT EXISTS (SELECT 1 FROM syncs WHERE set_id = ?1 AND status IN ('open', 'committing'))";
 
 /**
- * Deletes one staged record set and its records, only while no open sync points to it (a
+ * Deletes one staged record set and its records, only while no open or committing sync points to it (a
  * submit's set is deleted in its own transaction; a committed, aborted or expired sync's here).
  */
 export async function deleteRecordSet(db: D1Database, setId: string): Promise<void> {

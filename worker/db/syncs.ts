@@ -1,7 +1,6 @@
 // SQL for syncs (multi-batch uploads) and their batches, scoped to the caller's tenant.
+import type { SyncState } from "../../schemas/api-types.ts";
 import type { DatasetRef } from "./datasets.ts";
-
-export type SyncStatus = "open" | "committed" | "aborted" | "expired";
 
 export interface Sync {
   id: string;
@@ -9,7 +8,7 @@ export interface Sync {
   integrationId: string;
   context: string;
   setId: string;
-  status: SyncStatus;
+  status: SyncState;
   keyName: string;
   createdAt: string;
   expiresAt: string;
@@ -30,7 +29,7 @@ interface SyncRow {
   integration_id: string;
   context: string;
   set_id: string;
-  status: SyncStatus;
+  status: SyncState;
   key_name: string;
   created_at: string;
   expires_at: string;

@@ -17,12 +17,14 @@ import {
 } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
 import { decodeBody } from "../db/bodies.ts";
+import { beginStepsStatement, commitState, planRange } from "../db/commit-steps.ts";
 import {
   commitVersionStatements,
   currentVersion,
   type DatasetRef,
   duplicateKeys,
   getVersion,
+  latestVersionNumber,
   unknownConnectionTargets,
   type Version,
   versionBySource,
@@ -40,6 +42,7 @@ import {
 import { limitsOf } from "../http/limits.ts";
 import { conflict, invalidRecords, notFound, type Problem } from "../http/problem.ts";
 import { replayJson } from "../http/replay.ts";
+import { type CommitMessage, committingResponse, firstStep, refuseWhileCommitting } from "./commit-steps.ts";
 import { contextFor, forgetContext, type ResolvedContext } from "./contexts.ts";
 import { recheckSync, schemaMoved } from "./recheck.ts";
 import { syncDiffOf } from "./sync-diff.ts";
@@ -261,6 +264,7 @@ export async function commitSync(
   const context = await contextFor(c, ref.context);
   if (!context) throw notFound(`Context "${ref.context}"`);
   c.set("ingestion", { kind: "commit", refusals: true, syncId: sync.id });
+  await refuseWhileCommitting(c, ref, sync.id);
   return commitChecked(c, ref, sync, context, request);
 }
 
@@ -329,6 +333,23 @@ async function commitChecked(
     for (const t of targets)
       warnings.push(connectionTargetIssue({ id: t.target, name: t.name ?? undefined }, { row: t.row }));
   }
+  const notes = JSON.stringify(since ? ({ warnings, schemaChange: since } satisfies CommitNotes) : warnings);
+  // Too many rows for one request: written in steps in the background (commit-steps.ts).
+  const rows = current ? diff.removed + 2 * diff.changed + diff.added : summary.records;
+  if (rows > limitsOf(c.env).commitInlineRows)
+    return commitInSteps(c, ref, sync, {
+      store,
+      current,
+      rows,
+      records: summary.records,
+      batches: summary.count,
+      replan: recheck.statements.length > 0,
+      recheck: recheck.statements,
+      schema,
+      customVersion: context.custom?.version ?? null,
+      expected: request.expected,
+      notes,
+    });
   await c.env.DB.batch([
     ...recheck.statements,
     ...commitVersionStatements(
@@ -360,7 +381,7 @@ async function commitChecked(
     ),
     markCommittedStatement(c.env.DB, sync.id, stamp, {
       expectedRecords: request.expected ?? null,
-      warnings: JSON.stringify(since ? ({ warnings, schemaChange: since } satisfies CommitNotes) : warnings),
+      warnings: notes,
     }),
     pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
   ]);
@@ -392,4 +413,65 @@ async function commitChecked(
     ...(since ? { schemaChange: since } : {}),
   };
   return c.json(response);
+}
+
+/**
+ * Begins a commit in steps: the sync becomes committing with the next version reserved, in the
+ * transaction that applies a re-check's rewrites, guarded like a commit; the first step is queued
+ * and the answer is 202 (the current version is served until the last step).
+ */
+async function commitInSteps(
+  c: Context<AppEnv>,
+  ref: DatasetRef,
+  sync: Sync,
+  w: {
+    store: Store;
+    current: Version | undefined;
+    rows: number;
+    records: number;
+    batches: number;
+    replan: boolean;
+    recheck: D1PreparedStatement[];
+    schema: ContextSchema;
+    customVersion: string | null;
+    expected: number | undefined;
+    notes: string;
+  },
+): Promise<Response> {
+  const stamp = c.get("now").toISOString();
+  const range = w.current ? await planRange(c.env.DB, sync.setId) : { from: 0, to: 0 };
+  const plan = {
+    store: w.store.id,
+    current: w.current?.version ?? 0,
+    mode: w.current ? ("planned" as const) : ("first" as const),
+    recordCount: w.records,
+    batches: w.batches,
+    keyName: c.get("key").name,
+    schemaId: w.schema.$id,
+    planFrom: range.from,
+    planTo: range.to,
+  };
+  const version = (await latestVersionNumber(c.env.DB, ref)) + 1;
+  const begun = await c.env.DB.batch([
+    ...w.recheck,
+    beginStepsStatement(c.env.DB, ref, sync.id, stamp, {
+      version,
+      ...firstStep(plan, w.replan),
+      total: w.rows,
+      plan,
+      customVersion: w.customVersion,
+      expectedRecords: w.expected ?? null,
+      warnings: w.notes,
+    }),
+  ]);
+  if ((begun.at(-1)?.meta.changes ?? 0) === 0) {
+    await refuseWhileCommitting(c, ref, sync.id);
+    throw await whyNothingPublished(c, ref, sync, { schema: w.schema, current: w.current });
+  }
+  const message: CommitMessage = { ...ref, syncId: sync.id };
+  await c.env.COMMITS.send(message);
+  const state = await commitState(c.env.DB, ref, sync.id);
+  // Done already (a step ran first): the committed answer.
+  if (!state) return replayCommit(c, ref, await requireSync(c, ref, sync.id), w.expected);
+  return committingResponse(c, ref, state);
 }

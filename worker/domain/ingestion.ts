@@ -37,8 +37,21 @@ export function ingestionStatement(
   ref: DatasetRef,
   outcome: IngestionOutcome,
 ): D1PreparedStatement {
+  return insertIngestionStatement(
+    c.env.DB,
+    ref,
+    ingestionEntry(ref, { outcome, keyName: c.get("key").name, now: c.get("now").toISOString() }),
+  );
+}
+
+/** One ingestion's history entry: what it came to, by which key, when. */
+export function ingestionEntry(
+  ref: DatasetRef,
+  by: { outcome: IngestionOutcome; keyName: string; now: string },
+): Ingestion {
+  const { outcome } = by;
   const report = outcome.report;
-  const entry: Ingestion = {
+  return {
     id: newId("ing"),
     context: ref.context,
     kind: outcome.kind,
@@ -51,8 +64,7 @@ export function ingestionStatement(
     syncId: outcome.syncId ?? null,
     version: outcome.version ?? null,
     sourceName: outcome.sourceName ?? null,
-    keyName: c.get("key").name,
-    createdAt: c.get("now").toISOString(),
+    keyName: by.keyName,
+    createdAt: by.now,
   };
-  return insertIngestionStatement(c.env.DB, ref, entry);
 }

@@ -11,6 +11,7 @@ import { cacheDiff, cachedDiff, planStaged, type RawDiff } from "../db/diff.ts";
 import { ensureStore } from "../db/stores.ts";
 import { batchSummary, type Sync } from "../db/syncs.ts";
 import { chargeRequests } from "../middleware/rate-limit.ts";
+import { refuseWhileCommitting } from "./commit-steps.ts";
 import { diffView } from "./views.ts";
 
 /** Requests of the caller's budget a computed (not cached) difference costs, its own included. */
@@ -33,6 +34,7 @@ export async function syncDiffOf(
   sync: Sync,
   schema: ContextSchema,
 ): Promise<SyncDiff> {
+  await refuseWhileCommitting(c, ref, sync.id);
   const [current, batches] = await Promise.all([
     currentVersion(c.env.DB, ref),
     batchSummary(c.env.DB, sync.id),

@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env.ts";
 import type { DatasetRef } from "../db/datasets.ts";
 import { getSync, type Sync } from "../db/syncs.ts";
 import { conflict, notFound, Problem } from "../http/problem.ts";
+import { COMMIT_RETRY_SECONDS } from "./commit-steps.ts";
 
 export const expiredProblem = (sync: Sync) =>
   new Problem(
@@ -24,6 +25,15 @@ const committedProblem = (sync: Sync) =>
     `Sync ${sync.id} is already committed${sync.committedVersion ? ` as version ${sync.committedVersion}` : ""}; start a new sync to upload again`,
   );
 
+export const committingProblem = (sync: Sync) =>
+  conflict(
+    "sync-committing",
+    "Sync being committed",
+    `Sync ${sync.id} is being committed; it takes no more batches and can no longer be aborted. Ask its commit again to learn when it is done`,
+    {},
+    { "retry-after": String(COMMIT_RETRY_SECONDS) },
+  );
+
 /** Open past its expiry counts as expired, whether or not the Cron Trigger has marked it yet. */
 function isExpired(sync: Sync, now: Date): boolean {
   return sync.status === "expired" || (sync.status === "open" && Date.parse(sync.expiresAt) <= now.getTime());
@@ -33,6 +43,7 @@ function isExpired(sync: Sync, now: Date): boolean {
 export function closedProblem(sync: Sync, now: Date): Problem | undefined {
   if (sync.status === "committed") return committedProblem(sync);
   if (sync.status === "aborted") return abortedProblem(sync);
+  if (sync.status === "committing") return committingProblem(sync);
   if (isExpired(sync, now)) return expiredProblem(sync);
   return undefined;
 }

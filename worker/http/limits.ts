@@ -14,6 +14,10 @@ export interface Limits {
   /** Of the retained versions, the newest kept in D1 (the others are archived to R2). */
   versionsHot: number;
   syncTtlHours: number;
+  /** A commit writing more rows than this runs in steps, in the background (commit-steps.ts). */
+  commitInlineRows: number;
+  /** Rows one step of such a commit writes at most (whole batches; at least one). */
+  commitStepRows: number;
 }
 
 function positive(value: string | undefined, fallback: number): number {
@@ -33,6 +37,8 @@ export function limitsOf(env: Env): Limits {
     versionsRetained: positive(env.VERSIONS_RETAINED, 10),
     versionsHot: positive(env.VERSIONS_HOT, 3),
     syncTtlHours: positive(env.SYNC_TTL_HOURS, 24),
+    commitInlineRows: positive(env.COMMIT_INLINE_ROWS, 200_000),
+    commitStepRows: positive(env.COMMIT_STEP_ROWS, 50_000),
   };
 }
 

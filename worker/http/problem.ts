@@ -71,7 +71,8 @@ export const conflict = (
   title: string,
   detail: string,
   extensions: Record<string, unknown> = {},
-) => new Problem(409, slug, title, detail, extensions);
+  headers: Record<string, string> = {},
+) => new Problem(409, slug, title, detail, extensions, headers);
 
 /** Records that failed validation: 422 with the SPEC report; nothing was stored. */
 export const invalidRecords = (

@@ -34,6 +34,7 @@ import {
 } from "../../schemas/index.ts";
 import { builtinRevision, builtinRevisions } from "../../schemas/releases/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import { committingInContext } from "../db/commit-steps.ts";
 import {
   deleteCustomContext,
   firstModelOf,
@@ -43,6 +44,7 @@ import {
   listRevisions,
   updateCustomContext,
 } from "../db/custom-contexts.ts";
+import { COMMIT_RETRY_SECONDS } from "../domain/commit-steps.ts";
 import {
   contextFor,
   customContextsOf,
@@ -277,12 +279,22 @@ export const catalog = new Hono<AppEnv>()
       to,
       c.get("now").toISOString(),
     );
-    if (!updated)
+    if (!updated) {
+      const committing = await committingInContext(c.env.DB, current.custom.tenantId, name);
+      if (committing)
+        throw conflict(
+          "context-committing",
+          "Context being committed",
+          `Sync ${committing} of ${name} is being committed with the records checked against ${current.custom.version}; the context cannot change until it is. Try again in a few seconds`,
+          { syncId: committing },
+          { "retry-after": String(COMMIT_RETRY_SECONDS) },
+        );
       throw conflict(
         "context-changed",
         "Context changed meanwhile",
         `${name} changed while this update was checked; read it again and retry`,
       );
+    }
     return c.json(await saved(c, name, next));
   })
   .delete("/:context", requireKey("admin"), rateLimit(), async (c) => {

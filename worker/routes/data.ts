@@ -11,13 +11,13 @@ import {
   getVersion,
   insertRecordsStatements,
   listVersions,
-  type Version,
   versionBySource,
 } from "../db/datasets.ts";
 import { rowsDiff, setDiff } from "../db/diff.ts";
 import { deleteRecordSet, deleteStagedStatements, pruneVersionsStatement } from "../db/retention.ts";
 import { ensureStore, getStore } from "../db/stores.ts";
 import { stageArchived } from "../domain/archive.ts";
+import { refuseWhileCommitting } from "../domain/commit-steps.ts";
 import { schemaFor } from "../domain/contexts.ts";
 import { newId } from "../domain/crypto.ts";
 import { csvOf } from "../domain/csv-export.ts";
@@ -85,6 +85,7 @@ export const data = new Hono<AppEnv>()
       if (replay) return replay;
       const schema = await schemaFor(c, ref.context);
       if (!schema) throw notFound(`Context "${ref.context}"`);
+      await refuseWhileCommitting(c, ref);
       const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
       const { report, rows } = validateBatch(ref.context, body, limits, {
         datasetWarnings: true,
@@ -111,7 +112,16 @@ export const data = new Hono<AppEnv>()
         pruneVersionsStatement(c.env.DB, ref, limits.versionsRetained),
         ...deleteStagedStatements(c.env.DB, setId),
       ]);
-      const version = (await versionBySource(c.env.DB, ref, setId)) as Version;
+      const version = await versionBySource(c.env.DB, ref, setId);
+      // A commit in steps began between the check and the transaction: nothing was created.
+      if (!version) {
+        await refuseWhileCommitting(c, ref);
+        throw conflict(
+          "dataset-changed",
+          "Dataset changed",
+          "The dataset changed during the submit; nothing was stored. Submit again",
+        );
+      }
       c.set("ingestion", { kind: "submit", report, ok: true, version: version.version });
       const response: Submitted = {
         ...versionView(version),
@@ -188,6 +198,7 @@ export const data = new Hono<AppEnv>()
     if (!target) throw notFound(`Version ${number} of ${ref.context}`);
     const schema = await schemaFor(c, ref.context);
     if (!schema) throw notFound(`Context "${ref.context}"`);
+    await refuseWhileCommitting(c, ref);
     const current = await currentVersion(c.env.DB, ref);
     const store = await getStore(c.env.DB, ref);
     if (!store) throw notFound(`Version ${number} of ${ref.context}`);
@@ -227,9 +238,14 @@ export const data = new Hono<AppEnv>()
       );
     const store = await getStore(c.env.DB, ref);
     if (!store || !schema) throw notFound(`Version ${number} of ${ref.context}`);
+    await refuseWhileCommitting(c, ref);
     const restored = await restoreVersion(c, ref, target, { store, schema });
-    // Pruned by a concurrent commit between the read and the restore: nothing was created.
-    if (!restored) throw notFound(`Version ${number} of ${ref.context}`);
+    // Pruned by a concurrent commit between the read and the restore, or a commit in steps began:
+    // nothing was created.
+    if (!restored) {
+      await refuseWhileCommitting(c, ref);
+      throw notFound(`Version ${number} of ${ref.context}`);
+    }
     c.set("ingestion", {
       kind: "restore",
       ok: true,

@@ -1,23 +1,32 @@
 // Syncs: a snapshot uploaded in many batches. Nothing is visible before commit. A sync ends in
-// exactly one terminal state (committed, aborted, expired) that no route leaves: every write into
+// exactly one terminal state (committed, aborted, expired) that no route leaves; a commit too
+// large for one request passes through `committing` (commit-steps.ts). Every write into
 // a sync is guarded inside its own transaction by "the sync is still open", so a batch racing a
 // commit or an abort stores nothing, and a repeated commit replays the first answer (or says the
 // version was pruned) instead of committing again.
 import { type Context, Hono } from "hono";
-import type { SyncStarted } from "../../schemas/api-types.ts";
+import type { SyncInfo, SyncStarted } from "../../schemas/api-types.ts";
 import { compareSchemaVer, formatSchemaVer, isObject, parseSchemaId } from "../../schemas/index.ts";
 import { clipSourceName, sourceNameProblem } from "../../schemas/limits.ts";
 import { builtinRevision } from "../../schemas/releases/index.ts";
 import type { AppEnv } from "../app-env.ts";
+import { commitState } from "../db/commit-steps.ts";
 import { getRevision } from "../db/custom-contexts.ts";
 import { insertRecordSetStatement } from "../db/datasets.ts";
 import { ensureStore } from "../db/stores.ts";
-import { insertSyncStatement, markAborted, type Sync, setSyncSourceNameStatement } from "../db/syncs.ts";
+import {
+  batchSummary,
+  insertSyncStatement,
+  markAborted,
+  type Sync,
+  setSyncSourceNameStatement,
+} from "../db/syncs.ts";
 import { commitSync, replayCommit } from "../domain/commit.ts";
+import { committingResponse } from "../domain/commit-steps.ts";
 import { contextFor, type ResolvedContext } from "../domain/contexts.ts";
 import { newId, sha256Hex } from "../domain/crypto.ts";
 import { replayBatch, storeBatch } from "../domain/sync-batch.ts";
-import { closedProblem, requireSync } from "../domain/sync-state.ts";
+import { closedProblem, committingProblem, requireSync } from "../domain/sync-state.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
 import { announcedLimits, limitsOf } from "../http/limits.ts";
 import { strictInt } from "../http/params.ts";
@@ -161,9 +170,35 @@ export const syncs = new Hono<AppEnv>()
       throw badRequest("expectedRecords must be a whole number of 0 or more");
     }
     if (sync.status === "committed") return replayCommit(c, ref, sync, expected);
+    if (sync.status === "committing") {
+      const state = await commitState(c.env.DB, ref, sync.id);
+      if (state) return committingResponse(c, ref, state);
+      // Its last step landed since the read: the committed answer.
+      return replayCommit(c, ref, await requireSync(c, ref, sync.id), expected);
+    }
     const closed = closedProblem(sync, c.get("now"));
     if (closed) throw closed;
     return commitSync(c, ref, sync, { expected, confirmed: confirmed === true });
+  })
+  .get("/:syncId", async (c) => {
+    const ref = refOf(c);
+    const sync = await requireSync(c, ref, c.req.param("syncId"));
+    const [batches, state] = await Promise.all([
+      batchSummary(c.env.DB, sync.id),
+      sync.status === "committing" ? commitState(c.env.DB, ref, sync.id) : undefined,
+    ]);
+    const expired = closedProblem(sync, c.get("now"))?.body.status === 410;
+    const info: SyncInfo = {
+      syncId: sync.id,
+      status: expired ? "expired" : sync.status,
+      createdAt: sync.createdAt,
+      expiresAt: sync.expiresAt,
+      batches: batches.count,
+      records: batches.records,
+      version: state?.version ?? sync.committedVersion,
+      ...(state ? { progress: { done: state.done, total: state.total } } : {}),
+    };
+    return c.json(info);
   })
   .delete("/:syncId", async (c) => {
     const ref = refOf(c);
@@ -174,6 +209,7 @@ export const syncs = new Hono<AppEnv>()
         "Sync committed",
         `Sync ${sync.id} is already committed; restore an earlier version instead`,
       );
+    if (sync.status === "committing") throw committingProblem(sync);
     if (sync.status === "open" && (await markAborted(c.env.DB, ref, sync.id))) {
       c.set("ingestion", { kind: "abort", ok: true, syncId: sync.id });
     }
