@@ -77,6 +77,25 @@ export interface Me {
   limits: AnnouncedLimits;
 }
 
+/** A tenant as the operator sees it (POST /v1/tenants, GET /v1/tenants/{id}): where its data lives. */
+export interface TenantInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** The data database it is placed on (a D1 binding: DATA_0, …; DB for tenants placed before placement). */
+  database: string;
+}
+
+/** GET /v1/databases (operator): each database holding tenant data, with its load. */
+export interface DatabaseInfo {
+  name: string;
+  tenants: number;
+  /** The database's size in bytes, as D1 reports it. */
+  storedBytes: number;
+  /** Records in the current versions of its datasets. */
+  records: number;
+}
+
 /** An integration as clients see it. */
 export interface Integration {
   id: string;

@@ -42,16 +42,21 @@ export function run(
   }
 }
 
-/** Applies migrations to a local D1 kept under `persistTo` (wrangler's default when omitted). */
+/** The D1 bindings of wrangler.toml: DB (tenants, keys, placement) and the data databases. */
+export function d1Bindings(root = ROOT): string[] {
+  const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
+  return [...toml.matchAll(/\[\[d1_databases\]\]\s*\nbinding\s*=\s*"([^"]+)"/g)].map((m) => m[1] as string);
+}
+
+/** Applies migrations to every local D1 kept under `persistTo` (wrangler's default when omitted). */
 export function migrateLocal(persistTo?: string): void {
-  run(
-    "wrangler",
-    ["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])],
-    {
-      quiet: true,
-      extraEnv: { CI: "1" },
-    },
-  );
+  for (const binding of d1Bindings()) {
+    run(
+      "wrangler",
+      ["d1", "migrations", "apply", binding, "--local", ...(persistTo ? ["--persist-to", persistTo] : [])],
+      { quiet: true, extraEnv: { CI: "1" } },
+    );
+  }
 }
 
 export interface WorkerProcess {

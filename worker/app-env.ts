@@ -8,6 +8,8 @@ export interface AppEnv {
   Variables: {
     /** The authenticated API key (set by `requireKey`). */
     key: ApiKey;
+    /** The key's tenant's data database (set by `requireKey`): every data query goes to it. */
+    db: D1Database;
     /** The request's clock, so tests can control time through a header-free seam. */
     now: Date;
     /** The tenant's custom contexts read during this request (`contextFor`). */

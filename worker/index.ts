@@ -17,7 +17,7 @@ import { keys } from "./routes/keys.ts";
 import { me } from "./routes/me.ts";
 import { openapi } from "./routes/openapi.ts";
 import { status } from "./routes/status.ts";
-import { tenants } from "./routes/tenants.ts";
+import { databases, tenants } from "./routes/tenants.ts";
 import { runMaintenance } from "./scheduled.ts";
 
 const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[a-z0-9-]+$/i;
@@ -54,6 +54,7 @@ app.route("/", openapi);
 app.route("/v1/contexts", catalog);
 app.route("/v1/capabilities", capabilities);
 app.route("/v1/tenants", tenants);
+app.route("/v1/databases", databases);
 app.route("/v1/me", me);
 app.route("/v1/keys", keys);
 app.route("/v1/integrations", integrations);

@@ -97,7 +97,24 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       summary: "Create a tenant and its first admin key (operator token)",
       security: "operator",
       body: "{ name, adminKeyName?, adminKeyExpiresAt? }",
-      responses: { 201: "{ tenant, key, secret } — the secret is shown only here" },
+      responses: {
+        201: "{ tenant: { id, name, createdAt, database }, key, secret } — the secret is shown only here; the tenant is placed on the least loaded data database (by stored bytes, then tenants)",
+      },
+    },
+  },
+  "/v1/tenants/{id}": {
+    get: {
+      summary: "A tenant and the data database it lives on (operator token)",
+      security: "operator",
+      responses: { 200: "{ id, name, createdAt, database }", 404: "No such tenant" },
+    },
+  },
+  "/v1/databases": {
+    get: {
+      summary:
+        "The databases holding tenant data (DATA_<n> bindings; DB while tenants placed before placement live there), each with its load (operator token)",
+      security: "operator",
+      responses: { 200: "{ data: [{ name, tenants, storedBytes, records }] }" },
     },
   },
   "/v1/me": {

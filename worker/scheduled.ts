@@ -1,4 +1,4 @@
-// The Cron Trigger: resumes stalled commits in steps, archives versions past the hot window to R2, expires abandoned syncs, deletes
+// The Cron Trigger, for every database that holds tenant data: resumes stalled commits in steps, archives versions past the hot window to R2, expires abandoned syncs, deletes
 // staged record sets nothing points to and the rows no version kept in D1 holds, and purges old
 // idempotency records and history.
 import { purgeIdempotency } from "./db/idempotency.ts";
@@ -9,8 +9,9 @@ import {
   unreferencedSets,
 } from "./db/retention.ts";
 import { expireSyncs } from "./db/syncs.ts";
-import { archiveDue } from "./domain/archive.ts";
+import { archiveDue, deletePrunedArchives } from "./domain/archive.ts";
 import { resumeStalledCommits } from "./domain/commit-steps.ts";
+import { tenantDataDatabases } from "./domain/databases.ts";
 
 const SETS_PER_RUN = 50;
 /** Rows deleted per statement, and statements per run (D1: 30 s per query, 1,000 per invocation). */
@@ -18,15 +19,25 @@ const ROWS_PER_DELETE = 50_000;
 const ROW_DELETES_PER_RUN = 20;
 const HISTORY_DAYS = 180;
 
-export async function runMaintenance(
+export interface MaintenanceRun {
+  expired: number;
+  deletedSets: number;
+  deletedRows: number;
+  archived: number;
+  resumed: number;
+  deletedArchives: number;
+}
+
+/** One database's part of the maintenance (every database that holds tenant data gets one). */
+async function maintainDatabase(
   env: Env,
+  db: D1Database,
   now: Date,
-): Promise<{ expired: number; deletedSets: number; deletedRows: number; archived: number; resumed: number }> {
-  const db = env.DB;
+): Promise<Omit<MaintenanceRun, "deletedArchives">> {
   // Commits in steps no step moved for a while (a lost queue message) go on.
-  const resumed = await resumeStalledCommits(env, now);
+  const resumed = await resumeStalledCommits(env, db, now);
   // Versions past the hot window go to the archive first: their rows go only after.
-  const { archived } = await archiveDue(env);
+  const archived = await archiveDue(env, db);
   const expired = await expireSyncs(db, now.toISOString());
   const sets = await unreferencedSets(db, SETS_PER_RUN);
   for (const id of sets) await deleteRecordSet(db, id);
@@ -39,4 +50,22 @@ export async function runMaintenance(
   await purgeIdempotency(db, new Date(now.getTime() - 86_400_000).toISOString());
   await purgeOldIngestions(db, new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString());
   return { expired: expired.length, deletedSets: sets.length, deletedRows, archived, resumed };
+}
+
+/** The scheduled handler: every database's maintenance, then the archive's pruned objects. */
+export async function runMaintenance(env: Env, now: Date): Promise<MaintenanceRun> {
+  const total: MaintenanceRun = {
+    expired: 0,
+    deletedSets: 0,
+    deletedRows: 0,
+    archived: 0,
+    resumed: 0,
+    deletedArchives: 0,
+  };
+  for (const { db } of tenantDataDatabases(env)) {
+    const run = await maintainDatabase(env, db, now);
+    for (const [name, n] of Object.entries(run)) total[name as keyof typeof run] += n;
+  }
+  total.deletedArchives = await deletePrunedArchives(env);
+  return total;
 }

@@ -1,5 +1,6 @@
-// Applies the D1 migrations to the test database before each test file.
+// Applies the D1 migrations to every test database (DB and the data databases) before each test file.
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { tenantDataDatabases } from "../../worker/domain/databases.ts";
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+for (const { db } of tenantDataDatabases(env)) await applyD1Migrations(db, env.TEST_MIGRATIONS);

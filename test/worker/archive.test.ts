@@ -41,7 +41,7 @@ const csvOf = async (base: string, key: string, version: number) =>
 
 describe("cold versions in R2", () => {
   it("archives versions past the hot window; they read, export and restore exactly as before", async () => {
-    const { base, ingest, tenantId, integrationId } = await dataWorld();
+    const { db, base, ingest, tenantId, integrationId } = await dataWorld();
     // Six versions of 2,500 records (three gzip members each), each changing a few.
     for (let v = 1; v <= 6; v++) expect(await submit(base(), ingest, people(v, 2500))).toBe(v);
     const before = new Map<number, { records: Rec[]; csv: string }>();
@@ -62,9 +62,10 @@ describe("cold versions in R2", () => {
       "1:archive",
     ]);
     // Only the rows of versions 4-6 stay in D1.
-    const oldest = await env.DB.prepare(
-      `SELECT MIN(COALESCE(r.v1, 1e9)) AS v1 FROM dataset_rows r JOIN stores s ON s.id = r.store WHERE s.integration_id = ?1`,
-    )
+    const oldest = await db
+      .prepare(
+        `SELECT MIN(COALESCE(r.v1, 1e9)) AS v1 FROM dataset_rows r JOIN stores s ON s.id = r.store WHERE s.integration_id = ?1`,
+      )
       .bind(integrationId)
       .first<{ v1: number }>();
     expect(oldest?.v1).toBeGreaterThan(4);
@@ -104,7 +105,8 @@ describe("cold versions in R2", () => {
       [...records].sort((a, b) => String(a.emailId).localeCompare(String(b.emailId)));
     expect(sorted(readBack)).toEqual(sorted(before.get(2)?.records ?? []));
     // Nothing staged is left behind by the difference or the restore.
-    const staged = await env.DB.prepare("SELECT COUNT(*) AS n FROM record_sets WHERE integration_id = ?1")
+    const staged = await db
+      .prepare("SELECT COUNT(*) AS n FROM record_sets WHERE integration_id = ?1")
       .bind(integrationId)
       .first<{ n: number }>();
     expect(staged?.n).toBe(0);
@@ -116,14 +118,14 @@ describe("cold versions in R2", () => {
   });
 
   it("a version whose object does not check out stays hot and keeps its rows", async () => {
-    const { base, ingest, tenantId, integrationId } = await dataWorld();
+    const { db, base, ingest, tenantId, integrationId } = await dataWorld();
     for (let v = 1; v <= 4; v++) await submit(base(), ingest, people(v, 30));
     const ref = { tenantId, integrationId, context: "saas_users" };
-    const store = await getStore(env.DB, ref);
+    const store = await getStore(db, ref);
     if (!store) throw new Error("no store");
     // Told the wrong count (as a version read short would be): refused before it is marked.
     await expect(
-      archiveVersion(env, { ...ref, version: 1, recordCount: 31, schemaId: null }, store),
+      archiveVersion(env, db, { ...ref, version: 1, recordCount: 31, schemaId: null }, store),
     ).rejects.toThrow("read 30 of its 31 records");
     const listed = await json<{ data: { version: number; storage: string }[] }>(
       await call("GET", `${base()}/versions`, { key: ingest }),

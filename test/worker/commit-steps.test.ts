@@ -62,9 +62,9 @@ describe("a commit in steps", () => {
     const w = await secondUpload();
     const before = await readAll(w.base, w.ingest);
     // Rows cannot be opened while this trigger stands: the commit stops at its first open step.
-    await env.DB.prepare(
-      "CREATE TRIGGER hold BEFORE INSERT ON dataset_rows BEGIN SELECT RAISE(ABORT, 'held'); END",
-    ).run();
+    await w.db
+      .prepare("CREATE TRIGGER hold BEFORE INSERT ON dataset_rows BEGIN SELECT RAISE(ABORT, 'held'); END")
+      .run();
     try {
       const begun = await commitSync(w.base, w.ingest, w.syncId, {
         confirmReplacement: true,
@@ -78,12 +78,11 @@ describe("a commit in steps", () => {
       expect(body.progress).toEqual({ done: 0, total: 33 });
 
       await expect(advanceCommit(env, w.message, { steps: 50 })).rejects.toThrow(/held/);
-      const state = await commitState(env.DB, w.message, w.syncId);
+      const state = await commitState(w.db, w.message, w.syncId);
       expect(state?.phase).toBe("open");
       // Closed rows carry version 2, which does not exist: every reader still sees version 1.
-      const closed = await env.DB.prepare(
-        "SELECT COUNT(*) AS n FROM dataset_rows WHERE store = ?1 AND v1 = 2",
-      )
+      const closed = await w.db
+        .prepare("SELECT COUNT(*) AS n FROM dataset_rows WHERE store = ?1 AND v1 = 2")
         .bind(state?.plan.store)
         .first<{ n: number }>();
       expect(closed?.n).toBe(15);
@@ -136,11 +135,11 @@ describe("a commit in steps", () => {
       // Asking again answers where it stands.
       expect((await commitSync(w.base, w.ingest, w.syncId, { confirmReplacement: true })).status).toBe(202);
     } finally {
-      await env.DB.prepare("DROP TRIGGER IF EXISTS hold").run();
+      await w.db.prepare("DROP TRIGGER IF EXISTS hold").run();
     }
 
     // The step that failed runs again, and the rest after it.
-    for (let i = 0; i < 20 && (await commitState(env.DB, w.message, w.syncId)); i++)
+    for (let i = 0; i < 20 && (await commitState(w.db, w.message, w.syncId)); i++)
       await advanceCommit(env, w.message, { steps: 5 });
     const done = await commitSync(w.base, w.ingest, w.syncId, { expectedRecords: 43 });
     expect(done.status).toBe(200);
@@ -149,9 +148,11 @@ describe("a commit in steps", () => {
     expect(canonical(await readAll(w.base, w.ingest, 2))).toEqual(canonical(w.second));
     expect(await readAll(w.base, w.ingest, 1)).toEqual(before);
     // Written once each: 10 changed and 8 added rows opened, 15 closed.
-    const rows = await env.DB.prepare(
-      "SELECT SUM(v0 = 2) AS opened, SUM(v1 = 2) AS closed FROM dataset_rows WHERE store = (SELECT store FROM dataset_rows WHERE v0 = 2 LIMIT 1)",
-    ).first<{ opened: number; closed: number }>();
+    const rows = await w.db
+      .prepare(
+        "SELECT SUM(v0 = 2) AS opened, SUM(v1 = 2) AS closed FROM dataset_rows WHERE store = (SELECT store FROM dataset_rows WHERE v0 = 2 LIMIT 1)",
+      )
+      .first<{ opened: number; closed: number }>();
     expect(rows).toEqual({ opened: 18, closed: 15 });
     const info = await json(await call("GET", `${w.base}/syncs/${w.syncId}`, { key: w.ingest }));
     expect(info).toMatchObject({ status: "committed", version: 2 });
@@ -179,13 +180,13 @@ describe("a commit in steps", () => {
     expect(sent).toEqual([
       { tenantId: w.tenantId, integrationId: w.integrationId, context: "saas_users", syncId: w.syncId },
     ]);
-    const state = await commitState(env.DB, w.message, w.syncId);
+    const state = await commitState(w.db, w.message, w.syncId);
     if (!state) throw new Error("not committing");
     expect(state.phase).toBe("close");
     const step = () =>
-      env.DB.batch([
-        closeRowsStatement(env.DB, state, state.plan.planTo),
-        advanceStatement(env.DB, state, {
+      w.db.batch([
+        closeRowsStatement(w.db, state, state.plan.planTo),
+        advanceStatement(w.db, state, {
           phase: "close",
           cursor: state.plan.planTo,
           now: "x",
@@ -196,7 +197,7 @@ describe("a commit in steps", () => {
     expect(first.map((r) => r.meta.changes)).toEqual([15, 1]);
     const again = await step();
     expect(again.map((r) => r.meta.changes)).toEqual([0, 0]);
-    expect((await commitState(env.DB, w.message, w.syncId))?.done).toBe(15);
+    expect((await commitState(w.db, w.message, w.syncId))?.done).toBe(15);
   });
 
   it("a first version of many batches goes through the queue to committed", async () => {
@@ -220,12 +221,13 @@ describe("a commit in steps", () => {
 
   it("the Cron Trigger sends a commit no step moved for two minutes back to the queue", async () => {
     const w = await secondUpload();
-    await env.DB.prepare(
-      "CREATE TRIGGER hold BEFORE INSERT ON dataset_rows BEGIN SELECT RAISE(ABORT, 'held'); END",
-    ).run();
+    await w.db
+      .prepare("CREATE TRIGGER hold BEFORE INSERT ON dataset_rows BEGIN SELECT RAISE(ABORT, 'held'); END")
+      .run();
     try {
       expect((await commitSync(w.base, w.ingest, w.syncId, { confirmReplacement: true })).status).toBe(202);
-      await env.DB.prepare("UPDATE syncs SET commit_touched_at = '2000-01-01T00:00:00.000Z' WHERE id = ?1")
+      await w.db
+        .prepare("UPDATE syncs SET commit_touched_at = '2000-01-01T00:00:00.000Z' WHERE id = ?1")
         .bind(w.syncId)
         .run();
       expect((await runMaintenance(env, new Date())).resumed).toBe(1);
@@ -234,7 +236,7 @@ describe("a commit in steps", () => {
       const info = await json(await call("GET", `${w.base}/syncs/${w.syncId}`, { key: w.ingest }));
       expect(info.status).toBe("committing");
     } finally {
-      await env.DB.prepare("DROP TRIGGER hold").run();
+      await w.db.prepare("DROP TRIGGER hold").run();
     }
     let answer = 202;
     for (let i = 0; i < 100 && answer === 202; i++) {

@@ -18,6 +18,9 @@ export const users = (from: number, to: number) => {
 
 export interface DataWorld {
   tenantId: string;
+  /** The tenant's data database: its name and handle. */
+  database: string;
+  db: D1Database;
   admin: string;
   integrationId: string;
   /** An ingest key bound to the integration, valid for a year (no "expires soon" warning). */
@@ -27,12 +30,18 @@ export interface DataWorld {
   base: (context?: string) => string;
 }
 
-export async function dataWorld(contexts = ["saas_users"], keyName = "ingest key"): Promise<DataWorld> {
-  const { tenantId, admin } = await createTenant();
+export async function dataWorld(
+  contexts = ["saas_users"],
+  keyName = "ingest key",
+  on?: string,
+): Promise<DataWorld> {
+  const { tenantId, admin, db, database } = await createTenant("Acme", on);
   const integrationId = await createIntegration(admin, contexts);
   const key = await createKey(admin, { integrationId, name: keyName, expiresAt: inDays(365) });
   return {
     tenantId,
+    database,
+    db,
     admin,
     integrationId,
     ingest: key.secret,

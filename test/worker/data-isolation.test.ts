@@ -2,6 +2,7 @@
 // tenant's integration answers exactly like a missing one, a bound key sees only its integration,
 // a context must be enabled, a key is required, and the per-key rate limit answers 429.
 import { describe, expect, it } from "vitest";
+import { dataDatabases } from "../../worker/domain/databases.ts";
 import { OPERATIONS } from "../../worker/openapi.ts";
 import { dataWorld, putBatch, startSync, submit } from "./data-helpers.ts";
 import { call, createIntegration, createKey, createTenant, env, expectProblem, inDays } from "./helpers.ts";
@@ -175,6 +176,10 @@ async function world(route?: DataRoute) {
   return { a, target };
 }
 
+/** A data database other than `database`: tenants A and B live apart. */
+const elsewhere = (database: string) =>
+  (dataDatabases(env).find((d) => d.name !== database) as { name: string }).name;
+
 const send = (route: DataRoute, target: Target, key?: string) =>
   call(route.method.toUpperCase(), route.url(target), { key, body: route.body });
 
@@ -192,26 +197,38 @@ describe.each(ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as co
       expect(problem.detail).toBe("An API key is required: send it in the x-api-key header");
     });
 
-    it("answers another tenant's key exactly like a missing integration (404), changing nothing", async () => {
-      const { a, target } = await world(route);
-      const b = await createTenant("B");
-      const before = await env.DB.prepare(
-        "SELECT (SELECT COUNT(*) FROM versions) + (SELECT COUNT(*) FROM syncs WHERE status = 'open') AS n",
-      ).first();
-      const foreign = await send(route, target, b.admin);
-      const missing = await send(route, { ...target, integrationId: MISSING }, b.admin);
-      const f = await expectProblem(foreign, 404, "not-found");
-      const m = await expectProblem(missing, 404, "not-found");
-      expect(f.detail).toBe(`Integration "${target.integrationId}" was not found`);
-      expect({ ...f, detail: String(f.detail).replace(target.integrationId, MISSING) }).toEqual(m);
-      expect([...foreign.headers.keys()].sort()).toEqual([...missing.headers.keys()].sort());
-      const after = await env.DB.prepare(
-        "SELECT (SELECT COUNT(*) FROM versions) + (SELECT COUNT(*) FROM syncs WHERE status = 'open') AS n",
-      ).first();
-      expect(after).toEqual(before);
-      // The rightful key still gets the normal answer.
-      expect((await send(route, target, a.ingest)).status).toBe(route.ok);
-    });
+    it.each([
+      ["on another database", "elsewhere"],
+      ["in the same database", "same"],
+    ] as const)(
+      "answers another tenant's key %s exactly like a missing integration (404), changing nothing",
+      async (_where, where) => {
+        const { a, target } = await world(route);
+        const b = await createTenant("B", where === "same" ? a.database : elsewhere(a.database));
+        expect(b.db === a.db).toBe(where === "same");
+        const counts = () =>
+          Promise.all(
+            [a.db, b.db].map((db) =>
+              db
+                .prepare(
+                  "SELECT (SELECT COUNT(*) FROM versions) + (SELECT COUNT(*) FROM syncs WHERE status = 'open') AS n",
+                )
+                .first(),
+            ),
+          );
+        const before = await counts();
+        const foreign = await send(route, target, b.admin);
+        const missing = await send(route, { ...target, integrationId: MISSING }, b.admin);
+        const f = await expectProblem(foreign, 404, "not-found");
+        const m = await expectProblem(missing, 404, "not-found");
+        expect(f.detail).toBe(`Integration "${target.integrationId}" was not found`);
+        expect({ ...f, detail: String(f.detail).replace(target.integrationId, MISSING) }).toEqual(m);
+        expect([...foreign.headers.keys()].sort()).toEqual([...missing.headers.keys()].sort());
+        expect(await counts()).toEqual(before);
+        // The rightful key still gets the normal answer.
+        expect((await send(route, target, a.ingest)).status).toBe(route.ok);
+      },
+    );
 
     it("answers an ingest key bound to another integration of the same tenant with 404", async () => {
       const { a, target } = await world(route);
@@ -249,7 +266,7 @@ describe.each(ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as co
     if (route.path.includes("{syncId}")) {
       it("answers a sync of another tenant, integration or context with 404", async () => {
         const { a, target } = await world(route);
-        const b = await createTenant("B");
+        const b = await createTenant("B", elsewhere(a.database));
         const bIntegration = await createIntegration(b.admin, ["access_relations"]);
         // Tenant B through its own integration, naming A's sync.
         await expectProblem(

@@ -206,16 +206,18 @@ describe("abort", () => {
   });
 });
 
-async function setRow(setId: string) {
-  return env.DB.prepare(
-    "SELECT (SELECT COUNT(*) FROM record_sets WHERE id = ?1) AS sets, (SELECT COUNT(*) FROM records WHERE set_id = ?1) AS records",
-  )
+async function setRow(db: D1Database, setId: string) {
+  return db
+    .prepare(
+      "SELECT (SELECT COUNT(*) FROM record_sets WHERE id = ?1) AS sets, (SELECT COUNT(*) FROM records WHERE set_id = ?1) AS records",
+    )
     .bind(setId)
     .first<{ sets: number; records: number }>();
 }
 
-async function syncRow(syncId: string) {
-  return env.DB.prepare("SELECT status, set_id, expires_at FROM syncs WHERE id = ?1")
+async function syncRow(db: D1Database, syncId: string) {
+  return db
+    .prepare("SELECT status, set_id, expires_at FROM syncs WHERE id = ?1")
     .bind(syncId)
     .first<{ status: string; set_id: string; expires_at: string }>();
 }
@@ -246,32 +248,32 @@ describe("expiry", () => {
   });
 
   it("a sync whose expiry passed (row rewritten) is refused; maintenance expires it and deletes its records", async () => {
-    const { base, ingest } = await dataWorld();
+    const { db, base, ingest } = await dataWorld();
     await submit(base(), ingest, users(1, 2));
     const before = await snapshot(base(), ingest);
     const syncId = await startSync(base(), ingest);
     await putBatch(base(), ingest, syncId, 1, users(3, 5));
-    const row = await syncRow(syncId);
-    expect(await setRow(row?.set_id as string)).toEqual({ sets: 1, records: 3 });
+    const row = await syncRow(db, syncId);
+    expect(await setRow(db, row?.set_id as string)).toEqual({ sets: 1, records: 3 });
     const past = new Date(Date.now() - 1000).toISOString();
-    await env.DB.prepare("UPDATE syncs SET expires_at = ?2 WHERE id = ?1").bind(syncId, past).run();
+    await db.prepare("UPDATE syncs SET expires_at = ?2 WHERE id = ?1").bind(syncId, past).run();
     await expectProblem(await putBatch(base(), ingest, syncId, 2, users(6, 6)), 410, "sync-expired");
     await expectProblem(await commitSync(base(), ingest, syncId), 410, "sync-expired");
 
     const result = await runMaintenance(env, new Date());
     expect(result.expired).toBeGreaterThanOrEqual(1);
-    expect((await syncRow(syncId))?.status).toBe("expired");
+    expect((await syncRow(db, syncId))?.status).toBe("expired");
     // Sets are cleaned a bounded number per run; a few runs reach this one whatever else the file left.
-    for (let run = 0; run < 10 && (await setRow(row?.set_id as string))?.sets; run++)
+    for (let run = 0; run < 10 && (await setRow(db, row?.set_id as string))?.sets; run++)
       await runMaintenance(env, new Date());
-    expect(await setRow(row?.set_id as string)).toEqual({ sets: 0, records: 0 });
+    expect(await setRow(db, row?.set_id as string)).toEqual({ sets: 0, records: 0 });
     // Still refused (now by status), and the committed dataset is untouched.
     await expectProblem(await putBatch(base(), ingest, syncId, 2, users(6, 6)), 410, "sync-expired");
     expect(await snapshot(base(), ingest)).toEqual(before);
   });
 
   it("maintenance keeps an open sync's records and removes an aborted sync's; a commit moves its records into the version", async () => {
-    const { base, ingest } = await dataWorld();
+    const { db, base, ingest } = await dataWorld();
     const open = await startSync(base(), ingest);
     await putBatch(base(), ingest, open, 1, users(1, 1));
     const committed = await startSync(base(), ingest);
@@ -281,25 +283,26 @@ describe("expiry", () => {
     await putBatch(base(), ingest, aborted, 1, users(4, 4));
     await call("DELETE", `${base()}/syncs/${aborted}`, { key: ingest });
     const sets = {
-      open: (await syncRow(open))?.set_id as string,
-      committed: (await syncRow(committed))?.set_id as string,
-      aborted: (await syncRow(aborted))?.set_id as string,
+      open: (await syncRow(db, open))?.set_id as string,
+      committed: (await syncRow(db, committed))?.set_id as string,
+      aborted: (await syncRow(db, aborted))?.set_id as string,
     };
-    for (let run = 0; run < 10 && (await setRow(sets.aborted))?.sets; run++)
+    for (let run = 0; run < 10 && (await setRow(db, sets.aborted))?.sets; run++)
       await runMaintenance(env, new Date());
-    expect(await setRow(sets.aborted)).toEqual({ sets: 0, records: 0 });
-    expect(await setRow(sets.open)).toEqual({ sets: 1, records: 1 });
+    expect(await setRow(db, sets.aborted)).toEqual({ sets: 0, records: 0 });
+    expect(await setRow(db, sets.open)).toEqual({ sets: 1, records: 1 });
     // The committed sync's staged copy went with its commit; the version holds the records.
-    expect(await setRow(sets.committed)).toEqual({ sets: 0, records: 0 });
-    expect((await syncRow(open))?.status).toBe("open");
+    expect(await setRow(db, sets.committed)).toEqual({ sets: 0, records: 0 });
+    expect((await syncRow(db, open))?.status).toBe("open");
     expect((await putBatch(base(), ingest, open, 2, users(5, 5))).status).toBe(200);
     expect(emails((await currentData(base(), ingest)).data)).toEqual(emails(users(2, 3)));
   });
 
   it("the scheduled handler runs the same maintenance", async () => {
-    const { base, ingest } = await dataWorld();
+    const { db, base, ingest } = await dataWorld();
     const syncId = await startSync(base(), ingest);
-    await env.DB.prepare("UPDATE syncs SET expires_at = ?2 WHERE id = ?1")
+    await db
+      .prepare("UPDATE syncs SET expires_at = ?2 WHERE id = ?1")
       .bind(syncId, new Date(Date.now() - 1000).toISOString())
       .run();
     const worker = (await import("../../worker/index.ts")).default;
@@ -314,6 +317,6 @@ describe("expiry", () => {
       } as unknown as ExecutionContext,
     );
     await Promise.all(waits);
-    expect((await syncRow(syncId))?.status).toBe("expired");
+    expect((await syncRow(db, syncId))?.status).toBe("expired");
   });
 });

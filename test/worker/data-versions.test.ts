@@ -80,7 +80,7 @@ describe("restore", () => {
 
 describe("retention", () => {
   it("keeps only the last 10 versions; a pruned version is a 404; restoring the oldest kept one works", async () => {
-    const { base, ingest, integrationId } = await dataWorld();
+    const { db, base, ingest, integrationId } = await dataWorld();
     for (let i = 1; i <= 12; i++) await submit(base(), ingest, [user(i)]);
     expect(await versionNumbers(base(), ingest)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
     for (const pruned of [1, 2])
@@ -97,10 +97,11 @@ describe("retention", () => {
     expect(await versionNumbers(base(), ingest)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4]);
     const rows = async () =>
       (
-        await env.DB.prepare(
-          `SELECT r.v0, r.v1 FROM dataset_rows r JOIN stores s ON s.id = r.store
+        await db
+          .prepare(
+            `SELECT r.v0, r.v1 FROM dataset_rows r JOIN stores s ON s.id = r.store
            WHERE s.integration_id = ?1 ORDER BY r.rowid`,
-        )
+          )
           .bind(integrationId)
           .all<{ v0: number; v1: number | null }>()
       ).results;
@@ -124,7 +125,8 @@ describe("retention", () => {
       "11:hot",
       ...[10, 9, 8, 7, 6, 5, 4].map((v) => `${v}:archive`),
     ]);
-    const staged = await env.DB.prepare("SELECT COUNT(*) AS n FROM record_sets WHERE integration_id = ?1")
+    const staged = await db
+      .prepare("SELECT COUNT(*) AS n FROM record_sets WHERE integration_id = ?1")
       .bind(integrationId)
       .first<{ n: number }>();
     expect(staged?.n).toBe(0);

@@ -1,6 +1,5 @@
 // What an upload would do to the current dataset, by record key, before anything is committed:
 // the diff of POST …/validate and GET …/syncs/{id}/diff.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { commitSync, dataWorld, putBatch, startSync, submit, user, users } from "./data-helpers.ts";
 import { call, expectProblem, json } from "./helpers.ts";
@@ -165,14 +164,15 @@ describe("a sync's difference compares values, not their order or form", () => {
   });
 
   it("is computed once per state of the sync and the dataset, and again when either moves", async () => {
-    const { base, ingest } = await dataWorld();
+    const { db, base, ingest } = await dataWorld();
     await submit(base(), ingest, users(1, 3));
     const syncId = await startSync(base(), ingest);
     expect((await putBatch(base(), ingest, syncId, 1, [user(1), user(4)])).status).toBe(200);
     const ask = async () => json<Diff>(await call("GET", `${base()}/syncs/${syncId}/diff`, { key: ingest }));
     const first = await ask();
     expect(first).toMatchObject({ added: 1, removed: 2, unchanged: 1 });
-    const stored = await env.DB.prepare("SELECT diff_for FROM syncs WHERE id = ?1")
+    const stored = await db
+      .prepare("SELECT diff_for FROM syncs WHERE id = ?1")
       .bind(syncId)
       .first<{ diff_for: string }>();
     expect(stored?.diff_for).toBe("3:1:2:1");

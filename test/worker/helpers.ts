@@ -2,6 +2,7 @@
 // through the API itself (tenants, keys, integrations).
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { databaseOf } from "../../worker/domain/databases.ts";
 
 export const OPERATOR = "test-operator-token-0123456789";
 export const ORIGIN = "https://intake.test";
@@ -50,16 +51,39 @@ export interface TenantFixture {
   tenantId: string;
   admin: string;
   adminKeyId: string;
+  /** The data database the tenant was placed on, and its handle (its data's tables live there). */
+  database: string;
+  db: D1Database;
 }
 
-export async function createTenant(name = "Acme"): Promise<TenantFixture> {
+/**
+ * A tenant made through the API (placed by the Worker); `on` places it on another database before
+ * it holds any data (for tests that need two tenants in one database).
+ */
+export async function createTenant(name = "Acme", on?: string): Promise<TenantFixture> {
   const response = await call("POST", "/v1/tenants", {
     headers: { authorization: `Bearer ${OPERATOR}` },
     body: { name },
   });
   expect(response.status).toBe(201);
-  const body = await json<{ tenant: { id: string }; key: { id: string }; secret: string }>(response);
-  return { tenantId: body.tenant.id, admin: body.secret, adminKeyId: body.key.id };
+  const body = await json<{ tenant: { id: string; database: string }; key: { id: string }; secret: string }>(
+    response,
+  );
+  const database = on ?? body.tenant.database;
+  if (on) {
+    await env.DB.prepare("UPDATE tenants SET data_db = ?2 WHERE id = ?1").bind(body.tenant.id, on).run();
+    await databaseOf(env, on)
+      .prepare("INSERT OR IGNORE INTO tenants (id, name, created_at, data_db) VALUES (?1, ?2, ?3, ?4)")
+      .bind(body.tenant.id, name, new Date().toISOString(), on)
+      .run();
+  }
+  return {
+    tenantId: body.tenant.id,
+    admin: body.secret,
+    adminKeyId: body.key.id,
+    database,
+    db: databaseOf(env, database),
+  };
 }
 
 export async function createIntegration(

@@ -1,17 +1,17 @@
 // Values built to cost: a 1 MB field is reported once, clipped, in a response of a few KB, and the
 // ingestion history row stays small whatever the input; the probe's quadratic email case answers
 // with a clipped message and no suggestion.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dataWorld, putBatch, startSync, user } from "./data-helpers.ts";
 import { call, expectProblem } from "./helpers.ts";
 
 const MB = "x".repeat(1_000_000);
 
-async function historyRowSizes(integrationId: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT length(first_errors) AS errors, length(coalesce(detail, '')) AS detail FROM ingestions WHERE integration_id = ?1",
-  )
+async function historyRowSizes(db: D1Database, integrationId: string) {
+  const { results } = await db
+    .prepare(
+      "SELECT length(first_errors) AS errors, length(coalesce(detail, '')) AS detail FROM ingestions WHERE integration_id = ?1",
+    )
     .bind(integrationId)
     .all<{ errors: number; detail: number }>();
   return results;
@@ -23,7 +23,7 @@ describe("a 1 MB value", () => {
     ["an enum field", { role: MB }, "role"],
     ["an unknown field", { [`z${"y".repeat(999_999)}`]: 1 }, undefined],
   ])("in %s: one clipped issue, a response of a few KB, a small history row", async (_name, extra, field) => {
-    const { base, ingest, integrationId } = await dataWorld();
+    const { db, base, ingest, integrationId } = await dataWorld();
     const response = await call("POST", `${base()}/records`, { key: ingest, body: [user(1, extra)] });
     const text = await response.clone().text();
     expect(text.length).toBeLessThan(4_000);
@@ -39,14 +39,14 @@ describe("a 1 MB value", () => {
       expect(errors[0]?.field).toBe(`z${"y".repeat(199)}…(1,000,000 characters)`);
       expect(errors[0]?.message).toContain("…(1,000,000 characters)");
     }
-    for (const row of await historyRowSizes(integrationId)) {
+    for (const row of await historyRowSizes(db, integrationId)) {
       expect(row.errors).toBeLessThan(4_000);
       expect(row.detail).toBeLessThan(1_000);
     }
   });
 
   it("in a CSV batch cell: the same, and nothing is stored", async () => {
-    const { base, ingest, integrationId } = await dataWorld();
+    const { db, base, ingest, integrationId } = await dataWorld();
     const syncId = await startSync(base(), ingest);
     const csv = `emailId,firstName\r\na@example.com,${MB}\r\n`;
     const response = await call("PUT", `${base()}/syncs/${syncId}/batches/1`, {
@@ -56,7 +56,7 @@ describe("a 1 MB value", () => {
     });
     expect((await response.clone().text()).length).toBeLessThan(4_000);
     await expectProblem(response, 422, "invalid-records");
-    for (const row of await historyRowSizes(integrationId)) expect(row.errors).toBeLessThan(4_000);
+    for (const row of await historyRowSizes(db, integrationId)) expect(row.errors).toBeLessThan(4_000);
     expect((await putBatch(base(), ingest, syncId, 1, [user(1)])).status).toBe(200);
   });
 });

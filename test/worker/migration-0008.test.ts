@@ -5,9 +5,12 @@
 import type { D1Migration } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ContextSchema, getSchema, normalizeRecord, recordKey } from "../../schemas/index.ts";
+import { insertIntegration } from "../../worker/db/integrations.ts";
+import { insertKeyStatement } from "../../worker/db/keys.ts";
 import { insertBatchStatement, insertSyncStatement } from "../../worker/db/syncs.ts";
+import { newApiKey } from "../../worker/domain/crypto.ts";
 import { commitSync, putBatch, startSync } from "./data-helpers.ts";
-import { call, createIntegration, createKey, createTenant, env, inDays, json } from "./helpers.ts";
+import { call, env, inDays, json } from "./helpers.ts";
 
 const found = getSchema("saas_users");
 if (!found) throw new Error("no saas_users schema");
@@ -57,9 +60,46 @@ beforeAll(async () => {
     "0007",
   ]);
   await run(old);
-  const { tenantId, admin } = await createTenant();
-  const integrationId = await createIntegration(admin, ["saas_users"]);
-  const key = (await createKey(admin, { integrationId, name: "ingest", expiresAt: inDays(30) })).secret;
+  // A tenant of the old deployment, its integration and an ingest key, written as it wrote them.
+  const tenantId = "ten_legacy";
+  const integrationId = "int_legacy";
+  const made = new Date().toISOString();
+  await env.DB.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?1, 'Legacy', ?2)")
+    .bind(tenantId, made)
+    .run();
+  expect(
+    await insertIntegration(
+      env.DB,
+      {
+        id: integrationId,
+        tenantId,
+        name: "Slack",
+        displayName: null,
+        description: null,
+        logo: null,
+        contexts: ["saas_users"],
+        createdAt: made,
+        updatedAt: made,
+      },
+      [],
+    ),
+  ).toBe(true);
+  const { id, secret: key, hash } = await newApiKey();
+  await insertKeyStatement(
+    env.DB,
+    {
+      id,
+      tenantId,
+      name: "ingest",
+      scope: "ingest",
+      integrationId,
+      createdAt: made,
+      expiresAt: inDays(30),
+      lastUsedAt: null,
+      revokedAt: null,
+    },
+    hash,
+  ).run();
   // Three versions the old way: v1 {a, b}, v2 {a, b2, c}, v3 a restore of v1 (the same set).
   const version = (n: number, setId: string, source: string, count: number) =>
     env.DB.prepare(

@@ -2,7 +2,6 @@
 // against another schema, a MODEL change refuses every open sync of the old model (with or
 // without schemaId), a deleted context's data never comes back under a recreated one, a delete
 // and an integration update are atomic against each other, and a schemaId names a real revision.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CustomContextSaved } from "../../schemas/api-types.ts";
 import { getIntegration, insertIntegration, updateIntegration } from "../../worker/db/integrations.ts";
@@ -216,16 +215,16 @@ describe("deleting a context ends its data under that name", () => {
       body: { contexts: ["saas_users"] },
     });
     expect(detached.status).toBe(200);
-    const integration = await getIntegration(env.DB, w.tenant.tenantId, w.integrationId);
+    const integration = await getIntegration(w.tenant.db, w.tenant.tenantId, w.integrationId);
     if (!integration) throw new Error("integration missing");
     expect((await call("DELETE", "/v1/contexts/badges", { key: w.tenant.admin })).status).toBe(204);
     // What PATCH writes after its check passed: the statement itself refuses the gone context.
     const listing = { ...integration, contexts: ["saas_users", "badges"] };
-    expect(await updateIntegration(env.DB, listing, ["badges"])).toBeUndefined();
-    expect(await insertIntegration(env.DB, { ...listing, id: "int_gone", name: "Gone" }, ["badges"])).toBe(
-      false,
-    );
-    expect((await getIntegration(env.DB, w.tenant.tenantId, w.integrationId))?.contexts).toEqual([
+    expect(await updateIntegration(w.tenant.db, listing, ["badges"])).toBeUndefined();
+    expect(
+      await insertIntegration(w.tenant.db, { ...listing, id: "int_gone", name: "Gone" }, ["badges"]),
+    ).toBe(false);
+    expect((await getIntegration(w.tenant.db, w.tenant.tenantId, w.integrationId))?.contexts).toEqual([
       "saas_users",
     ]);
   });

@@ -1,7 +1,6 @@
 // The source name a sync records (POST …/syncs `sourceName`: a file name, or a captured page's
 // title and address): on every ingestion of the sync, clipped and cleaned, refused when not a
 // string, and only ever seen by the tenant that sent it.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clipSourceName, SOURCE_NAME_MAX } from "../../schemas/limits.ts";
 import { insertIngestionStatement, listIngestions } from "../../worker/db/ingestions.ts";
@@ -110,11 +109,12 @@ describe("source names", () => {
 
   it("copies a sync's name into an ingestion only within the sync's tenant (SQL level)", async () => {
     const a = await dataWorld();
-    const b = await dataWorld();
+    // In one database, so only the query's tenant scope keeps them apart.
+    const b = await dataWorld(["saas_users"], "ingest key", a.database);
     const secret = await start(a.base(), a.ingest, { sourceName: "Tenant A payroll.xlsx" });
     // An ingestion of tenant B naming tenant A's sync id (no route does this) gets no name from it.
     await insertIngestionStatement(
-      env.DB,
+      b.db,
       { tenantId: b.tenantId, integrationId: b.integrationId, context: "saas_users" },
       {
         id: "ing_cross_tenant",
@@ -133,7 +133,7 @@ describe("source names", () => {
         createdAt: new Date().toISOString(),
       },
     ).run();
-    const listed = await listIngestions(env.DB, b.tenantId, b.integrationId, { limit: 10 });
+    const listed = await listIngestions(b.db, b.tenantId, b.integrationId, { limit: 10 });
     expect(listed.map((e) => [e.id, e.sourceName])).toEqual([["ing_cross_tenant", null]]);
   });
 });

@@ -160,14 +160,14 @@ describe("a committed sync is terminal", () => {
 
 describe("writes into a sync are guarded inside their transaction", () => {
   it("a batch statement for a sync that is no longer open inserts nothing", async () => {
-    const { base, ingest, tenantId, integrationId } = await dataWorld();
+    const { db, base, ingest, tenantId, integrationId } = await dataWorld();
     const syncId = await startSync(base(), ingest);
     await putBatch(base(), ingest, syncId, 1, [user(1)]);
     expect((await commitSync(base(), ingest, syncId)).status).toBe(200);
     const now = new Date().toISOString();
-    const [result] = await env.DB.batch([
+    const [result] = await db.batch([
       insertBatchStatement(
-        env.DB,
+        db,
         syncId,
         { seq: 2, payloadHash: "h", recordCount: 1, firstRow: 2, response: null, schemaId: null },
         now,
@@ -175,27 +175,28 @@ describe("writes into a sync are guarded inside their transaction", () => {
     ]);
     expect(result?.meta.changes).toBe(0);
     const ref: DatasetRef = { tenantId, integrationId, context: "saas_users" };
-    const sync = await getSync(env.DB, ref, syncId);
+    const sync = await getSync(db, ref, syncId);
     expect(sync?.status).toBe("committed");
-    const batches = await env.DB.prepare("SELECT COUNT(*) AS n FROM sync_batches WHERE sync_id = ?1")
+    const batches = await db
+      .prepare("SELECT COUNT(*) AS n FROM sync_batches WHERE sync_id = ?1")
       .bind(syncId)
       .first<{ n: number }>();
     expect(batches?.n).toBe(1);
   });
 
   it("a commit whose batches changed after its checks creates no version", async () => {
-    const { base, ingest, tenantId, integrationId } = await dataWorld();
+    const { db, base, ingest, tenantId, integrationId } = await dataWorld();
     const syncId = await startSync(base(), ingest);
     await putBatch(base(), ingest, syncId, 1, [user(1)]);
     await putBatch(base(), ingest, syncId, 2, [user(2)]);
     const ref: DatasetRef = { tenantId, integrationId, context: "saas_users" };
-    const sync = await getSync(env.DB, ref, syncId);
+    const sync = await getSync(db, ref, syncId);
     const now = new Date().toISOString();
     // The checks saw one batch; two are there now.
-    const store = (await getStore(env.DB, ref))?.id as number;
-    await env.DB.batch(
+    const store = (await getStore(db, ref))?.id as number;
+    await db.batch(
       commitVersionStatements(
-        env.DB,
+        db,
         ref,
         store,
         {
@@ -218,7 +219,7 @@ describe("writes into a sync are guarded inside their transaction", () => {
         },
       ),
     );
-    expect(await versionBySource(env.DB, ref, syncId)).toBeUndefined();
+    expect(await versionBySource(db, ref, syncId)).toBeUndefined();
     expect((await currentData(base(), ingest)).version).toBeNull();
     // The real commit sees both batches.
     const committed = await json<Committed>(await commitSync(base(), ingest, syncId));

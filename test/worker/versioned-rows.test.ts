@@ -72,7 +72,7 @@ describe("versioned rows against a plain model of the versions", () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`random sequence ${seed}: submits, syncs, restores and retention; every retained version reads as committed, in a fixed order`, async () => {
       const next = random(seed);
-      const { base, ingest } = await dataWorld();
+      const { db, base, ingest } = await dataWorld();
       const model = new Map<number, Rec[]>();
       /** The order each version was first read in: it never changes. */
       const orders = new Map<number, string[]>();
@@ -136,11 +136,12 @@ describe("versioned rows against a plain model of the versions", () => {
       }
       // Retention removed every row no retained version holds, and nothing else.
       await runMaintenance(env, new Date());
-      const stray = await env.DB.prepare(
-        `SELECT COUNT(*) AS n FROM dataset_rows r JOIN stores s ON s.id = r.store
+      const stray = await db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM dataset_rows r JOIN stores s ON s.id = r.store
          JOIN datasets d ON d.integration_id = s.integration_id AND d.context = s.context
          WHERE r.v1 IS NOT NULL AND r.v1 <= d.current_version - ?1 + 1`,
-      )
+        )
         .bind(RETAINED)
         .first<{ n: number }>();
       expect(stray?.n).toBe(0);
@@ -152,7 +153,7 @@ describe("versioned rows against a plain model of the versions", () => {
 
 describe("a commit writes what changed", () => {
   it("a second upload with 2 changed, 1 removed and 1 added record writes 3 rows and closes 3; the rest keep theirs", async () => {
-    const { base, ingest, integrationId } = await dataWorld();
+    const { db, base, ingest, integrationId } = await dataWorld();
     const records = Array.from({ length: 200 }, (_, i) => ({
       emailId: `u${i}@example.com`,
       firstName: `U${i}`,
@@ -176,10 +177,11 @@ describe("a commit writes what changed", () => {
     next.push({ emailId: "new@example.com", firstName: "New" });
     const second = await syncOf(next);
     expect(second.diff).toMatchObject({ added: 1, removed: 1, changed: 2, unchanged: 197 });
-    const rows = await env.DB.prepare(
-      `SELECT v0, v1, COUNT(*) AS n FROM dataset_rows r JOIN stores s ON s.id = r.store
+    const rows = await db
+      .prepare(
+        `SELECT v0, v1, COUNT(*) AS n FROM dataset_rows r JOIN stores s ON s.id = r.store
        WHERE s.integration_id = ?1 GROUP BY v0, v1 ORDER BY v0, v1`,
-    )
+      )
       .bind(integrationId)
       .all<{ v0: number; v1: number | null; n: number }>();
     expect(rows.results).toEqual([
@@ -194,7 +196,7 @@ describe("a commit writes what changed", () => {
 
 describe("a commit that fails part-way", () => {
   it("leaves the previous version whole, and the same sync commits once the fault is gone", async () => {
-    const { base, ingest } = await dataWorld();
+    const { db, base, ingest } = await dataWorld();
     const v1 = await submit(base(), ingest, [
       { emailId: "a@example.com", firstName: "A" },
       { emailId: "b@example.com", firstName: "B" },
@@ -218,9 +220,9 @@ describe("a commit that fails part-way", () => {
       ).status,
     ).toBe(200);
     for (const fault of faults) {
-      await env.DB.prepare(fault).run();
+      await db.prepare(fault).run();
       const failed = await commitSync(base(), ingest, syncId, { confirmReplacement: true });
-      await env.DB.prepare("DROP TRIGGER fault").run();
+      await db.prepare("DROP TRIGGER fault").run();
       expect(failed.status, fault).toBe(500);
       expect(await readVersion(base(), ingest, v1)).toEqual(before);
       const versions = await json<{ data: unknown[] }>(
@@ -241,7 +243,7 @@ describe("a commit that fails part-way", () => {
     expect(await readVersion(base(), ingest, 1)).toEqual(before);
     // A retry of the finished commit answers the same version and writes nothing.
     const rows = async () =>
-      (await env.DB.prepare("SELECT COUNT(*) AS n FROM dataset_rows").first<{ n: number }>())?.n;
+      (await db.prepare("SELECT COUNT(*) AS n FROM dataset_rows").first<{ n: number }>())?.n;
     const count = await rows();
     const again = await json<{ version: number }>(
       await commitSync(base(), ingest, syncId, { confirmReplacement: true }),

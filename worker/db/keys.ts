@@ -65,12 +65,16 @@ export function insertKeyStatement(db: D1Database, key: ApiKey, secretHash: stri
 export async function findKeyForAuth(
   db: D1Database,
   id: string,
-): Promise<{ key: ApiKey; secretHash: string } | undefined> {
+): Promise<{ key: ApiKey; secretHash: string; database: string | null } | undefined> {
+  // With the tenant's placement, so a request resolves its database with its key.
   const row = await db
-    .prepare(`SELECT ${COLUMNS}, secret_hash FROM api_keys WHERE id = ?1`)
+    .prepare(
+      `SELECT ${COLUMNS}, secret_hash, (SELECT data_db FROM tenants WHERE tenants.id = api_keys.tenant_id) AS data_db
+       FROM api_keys WHERE id = ?1`,
+    )
     .bind(id)
-    .first<KeyRow & { secret_hash: string }>();
-  return row ? { key: toKey(row), secretHash: row.secret_hash } : undefined;
+    .first<KeyRow & { secret_hash: string; data_db: string | null }>();
+  return row ? { key: toKey(row), secretHash: row.secret_hash, database: row.data_db } : undefined;
 }
 
 /** Records use at most once a minute per key, so busy keys do not write on every request. */

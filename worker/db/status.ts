@@ -72,3 +72,20 @@ export async function usableKeysFor(
 export async function pingDatabase(db: D1Database): Promise<void> {
   await db.prepare("SELECT 1").first();
 }
+
+/** The database's size in bytes, as D1 reports it after a query. */
+export async function databaseSize(db: D1Database): Promise<number> {
+  const { meta } = await db.prepare("SELECT 1").run();
+  return Number(meta.size_after ?? 0);
+}
+
+/** Records in the current versions of every dataset of the database. */
+export async function currentRecords(db: D1Database): Promise<number> {
+  const row = await db
+    .prepare(
+      `SELECT COALESCE(SUM(v.record_count), 0) AS n FROM datasets d JOIN versions v
+       ON v.integration_id = d.integration_id AND v.context = d.context AND v.version = d.current_version`,
+    )
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

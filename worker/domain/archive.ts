@@ -12,6 +12,7 @@ import { insertRecordSetStatement, insertRecordsStatements, type StoredRow } fro
 import { getStore, type Store } from "../db/stores.ts";
 import { limitsOf } from "../http/limits.ts";
 import { newId } from "./crypto.ts";
+import { tenantDatabase } from "./databases.ts";
 import { versionPage } from "./version-records.ts";
 
 /** Records per gzip member (a page of GET …/records reads at most two members). */
@@ -38,7 +39,12 @@ async function gunzip(bytes: ArrayBuffer): Promise<string> {
 }
 
 /** Writes version `due` to the archive and marks it archived; false when it was not (still hot). */
-export async function archiveVersion(env: Env, due: DueVersion, store: Store): Promise<boolean> {
+export async function archiveVersion(
+  env: Env,
+  db: D1Database,
+  due: DueVersion,
+  store: Store,
+): Promise<boolean> {
   const key = archiveKey(due, due.version);
   const metadata = { schemaId: due.schemaId ?? "", recordCount: String(due.recordCount) };
   const index: ArchiveIndex = [];
@@ -64,7 +70,7 @@ export async function archiveVersion(env: Env, due: DueVersion, store: Store): P
   let after = 0;
   let count = 0;
   for (;;) {
-    const page = await versionPage(env.DB, store, due.version, after, MEMBER_RECORDS);
+    const page = await versionPage(db, store, due.version, after, MEMBER_RECORDS);
     if (page.records.length > 0) {
       const member = await gzip(`${page.records.map((r) => JSON.stringify(r)).join("\n")}\n`);
       index.push([member.length, page.records.length]);
@@ -102,26 +108,27 @@ export async function archiveVersion(env: Env, due: DueVersion, store: Store): P
   const bytes = index.reduce((n, [b]) => n + b, 0);
   if (!head || head.size !== bytes || head.customMetadata?.recordCount !== String(count))
     throw new Error(`The archive of version ${due.version} of ${due.context} did not read back as written`);
-  return markArchived(env.DB, due, due.version, index);
+  return markArchived(db, due, due.version, index);
 }
 
 /**
- * Archives up to a few due versions (the scheduled handler runs it), and deletes the objects of
- * archived versions pruned since. Idempotent: a version archived twice is written again and
- * marked once; a failure leaves it hot, and the next run tries again.
+ * Archives up to a few due versions of one database (the scheduled handler runs it for each).
+ * Idempotent: a version archived twice is written again and marked once; a failure leaves it hot,
+ * and the next run tries again.
  */
-export async function archiveDue(env: Env): Promise<{ archived: number; deleted: number }> {
+export async function archiveDue(env: Env, db: D1Database): Promise<number> {
   const limits = limitsOf(env);
   let archived = 0;
-  for (const due of await versionsDue(
-    env.DB,
-    limits.versionsHot,
-    limits.versionsRetained,
-    VERSIONS_PER_RUN,
-  )) {
-    const store = await getStore(env.DB, due);
-    if (store && (await archiveVersion(env, due, store))) archived++;
+  for (const due of await versionsDue(db, limits.versionsHot, limits.versionsRetained, VERSIONS_PER_RUN)) {
+    const store = await getStore(db, due);
+    if (store && (await archiveVersion(env, db, due, store))) archived++;
   }
+  return archived;
+}
+
+/** Deletes the objects of archived versions pruned since (or whose tenant is gone), wherever the tenant lives. */
+export async function deletePrunedArchives(env: Env): Promise<number> {
+  const databases = new Map<string, Promise<D1Database | undefined>>();
   let deleted = 0;
   let cursor: string | undefined;
   do {
@@ -130,14 +137,16 @@ export async function archiveDue(env: Env): Promise<{ archived: number; deleted:
       const m = /^([^/]+)\/([^/]+)\/([^/]+)\/v(\d+)\.ndjson\.gz$/.exec(object.key);
       if (!m) continue;
       const ref = { tenantId: m[1] as string, integrationId: m[2] as string, context: m[3] as string };
-      if (!(await versionExists(env.DB, ref, Number(m[4])))) {
+      if (!databases.has(ref.tenantId)) databases.set(ref.tenantId, tenantDatabase(env, ref.tenantId));
+      const db = await databases.get(ref.tenantId);
+      if (!db || !(await versionExists(db, ref, Number(m[4])))) {
         await env.ARCHIVE.delete(object.key);
         deleted++;
       }
     }
     cursor = listed.truncated ? listed.cursor : undefined;
   } while (cursor);
-  return { archived, deleted };
+  return deleted;
 }
 
 /** The member and line (0-based) of archive position `after` + 1. */
@@ -216,6 +225,7 @@ export async function* archivedRecords(
  */
 export async function stageArchived(
   env: Env,
+  db: D1Database,
   ref: DatasetRef,
   store: Store,
   schema: ContextSchema,
@@ -223,12 +233,12 @@ export async function stageArchived(
   now: string,
 ): Promise<string> {
   const setId = newId("set");
-  await insertRecordSetStatement(env.DB, ref, setId, now).run();
+  await insertRecordSetStatement(db, ref, setId, now).run();
   let seq = 0;
   let rows: StoredRow[] = [];
   const flush = async () => {
     if (rows.length === 0) return;
-    await env.DB.batch(insertRecordsStatements(env.DB, setId, ++seq, rows));
+    await db.batch(insertRecordsStatements(db, setId, ++seq, rows));
     rows = [];
   };
   for await (const records of archivedRecords(env, ref, version)) {

@@ -29,6 +29,7 @@ import { deleteRecordSet, pruneVersionsStatement } from "../db/retention.ts";
 import { getStore } from "../db/stores.ts";
 import { limitsOf } from "../http/limits.ts";
 import { conflict, type Problem } from "../http/problem.ts";
+import { tenantDatabase } from "./databases.ts";
 import { ingestionEntry } from "./ingestion.ts";
 
 /** What a COMMITS queue message names: the sync whose commit to move on. */
@@ -57,7 +58,7 @@ export function committingProblem(ref: DatasetRef, syncId: string): Problem {
 
 /** Refuses (409 + Retry-After) while a sync of the dataset other than `except` is committing. */
 export async function refuseWhileCommitting(c: Context<AppEnv>, ref: DatasetRef, except?: string) {
-  const committing = await committingSyncOf(c.env.DB, ref);
+  const committing = await committingSyncOf(c.var.db, ref);
   if (committing && committing !== except) throw committingProblem(ref, committing);
 }
 
@@ -82,8 +83,13 @@ export function firstStep(plan: CommitPlan, replan: boolean): { phase: CommitPha
 }
 
 /** Runs one step of a committing sync; "done" once its version is current. */
-async function runStep(env: Env, ref: DatasetRef, state: CommitState, now: string): Promise<"more" | "done"> {
-  const db = env.DB;
+async function runStep(
+  env: Env,
+  db: D1Database,
+  ref: DatasetRef,
+  state: CommitState,
+  now: string,
+): Promise<"more" | "done"> {
   const stepRows = limitsOf(env).commitStepRows;
   const advance = (
     phase: CommitPhase,
@@ -133,12 +139,17 @@ async function runStep(env: Env, ref: DatasetRef, state: CommitState, now: strin
     ]);
     return "more";
   }
-  return switchVersion(env, ref, state, now);
+  return switchVersion(env, db, ref, state, now);
 }
 
 /** The last step: the version, the pointer, the sync committed, older versions pruned — one transaction. */
-async function switchVersion(env: Env, ref: DatasetRef, state: CommitState, now: string): Promise<"done"> {
-  const db = env.DB;
+async function switchVersion(
+  env: Env,
+  db: D1Database,
+  ref: DatasetRef,
+  state: CommitState,
+  now: string,
+): Promise<"done"> {
   const { plan } = state;
   // Every planned row written, once: else nothing is published (the rows stay unreadable).
   if (state.done !== state.total)
@@ -198,11 +209,13 @@ export async function advanceCommit(
 ): Promise<"done" | "more" | "gone"> {
   const { syncId, ...ref } = message;
   const clock = budget.now ?? (() => new Date());
+  const db = await tenantDatabase(env, ref.tenantId);
+  if (!db) return "gone";
   for (let step = 0; step < budget.steps; step++) {
     if (budget.deadline !== undefined && Date.now() > budget.deadline) return "more";
-    const state = await commitState(env.DB, ref, syncId);
+    const state = await commitState(db, ref, syncId);
     if (!state) return step === 0 ? "gone" : "done";
-    if ((await runStep(env, ref, state, clock().toISOString())) === "done") return "done";
+    if ((await runStep(env, db, ref, state, clock().toISOString())) === "done") return "done";
   }
   return "more";
 }
@@ -228,9 +241,9 @@ export async function consumeCommits(batch: MessageBatch<CommitMessage>, env: En
   }
 }
 
-/** The Cron Trigger's part: commits no step moved for a while are sent to the queue again. */
-export async function resumeStalledCommits(env: Env, now: Date): Promise<number> {
-  const stalled = await stalledCommits(env.DB, new Date(now.getTime() - STALLED_MS).toISOString(), 100);
+/** The Cron Trigger's part for one database: commits no step moved for a while are sent to the queue again. */
+export async function resumeStalledCommits(env: Env, db: D1Database, now: Date): Promise<number> {
+  const stalled = await stalledCommits(db, new Date(now.getTime() - STALLED_MS).toISOString(), 100);
   for (const commit of stalled) await env.COMMITS.send(commit);
   return stalled.length;
 }

@@ -98,8 +98,8 @@ export async function replayCommit(
   const stored = JSON.parse(sync.commitWarnings ?? "[]") as Issue[] | CommitNotes;
   const notes: CommitNotes = Array.isArray(stored) ? { warnings: stored } : stored;
   const version = notes.unchanged
-    ? await getVersion(c.env.DB, ref, sync.committedVersion ?? 0)
-    : await versionBySource(c.env.DB, ref, sync.id);
+    ? await getVersion(c.var.db, ref, sync.committedVersion ?? 0)
+    : await versionBySource(c.var.db, ref, sync.id);
   if (!version) {
     throw conflict(
       "sync-committed",
@@ -140,7 +140,7 @@ async function commitUnchanged(
     unchanged: true,
     ...(options.since ? { schemaChange: options.since } : {}),
   };
-  const marked = await markCommittedUnchangedStatement(c.env.DB, ref, sync.id, now, {
+  const marked = await markCommittedUnchangedStatement(c.var.db, ref, sync.id, now, {
     version: current.version,
     batches: options.batches,
     expectedRecords: options.expected ?? null,
@@ -158,7 +158,7 @@ async function commitUnchanged(
       )
     );
   }
-  await deleteRecordSet(c.env.DB, sync.setId);
+  await deleteRecordSet(c.var.db, sync.setId);
   c.set("ingestion", {
     kind: "commit",
     ok: true,
@@ -177,11 +177,11 @@ async function commitUnchanged(
 
 /** The batches' count, highest seq and records, once every batch is there and counted as expected. */
 async function completeBatches(c: Context<AppEnv>, sync: Sync, expected: number | undefined) {
-  const summary = await batchSummary(c.env.DB, sync.id);
+  const summary = await batchSummary(c.var.db, sync.id);
   if (summary.count === 0)
     throw conflict("sync-empty", "No batches", `Sync ${sync.id} has no batches; send batch 1 first`);
   if (summary.count !== summary.maxSeq) {
-    const missing = await missingSeqs(c.env.DB, sync.id, summary.maxSeq);
+    const missing = await missingSeqs(c.var.db, sync.id, summary.maxSeq);
     throw conflict(
       "batches-missing",
       "Batches missing",
@@ -207,7 +207,7 @@ async function duplicatesProblem(
   store: Store,
   records: number,
 ): Promise<Problem | undefined> {
-  const duplicates = await duplicateKeys(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES);
+  const duplicates = await duplicateKeys(c.var.db, sync.setId, sync.id, COMMIT_ISSUES);
   if (duplicates.total === 0) return undefined;
   const errors: Issue[] = duplicates.samples.map((d) =>
     duplicateKeyIssue(schema, decodeBody(d.data, store.fields), { row: d.first }, { row: d.second }),
@@ -233,7 +233,7 @@ async function whyNothingPublished(
 ): Promise<Problem> {
   const closed = closedProblem(await requireSync(c, ref, sync.id), c.get("now"));
   if (closed) return closed;
-  const nowCurrent = await currentVersion(c.env.DB, ref);
+  const nowCurrent = await currentVersion(c.var.db, ref);
   if ((nowCurrent?.version ?? 0) !== (checked.current?.version ?? 0))
     return conflict(
       "dataset-changed",
@@ -277,13 +277,13 @@ async function commitChecked(
 ): Promise<Response> {
   const { schema } = context;
   const stamp = c.get("now").toISOString();
-  const moved = schemaMoved(sync, schema, await batchSchemaIds(c.env.DB, sync.id));
+  const moved = schemaMoved(sync, schema, await batchSchemaIds(c.var.db, sync.id));
   if (moved) throw moved;
   const since = schemaSince(sync, schema);
   const summary = await completeBatches(c, sync, request.expected);
-  const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
+  const store = await ensureStore(c.var.db, ref, Object.keys(schema.properties));
   // Batches validated against another schema are checked again with this one.
-  const recheck = await recheckSync(c.env.DB, sync, schema, store, limitsOf(c.env), {
+  const recheck = await recheckSync(c.var.db, sync, schema, store, limitsOf(c.env), {
     maxIssues: COMMIT_ISSUES,
     now: stamp,
   });
@@ -324,7 +324,7 @@ async function commitChecked(
   const warnings: Issue[] = [];
   if ((schema["x-intake-rules"] ?? []).some((r) => r.rule === "connection-target-known")) {
     const at = (field: string) => store.index.get(field) ?? -1;
-    const targets = await unknownConnectionTargets(c.env.DB, sync.setId, sync.id, COMMIT_ISSUES, {
+    const targets = await unknownConnectionTargets(c.var.db, sync.setId, sync.id, COMMIT_ISSUES, {
       accessSourceId: at("accessSourceId"),
       accessName: at("accessName"),
       accessEntityType: at("accessEntityType"),
@@ -350,10 +350,10 @@ async function commitChecked(
       expected: request.expected,
       notes,
     });
-  await c.env.DB.batch([
+  await c.var.db.batch([
     ...recheck.statements,
     ...commitVersionStatements(
-      c.env.DB,
+      c.var.db,
       ref,
       store.id,
       {
@@ -379,19 +379,19 @@ async function commitChecked(
         currentVersion: current?.version ?? 0,
       },
     ),
-    markCommittedStatement(c.env.DB, sync.id, stamp, {
+    markCommittedStatement(c.var.db, sync.id, stamp, {
       expectedRecords: request.expected ?? null,
       warnings: notes,
     }),
-    pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
+    pruneVersionsStatement(c.var.db, ref, limitsOf(c.env).versionsRetained),
   ]);
   const after = await requireSync(c, ref, sync.id);
-  const version = await versionBySource(c.env.DB, ref, sync.id);
+  const version = await versionBySource(c.var.db, ref, sync.id);
   if (after.status === "committed" && !version) return replayCommit(c, ref, after, request.expected);
   if (!version || after.status !== "committed")
     throw await whyNothingPublished(c, ref, sync, { schema, current });
   // The version holds its rows now: the staged copy goes.
-  await deleteRecordSet(c.env.DB, sync.setId);
+  await deleteRecordSet(c.var.db, sync.setId);
   c.set("ingestion", {
     kind: "commit",
     ok: true,
@@ -439,7 +439,7 @@ async function commitInSteps(
   },
 ): Promise<Response> {
   const stamp = c.get("now").toISOString();
-  const range = w.current ? await planRange(c.env.DB, sync.setId) : { from: 0, to: 0 };
+  const range = w.current ? await planRange(c.var.db, sync.setId) : { from: 0, to: 0 };
   const plan = {
     store: w.store.id,
     current: w.current?.version ?? 0,
@@ -451,10 +451,10 @@ async function commitInSteps(
     planFrom: range.from,
     planTo: range.to,
   };
-  const version = (await latestVersionNumber(c.env.DB, ref)) + 1;
-  const begun = await c.env.DB.batch([
+  const version = (await latestVersionNumber(c.var.db, ref)) + 1;
+  const begun = await c.var.db.batch([
     ...w.recheck,
-    beginStepsStatement(c.env.DB, ref, sync.id, stamp, {
+    beginStepsStatement(c.var.db, ref, sync.id, stamp, {
       version,
       ...firstStep(plan, w.replan),
       total: w.rows,
@@ -470,7 +470,7 @@ async function commitInSteps(
   }
   const message: CommitMessage = { ...ref, syncId: sync.id };
   await c.env.COMMITS.send(message);
-  const state = await commitState(c.env.DB, ref, sync.id);
+  const state = await commitState(c.var.db, ref, sync.id);
   // Done already (a step ran first): the committed answer.
   if (!state) return replayCommit(c, ref, await requireSync(c, ref, sync.id), w.expected);
   return committingResponse(c, ref, state);

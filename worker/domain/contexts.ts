@@ -69,7 +69,7 @@ export async function contextFor(c: Context<AppEnv>, name: string): Promise<Reso
   const cache = cacheOf(c);
   const hit = cache.get(name);
   if (hit !== undefined) return hit ?? undefined;
-  const row = await getCustomContext(c.env.DB, tenantId, name);
+  const row = await getCustomContext(c.var.db, tenantId, name);
   const found = row ? resolved(row) : undefined;
   cache.set(name, found ?? null);
   return found;
@@ -90,7 +90,7 @@ export async function customContextsOf(c: Context<AppEnv>): Promise<ResolvedCont
   const tenantId = tenantOf(c);
   if (!tenantId) return [];
   const cache = cacheOf(c);
-  const list = (await listCustomContexts(c.env.DB, tenantId)).map(resolved);
+  const list = (await listCustomContexts(c.var.db, tenantId)).map(resolved);
   for (const context of list) cache.set(context.name, context);
   return list;
 }

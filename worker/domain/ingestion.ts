@@ -38,7 +38,7 @@ export function ingestionStatement(
   outcome: IngestionOutcome,
 ): D1PreparedStatement {
   return insertIngestionStatement(
-    c.env.DB,
+    c.var.db,
     ref,
     ingestionEntry(ref, { outcome, keyName: c.get("key").name, now: c.get("now").toISOString() }),
   );

@@ -23,11 +23,11 @@ export async function restoreVersion(
   const sourceId = newId("rst");
   const staged =
     target.storage === "archive"
-      ? await stageArchived(c.env, ref, store, dataset.schema, target, now)
+      ? await stageArchived(c.env, c.var.db, ref, store, dataset.schema, target, now)
       : undefined;
-  await c.env.DB.batch([
+  await c.var.db.batch([
     ...commitVersionStatements(
-      c.env.DB,
+      c.var.db,
       ref,
       store.id,
       {
@@ -43,8 +43,8 @@ export async function restoreVersion(
       },
       { kind: "restore", version: target.version, hot: !staged },
     ),
-    pruneVersionsStatement(c.env.DB, ref, limitsOf(c.env).versionsRetained),
-    ...(staged ? deleteStagedStatements(c.env.DB, staged) : []),
+    pruneVersionsStatement(c.var.db, ref, limitsOf(c.env).versionsRetained),
+    ...(staged ? deleteStagedStatements(c.var.db, staged) : []),
   ]);
-  return versionBySource(c.env.DB, ref, sourceId);
+  return versionBySource(c.var.db, ref, sourceId);
 }

@@ -38,7 +38,7 @@ export async function replayBatch(
   batch: BatchReceived,
 ): Promise<Response | undefined> {
   const { seq } = batch;
-  const existing = await getBatch(c.env.DB, sync.id, seq);
+  const existing = await getBatch(c.var.db, sync.id, seq);
   if (!existing) return undefined;
   if (existing.payloadHash !== batch.payloadHash) {
     throw conflict(
@@ -61,11 +61,11 @@ export async function storeBatch(
   batch: BatchReceived,
 ): Promise<Response> {
   const { seq } = batch;
-  const firstRow = batch.firstRow ?? (await defaultFirstRow(c.env.DB, sync.id, seq));
+  const firstRow = batch.firstRow ?? (await defaultFirstRow(c.var.db, sync.id, seq));
   const context = await contextFor(c, ref.context);
   if (!context) throw notFound(`Context "${ref.context}"`);
   const { schema } = context;
-  const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
+  const store = await ensureStore(c.var.db, ref, Object.keys(schema.properties));
   const { report, rows } = validateBatch(ref.context, batch.body, limitsOf(c.env), {
     datasetWarnings: false,
     firstRow,
@@ -111,9 +111,9 @@ async function insertBatch(
   stored: { answer: BatchAccepted; schemaId: string },
 ): Promise<boolean> {
   const guard = { syncId: sync.id, now: c.get("now").toISOString() };
-  const results = await c.env.DB.batch([
+  const results = await c.var.db.batch([
     insertBatchStatement(
-      c.env.DB,
+      c.var.db,
       sync.id,
       {
         seq: batch.seq,
@@ -125,8 +125,8 @@ async function insertBatch(
       },
       guard.now,
     ),
-    ...insertRecordsStatements(c.env.DB, sync.setId, batch.seq, rows, guard),
-    addToRecordCountStatement(c.env.DB, sync.setId, rows.length, guard),
+    ...insertRecordsStatements(c.var.db, sync.setId, batch.seq, rows, guard),
+    addToRecordCountStatement(c.var.db, sync.setId, rows.length, guard),
   ]);
   return (results[0]?.meta.changes ?? 0) > 0;
 }

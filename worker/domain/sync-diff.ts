@@ -36,23 +36,23 @@ export async function syncDiffOf(
 ): Promise<SyncDiff> {
   await refuseWhileCommitting(c, ref, sync.id);
   const [current, batches] = await Promise.all([
-    currentVersion(c.env.DB, ref),
-    batchSummary(c.env.DB, sync.id),
+    currentVersion(c.var.db, ref),
+    batchSummary(c.var.db, sync.id),
   ]);
   const diffFor = `${DIFF_FORM}:${batches.count}:${batches.records}:${current?.version ?? 0}`;
-  let raw = await cachedDiff(c.env.DB, sync.id, diffFor);
+  let raw = await cachedDiff(c.var.db, sync.id, diffFor);
   if (!raw) {
     await chargeRequests(c, DIFF_COST - 1);
-    const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
+    const store = await ensureStore(c.var.db, ref, Object.keys(schema.properties));
     raw = await planStaged(
-      c.env.DB,
+      c.var.db,
       store,
       sync.setId,
       current !== undefined,
       batches.records,
       Object.keys(schema.properties),
     );
-    await cacheDiff(c.env.DB, sync.id, diffFor, raw);
+    await cacheDiff(c.var.db, sync.id, diffFor, raw);
   }
   return { diff: diffView(raw, current, batches.records, schema), raw, current, batches };
 }

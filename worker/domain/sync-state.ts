@@ -50,7 +50,7 @@ export function closedProblem(sync: Sync, now: Date): Problem | undefined {
 
 /** The sync of the request's dataset, or a 404 like any missing resource. */
 export async function requireSync(c: Context<AppEnv>, ref: DatasetRef, id: string): Promise<Sync> {
-  const sync = await getSync(c.env.DB, ref, id);
+  const sync = await getSync(c.var.db, ref, id);
   if (!sync) throw notFound(`Sync "${id}"`);
   return sync;
 }

@@ -8,6 +8,7 @@ import { versionPage } from "./version-records.ts";
 /** One page of `version` after position `after` (0: from the start); `last` is the next cursor. */
 export function readPage(
   env: Env,
+  db: D1Database,
   ref: DatasetRef,
   store: Store,
   version: Version,
@@ -16,12 +17,13 @@ export function readPage(
 ): Promise<{ records: IntakeRecord[]; last: number | undefined }> {
   return version.storage === "archive"
     ? archivedPage(env, ref, version, after, limit)
-    : versionPage(env.DB, store, version.version, after, limit);
+    : versionPage(db, store, version.version, after, limit);
 }
 
 /** Every record of `version`, in pages of `pageSize` (an archived one from one GET, member by member). */
 export async function* readAll(
   env: Env,
+  db: D1Database,
   ref: DatasetRef,
   store: Store,
   version: Version,
@@ -33,7 +35,7 @@ export async function* readAll(
   }
   let after = 0;
   for (;;) {
-    const page = await readPage(env, ref, store, version, after, pageSize);
+    const page = await readPage(env, db, ref, store, version, after, pageSize);
     yield* page.records;
     if (page.last === undefined || page.records.length < pageSize) return;
     after = page.last;

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { type ApiKey, findKeyForAuth, type KeyScope, touchKey } from "../db/keys.ts";
 import { constantTimeEqual, keyIdOf, sha256Hex } from "../domain/crypto.ts";
+import { databaseOf } from "../domain/databases.ts";
 import { forbidden, Problem, unauthorized } from "../http/problem.ts";
 import { countFailedAuth, refuseBlockedClient } from "./rate-limit.ts";
 import { decodeBody } from "./request-body.ts";
@@ -27,7 +28,10 @@ async function counted(c: Context<AppEnv>, error: unknown): Promise<unknown> {
 }
 
 /** The key behind a presented secret, if it is valid, unexpired and unrevoked; else a 401. */
-async function verifiedKey(c: Context<AppEnv>, secret: string): Promise<ApiKey> {
+async function verifiedKey(
+  c: Context<AppEnv>,
+  secret: string,
+): Promise<{ key: ApiKey; database: string | null }> {
   const id = keyIdOf(secret);
   if (!id) throw unauthorized("The API key is malformed; copy the whole key as it was shown when created");
   const found = await findKeyForAuth(c.env.DB, id);
@@ -40,12 +44,13 @@ async function verifiedKey(c: Context<AppEnv>, secret: string): Promise<ApiKey> 
   if (!found || !matches) throw refused;
   const { key } = found;
   if (key.revokedAt || Date.parse(key.expiresAt) <= c.get("now").getTime()) throw refused;
-  return key;
+  return { key, database: found.database };
 }
 
 /**
  * Requires a valid, unexpired, unrevoked key; with `scope: "admin"`, an admin key. Failed
- * attempts are counted per client IP; an IP over that budget is refused with 429.
+ * attempts are counted per client IP; an IP over that budget is refused with 429. Sets the key
+ * and its tenant's data database.
  */
 export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -57,7 +62,7 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
       throw await counted(c, error);
     }
     if (!secret) throw unauthorized("An API key is required: send it in the x-api-key header");
-    const key = await verifiedKey(c, secret).catch(async (error: unknown) => {
+    const { key, database } = await verifiedKey(c, secret).catch(async (error: unknown) => {
       throw await counted(c, error);
     });
     if (scope === "admin" && key.scope !== "admin") {
@@ -71,6 +76,8 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
       new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString(),
     );
     c.set("key", key);
+    // The tenant's data database: every data query of this request goes to it.
+    c.set("db", databaseOf(c.env, database));
     await decodeBody(c);
     await next();
   };

@@ -13,7 +13,7 @@ export async function visibleIntegration(c: Context<AppEnv>, id: string): Promis
   const integration =
     key.integrationId && key.integrationId !== id
       ? undefined
-      : await getIntegration(c.env.DB, key.tenantId, id);
+      : await getIntegration(c.var.db, key.tenantId, id);
   if (!integration) throw notFound(`Integration "${id}"`);
   return integration;
 }

@@ -39,7 +39,7 @@ export function idempotency(scopeOf: (c: Context<AppEnv>) => string): Middleware
     claims.set(c, claim);
     await next();
     if (!claim.claimed) return;
-    const db = c.env.DB;
+    const db = c.var.db;
     if (c.error && !(c.error instanceof Problem)) {
       await releaseIdempotencyKey(db, claim.tenantId, claim.scope, claim.key);
       return;
@@ -56,7 +56,7 @@ export function idempotency(scopeOf: (c: Context<AppEnv>) => string): Middleware
 export async function claimIdempotency(c: Context<AppEnv>, payload: unknown): Promise<Response | undefined> {
   const claim = claims.get(c);
   if (!claim) return undefined;
-  const db = c.env.DB;
+  const db = c.var.db;
   const hash = await sha256Hex(JSON.stringify(payload));
   if (
     await claimIdempotencyKey(db, claim.tenantId, claim.scope, claim.key, hash, c.get("now").toISOString())

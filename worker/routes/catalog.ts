@@ -117,7 +117,7 @@ function orderedVersions(versions: string[]): string[] {
 
 async function revisionsOf(c: Context<AppEnv>, context: ResolvedContext): Promise<string[]> {
   if (!context.custom) return builtinRevisions(context.name);
-  return orderedVersions(await listRevisions(c.env.DB, context.custom.tenantId, context.name));
+  return orderedVersions(await listRevisions(c.var.db, context.custom.tenantId, context.name));
 }
 
 async function detailOf(
@@ -203,14 +203,14 @@ export const catalog = new Hono<AppEnv>()
     const { name } = definition;
     const max = CUSTOM_CONTEXT_LIMITS.maxContextsPerTenant;
     // A name used before starts at the MODEL after its last one: its old $id is never reused.
-    const model = await firstModelOf(c.env.DB, key.tenantId, name);
+    const model = await firstModelOf(c.var.db, key.tenantId, name);
     const version = `${model}-0-0`;
     const schema = {
       $id: schemaIdOf(customScopedName(key.tenantId, name), version),
       ...definition.schema,
     } as ContextSchema;
     const outcome = await insertCustomContext(
-      c.env.DB,
+      c.var.db,
       key.tenantId,
       name,
       schema,
@@ -271,7 +271,7 @@ export const catalog = new Hono<AppEnv>()
       );
     const schema = { ...candidate, $id: schemaIdOf(scoped, to) };
     const updated = await updateCustomContext(
-      c.env.DB,
+      c.var.db,
       current.custom.tenantId,
       name,
       current.custom.version,
@@ -280,7 +280,7 @@ export const catalog = new Hono<AppEnv>()
       c.get("now").toISOString(),
     );
     if (!updated) {
-      const committing = await committingInContext(c.env.DB, current.custom.tenantId, name);
+      const committing = await committingInContext(c.var.db, current.custom.tenantId, name);
       if (committing)
         throw conflict(
           "context-committing",
@@ -301,7 +301,7 @@ export const catalog = new Hono<AppEnv>()
     const name = c.req.param("context");
     const current = await requireCustom(c, name);
     const inUse = async () => {
-      const users = await integrationsUsing(c.env.DB, current.custom.tenantId, name);
+      const users = await integrationsUsing(c.var.db, current.custom.tenantId, name);
       return conflict(
         "context-in-use",
         "Context in use",
@@ -311,7 +311,7 @@ export const catalog = new Hono<AppEnv>()
         { integrations: users },
       );
     };
-    const outcome = await deleteCustomContext(c.env.DB, current.custom.tenantId, name);
+    const outcome = await deleteCustomContext(c.var.db, current.custom.tenantId, name);
     forgetContext(c, name);
     if (outcome === "in-use") throw await inUse();
     return c.body(null, 204);
@@ -326,7 +326,7 @@ export const catalog = new Hono<AppEnv>()
           `version must be a SchemaVer MODEL-REVISION-ADDITION such as 1-0-0; got "${version.slice(0, 50)}"`,
         );
       const found = context.custom
-        ? await getRevision(c.env.DB, context.custom.tenantId, context.name, version)
+        ? await getRevision(c.var.db, context.custom.tenantId, context.name, version)
         : builtinRevision(context.name, version);
       if (!found) {
         const revisions = await revisionsOf(c, context);

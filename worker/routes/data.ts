@@ -59,15 +59,15 @@ export const data = new Hono<AppEnv>()
     const schema = await schemaFor(c, ref.context);
     if (!schema) throw notFound(`Context "${ref.context}"`);
     const body = await readRecordsBody(c, ref.context, limitsOf(c.env));
-    const store = await getStore(c.env.DB, ref);
+    const store = await getStore(c.var.db, ref);
     const { report, rows } = validateBatch(ref.context, body, limitsOf(c.env), {
       datasetWarnings: true,
       schema,
       fields: store ?? fieldList(Object.keys(schema.properties)),
     });
     // The records as a one-shot submit would store them, against the current dataset.
-    const current = await currentVersion(c.env.DB, ref);
-    const raw = await rowsDiff(c.env.DB, rows, store, current !== undefined, Object.keys(schema.properties));
+    const current = await currentVersion(c.var.db, ref);
+    const raw = await rowsDiff(c.var.db, rows, store, current !== undefined, Object.keys(schema.properties));
     c.set("ingestion", { kind: "validate", report, ok: report.valid });
     const response: ValidateResponse = { ...report, diff: diffView(raw, current, rows.length, schema) };
     return c.json(response);
@@ -86,7 +86,7 @@ export const data = new Hono<AppEnv>()
       const schema = await schemaFor(c, ref.context);
       if (!schema) throw notFound(`Context "${ref.context}"`);
       await refuseWhileCommitting(c, ref);
-      const store = await ensureStore(c.env.DB, ref, Object.keys(schema.properties));
+      const store = await ensureStore(c.var.db, ref, Object.keys(schema.properties));
       const { report, rows } = validateBatch(ref.context, body, limits, {
         datasetWarnings: true,
         schema,
@@ -98,9 +98,9 @@ export const data = new Hono<AppEnv>()
       }
       // Staged, committed as a version holding what changed, and unstaged, in one transaction.
       const setId = newId("set");
-      await c.env.DB.batch([
-        ...insertRecordsStatements(c.env.DB, setId, 0, rows),
-        ...commitVersionStatements(c.env.DB, ref, store.id, {
+      await c.var.db.batch([
+        ...insertRecordsStatements(c.var.db, setId, 0, rows),
+        ...commitVersionStatements(c.var.db, ref, store.id, {
           records: { kind: "staged", setId, first: false },
           recordCount: rows.length,
           source: "submit",
@@ -109,10 +109,10 @@ export const data = new Hono<AppEnv>()
           now: now.toISOString(),
           schemaId: schema.$id,
         }),
-        pruneVersionsStatement(c.env.DB, ref, limits.versionsRetained),
-        ...deleteStagedStatements(c.env.DB, setId),
+        pruneVersionsStatement(c.var.db, ref, limits.versionsRetained),
+        ...deleteStagedStatements(c.var.db, setId),
       ]);
-      const version = await versionBySource(c.env.DB, ref, setId);
+      const version = await versionBySource(c.var.db, ref, setId);
       // A commit in steps began between the check and the transaction: nothing was created.
       if (!version) {
         await refuseWhileCommitting(c, ref);
@@ -142,8 +142,8 @@ export const data = new Hono<AppEnv>()
       throw badRequest(`The cursor belongs to version ${cursor.version}, not to version ${number}`);
     const version =
       cursor || number !== undefined
-        ? await getVersion(c.env.DB, ref, cursor?.version ?? (number as number))
-        : await currentVersion(c.env.DB, ref);
+        ? await getVersion(c.var.db, ref, cursor?.version ?? (number as number))
+        : await currentVersion(c.var.db, ref);
     if (!cursor && number !== undefined && !version) throw notFound(`Version ${number} of ${ref.context}`);
     if (cursor && !version)
       throw conflict(
@@ -151,13 +151,13 @@ export const data = new Hono<AppEnv>()
         "Version no longer retained",
         `Version ${cursor.version} was pruned; start again without a cursor`,
       );
-    const store = version ? await getStore(c.env.DB, ref) : undefined;
+    const store = version ? await getStore(c.var.db, ref) : undefined;
     if (wantsCsv) {
       const fields = Object.keys((await schemaFor(c, ref.context))?.properties ?? {});
       let text = csvOf(fields, [], true);
       if (version && store) {
         const batch: IntakeRecord[] = [];
-        for await (const r of readAll(c.env, ref, store, version)) {
+        for await (const r of readAll(c.env, c.var.db, ref, store, version)) {
           batch.push(r);
           if (batch.length === 1000) text += csvOf(fields, batch.splice(0), false);
         }
@@ -170,7 +170,7 @@ export const data = new Hono<AppEnv>()
     }
     if (!version || !store) return c.json({ version: null, data: [], nextCursor: null });
     const limit = pageSize(c.req.query("limit"));
-    const page = await readPage(c.env, ref, store, version, cursor?.after ?? 0, limit);
+    const page = await readPage(c.env, c.var.db, ref, store, version, cursor?.after ?? 0, limit);
     return c.json({
       version: version.version,
       recordCount: version.recordCount,
@@ -182,8 +182,8 @@ export const data = new Hono<AppEnv>()
   .get("/versions", async (c) => {
     const ref = refOf(c);
     const limits = limitsOf(c.env);
-    const current = await currentVersion(c.env.DB, ref);
-    const versions = await listVersions(c.env.DB, ref, limits.versionsRetained + 1);
+    const current = await currentVersion(c.var.db, ref);
+    const versions = await listVersions(c.var.db, ref, limits.versionsRetained + 1);
     return c.json({
       retained: limits.versionsRetained,
       hot: limits.versionsHot,
@@ -194,23 +194,23 @@ export const data = new Hono<AppEnv>()
     // What restoring the version would do to the current dataset (the console asks before it).
     const ref = refOf(c);
     const number = strictInt(c.req.param("version"), "The version", 1, Number.MAX_SAFE_INTEGER);
-    const target = await getVersion(c.env.DB, ref, number);
+    const target = await getVersion(c.var.db, ref, number);
     if (!target) throw notFound(`Version ${number} of ${ref.context}`);
     const schema = await schemaFor(c, ref.context);
     if (!schema) throw notFound(`Context "${ref.context}"`);
     await refuseWhileCommitting(c, ref);
-    const current = await currentVersion(c.env.DB, ref);
-    const store = await getStore(c.env.DB, ref);
+    const current = await currentVersion(c.var.db, ref);
+    const store = await getStore(c.var.db, ref);
     if (!store) throw notFound(`Version ${number} of ${ref.context}`);
     await chargeRequests(c, DIFF_COST - 1);
     // An archived version is staged from its object for the comparison, then let go.
     const staged =
       target.storage === "archive"
-        ? await stageArchived(c.env, ref, store, schema, target, c.get("now").toISOString())
+        ? await stageArchived(c.env, c.var.db, ref, store, schema, target, c.get("now").toISOString())
         : undefined;
     try {
       const raw = await setDiff(
-        c.env.DB,
+        c.var.db,
         store,
         staged ? { kind: "staged", setId: staged } : { kind: "version", version: number },
         current !== undefined,
@@ -218,13 +218,13 @@ export const data = new Hono<AppEnv>()
       );
       return c.json(diffView(raw, current, target.recordCount, schema));
     } finally {
-      if (staged) await deleteRecordSet(c.env.DB, staged);
+      if (staged) await deleteRecordSet(c.var.db, staged);
     }
   })
   .post("/versions/:version/restore", async (c) => {
     const ref = refOf(c);
     const number = strictInt(c.req.param("version"), "The version", 1, Number.MAX_SAFE_INTEGER);
-    const target = await getVersion(c.env.DB, ref, number);
+    const target = await getVersion(c.var.db, ref, number);
     if (!target) throw notFound(`Version ${number} of ${ref.context}`);
     const schema = await schemaFor(c, ref.context);
     const was = target.schemaId ? parseSchemaId(target.schemaId) : undefined;
@@ -236,7 +236,7 @@ export const data = new Hono<AppEnv>()
         `Version ${number} was committed under the ${ref.context} schema ${formatSchemaVer(was.version)}; the schema is now ${formatSchemaVer(current.version)}, a breaking (MODEL) change, so its records cannot become current again. Its records stay readable; upload them again, checked against the current schema`,
         { committedUnder: target.schemaId, current: schema?.$id },
       );
-    const store = await getStore(c.env.DB, ref);
+    const store = await getStore(c.var.db, ref);
     if (!store || !schema) throw notFound(`Version ${number} of ${ref.context}`);
     await refuseWhileCommitting(c, ref);
     const restored = await restoreVersion(c, ref, target, { store, schema });

@@ -65,18 +65,18 @@ export const effectiveAccess = new Hono<AppEnv>().get("/", async (c) => {
   const limit = strictInt(c.req.query("limit") ?? String(PAGE_DEFAULT), "limit", 1, PAGE_MAX);
   const cursor = decodeCursor(c.req.query("cursor"));
   const version = cursor
-    ? await getVersion(c.env.DB, ref, cursor.version)
-    : await currentVersion(c.env.DB, ref);
+    ? await getVersion(c.var.db, ref, cursor.version)
+    : await currentVersion(c.var.db, ref);
   if (cursor && !version)
     throw conflict(
       "version-gone",
       "Version no longer retained",
       `Version ${cursor.version} was pruned; start again without a cursor`,
     );
-  const store = version ? await getStore(c.env.DB, ref) : undefined;
+  const store = version ? await getStore(c.var.db, ref) : undefined;
   if (!version || !store) return c.json({ version: null, data: [], nextCursor: null });
   const records: IntakeRecord[] = [];
-  for await (const r of readAll(c.env, ref, store, version, READ_BATCH)) records.push(r);
+  for await (const r of readAll(c.env, c.var.db, ref, store, version, READ_BATCH)) records.push(r);
   const page = effectiveAccessPage(records, {
     identity: c.req.query("identity"),
     resource: c.req.query("resource"),

@@ -24,7 +24,7 @@ export const history = new Hono<AppEnv>().get("/ingestions", requireKey(), rateL
     throw badRequest("before must be the nextBefore of a previous page or an ISO 8601 date-time");
   }
   const limit = strictInt(c.req.query("limit") ?? "50", "limit", 1, 500);
-  const data = await listIngestions(c.env.DB, integration.tenantId, integration.id, {
+  const data = await listIngestions(c.var.db, integration.tenantId, integration.id, {
     context,
     before,
     beforeId,

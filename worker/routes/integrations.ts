@@ -84,7 +84,7 @@ export const integrations = new Hono<AppEnv>()
     const now = c.get("now").toISOString();
     const input = await checkIntegrationFields(c, await readJsonObject(c), false);
     const limit = limitsOf(c.env).maxIntegrationsPerTenant;
-    if ((await countIntegrations(c.env.DB, key.tenantId)) >= limit) {
+    if ((await countIntegrations(c.var.db, key.tenantId)) >= limit) {
       throw conflict(
         "limit-reached",
         "Too many integrations",
@@ -102,14 +102,14 @@ export const integrations = new Hono<AppEnv>()
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await insertIntegration(c.env.DB, integration, customOnly(integration.contexts))))
+    if (!(await insertIntegration(c.var.db, integration, customOnly(integration.contexts))))
       throw contextsGone(integration.contexts);
     c.header("location", `/v1/integrations/${integration.id}`);
     return c.json({ ...publicIntegration(integration), endpoints: await endpoints(c, integration) }, 201);
   })
   .get("/", requireKey(), async (c) => {
     const key = c.get("key");
-    const list = await listIntegrations(c.env.DB, key.tenantId, key.integrationId);
+    const list = await listIntegrations(c.var.db, key.tenantId, key.integrationId);
     return c.json({ data: list.map(publicIntegration) });
   })
   .get("/:id", requireKey(), async (c) => {
@@ -128,9 +128,9 @@ export const integrations = new Hono<AppEnv>()
       contexts: input.contexts ?? current.contexts,
       updatedAt: c.get("now").toISOString(),
     };
-    const updated = await updateIntegration(c.env.DB, next, customOnly(next.contexts));
+    const updated = await updateIntegration(c.var.db, next, customOnly(next.contexts));
     if (!updated) {
-      if (await getIntegration(c.env.DB, current.tenantId, current.id)) throw contextsGone(next.contexts);
+      if (await getIntegration(c.var.db, current.tenantId, current.id)) throw contextsGone(next.contexts);
       throw notFound(`Integration "${current.id}"`);
     }
     return c.json({ ...publicIntegration(updated), endpoints: await endpoints(c, updated) });
@@ -138,10 +138,18 @@ export const integrations = new Hono<AppEnv>()
   .delete("/:id", requireKey("admin"), async (c) => {
     const integration = await visibleIntegration(c, c.req.param("id"));
     const key = c.get("key");
-    await c.env.DB.batch([
-      deleteIntegrationStatement(c.env.DB, key.tenantId, integration.id),
-      revokeIntegrationKeysStatement(c.env.DB, key.tenantId, integration.id, c.get("now").toISOString()),
-      ...deleteIntegrationDataStatements(c.env.DB, key.tenantId, integration.id),
+    // Its keys (in DB) are revoked first, then the integration and its data go from the tenant's
+    // database in one transaction: a failure in between leaves an integration without keys, and
+    // deleting it again finishes the job.
+    await revokeIntegrationKeysStatement(
+      c.env.DB,
+      key.tenantId,
+      integration.id,
+      c.get("now").toISOString(),
+    ).run();
+    await c.var.db.batch([
+      deleteIntegrationStatement(c.var.db, key.tenantId, integration.id),
+      ...deleteIntegrationDataStatements(c.var.db, key.tenantId, integration.id),
     ]);
     return c.body(null, 204);
   });

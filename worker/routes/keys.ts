@@ -25,7 +25,7 @@ export const keys = new Hono<AppEnv>()
     const expiresAt = checkExpiry(fields, "expiresAt", now, limits.maxKeyLifetimeDays, true);
     if (integrationId && scope === "admin")
       fields.fail("integrationId", "only ingest keys are bound to one integration");
-    if (integrationId && !(await getIntegration(c.env.DB, caller.tenantId, integrationId))) {
+    if (integrationId && !(await getIntegration(c.var.db, caller.tenantId, integrationId))) {
       fields.fail("integrationId", `no integration "${integrationId}" in this tenant`);
     }
     fields.done();

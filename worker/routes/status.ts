@@ -13,8 +13,8 @@ export const status = new Hono<AppEnv>().get("/status", requireKey(), rateLimit(
   const integration = await visibleIntegration(c, c.req.param("id") as string);
   const now = c.get("now");
   const [commits, failures, keys] = await Promise.all([
-    lastCommits(c.env.DB, integration.tenantId, integration.id),
-    uploadFailures(c.env.DB, integration.tenantId, integration.id),
+    lastCommits(c.var.db, integration.tenantId, integration.id),
+    uploadFailures(c.var.db, integration.tenantId, integration.id),
     usableKeysFor(c.env.DB, integration.tenantId, integration.id, now.toISOString()),
   ]);
   const visible = keysVisibleTo(keys, c.get("key"));

@@ -77,7 +77,7 @@ async function checkedSchemaId(
     throw badRequest(`schemaId ${shown} is newer than the current schema of ${context.name} (${schema.$id})`);
   const version = formatSchemaVer(given.version);
   const released = context.custom
-    ? (await getRevision(c.env.DB, context.custom.tenantId, context.name, version)) !== undefined
+    ? (await getRevision(c.var.db, context.custom.tenantId, context.name, version)) !== undefined
     : builtinRevision(context.name, version) !== undefined;
   if (!released)
     throw badRequest(
@@ -105,7 +105,7 @@ export const syncs = new Hono<AppEnv>()
     const context = await contextFor(c, ref.context);
     if (!context) throw notFound(`Context "${ref.context}"`);
     const schemaId = await checkedSchemaId(c, body.schemaId, context);
-    await ensureStore(c.env.DB, ref, Object.keys(context.schema.properties));
+    await ensureStore(c.var.db, ref, Object.keys(context.schema.properties));
     const sync: Sync = {
       id: newId("syn"),
       tenantId: ref.tenantId,
@@ -122,12 +122,12 @@ export const syncs = new Hono<AppEnv>()
       schemaId: schemaId ?? null,
       openedSchemaId: context.schema.$id,
     };
-    await c.env.DB.batch([
-      insertRecordSetStatement(c.env.DB, ref, sync.setId, sync.createdAt),
-      insertSyncStatement(c.env.DB, sync),
+    await c.var.db.batch([
+      insertRecordSetStatement(c.var.db, ref, sync.setId, sync.createdAt),
+      insertSyncStatement(c.var.db, sync),
       ...(sourceName === null
         ? []
-        : [setSyncSourceNameStatement(c.env.DB, ref.tenantId, sync.id, sourceName)]),
+        : [setSyncSourceNameStatement(c.var.db, ref.tenantId, sync.id, sourceName)]),
     ]);
     const response: SyncStarted = {
       syncId: sync.id,
@@ -171,7 +171,7 @@ export const syncs = new Hono<AppEnv>()
     }
     if (sync.status === "committed") return replayCommit(c, ref, sync, expected);
     if (sync.status === "committing") {
-      const state = await commitState(c.env.DB, ref, sync.id);
+      const state = await commitState(c.var.db, ref, sync.id);
       if (state) return committingResponse(c, ref, state);
       // Its last step landed since the read: the committed answer.
       return replayCommit(c, ref, await requireSync(c, ref, sync.id), expected);
@@ -184,8 +184,8 @@ export const syncs = new Hono<AppEnv>()
     const ref = refOf(c);
     const sync = await requireSync(c, ref, c.req.param("syncId"));
     const [batches, state] = await Promise.all([
-      batchSummary(c.env.DB, sync.id),
-      sync.status === "committing" ? commitState(c.env.DB, ref, sync.id) : undefined,
+      batchSummary(c.var.db, sync.id),
+      sync.status === "committing" ? commitState(c.var.db, ref, sync.id) : undefined,
     ]);
     const expired = closedProblem(sync, c.get("now"))?.body.status === 410;
     const info: SyncInfo = {
@@ -210,7 +210,7 @@ export const syncs = new Hono<AppEnv>()
         `Sync ${sync.id} is already committed; restore an earlier version instead`,
       );
     if (sync.status === "committing") throw committingProblem(sync);
-    if (sync.status === "open" && (await markAborted(c.env.DB, ref, sync.id))) {
+    if (sync.status === "open" && (await markAborted(c.var.db, ref, sync.id))) {
       c.set("ingestion", { kind: "abort", ok: true, syncId: sync.id });
     }
     return c.body(null, 204);

@@ -101,8 +101,8 @@ async function commit(ref: DatasetRef, setId: string, sourceId: string, names: s
 
 beforeAll(async () => {
   await env.DB.batch([
-    insertTenantStatement(env.DB, { id: A.tenantId, name: "A", createdAt: NOW }),
-    insertTenantStatement(env.DB, { id: B.tenantId, name: "B", createdAt: NOW }),
+    insertTenantStatement(env.DB, { id: A.tenantId, name: "A", createdAt: NOW }, null),
+    insertTenantStatement(env.DB, { id: B.tenantId, name: "B", createdAt: NOW }, null),
     insertKeyStatement(env.DB, key("key_da", A.tenantId), "h1"),
     insertKeyStatement(env.DB, key("key_db", B.tenantId, { integrationId: B.integrationId }), "h2"),
     insertKeyStatement(env.DB, key("key_db_revoked", B.tenantId), "h3"),

@@ -38,8 +38,8 @@ const integration = (id: string, tenantId: string): Integration => ({
 
 beforeAll(async () => {
   await env.DB.batch([
-    insertTenantStatement(env.DB, { id: "ten_a", name: "A", createdAt: NOW }),
-    insertTenantStatement(env.DB, { id: "ten_b", name: "B", createdAt: NOW }),
+    insertTenantStatement(env.DB, { id: "ten_a", name: "A", createdAt: NOW }, null),
+    insertTenantStatement(env.DB, { id: "ten_b", name: "B", createdAt: NOW }, null),
     insertKeyStatement(env.DB, key("key_a", "ten_a"), "hash-a"),
     insertKeyStatement(env.DB, key("key_b", "ten_b"), "hash-b"),
   ]);
