@@ -84,6 +84,27 @@ export interface TenantInfo {
   createdAt: string;
   /** The data database it is placed on (a D1 binding: DATA_0, …; DB for tenants placed before placement). */
   database: string;
+  /** The tenant's last move, if it has been moved or is being moved. */
+  move?: TenantMove;
+}
+
+/** A tenant's move to another data database (POST /v1/tenants/{id}/move), as the operator sees it. */
+export interface TenantMove {
+  source: string;
+  target: string;
+  /**
+   * copy → verify → cleanup → done; a copy that does not verify is cleared and copied again
+   * (clear-retry), and after three tries rolled back (rollback → rolled-back). The tenant's writes
+   * are refused (503) in copy, verify and clear-retry; reads are served from the source until the
+   * switch, which happens at the end of verify.
+   */
+  phase: "copy" | "verify" | "clear-retry" | "rollback" | "cleanup" | "done" | "rolled-back";
+  attempts: number;
+  /** Rows copied and verified (every table), once verified. */
+  records: number | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
 }
 
 /** GET /v1/databases (operator): each database holding tenant data, with its load. */

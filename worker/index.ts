@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env.ts";
 import { type CommitMessage, consumeCommits } from "./domain/commit-steps.ts";
+import { consumeMoves, type MoveMessage } from "./domain/move.ts";
 import { Problem } from "./http/problem.ts";
 import { requestBody } from "./middleware/request-body.ts";
 import { capabilities, catalog } from "./routes/catalog.ts";
@@ -97,6 +98,10 @@ export default {
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(runMaintenance(env, new Date()).then(() => undefined));
   },
-  // Commits too large for one request, a range of rows per step (domain/commit-steps.ts).
-  queue: consumeCommits,
-} satisfies ExportedHandler<Env, CommitMessage>;
+  // Commits too large for one request, a range of rows per step (domain/commit-steps.ts), and
+  // tenants moved between data databases, a page per step (domain/move.ts).
+  async queue(batch, env) {
+    if (batch.queue === "intake-moves") return consumeMoves(batch as MessageBatch<MoveMessage>, env);
+    return consumeCommits(batch as MessageBatch<CommitMessage>, env);
+  },
+} satisfies ExportedHandler<Env, CommitMessage | MoveMessage>;

@@ -109,6 +109,20 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       responses: { 200: "{ id, name, createdAt, database }", 404: "No such tenant" },
     },
   },
+  "/v1/tenants/{id}/move": {
+    post: {
+      summary:
+        "Move a tenant to another data database (operator token): copied in steps in the background, verified (counts and sums of every table), then the placement switches in one statement and the old copy is deleted; reads are served from the old database until the switch, writes to the tenant's integrations and contexts get 503 + Retry-After until it; a copy that does not verify is made again, and after three tries rolled back",
+      security: "operator",
+      body: "{ database: DATA_<n> }",
+      responses: {
+        202: "The tenant with its move ({ phase, … }); GET /v1/tenants/{id} follows it",
+        404: "No such tenant",
+        409: "Already there, a move already running, or a commit in steps running (Retry-After)",
+        422: "Not a data database of this Worker",
+      },
+    },
+  },
   "/v1/databases": {
     get: {
       summary:

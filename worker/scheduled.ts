@@ -12,6 +12,7 @@ import { expireSyncs } from "./db/syncs.ts";
 import { archiveDue, deletePrunedArchives } from "./domain/archive.ts";
 import { resumeStalledCommits } from "./domain/commit-steps.ts";
 import { tenantDataDatabases } from "./domain/databases.ts";
+import { resumeStalledMoves } from "./domain/move.ts";
 
 const SETS_PER_RUN = 50;
 /** Rows deleted per statement, and statements per run (D1: 30 s per query, 1,000 per invocation). */
@@ -26,6 +27,8 @@ export interface MaintenanceRun {
   archived: number;
   resumed: number;
   deletedArchives: number;
+  /** Tenant moves no step moved for a while, sent to the queue again. */
+  resumedMoves: number;
 }
 
 /** One database's part of the maintenance (every database that holds tenant data gets one). */
@@ -33,7 +36,7 @@ async function maintainDatabase(
   env: Env,
   db: D1Database,
   now: Date,
-): Promise<Omit<MaintenanceRun, "deletedArchives">> {
+): Promise<Omit<MaintenanceRun, "deletedArchives" | "resumedMoves">> {
   // Commits in steps no step moved for a while (a lost queue message) go on.
   const resumed = await resumeStalledCommits(env, db, now);
   // Versions past the hot window go to the archive first: their rows go only after.
@@ -52,7 +55,7 @@ async function maintainDatabase(
   return { expired: expired.length, deletedSets: sets.length, deletedRows, archived, resumed };
 }
 
-/** The scheduled handler: every database's maintenance, then the archive's pruned objects. */
+/** The scheduled handler: every database's maintenance, then the archive's pruned objects and stalled moves. */
 export async function runMaintenance(env: Env, now: Date): Promise<MaintenanceRun> {
   const total: MaintenanceRun = {
     expired: 0,
@@ -61,11 +64,13 @@ export async function runMaintenance(env: Env, now: Date): Promise<MaintenanceRu
     archived: 0,
     resumed: 0,
     deletedArchives: 0,
+    resumedMoves: 0,
   };
   for (const { db } of tenantDataDatabases(env)) {
     const run = await maintainDatabase(env, db, now);
     for (const [name, n] of Object.entries(run)) total[name as keyof typeof run] += n;
   }
   total.deletedArchives = await deletePrunedArchives(env);
+  total.resumedMoves = await resumeStalledMoves(env, now);
   return total;
 }

@@ -9,23 +9,11 @@ import { fieldList } from "../../worker/db/bodies.ts";
 import { insertRecordsStatements } from "../../worker/db/datasets.ts";
 import { validateBatch } from "../../worker/domain/validate-batch.ts";
 import { parseJsonSafely } from "../../worker/http/body.ts";
-import type { Limits } from "../../worker/http/limits.ts";
+import { type Limits, limitsOf } from "../../worker/http/limits.ts";
 import { saasUsers } from "./generate.ts";
 
-const LIMITS: Limits = {
-  maxBodyBytes: 10 * 1024 * 1024,
-  commitInlineRows: 200_000,
-  commitStepRows: 50_000,
-  maxRecordsPerBatch: 5000,
-  maxFieldLength: 10_000,
-  maxNestingDepth: 8,
-  maxKeysPerTenant: 100,
-  maxIntegrationsPerTenant: 100,
-  maxKeyLifetimeDays: 730,
-  versionsRetained: 10,
-  versionsHot: 3,
-  syncTtlHours: 24,
-};
+/** The Worker's defaults (no vars set). */
+const LIMITS: Limits = limitsOf({} as Env);
 
 /** Just enough of D1Database to build statements. */
 function recorder(): D1Database {

@@ -65,16 +65,21 @@ export function insertKeyStatement(db: D1Database, key: ApiKey, secretHash: stri
 export async function findKeyForAuth(
   db: D1Database,
   id: string,
-): Promise<{ key: ApiKey; secretHash: string; database: string | null } | undefined> {
-  // With the tenant's placement, so a request resolves its database with its key.
+): Promise<{ key: ApiKey; secretHash: string; database: string | null; moving: boolean } | undefined> {
+  // With the tenant's placement, so a request resolves its database with its key, and whether a
+  // move holds its writes.
   const row = await db
     .prepare(
-      `SELECT ${COLUMNS}, secret_hash, (SELECT data_db FROM tenants WHERE tenants.id = api_keys.tenant_id) AS data_db
+      `SELECT ${COLUMNS}, secret_hash, (SELECT data_db FROM tenants WHERE tenants.id = api_keys.tenant_id) AS data_db,
+         EXISTS (SELECT 1 FROM tenant_moves m WHERE m.tenant_id = api_keys.tenant_id
+           AND m.phase IN ('copy', 'verify', 'clear-retry')) AS moving
        FROM api_keys WHERE id = ?1`,
     )
     .bind(id)
-    .first<KeyRow & { secret_hash: string; data_db: string | null }>();
-  return row ? { key: toKey(row), secretHash: row.secret_hash, database: row.data_db } : undefined;
+    .first<KeyRow & { secret_hash: string; data_db: string | null; moving: number }>();
+  return row
+    ? { key: toKey(row), secretHash: row.secret_hash, database: row.data_db, moving: row.moving === 1 }
+    : undefined;
 }
 
 /** Records use at most once a minute per key, so busy keys do not write on every request. */

@@ -18,11 +18,18 @@ export interface Limits {
   commitInlineRows: number;
   /** Rows one step of such a commit writes at most (whole batches; at least one). */
   commitStepRows: number;
+  /** Seconds a tenant move waits for requests already running: before it copies, and before it deletes the old copy. */
+  moveGraceSeconds: number;
 }
 
 function positive(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+function nonNegative(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== "" && Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
 export function limitsOf(env: Env): Limits {
@@ -39,6 +46,7 @@ export function limitsOf(env: Env): Limits {
     syncTtlHours: positive(env.SYNC_TTL_HOURS, 24),
     commitInlineRows: positive(env.COMMIT_INLINE_ROWS, 200_000),
     commitStepRows: positive(env.COMMIT_STEP_ROWS, 50_000),
+    moveGraceSeconds: nonNegative(env.MOVE_GRACE_SECONDS, 30),
   };
 }
 

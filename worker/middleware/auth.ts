@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env.ts";
 import { type ApiKey, findKeyForAuth, type KeyScope, touchKey } from "../db/keys.ts";
 import { constantTimeEqual, keyIdOf, sha256Hex } from "../domain/crypto.ts";
 import { databaseOf } from "../domain/databases.ts";
+import { movingProblem } from "../domain/move.ts";
 import { forbidden, Problem, unauthorized } from "../http/problem.ts";
 import { countFailedAuth, refuseBlockedClient } from "./rate-limit.ts";
 import { decodeBody } from "./request-body.ts";
@@ -22,6 +23,16 @@ export function presentedSecret(headers: Headers): string | undefined {
 
 const TOUCH_INTERVAL_MS = 60_000;
 
+/**
+ * Whether a request may change the tenant's data database: any write to its integrations or
+ * contexts, and the differences (computing one caches it, or stages an archived version).
+ */
+function changesTenantData(c: Context<AppEnv>): boolean {
+  const path = new URL(c.req.url).pathname;
+  if (!path.startsWith("/v1/integrations") && !path.startsWith("/v1/contexts")) return false;
+  return !["GET", "HEAD", "OPTIONS"].includes(c.req.method) || path.endsWith("/diff");
+}
+
 /** A failed authentication counts against the client IP's budget (and may become a 429). */
 async function counted(c: Context<AppEnv>, error: unknown): Promise<unknown> {
   return error instanceof Problem && error.status === 401 ? countFailedAuth(c, error) : error;
@@ -31,7 +42,7 @@ async function counted(c: Context<AppEnv>, error: unknown): Promise<unknown> {
 async function verifiedKey(
   c: Context<AppEnv>,
   secret: string,
-): Promise<{ key: ApiKey; database: string | null }> {
+): Promise<{ key: ApiKey; database: string | null; moving: boolean }> {
   const id = keyIdOf(secret);
   if (!id) throw unauthorized("The API key is malformed; copy the whole key as it was shown when created");
   const found = await findKeyForAuth(c.env.DB, id);
@@ -44,7 +55,7 @@ async function verifiedKey(
   if (!found || !matches) throw refused;
   const { key } = found;
   if (key.revokedAt || Date.parse(key.expiresAt) <= c.get("now").getTime()) throw refused;
-  return { key, database: found.database };
+  return { key, database: found.database, moving: found.moving };
 }
 
 /**
@@ -62,7 +73,7 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
       throw await counted(c, error);
     }
     if (!secret) throw unauthorized("An API key is required: send it in the x-api-key header");
-    const { key, database } = await verifiedKey(c, secret).catch(async (error: unknown) => {
+    const { key, database, moving } = await verifiedKey(c, secret).catch(async (error: unknown) => {
       throw await counted(c, error);
     });
     if (scope === "admin" && key.scope !== "admin") {
@@ -76,7 +87,9 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
       new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString(),
     );
     c.set("key", key);
-    // The tenant's data database: every data query of this request goes to it.
+    // The tenant's data database: every data query of this request goes to it. While the tenant is
+    // being moved, its data is read from there but not changed (keys, in DB, stay manageable).
+    if (moving && changesTenantData(c)) throw movingProblem(key.tenantId);
     c.set("db", databaseOf(c.env, database));
     await decodeBody(c);
     await next();

@@ -1,13 +1,16 @@
 // The operator's routes (operator token): POST /v1/tenants creates a tenant, placed on the least
 // loaded data database, and returns its first admin key, once; GET /v1/tenants/{id} shows where a
-// tenant lives; GET /v1/databases lists the data databases with their load.
+// tenant lives (and its move); POST /v1/tenants/{id}/move moves it to another data database in the
+// background; GET /v1/databases lists the data databases with their load.
 import { Hono } from "hono";
 import type { DatabaseInfo, TenantInfo } from "../../schemas/api-types.ts";
 import type { AppEnv } from "../app-env.ts";
 import { type ApiKey, insertKeyStatement } from "../db/keys.ts";
+import { getMove, type MoveRow } from "../db/moves.ts";
 import { getTenant, insertTenantStatement, type PlacedTenant, type Tenant } from "../db/tenants.ts";
 import { newApiKey, newId } from "../domain/crypto.ts";
 import { CONTROL_DATABASE, databaseLoads, databaseOf, placeNewTenant } from "../domain/databases.ts";
+import { publicMove, startMove } from "../domain/move.ts";
 import { publicKey } from "../domain/views.ts";
 import { readJsonObject } from "../http/body.ts";
 import { FieldChecker } from "../http/fields.ts";
@@ -18,11 +21,12 @@ import { requireOperator } from "../middleware/auth.ts";
 
 const DEFAULT_FIRST_KEY_DAYS = 365;
 
-const tenantInfo = (t: PlacedTenant): TenantInfo => ({
+const tenantInfo = (t: PlacedTenant, move?: MoveRow): TenantInfo => ({
   id: t.id,
   name: t.name,
   createdAt: t.createdAt,
   database: t.database ?? CONTROL_DATABASE,
+  ...(move ? { move: publicMove(move) } : {}),
 });
 
 export const tenants = new Hono<AppEnv>()
@@ -63,7 +67,18 @@ export const tenants = new Hono<AppEnv>()
   .get("/:id", requireOperator(), async (c) => {
     const tenant = await getTenant(c.env.DB, c.req.param("id"));
     if (!tenant) throw notFound(`Tenant "${c.req.param("id")}"`);
-    return c.json<TenantInfo>(tenantInfo(tenant));
+    return c.json<TenantInfo>(tenantInfo(tenant, await getMove(c.env.DB, tenant.id)));
+  })
+  .post("/:id/move", requireOperator(), async (c) => {
+    const fields = new FieldChecker(await readJsonObject(c), ["database"]);
+    const database = fields.text("database", { required: true, max: 100 });
+    fields.done();
+    const id = c.req.param("id");
+    const move = await startMove(c.env, id, database, c.get("now").toISOString());
+    const tenant = (await getTenant(c.env.DB, id)) as PlacedTenant;
+    c.header("location", `/v1/tenants/${id}`);
+    c.header("retry-after", "5");
+    return c.json<TenantInfo>(tenantInfo(tenant, move), 202);
   });
 
 export const databases = new Hono<AppEnv>().get("/", requireOperator(), async (c) =>
