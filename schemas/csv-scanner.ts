@@ -3,13 +3,14 @@
 // quotes, between "\r" and "\n", after the BOM). The Worker reads a body with it in one chunk; the
 // extension's pipeline feeds it the decoded file piece by piece, straight into its column store.
 //
-// Written around PapaParse, not with its streaming (convention 12): PapaParse reads a row left open
-// at a chunk's end again at every chunk, and hands out strings. This scanner hands out slices of
-// the text (so a store keeps repeated values without a string each), and a cell spanning many
-// chunks costs its length once. It reads unquoted cells and well-formed quoted ones ("…", "" inside,
-// line breaks inside); from a row it cannot read (a quote inside an unquoted value, text after a
-// closing quote, a quote never closed) to the chunk's end it hands PapaParse's core parser the text,
-// which gives those rows and their quoting messages as PapaParse reads them.
+// Written by hand around PapaParse, not with its streaming (convention 12): PapaParse reads a row
+// left open at a chunk's end again at every chunk, and hands out strings. This scanner hands out
+// slices of the text (so a store keeps repeated values without a string each), and a cell spanning
+// many chunks costs its length once. It reads unquoted cells and well-formed quoted ones ("…", ""
+// inside, line breaks inside). From a row it cannot read (a quote inside an unquoted value, text
+// after a closing quote, a quote never closed) to the chunk's end, PapaParse's core parser reads
+// the text, giving those rows and their quoting messages as PapaParse reads them; the scanner
+// takes over again with the next chunk.
 import Papa from "papaparse";
 import { toLf } from "./lines.ts";
 
