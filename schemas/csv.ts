@@ -1,8 +1,7 @@
-// The one CSV reader (rows of cells with source lines, for the Worker and the extension), and CSV
-// text -> raw records keyed by schema field. Headers resolve to fields by exact (normalized) field
-// name or alias; fuzzy mapping with confidence belongs to the extension.
-import Papa from "papaparse";
-import { toLf } from "./lines.ts";
+// CSV text -> rows of cells with source lines (the scanner's, over the whole text), and -> raw
+// records keyed by schema field. Headers resolve to fields by exact (normalized) field name or
+// alias; fuzzy mapping with confidence belongs to the extension.
+import { CsvScanner, type CsvTextIssue, rowCells } from "./csv-scanner.ts";
 import { setOwn } from "./normalize.ts";
 import type { ContextSchema, Issue } from "./types.ts";
 
@@ -85,104 +84,30 @@ export interface SourceRow {
   cells: string[];
 }
 
-/** A problem of the CSV text itself (its quoting), on the parsed row `index` (0-based). */
-export interface CsvTextIssue {
-  line: number;
-  index: number;
-  message: string;
-}
-
 export interface CsvCells {
   delimiter: string;
   rows: SourceRow[];
   issues: CsvTextIssue[];
 }
 
-export const CSV_DELIMITERS: readonly string[] = [",", ";", "\t", "|"];
-
-/** The delimiter PapaParse guesses on the first non-blank lines; "," when nothing splits. */
-export function sniffDelimiter(text: string): string {
-  // PapaParse's guess counts blank lines, so it is asked on a preview that skips them.
-  const guess = Papa.parse<string[]>(text.slice(0, 64 * 1024), {
-    preview: 20,
-    skipEmptyLines: "greedy",
-    delimitersToGuess: [...CSV_DELIMITERS],
-  }).meta.delimiter;
-  return CSV_DELIMITERS.includes(guess) ? guess : ",";
-}
-
-/** A PapaParse error: `index` is where the value it is about starts. */
-export interface CsvParseError {
-  code: string;
-  message: string;
-  index?: number;
-}
-
-/**
- * The quoting problems of the row starting at `line`, as reports word them: one message a value.
- * PapaParse reports text after a closing quote (`"a"b`) as a malformed quote, then, having read
- * on for another closing quote, often as an unterminated one too: that is one problem, the first.
- */
-export function csvErrorMessages(line: number, errors: readonly CsvParseError[]): string[] {
-  const messages: string[] = [];
-  const afterQuote = new Set<number | undefined>();
-  for (const error of errors) {
-    if (error.code === "UndetectableDelimiter") continue; // one column: nothing to split
-    if (error.code === "InvalidQuotes") {
-      if (!afterQuote.has(error.index))
-        messages.push(
-          `Line ${line}: text follows the closing quote of a quoted value (a quote inside a quoted value is written "")`,
-        );
-      afterQuote.add(error.index);
-    } else if (error.code === "MissingQuotes") {
-      if (!afterQuote.has(error.index))
-        messages.push(`Line ${line}: a quoted value is never closed (missing ")`);
-    } else messages.push(`Line ${line}: ${error.message}`);
-  }
-  return messages;
-}
-
 export interface ReadCsvCellsOptions {
   /** The delimiter to use instead of the sniffed one. */
   delimiter?: string;
-  /** Called every 5,000 rows with the offset reached in the text. */
-  onProgress?: (offset: number) => void;
 }
 
-/**
- * The one CSV reader: text (a UTF-8 BOM is skipped) -> non-blank rows of cells, each with the line
- * it starts on, whatever the line breaks ("\r\n", "\n" or a lone "\r", mixed; a line break
- * inside a quoted value reads as "\n" and still counts as a line). Quoting problems are kept as
- * issues with their line; the delimiter is sniffed among , ; tab |.
- */
+/** The whole text through the CSV scanner in one chunk (see CsvScanner for how it reads). */
 export function readCsvCells(text: string, options: ReadCsvCellsOptions = {}): CsvCells {
-  const body = toLf(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  const delimiter = options.delimiter ?? sniffDelimiter(body);
-  const out: CsvCells = { delimiter, rows: [], issues: [] };
-  let offset = 0;
-  let line = 1;
-  Papa.parse<string[]>(body, {
-    delimiter,
-    newline: "\n",
-    step: (step) => {
-      const start = line;
-      // Count the line breaks this row spans (quoted ones included) to know where the next starts.
-      for (
-        let i = body.indexOf("\n", offset);
-        i !== -1 && i < step.meta.cursor;
-        i = body.indexOf("\n", i + 1)
-      )
-        line++;
-      offset = step.meta.cursor;
-      for (const message of csvErrorMessages(start, step.errors))
-        out.issues.push({ line: start, index: out.rows.length, message });
-      const cells = step.data;
-      if (cells.every((cell) => cell.trim() === "")) return;
-      out.rows.push({ line: start, cells });
-      if (options.onProgress && out.rows.length % 5000 === 0) options.onProgress(offset);
+  const rows: SourceRow[] = [];
+  const issues: CsvTextIssue[] = [];
+  const scanner = new CsvScanner(
+    {
+      row: (row) => rows.push({ line: row.line, cells: rowCells(row) }),
+      issue: (issue) => issues.push(issue),
     },
-  });
-  return out;
+    options.delimiter,
+  );
+  scanner.push(text, true);
+  return { delimiter: scanner.delimiter ?? ",", rows, issues };
 }
 
 /** The message for a row whose cell count differs from the header's. */

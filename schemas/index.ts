@@ -4,6 +4,7 @@
 export { canonicalValue } from "./canonical.ts";
 export * from "./catalog.ts";
 export * from "./csv.ts";
+export * from "./csv-scanner.ts";
 export * from "./custom-context.ts";
 export * from "./dataset.ts";
 export {

@@ -3,9 +3,10 @@
 // each row's line and cell count. Rows are read back one at a time. Storage grows with the rows
 // and cells actually added (doubling), never from a size a file declares.
 //
-// Cells arrive as strings (a sheet, the quoting fallback) or as slices of the decoded text (the
-// CSV reader): a slice whose value is already in the dictionary is found by hashing it where it
-// lies, so a repeated value costs no string at all.
+// Cells arrive as strings (a sheet, a table read from a PDF or an image) or as rows of the CSV
+// scanner, mostly slices of the decoded text: a slice whose value is already in the dictionary is
+// found by hashing it where it lies, so a repeated value costs no string at all.
+import type { CsvRowSlices } from "../../schemas/index.ts";
 
 /** Dictionary columns give up once they hold this many distinct values and more than half the rows. */
 const DICTIONARY_MIN = 4096;
@@ -52,11 +53,6 @@ class TextColumn {
 
   constructor(first: number) {
     this.first = first;
-  }
-
-  /** Whether the column was added at or after row `row`. */
-  startsAtOrAfter(row: number): boolean {
-    return this.first >= row;
   }
 
   set(row: number, value: string): void {
@@ -240,28 +236,16 @@ export class ColumnStore {
     for (let c = 0; c < cells.length; c++) (this.columns[c] as TextColumn).set(row, cells[c] as string);
   }
 
-  /**
-   * A row of `width` cells, cell c being text[bounds[2c], bounds[2c + 1]), or `values[c]` where
-   * bounds[2c] is -1 (a value that is not a slice of the text, e.g. one with escaped quotes).
-   */
-  addSlices(text: string, bounds: Int32Array, width: number, line: number, values: readonly string[]): void {
-    const row = this.addRow(width, line);
+  /** A row as the CSV scanner hands it: slices of the text, or values apart. */
+  addSlices(row: CsvRowSlices): void {
+    const { text, bounds, width, values } = row;
+    const index = this.addRow(width, row.line);
     for (let c = 0; c < width; c++) {
       const start = bounds[2 * c] as number;
       const column = this.columns[c] as TextColumn;
-      if (start < 0) column.set(row, values[c] as string);
-      else column.setSlice(row, text, start, bounds[2 * c + 1] as number);
+      if (start < 0) column.set(index, values[c] as string);
+      else column.setSlice(index, text, start, bounds[2 * c + 1] as number);
     }
-  }
-
-  /** Forgets the rows from `count` on (a reader going back over a piece it must read another way). */
-  truncate(count: number): void {
-    if (count >= this.count) return;
-    this.count = count;
-    // A column started by a forgotten row starts again empty (its rows are indexed from its first).
-    const columns = this.columns;
-    for (let c = columns.length - 1; c >= 0 && (columns[c] as TextColumn).startsAtOrAfter(count); c--)
-      columns[c] = new TextColumn(count);
   }
 
   /**

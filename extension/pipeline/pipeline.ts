@@ -26,7 +26,7 @@ import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./expor
 import { type MediaKind, mediaKindOf } from "./media/kind.ts";
 import { type ExtractedTable, MediaError } from "./media/types.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
-import { buildJsonTable, type SourceIssue } from "./parse/source-table.ts";
+import type { SourceIssue } from "./parse/source-table.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
 import { NO_HEADER_ROW, PROFILE_ROWS } from "./protocol.ts";
 import type {
@@ -406,7 +406,7 @@ export class Pipeline {
         // The Worker's reader: forbidden keys and nesting depth refuse the file with its words.
         const parsed = readJsonRecords(read.text, { source: "file", allowObject: true, limits: this.limits });
         if (!parsed.ok) return { status: "error", message: parsed.message };
-        this.source = jsonSource(buildJsonTable(parsed));
+        this.source = jsonSource(parsed);
       } else {
         encoding = read.read.encoding;
         this.csv = read.read;

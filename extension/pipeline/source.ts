@@ -1,11 +1,13 @@
 // The file as the pipeline holds it: the table of data rows under the header, read one row at a
-// time from the column store (CSV) or from the parsed records (JSON), and the problems found
-// while reading. Same headers, names, rows and messages as parse/source-table.ts's tables.
+// time from the column store (CSV) or from the parsed records (JSON, spread over the union of
+// their keys), and the problems found while reading.
 
 import {
   type CsvTextIssue,
   csvTextIssue,
   EMPTY_CSV_MESSAGE,
+  isObject,
+  type JsonRecords,
   type JsonShape,
   type JsonValue,
   raggedRowMessage,
@@ -53,8 +55,7 @@ export function withConfidence(source: SourceRows, byRow: readonly number[][], f
   return { ...source, confidence: (row, column) => byRow[first + row]?.[column] };
 }
 
-/** The CSV rows under `headerRow` (detected when not given), as buildCsvTable reads them. */
-
+/** The CSV rows under `headerRow` (detected when not given; NO_HEADER_ROW: none). */
 export function csvSource(
   store: ColumnStore,
   delimiter: string,
@@ -117,21 +118,31 @@ export function csvSource(
   };
 }
 
-/** JSON records as built by buildJsonTable. */
-export function jsonSource(table: {
-  jsonShape?: JsonShape;
-  headers: string[];
-  columns: string[];
-  rows: TableRow[];
-  issues: SourceIssue[];
-}): SourceRows {
-  const rows = table.rows;
+/** Column names of JSON records: every key, in order of first appearance. */
+function jsonColumns(records: readonly unknown[]): string[] {
+  const seen = new Set<string>();
+  for (const value of records) if (isObject(value)) for (const key of Object.keys(value)) seen.add(key);
+  return [...seen];
+}
+
+/** JSON records as rows of the union of their keys; an item that is not an object is kept as one. */
+export function jsonSource(parsed: JsonRecords): SourceRows {
+  const headers = jsonColumns(parsed.records);
+  const rows: TableRow[] = parsed.records.map((record, i) => {
+    const line = parsed.lines?.[i];
+    const value = record as JsonValue;
+    const row: TableRow = isObject(value)
+      ? { cells: headers.map((h) => (Object.hasOwn(value, h) ? value[h] : undefined)) }
+      : { cells: [], notObject: value };
+    if (line !== undefined) row.line = line;
+    return row;
+  });
   return {
     kind: "json",
-    jsonShape: table.jsonShape,
-    headers: table.headers,
-    columns: table.columns,
-    issues: table.issues,
+    jsonShape: parsed.shape,
+    headers,
+    columns: [...headers],
+    issues: [],
     count: rows.length,
     line: (row) => rows[row]?.line,
     row: (row) => rows[row] as TableRow,

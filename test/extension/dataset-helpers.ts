@@ -1,10 +1,28 @@
-// A pipeline dataset built in-process from CSV text, as the pipeline worker builds it.
+// A pipeline source and dataset built in-process from CSV text, as the pipeline worker builds them.
 import { mappingFromSuggestions, suggestMapping } from "../../extension/mapping.ts";
 import { ColumnStore } from "../../extension/pipeline/column-store.ts";
 import { CsvStream } from "../../extension/pipeline/csv-stream.ts";
 import { Dataset } from "../../extension/pipeline/dataset.ts";
-import { csvSource } from "../../extension/pipeline/source.ts";
+import type { TableRow } from "../../extension/pipeline/protocol.ts";
+import { csvSource, type SourceRows } from "../../extension/pipeline/source.ts";
 import type { CsvTextIssue, RecordLimits } from "../../schemas/index.ts";
+
+/** CSV text as the pipeline reads a file: streamed into the column store, the table under its header. */
+export function csvSourceOf(csv: string, headerRow?: number): SourceRows {
+  const store = new ColumnStore();
+  const issues: CsvTextIssue[] = [];
+  const stream = new CsvStream(store, (i) => issues.push(i));
+  stream.push(csv, true);
+  return csvSource(store, stream.delimiter ?? ",", issues, headerRow);
+}
+
+/** A source's data rows, each copied (a CSV source reuses the row it answers). */
+export function rowsOf(source: SourceRows): TableRow[] {
+  return Array.from({ length: source.count }, (_, i) => {
+    const row = source.row(i);
+    return { ...row, cells: [...row.cells] };
+  });
+}
 
 /** `columns`: the field of each column, instead of the mapping step's suggestion. */
 export function datasetOf(
@@ -13,11 +31,7 @@ export function datasetOf(
   limits: Partial<RecordLimits> = {},
   columns?: (string | null)[],
 ): Dataset {
-  const store = new ColumnStore();
-  const issues: CsvTextIssue[] = [];
-  const stream = new CsvStream(store, (i) => issues.push(i));
-  stream.push(csv, true);
-  const source = csvSource(store, stream.delimiter ?? ",", issues);
+  const source = csvSourceOf(csv);
   const rows = Array.from({ length: Math.min(source.count, 1000) }, (_, i) =>
     source.row(i).cells.map((cell) => (cell === undefined || cell === null ? "" : String(cell))),
   );

@@ -5,9 +5,10 @@ import { recordsOfJson } from "../../extension/console/ValidateFile.tsx";
 import { suggestMapping } from "../../extension/mapping.ts";
 import { decodeBytes } from "../../extension/pipeline/parse/decode.ts";
 import { detectHeaderRow } from "../../extension/pipeline/parse/header-row.ts";
-import { buildCsvTable, buildJsonTable } from "../../extension/pipeline/parse/source-table.ts";
 import { Pipeline } from "../../extension/pipeline/pipeline.ts";
+import { jsonSource } from "../../extension/pipeline/source.ts";
 import { detectKind, readCsvCells, readJsonRecords } from "../../schemas/index.ts";
+import { csvSourceOf, rowsOf } from "./dataset-helpers.ts";
 
 // The readers are the core's (test/schemas/readers.test.ts); here, as the extension's pipeline uses them.
 const FILE = { source: "file", allowObject: true } as const;
@@ -91,11 +92,11 @@ describe("reading CSV rows", () => {
   });
 
   it("reports an unterminated quote with its line", () => {
-    const csv = readCsvCells('Email,Department\na@x.co,"Sales\n');
-    expect(csv.issues).toEqual([
+    const text = 'Email,Department\na@x.co,"Sales\n';
+    expect(readCsvCells(text).issues).toEqual([
       { line: 2, index: 1, message: 'Line 2: a quoted value is never closed (missing ")' },
     ]);
-    expect(buildCsvTable(csv).issues).toContainEqual({
+    expect(csvSourceOf(text).issues).toContainEqual({
       row: 1,
       line: 2,
       keyword: "csv",
@@ -104,10 +105,10 @@ describe("reading CSV rows", () => {
   });
 });
 
-describe("buildCsvTable", () => {
+describe("the CSV table under the header", () => {
   it("reports ragged rows with their row and line, keeping their cells", () => {
-    const table = buildCsvTable(readCsvCells("Email,Role\na@x.co,ADMIN,extra\nb@x.co\nc@x.co,USER\n"));
-    expect(table.rows.map((r) => r.cells)).toEqual([
+    const table = csvSourceOf("Email,Role\na@x.co,ADMIN,extra\nb@x.co\nc@x.co,USER\n");
+    expect(rowsOf(table).map((r) => r.cells)).toEqual([
       ["a@x.co", "ADMIN", "extra"],
       ["b@x.co"],
       ["c@x.co", "USER"],
@@ -119,7 +120,7 @@ describe("buildCsvTable", () => {
   });
 
   it("gives duplicate headers distinct names and says so", () => {
-    const table = buildCsvTable(readCsvCells("Email,Name,email\na@x.co,Ann,b@x.co\n"));
+    const table = csvSourceOf("Email,Name,email\na@x.co,Ann,b@x.co\n");
     expect(table.columns).toEqual(["Email", "Name", "email (2)"]);
     expect(table.issues).toEqual([
       expect.objectContaining({
@@ -132,12 +133,12 @@ describe("buildCsvTable", () => {
   it("finds the header below a title block, and lets the admin choose another row", () => {
     const text =
       "User export\nGenerated 2024-05-01,by admin@x.co\n\nEmail,First Name,Status\na@x.co,Ann,active\n";
-    const csv = readCsvCells(text);
-    expect(detectHeaderRow(csv.rows)).toBe(2);
-    const table = buildCsvTable(csv);
+    expect(detectHeaderRow(readCsvCells(text).rows)).toBe(2);
+    const table = csvSourceOf(text);
+    expect(table.headerRow).toBe(2);
     expect(table.headers).toEqual(["Email", "First Name", "Status"]);
-    expect(table.rows).toEqual([{ line: 5, cells: ["a@x.co", "Ann", "active"] }]);
-    expect(buildCsvTable(csv, 0).headers).toEqual(["User export"]);
+    expect(rowsOf(table)).toEqual([{ line: 5, cells: ["a@x.co", "Ann", "active"] }]);
+    expect(csvSourceOf(text, 0).headers).toEqual(["User export"]);
   });
 
   it("takes the first row when it already looks like a header", () => {
@@ -160,7 +161,7 @@ describe("JSON sources", () => {
   it("keeps NDJSON source lines, and refuses a broken line as the Worker does", () => {
     const parsed = readJsonRecords('{"emailId":"a@x.co"}\n\n{"emailId":"b@x.co"}\n', FILE);
     if (!parsed.ok) throw new Error(parsed.message);
-    expect(buildJsonTable(parsed).rows.map((r) => r.line)).toEqual([1, 3]);
+    expect(rowsOf(jsonSource(parsed)).map((r) => r.line)).toEqual([1, 3]);
     expect(parsed.lines).toEqual([1, 3]);
     expect(readJsonRecords('{"emailId":"a@x.co"}\n{oops\n{"emailId":"b@x.co"}\n', FILE)).toEqual({
       ok: false,
@@ -171,14 +172,14 @@ describe("JSON sources", () => {
   it("spreads records over the union of their keys and keeps non-objects for validation", () => {
     const parsed = readJsonRecords('[{"emailId":"a@x.co","mfa":true},{"role":"USER"},42]', FILE);
     if (!parsed.ok) throw new Error(parsed.message);
-    const table = buildJsonTable(parsed);
+    const table = jsonSource(parsed);
     expect(table.columns).toEqual(["emailId", "mfa", "role"]);
-    expect(table.rows.map((r) => r.cells)).toEqual([
+    expect(rowsOf(table).map((r) => r.cells)).toEqual([
       ["a@x.co", true, undefined],
       [undefined, undefined, "USER"],
       [],
     ]);
-    expect(table.rows[2]?.notObject).toBe(42);
+    expect(table.row(2).notObject).toBe(42);
   });
 
   it("rejects broken JSON with a message", () => {
@@ -238,14 +239,23 @@ describe("the pipeline's streaming read", () => {
     const pipeline = new Pipeline();
     const file = new Blob([text]);
     const inspection = await pipeline.inspect(file, { fileName: "u.csv" });
-    const table = buildCsvTable(readCsvCells(text));
+    // The core's reading of the whole text: a title, the header, 1,201 rows (the last ragged).
+    const rows = readCsvCells(text).rows;
+    const headers = rows[1]?.cells ?? [];
     expect(inspection).toMatchObject({
       status: "ready",
       headerRow: 1,
-      headers: table.headers,
-      columns: table.columns,
-      rowCount: table.rows.length,
-      issues: table.issues,
+      headers,
+      columns: ["Email", "Status"],
+      rowCount: rows.length - 2,
+      issues: [
+        {
+          row: 1201,
+          line: 1203,
+          keyword: "ragged-row",
+          message: "Line 1203 has 3 values but the header has 2 columns",
+        },
+      ],
       issueCount: 1,
       samples: [
         ["u0@x.co", "u1@x.co", "u2@x.co"],
@@ -257,10 +267,10 @@ describe("the pipeline's streaming read", () => {
     // The first rows stay in the pipeline: the page gets the suggestions, not 1,000 rows of text.
     expect(inspection).not.toHaveProperty("rows");
     expect(inspection.looksHeaderless).toBe(false);
-    const firstRows = table.rows.slice(0, 1000).map((r) => r.cells as string[]);
+    const firstRows = rows.slice(2, 1002).map((r) => r.cells);
     const history = [{ header: "Status", field: "userStatus" }];
     expect(pipeline.suggest("saas_users", history)).toEqual(
-      suggestMapping({ headers: table.headers, rows: firstRows, context: "saas_users", history }),
+      suggestMapping({ headers, rows: firstRows, context: "saas_users", history }),
     );
     expect(pipeline.suggest("saas_users")[0]).toMatchObject({ field: "emailId", auto: true });
     expect(await pipeline.columnValues(1, 3)).toEqual(["active", "ACTIVE", "active"]);
