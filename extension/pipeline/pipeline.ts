@@ -673,19 +673,19 @@ export class Pipeline {
   }
 
   summary(): ReviewSummary {
-    return this.requireDataset().summary();
+    return this.requireDataset().views.summary();
   }
 
   grid(query: GridQuery, start: number, end: number): GridWindow {
-    return this.requireDataset().grid(query, start, end);
+    return this.requireDataset().views.grid(query, start, end);
   }
 
   locate(query: GridQuery, kind: ProblemKind, from: number, direction: 1 | -1): ProblemPlace | undefined {
-    return this.requireDataset().locate(query, kind, from, direction);
+    return this.requireDataset().views.locate(query, kind, from, direction);
   }
 
   position(query: GridQuery, row: number): number {
-    return this.requireDataset().positionOf(query, row);
+    return this.requireDataset().views.positionOf(query, row);
   }
 
   preview(action: EditAction): EditPreview {
