@@ -237,6 +237,7 @@ export function rowsFromInspection(inspection: {
   );
 }
 
+export { isPlaceholderHeader } from "./mapping/header.ts";
 export { headerlessNames, looksLikeHeaderless } from "./mapping/headerless.ts";
 export { historyFromSaved } from "./mapping/history.ts";
 export {
@@ -250,7 +251,6 @@ export {
 export {
   type ColumnSuggestion,
   type HistoryEntry,
-  isPlaceholderHeader,
   type SuggestInput,
   suggestMapping,
 } from "./mapping/suggest.ts";

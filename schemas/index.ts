@@ -6,6 +6,7 @@ export * from "./catalog.ts";
 export * from "./csv.ts";
 export * from "./csv-scanner.ts";
 export * from "./custom-context.ts";
+export * from "./custom-context-limits.ts";
 export * from "./dataset.ts";
 export {
   connectionTargetIssue,
@@ -15,6 +16,7 @@ export {
   type RecordPlace,
   recordKey,
 } from "./dataset-checks.ts";
+export type { DefinitionProblem } from "./definition-problems.ts";
 export * from "./effective-access.ts";
 export { BOOLEAN_SPELLINGS, booleanSpelling, enumOptionForBoolean } from "./fixes.ts";
 export { CUSTOM_FORMATS, isDdmmyyyy, toIsoUtc } from "./formats.ts";

@@ -1,6 +1,8 @@
 // The options page: the console. Connect (its own stored connection, normally an admin key), then
 // integrations (list, wizard, detail), status board and API keys. An ingest key sees only what it
 // may do: its integration(s), their status, versions and history.
+import "./console.css";
+
 import {
   Activity,
   ArrowLeft,

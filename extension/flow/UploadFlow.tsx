@@ -1,5 +1,7 @@
 // The upload flow shared by the popup and the side panel: connect -> choose -> source -> map ->
 // validate & fix -> submit. Steps are components; this one holds the state between them.
+import "./flow.css";
+
 import { Inbox, Info, KeyRound, PanelRight, Server } from "lucide-preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type ContextSchema, registerSchema } from "../../schemas/index.ts";

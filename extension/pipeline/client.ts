@@ -5,18 +5,8 @@ import { browser } from "wxt/browser";
 import type { ContextSchema } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
-import {
-  type DownloadKind,
-  type Inspection,
-  type InspectOptions,
-  Pipeline,
-  type PipelinePlatform,
-  type Progress,
-  type SubmitEvent,
-  type SubmitOutcome,
-  type SubmitRequest,
-  type ValidationDone,
-} from "./pipeline.ts";
+import type { Inspection, InspectOptions } from "./inspection.ts";
+import { type DownloadKind, Pipeline, type Progress, type ValidationDone } from "./pipeline.ts";
 import {
   handleRequest,
   type PipelineCalls,
@@ -33,6 +23,7 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
+import type { PipelinePlatform, SubmitEvent, SubmitOutcome, SubmitRequest } from "./submit.ts";
 
 export interface PipelineClient {
   /** Hands the pipeline the schema to use for `context` (the Worker's live one); send it before suggest. */

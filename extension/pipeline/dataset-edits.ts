@@ -1,9 +1,10 @@
 // Edits of the dataset under review, planned before they run: what an action (set a cell, apply
 // suggestions, replace, fill, trim, leave rows out, keep duplicates) would write, which rows it
-// leaves out or puts back, and how the undo history names it. Dataset runs the plan.
-import { type Issue, isObject, type JsonValue, plural } from "../../schemas/index.ts";
-import { WHOLE_ROW } from "./protocol.ts";
-import type { DuplicateKeep, EditAction, ProblemKind, ReplaceOptions } from "./review-types.ts";
+// leaves out or puts back, its preview, and the undo history (each edit recorded with what it
+// changed from, under a name). Dataset runs the plan.
+import { clipText, type Issue, isObject, type JsonValue, plural } from "../../schemas/index.ts";
+import { cellText, WHOLE_ROW } from "./protocol.ts";
+import type { DuplicateKeep, EditAction, EditPreview, ProblemKind, ReplaceOptions } from "./review-types.ts";
 
 /** What planning reads of the dataset. */
 export interface EditSource {
@@ -147,6 +148,94 @@ function planReplace(
     const replaced = value.replace(pattern, () => replacement);
     if (replaced !== value) plan.writes.push({ i, field, value: replaced });
   });
+}
+
+/** Examples of a change shown (a preview's, a problem group's fix). */
+export const EXAMPLES = 3;
+
+/** A value and what a fix writes instead, as an example shows them: [current, fixed]. */
+export const fixExample = (before: JsonValue | undefined, after: JsonValue | undefined): [string, string] => [
+  clipText(cellText(before), 40),
+  clipText(cellText(after), 40),
+];
+
+/** What an edit would change, without changing anything. */
+export function previewEdit(data: EditSource, action: EditAction): EditPreview {
+  const plan = planEdit(data, action);
+  const rows = new Set<number>();
+  const examples: [string, string][] = [];
+  const seen = new Set<string>();
+  for (const w of plan.writes) {
+    rows.add(w.i);
+    if (examples.length >= EXAMPLES) continue;
+    const raw = data.raw(w.i);
+    const pair = fixExample(isObject(raw) ? raw[w.field] : undefined, w.value);
+    const k = pair.join("\u0001");
+    if (!seen.has(k)) {
+      seen.add(k);
+      examples.push(pair);
+    }
+  }
+  for (const e of plan.excluded) rows.add(e.i);
+  for (const i of plan.kept) rows.add(i);
+  return { rows: rows.size, cells: plan.writes.length, examples };
+}
+
+/** What an edit changes, and what it changed from: enough to undo and redo it. */
+export interface Change {
+  label: string;
+  cells: { i: number; field: string; before: JsonValue | undefined; after: JsonValue | undefined }[];
+  /** Rows whose exclusion flips. */
+  excluded: { i: number; to: boolean }[];
+  /** Rows whose source problems (ragged row…) are set aside as read, with those problems. */
+  kept: { i: number; issues: Issue[] }[];
+}
+
+/** The rows a change touches, each once. */
+export function rowsOf(change: Change): number[] {
+  const rows = new Set<number>();
+  for (const c of change.cells) rows.add(c.i);
+  for (const e of change.excluded) rows.add(e.i);
+  for (const k of change.kept) rows.add(k.i);
+  return [...rows];
+}
+
+/** Undo steps kept (older ones are forgotten). */
+export const HISTORY_LIMIT = 200;
+
+/** The edits done (to undo) and undone (to redo), the latest last. */
+export class EditHistory {
+  private readonly done: Change[] = [];
+  private readonly undone: Change[] = [];
+
+  /** Records a new edit: what was undone is forgotten, and so is the oldest past HISTORY_LIMIT. */
+  record(change: Change): void {
+    this.undone.length = 0;
+    this.done.push(change);
+    if (this.done.length > HISTORY_LIMIT) this.done.shift();
+  }
+
+  /** The edit to revert, moved to the redo list; undefined when there is none. */
+  undo(): Change | undefined {
+    const change = this.done.pop();
+    if (change) this.undone.push(change);
+    return change;
+  }
+
+  /** The undone edit to repeat, moved back to the undo list; undefined when there is none. */
+  redo(): Change | undefined {
+    const change = this.undone.pop();
+    if (change) this.done.push(change);
+    return change;
+  }
+
+  get undoLabel(): string | undefined {
+    return this.done.at(-1)?.label;
+  }
+
+  get redoLabel(): string | undefined {
+    return this.undone.at(-1)?.label;
+  }
 }
 
 /** How the undo history names an edit ("replace in department"). */

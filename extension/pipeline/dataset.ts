@@ -1,14 +1,13 @@
 // The dataset being fixed, owned by the pipeline worker: the source rows (held once, compactly),
 // the admin's edits (only the rows edited), exclusions, and the issues of the rows that have any.
 // Validation runs once over every row; an edit revalidates the rows it changed and the rows that
-// share (or shared) their record keys. The page sees it through a summary (counts, the problems
-// grouped by column and rule with their bulk fixes), windows of grid rows, and "next problem"
-// look-ups. Every edit is recorded with its inverse, so it can be undone and redone.
+// share (or shared) their record keys. The page sees it through its views (dataset-views.ts: the
+// summary, grid windows, "next problem"); edits are planned, previewed and recorded for undo in
+// dataset-edits.ts, and run here.
 
 import {
   type ContextSchema,
   checkRecord,
-  clipText,
   DatasetChecks,
   duplicateKeyIssue,
   type IntakeRecord,
@@ -22,44 +21,29 @@ import {
   resolveSchema,
 } from "../../schemas/index.ts";
 import { enumTarget } from "../mapping/vocabulary.ts";
-import { compileMapping, type Mapping, mappedFields, splitOf } from "../mapping.ts";
-import { labelOf, type Plan, planEdit, same } from "./dataset-edits.ts";
+import { compileMapping, type Mapping } from "../mapping.ts";
+import {
+  type Change,
+  EditHistory,
+  labelOf,
+  type Plan,
+  planEdit,
+  previewEdit,
+  rowsOf,
+} from "./dataset-edits.ts";
+import { DatasetViews, gridColumns, kindKey, matches } from "./dataset-views.ts";
 import { KeyGroups } from "./key-groups.ts";
+import { OCR_CONFIDENCE_KEYWORD, type OcrField, ocrFieldsOf, ocrWarnings } from "./ocr-warnings.ts";
 import type { TableRow } from "./parse/source-table.ts";
-import { cellText, SOURCE_KEYWORDS, WHOLE_ROW } from "./protocol.ts";
-import type {
-  DuplicateKeep,
-  EditAction,
-  EditPreview,
-  GridCell,
-  GridQuery,
-  GridRow,
-  GridWindow,
-  ProblemGroup,
-  ProblemKind,
-  ProblemLevel,
-  ProblemPlace,
-  ReviewSummary,
-} from "./review-types.ts";
-import { LOW_CONFIDENCE, type SourceRows } from "./source.ts";
+import { SOURCE_KEYWORDS } from "./protocol.ts";
+import type { DuplicateKeep, EditAction, EditPreview, ProblemKind } from "./review-types.ts";
+import type { SourceRows } from "./source.ts";
 
 /** A row's record key: its text (as `recordKey` makes it) and its hash (`keyHash`). */
 interface RowKey {
   text: string;
   hash: number;
 }
-
-export const MAX_WARNINGS_SHOWN = 200;
-
-/** The warning on a cell read by OCR with less than LOW_CONFIDENCE that the admin has not changed. */
-export const OCR_CONFIDENCE_KEYWORD = "ocr-confidence";
-
-/** Extension-only words (the Worker never sees an image): "Read from the image with 62 % confidence — check it". */
-export const ocrConfidenceMessage = (confidence: number): string =>
-  `Read from the image with ${Math.round(confidence * 100)} % confidence — check it`;
-/** Undo steps kept (older ones are forgotten). */
-export const HISTORY_LIMIT = 200;
-const EXAMPLES = 3;
 
 interface RowIssues {
   record?: Issue[];
@@ -81,67 +65,9 @@ function warningsOf(entry: RowIssues | undefined, out: Issue[]): void {
 
 type Raw = Record<string, JsonValue>;
 
-/** What an edit changes, and what it changed from: enough to undo and redo it. */
-interface Change {
-  label: string;
-  cells: { i: number; field: string; before: JsonValue | undefined; after: JsonValue | undefined }[];
-  /** Rows whose exclusion flips. */
-  excluded: { i: number; to: boolean }[];
-  /** Rows whose source problems (ragged row…) are set aside as read, with those problems. */
-  kept: { i: number; issues: Issue[] }[];
-}
-
 function write(raw: Raw, field: string, value: JsonValue | undefined): void {
   if (value === undefined || value === "") delete raw[field];
   else Object.defineProperty(raw, field, { value, enumerable: true, writable: true, configurable: true });
-}
-
-export const kindOf = (i: Issue, level: ProblemLevel): ProblemKind => ({
-  column: i.field || WHOLE_ROW,
-  keyword: i.keyword,
-  level,
-});
-const kindKey = (k: ProblemKind) => `${k.level}\u0001${k.column}\u0001${k.keyword}`;
-
-/** Whether issue `i` is in column `column` ("" any, WHOLE_ROW a row-level one) and of rule `keyword` ("" any). */
-export const matches = (i: Issue, column: string, keyword: string) =>
-  (!column || (column === WHOLE_ROW ? i.field === "" : i.field === column)) &&
-  (!keyword || i.keyword === keyword);
-
-/** Index of the first entry of sorted `list` at or after `value`. */
-function lowerBound(list: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * The order fields are shown and written in: the mapped ones in the file's column order (a split
- * column's two fields in its place), then the others in the schema's order, its record key first. Never an object's key order alone decides
- * it (a schema read back from chrome.storage has its properties sorted by name).
- */
-export function fieldOrder(schema: ContextSchema, mapping: Mapping): string[] {
-  const has = (f: string) => Object.hasOwn(schema.properties, f);
-  const key = (schema["x-intake-key"] ?? []).filter(has);
-  const mapped = mappedFields(mapping).filter(has);
-  return [...new Set([...mapped, ...key, ...Object.keys(schema.properties)])];
-}
-
-/** The allowed values of the columns with a closed set of them (an enum of texts, a boolean). */
-function choicesOf(schema: ContextSchema, columns: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const field of columns) {
-    const prop = schema.properties[field];
-    if (prop?.enum?.length && prop.enum.every((v) => typeof v === "string"))
-      out[field] = prop.enum as string[];
-    else if (prop?.type === "boolean") out[field] = ["true", "false"];
-  }
-  return out;
 }
 
 export class Dataset {
@@ -158,7 +84,7 @@ export class Dataset {
   /** A source row as the mapping reads it (before normalization). */
   private readonly mapRow: (row: TableRow) => JsonValue;
   /** The mapped fields of a source read by OCR, each with its source column (none otherwise). */
-  private readonly ocrFields: { field: string; column: number }[] = [];
+  private readonly ocrFields: OcrField[];
   private readonly hasRules: boolean;
   private readonly tracksTargets: boolean;
   /** Whether record keys compare case-insensitively. */
@@ -171,19 +97,19 @@ export class Dataset {
   /** Rows by record key, in typed arrays (no key text kept per row). */
   private readonly byKey: KeyGroups;
   private finalWarnings: Issue[] = [];
+  /** Every edit with what it changed from, for undo and redo. */
+  readonly history = new EditHistory();
+  /** What the page sees: the summary, grid windows, "next problem". */
+  readonly views: DatasetViews;
   /** The first pass over every row: the next row to validate, and the dataset-wide checks so far. */
   private pass: { next: number; global: DatasetChecks | undefined; done: boolean } | undefined;
   private rowsWithIssues: number[] | undefined;
   private errorCache: Issue[] | undefined;
   private warningCache: Issue[] | undefined;
-  private summaryCache: ReviewSummary | undefined;
-  /** Per version: the problems of each kind, and the grid's row lists, as asked for. */
+  /** Per version: the problems of each kind, as asked for. */
   private kindCache = new Map<string, Issue[]>();
-  private listCache = new Map<string, number[]>();
   /** Keys of rows as they stand, while `apply` runs (the key index asks for them more than once). */
   private keyMemo: Map<number, RowKey | undefined> | undefined;
-  private readonly undone: Change[] = [];
-  private readonly done: Change[] = [];
   version = 0;
 
   constructor(source: SourceRows, context: string, mapping: Mapping, limits: Partial<RecordLimits> = {}) {
@@ -198,22 +124,8 @@ export class Dataset {
     this.hasRules = rules.length > 0;
     this.tracksTargets = rules.some((r) => r.rule === "connection-target-known");
     this.foldsKeys = schema["x-intake-key-case-insensitive"] === true;
-    const shown = new Set<string>([
-      ...mappedFields(mapping),
-      ...Object.keys(mapping.constants).filter((f) => (mapping.constants[f] ?? "").trim() !== ""),
-      ...(schema.required ?? []),
-    ]);
-    const order = fieldOrder(schema, mapping);
-    this.columns = order.filter((f) => shown.has(f));
-    this.fields = [...new Set([...this.columns, ...order])];
-    this.choices = choicesOf(schema, this.columns);
-    if (source.confidence)
-      mapping.columns.forEach((field, column) => {
-        // A split column's read confidence holds for both of its fields.
-        const split = splitOf(mapping, column);
-        for (const f of field ? [field] : split ? [split.first, split.last] : [])
-          if (Object.hasOwn(schema.properties, f)) this.ocrFields.push({ field: f, column });
-      });
+    ({ columns: this.columns, fields: this.fields, choices: this.choices } = gridColumns(schema, mapping));
+    this.ocrFields = ocrFieldsOf(source, mapping, schema);
     this.excluded = new Uint8Array(source.count);
     this.byKey = new KeyGroups(source.count, (i) => this.keyOf(i)?.text);
     for (const issue of source.issues) {
@@ -225,6 +137,7 @@ export class Dataset {
       list.push(placed);
       this.sourceIssues.set(issue.row - 1, list);
     }
+    this.views = new DatasetViews(this);
   }
 
   get count(): number {
@@ -233,6 +146,10 @@ export class Dataset {
 
   get includedCount(): number {
     return this.source.count - this.excludedCount;
+  }
+
+  line(i: number): number | undefined {
+    return this.source.line(i);
   }
 
   private place(i: number): RecordPlace {
@@ -320,36 +237,13 @@ export class Dataset {
     else delete entry.ruleWarnings;
   }
 
-  /**
-   * Warnings on the cells of row `i` read by OCR with less than LOW_CONFIDENCE, as long as they
-   * hold what was read (an edit, even one undone and redone, is the admin's own value).
-   */
+  /** The OCR warnings of row `i` (`raw`: its mapped values as they stand). */
   private checkOcr(i: number, raw: Raw, entry: RowIssues): void {
     delete entry.ocr;
     if (this.ocrFields.length === 0) return;
     const read = this.edits.has(i) ? this.mapRow(this.source.row(i)) : raw;
-    const line = this.source.line(i);
-    for (const { field, column } of this.ocrFields) {
-      const confidence = this.source.confidence?.(i, column);
-      if (confidence === undefined || confidence >= LOW_CONFIDENCE) continue;
-      const value = Object.hasOwn(raw, field) ? raw[field] : undefined;
-      if (
-        read !== raw &&
-        (!isObject(read) || !same(value, Object.hasOwn(read, field) ? read[field] : undefined))
-      )
-        continue;
-      const issue: Issue = {
-        row: i + 1,
-        pointer: `/${field.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-        field,
-        keyword: OCR_CONFIDENCE_KEYWORD,
-        message: ocrConfidenceMessage(confidence),
-      };
-      if (line !== undefined) issue.line = line;
-      if (value !== undefined) issue.value = value;
-      entry.ocr ??= [];
-      entry.ocr.push(issue);
-    }
+    const warnings = ocrWarnings(this.source, i, raw, read, this.ocrFields);
+    if (warnings.length > 0) entry.ocr = warnings;
   }
 
   private setEntry(i: number, entry: RowIssues): void {
@@ -448,13 +342,12 @@ export class Dataset {
     if (all) this.rowsWithIssues = undefined;
     this.errorCache = undefined;
     this.warningCache = undefined;
-    this.summaryCache = undefined;
     this.kindCache.clear();
-    this.listCache.clear();
     this.version++;
   }
 
-  private sortedRows(): number[] {
+  /** The rows (0-based, ascending) with any problem, left out or not. */
+  problemRows(): number[] {
     if (!this.rowsWithIssues) {
       const rows = new Set(this.issues.keys());
       for (const i of this.sourceIssues.keys()) rows.add(i);
@@ -463,8 +356,8 @@ export class Dataset {
     return this.rowsWithIssues;
   }
 
-  /** The errors of row `i` (none when it is left out). */
-  private rowErrors(i: number, out: Issue[]): void {
+  /** Appends the errors of row `i` to `out` (none when it is left out). */
+  errorsOf(i: number, out: Issue[]): void {
     if (this.excluded[i]) return;
     const source = this.sourceIssues.get(i);
     if (source) for (const issue of source) out.push(issue);
@@ -479,20 +372,30 @@ export class Dataset {
   errors(): Issue[] {
     if (!this.errorCache) {
       const out: Issue[] = [];
-      for (const i of this.sortedRows()) this.rowErrors(i, out);
+      for (const i of this.problemRows()) this.errorsOf(i, out);
       this.errorCache = out;
     }
     return this.errorCache;
   }
 
+  /** Appends the warnings of row `i` to `out`, left out or not. */
+  warningsOf(i: number, out: Issue[]): void {
+    warningsOf(this.issues.get(i), out);
+  }
+
   /** Every current warning of a row, in row order (excluded rows left out). */
-  private rowWarnings(): Issue[] {
+  rowWarnings(): Issue[] {
     if (!this.warningCache) {
       const out: Issue[] = [];
-      for (const i of this.sortedRows()) if (!this.excluded[i]) warningsOf(this.issues.get(i), out);
+      for (const i of this.problemRows()) if (!this.excluded[i]) this.warningsOf(i, out);
       this.warningCache = out;
     }
     return this.warningCache;
+  }
+
+  /** Warnings about the whole dataset (known once every row is validated). */
+  datasetWarnings(): Issue[] {
+    return this.finalWarnings;
   }
 
   warnings(): Issue[] {
@@ -534,206 +437,9 @@ export class Dataset {
     return list;
   }
 
-  /** Counts, the problems grouped by column and rule with their fixes, and the undo history. */
-  summary(): ReviewSummary {
-    if (this.summaryCache) return this.summaryCache;
-    const groups = new Map<string, ProblemGroup & { lastRow: number; seen: Set<string> }>();
-    const add = (issue: Issue, level: ProblemLevel) => {
-      const kind = kindOf(issue, level);
-      const key = kindKey(kind);
-      let g = groups.get(key);
-      if (!g) {
-        g = {
-          ...kind,
-          count: 0,
-          message: issue.message,
-          fixable: 0,
-          examples: [],
-          rows: 0,
-          lastRow: 0,
-          seen: new Set(),
-        };
-        groups.set(key, g);
-      }
-      g.count++;
-      if (g.lastRow !== issue.row) {
-        g.rows++;
-        g.lastRow = issue.row;
-      }
-      const fix = this.fixOf(issue);
-      if (fix === undefined) return;
-      g.fixable++;
-      if (g.examples.length < EXAMPLES) {
-        const pair: [string, string] = [clipText(cellText(issue.value), 40), clipText(cellText(fix), 40)];
-        const k = pair.join("\u0001");
-        if (!g.seen.has(k)) {
-          g.seen.add(k);
-          g.examples.push(pair);
-        }
-      }
-    };
-    const errors = this.errors();
-    for (const issue of errors) add(issue, "error");
-    const warnings = this.rowWarnings();
-    for (const issue of warnings) add(issue, "warning");
-    const list = [...groups.values()]
-      .map(({ lastRow: _l, seen: _s, ...g }) => g)
-      .sort((a, b) => (a.level === b.level ? b.count - a.count : a.level === "error" ? -1 : 1));
-    const undo = this.done.at(-1);
-    const redo = this.undone.at(-1);
-    this.summaryCache = {
-      version: this.version,
-      choices: this.choices,
-      rowCount: this.count,
-      includedCount: this.includedCount,
-      errorCount: errors.length,
-      warningCount: warnings.length + this.finalWarnings.length,
-      problemRowCount: this.rowList({ problems: true, column: "", keyword: "" }).length,
-      columns: this.columns,
-      groups: list,
-      datasetWarnings: this.finalWarnings.slice(0, MAX_WARNINGS_SHOWN),
-      hasDuplicates: errors.some((i) => i.keyword === "duplicate-key"),
-      ...(undo ? { undo: undo.label } : {}),
-      ...(redo ? { redo: redo.label } : {}),
-    };
-    return this.summaryCache;
-  }
-
-  /** The rows (0-based) a problems query lists; undefined for all rows. */
-  private rowList(query: GridQuery): number[] {
-    const key = `${query.column}\u0001${query.keyword}`;
-    let list = this.listCache.get(key);
-    if (!list) {
-      list = [];
-      const buffer: Issue[] = [];
-      for (const i of this.sortedRows()) {
-        if (this.excluded[i]) continue;
-        buffer.length = 0;
-        this.rowErrors(i, buffer);
-        warningsOf(this.issues.get(i), buffer);
-        if (buffer.some((issue) => matches(issue, query.column, query.keyword))) list.push(i);
-      }
-      this.listCache.set(key, list);
-    }
-    return list;
-  }
-
-  private rowAt(query: GridQuery, position: number): number | undefined {
-    if (!query.problems) return position >= 0 && position < this.count ? position : undefined;
-    return this.rowList(query)[position];
-  }
-
-  /** How many rows the query lists. */
-  total(query: GridQuery): number {
-    return query.problems ? this.rowList(query).length : this.count;
-  }
-
-  /** Where row `row` (1-based) is in the query's list, or the next listed row's place; -1 for an empty list. */
-  positionOf(query: GridQuery, row: number): number {
-    const total = this.total(query);
-    if (total === 0) return -1;
-    if (!query.problems) return Math.min(Math.max(row - 1, 0), total - 1);
-    return Math.min(lowerBound(this.rowList(query), row - 1), total - 1);
-  }
-
-  /** A grid row: the current text of every column, its problems, and the worst of them. */
-  private gridRow(i: number): GridRow {
-    const issues: Issue[] = [];
-    this.rowErrors(i, issues);
-    const warnings: Issue[] = [];
-    if (!this.excluded[i]) warningsOf(this.issues.get(i), warnings);
-    const raw = this.raw(i);
-    const cells: GridCell[] = this.columns.map((field) => ({
-      text: isObject(raw) && Object.hasOwn(raw, field) ? cellText(raw[field]) : "",
-    }));
-    const row: GridRow = { row: i + 1, excluded: this.excluded[i] === 1, cells, errors: [], warnings: [] };
-    const line = this.source.line(i);
-    if (line !== undefined) row.line = line;
-    const mark = (issue: Issue, level: ProblemLevel) => {
-      const c = issue.field && !SOURCE_KEYWORDS.has(issue.keyword) ? this.columns.indexOf(issue.field) : -1;
-      const cell = c >= 0 ? cells[c] : undefined;
-      if (cell) {
-        if (level === "error") {
-          cell.errors ??= [];
-          cell.errors.push(issue);
-        } else {
-          cell.warnings ??= [];
-          cell.warnings.push(issue);
-        }
-        if (cell.level !== "error") cell.level = level;
-      } else (level === "error" ? row.errors : row.warnings).push(issue);
-      if (row.level !== "error") row.level = level;
-    };
-    for (const issue of issues) mark(issue, "error");
-    for (const issue of warnings) mark(issue, "warning");
-    return row;
-  }
-
-  /** Rows start..end of the grid's list. */
-  grid(query: GridQuery, start: number, end: number): GridWindow {
-    const total = this.total(query);
-    const from = Math.max(0, Math.min(start, total));
-    const to = Math.max(from, Math.min(end, total));
-    const rows: GridRow[] = [];
-    for (let p = from; p < to; p++) {
-      const i = this.rowAt(query, p);
-      if (i !== undefined) rows.push(this.gridRow(i));
-    }
-    return { version: this.version, total, start: from, rows };
-  }
-
-  /**
-   * The problem of `kind` after (direction 1) or before (-1) row `fromRow` (1-based; 0 before the
-   * first), wrapping around; with its position in the grid's list for `query`.
-   */
-  locate(query: GridQuery, kind: ProblemKind, fromRow: number, direction: 1 | -1): ProblemPlace | undefined {
-    const list = this.ofKind(kind);
-    if (list.length === 0) return undefined;
-    const rows = list.map((i) => i.row);
-    let index: number;
-    if (direction === 1) {
-      index = lowerBound(rows, fromRow + 1);
-      if (index >= list.length) index = 0;
-    } else {
-      index = lowerBound(rows, fromRow) - 1;
-      if (index < 0) index = list.length - 1;
-    }
-    const issue = list[index] as Issue;
-    const i = issue.row - 1;
-    const position = query.problems ? lowerBound(this.rowList(query), i) : i;
-    const listed = this.rowAt(query, position) === i;
-    return {
-      row: issue.row,
-      field: issue.field,
-      position: listed ? position : -1,
-      index,
-      count: list.length,
-    };
-  }
-
   /** What an edit would change, without changing anything. */
   preview(action: EditAction): EditPreview {
-    const plan = planEdit(this, action);
-    const rows = new Set<number>();
-    const examples: [string, string][] = [];
-    const seen = new Set<string>();
-    for (const w of plan.writes) {
-      rows.add(w.i);
-      if (examples.length >= EXAMPLES) continue;
-      const raw = this.raw(w.i);
-      const pair: [string, string] = [
-        clipText(cellText(isObject(raw) ? raw[w.field] : undefined), 40),
-        clipText(cellText(w.value), 40),
-      ];
-      const k = pair.join("\u0001");
-      if (!seen.has(k)) {
-        seen.add(k);
-        examples.push(pair);
-      }
-    }
-    for (const e of plan.excluded) rows.add(e.i);
-    for (const i of plan.kept) rows.add(i);
-    return { rows: rows.size, cells: plan.writes.length, examples };
+    return previewEdit(this, action);
   }
 
   /** Runs an edit (recorded for undo); returns how many rows it changed, left out or put back. */
@@ -743,18 +449,14 @@ export class Dataset {
 
   /** Reverts the last edit; returns how many rows it changed back (0 when there is none). */
   undo(): number {
-    const change = this.done.pop();
-    if (!change) return 0;
-    this.undone.push(change);
-    return this.run(change, "back");
+    const change = this.history.undo();
+    return change ? this.run(change, "back") : 0;
   }
 
   /** Repeats the last undone edit. */
   redo(): number {
-    const change = this.undone.pop();
-    if (!change) return 0;
-    this.done.push(change);
-    return this.run(change, "forth");
+    const change = this.history.redo();
+    return change ? this.run(change, "forth") : 0;
   }
 
   inRange(row: number): number | undefined {
@@ -794,25 +496,14 @@ export class Dataset {
       change.cells.push({ i: w.i, field: w.field, before: cell?.value, after: w.value });
     }
     for (const i of plan.kept) change.kept.push({ i, issues: this.sourceIssues.get(i) ?? [] });
-    const rows = this.rowsOf(change);
-    if (rows.length === 0) return 0;
-    this.undone.length = 0;
-    this.done.push(change);
-    if (this.done.length > HISTORY_LIMIT) this.done.shift();
+    if (rowsOf(change).length === 0) return 0;
+    this.history.record(change);
     return this.run(change, "forth");
-  }
-
-  private rowsOf(change: Change): number[] {
-    const rows = new Set<number>();
-    for (const c of change.cells) rows.add(c.i);
-    for (const e of change.excluded) rows.add(e.i);
-    for (const k of change.kept) rows.add(k.i);
-    return [...rows];
   }
 
   /** Applies a change forth (as recorded) or back (its inverse), revalidating what it touched. */
   private run(change: Change, way: "forth" | "back"): number {
-    const rows = this.rowsOf(change);
+    const rows = rowsOf(change);
     const cellsByRow = new Map<number, Change["cells"]>();
     for (const c of change.cells) {
       const list = cellsByRow.get(c.i) ?? [];

@@ -6,16 +6,12 @@ import {
   type ContextSchema,
   type CsvTextIssue,
   detectKind,
-  type IntakeRecord,
-  type JsonValue,
   type RecordLimits,
   readJsonRecords,
   recordLimits,
   registerSchema,
   resolveSchema,
-  type SourceRow,
 } from "../../schemas/index.ts";
-import { type ApiClientOptions, createApiClient } from "../api-client.ts";
 import { looksLikeHeaderless } from "../mapping/headerless.ts";
 import { type ColumnSuggestion, type HistoryEntry, suggestMapping } from "../mapping/suggest.ts";
 import { type Mapping, mappingFromSuggestions, sameMapping } from "../mapping.ts";
@@ -23,12 +19,13 @@ import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
 import { Dataset } from "./dataset.ts";
 import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
+import { type Inspection, type InspectOptions, mediaInspection, profile } from "./inspection.ts";
 import { type MediaKind, mediaKindOf } from "./media/kind.ts";
-import { type ExtractedTable, MediaError } from "./media/types.ts";
+import type { ExtractedTable } from "./media/types.ts";
+import { noTableMessage, readMediaTables, tableSource } from "./media-source.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
-import type { SourceIssue } from "./parse/source-table.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
-import { NO_HEADER_ROW, PROFILE_ROWS } from "./protocol.ts";
+import { cellText, NO_HEADER_ROW } from "./protocol.ts";
 import type {
   EditAction,
   EditPreview,
@@ -38,97 +35,14 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
-import { csvSource, jsonSource, LOW_CONFIDENCE, type SourceRows, withConfidence } from "./source.ts";
+import { csvSource, jsonSource, type SourceRows } from "./source.ts";
 import {
-  type ReplacementReview,
-  UploadError,
-  type UploadOutcome,
-  type UploadProgress,
-  uploadSync,
-} from "./upload.ts";
-
-export interface InspectOptions {
-  fileName: string;
-  encoding?: SourceEncoding;
-  delimiter?: string;
-  /** Index of the header among the parsed CSV rows (overrides detection). */
-  headerRow?: number;
-  /** The Worker's announced limits (field length, nesting depth); the core's defaults otherwise. */
-  limits?: Partial<RecordLimits>;
-  /**
-   * What the sync records as its source (a captured page's title and address); the file name
-   * otherwise. Kept when the same file is read again without it.
-   */
-  sourceName?: string;
-  /** An Excel workbook's sheet to read (the first with data otherwise; kept for the same file). */
-  sheet?: string;
-  /** A PDF's or an image's table to read, by its index in `media.tables` (the first otherwise; kept for the same file). */
-  table?: number;
-  /**
-   * The data the file is for, and the tenant's past mapping choices: once the file is read, its
-   * mapping is suggested and the rows are validated under it in the background, so a `validate`
-   * with that mapping (the usual case) finds most of the work done.
-   */
-  prepare?: { context: string; history: HistoryEntry[] };
-}
-
-export type Inspection =
-  | { status: "needs-encoding"; line: number; preview: { line: number; text: string }[] }
-  | { status: "error"; message: string }
-  | {
-      status: "ready";
-      kind: "csv" | "json";
-      encoding: SourceEncoding;
-      delimiter?: string;
-      jsonShape?: string;
-      headerRow?: number;
-      headerCandidates?: SourceRow[];
-      /** An Excel workbook's sheets with data, and the one read. */
-      sheets?: string[];
-      sheet?: string;
-      /** A PDF or an image: the tables found in it (the picker's choices), and the one read. */
-      media?: MediaInspection;
-      headers: string[];
-      columns: string[];
-      rowCount: number;
-      /** Per column: the first few non-empty values, and up to 50 distinct values. */
-      samples: string[][];
-      distinct: string[][];
-      /**
-       * A CSV read without a header row, or whose first row looks like data (emails, dates, ids
-       * over the same below it): the "no header row" choice is offered.
-       */
-      looksHeaderless: boolean;
-      /** The file's own problems, and the first MAX_ROW_ISSUES of the rows' (issueCount counts all). */
-      issues: SourceIssue[];
-      issueCount: number;
-    };
-
-/** A table found in a PDF or an image, as a picker lists it. */
-export interface MediaTableSummary {
-  /** The 1-based page it starts on. */
-  page?: number;
-  header: string[];
-  rowCount: number;
-}
-
-/** What was read from a PDF or an image. */
-export interface MediaInspection {
-  kind: MediaKind;
-  tables: MediaTableSummary[];
-  /** The index in `tables` of the table read. */
-  table: number;
-  /**
-   * OCR'd cells read with less than LOW_CONFIDENCE (data row and column 0-based, confidence 0-1),
-   * the first MAX_LOW_CONFIDENCE_SHOWN of them; `lowConfidenceCount` counts all. Empty for a PDF's own text.
-   */
-  lowConfidence: { row: number; column: number; confidence: number }[];
-  lowConfidenceCount: number;
-}
-
-export { LOW_CONFIDENCE } from "./source.ts";
-
-const MAX_LOW_CONFIDENCE_SHOWN = 1000;
+  type PipelinePlatform,
+  type SubmitEvent,
+  type SubmitOutcome,
+  type SubmitRequest,
+  submitDataset,
+} from "./submit.ts";
 
 export interface ValidationDone {
   recordCount: number;
@@ -141,41 +55,7 @@ export type Progress = { phase: "read" | "parse" | "validate" | "pages"; done: n
 
 export type DownloadKind = "errors" | "csv" | "json";
 
-/** What the worker needs to upload: the connection, and where to. */
-export interface SubmitRequest {
-  workerUrl: string;
-  apiKey: string;
-  integrationId: string;
-  context: string;
-}
-
-export type SubmitEvent =
-  | { type: "progress"; progress: UploadProgress }
-  /**
-   * Every batch is in; what the commit would change. When `review.mustConfirm` the upload waits
-   * for `confirm(id)` (commit) or `cancel(id)` (abort the sync; nothing changes).
-   */
-  | { type: "review"; review: ReplacementReview }
-  | { type: "sync-started"; syncId: string }
-  | { type: "sync-settled"; syncId: string };
-
-/** A failed upload as the page shows it: the report's first errors already placed in the file. */
-export interface SubmitFailure {
-  status: "failed";
-  message: string;
-  syncAborted: boolean;
-  errors: { key: string; row: number; line?: number; message: string }[];
-}
-
-export type SubmitOutcome = UploadOutcome | SubmitFailure;
-
-/** The platform the upload runs on (injected in tests; the worker's own fetch otherwise). */
-export type PipelinePlatform = Pick<ApiClientOptions, "fetch" | "sleep">;
-
-const SAMPLES = 3;
-const DISTINCT = 50;
 const MAX_ROW_ISSUES = 100;
-const FAILED_ERRORS_SHOWN = 20;
 /** Rows validated per background slice (a few tens of ms), so requests are answered between slices. */
 const PREPARE_SLICE = 8192;
 
@@ -193,42 +73,11 @@ function soon(task: () => void): void {
   channel.port2.postMessage(null);
 }
 
-const asText = (v: JsonValue | undefined): string =>
-  v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
-
 function bomOf(bytes: Uint8Array): { encoding: SourceEncoding; length: number } | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: "utf-8", length: 3 };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: "utf-16le", length: 2 };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: "utf-16be", length: 2 };
   return undefined;
-}
-
-/** Samples, distinct values and the first rows of every column. */
-function profile(source: SourceRows) {
-  const width = source.columns.length;
-  const rows: string[][] = [];
-  for (let i = 0; i < Math.min(source.count, PROFILE_ROWS); i++) rows.push(source.row(i).cells.map(asText));
-  const samples: string[][] = [];
-  const distinct: string[][] = [];
-  for (let c = 0; c < width; c++) {
-    // The first few non-empty values, repeats included …
-    const s: string[] = [];
-    for (let i = 0; i < source.count && s.length < SAMPLES; i++) {
-      const text = asText(source.cell(i, c)).trim();
-      if (text) s.push(text);
-    }
-    // … and up to DISTINCT different ones, in order of appearance (a column of a few values is
-    // read to its end, from its dictionary codes).
-    const d = new Set<string>();
-    source.distinct(c, (value) => {
-      const text = value.trim();
-      if (text) d.add(text);
-      return d.size < DISTINCT;
-    });
-    samples.push(s);
-    distinct.push([...d]);
-  }
-  return { samples, distinct, rows };
 }
 
 /** User Timing (DevTools' Performance panel; the bench reads it), typed here for every build's lib. */
@@ -450,7 +299,7 @@ export class Pipeline {
       headerRow: source.headerRow,
       headerCandidates: source.headerCandidates,
       ...(this.workbook ? { sheets: this.workbook.sheets, sheet: this.workbook.sheet } : {}),
-      ...(this.media ? { media: this.mediaInspection(this.media), delimiter: undefined } : {}),
+      ...(this.media ? { media: mediaInspection(this.media, this.source), delimiter: undefined } : {}),
       headers: source.headers,
       columns: source.columns,
       rowCount: source.count,
@@ -493,27 +342,16 @@ export class Pipeline {
       const controller = new AbortController();
       if (id !== undefined) this.reads.set(id, controller);
       try {
-        onProgress({ phase: "pages", done: 0, total: 1 });
-        // Loaded here: PDF.js and the OCR engine are megabytes the page never needs.
-        const { extractTables } = await import("./media/index.ts");
-        tables = await extractTables(new Uint8Array(await file.arrayBuffer()), kind, {
-          signal: controller.signal,
-          onProgress: ({ page, pages }) => onProgress({ phase: "pages", done: page, total: pages }),
-        });
-      } catch (error) {
-        if (error instanceof MediaError) return { status: "error", message: error.message };
-        if (controller.signal.aborted) return { status: "error", message: "Reading the file was cancelled" };
-        throw error;
+        const read = await readMediaTables(file, kind, controller.signal, (done, total) =>
+          onProgress({ phase: "pages", done, total }),
+        );
+        if (!Array.isArray(read)) return { status: "error", message: read.error };
+        tables = read;
       } finally {
         if (id !== undefined) this.reads.delete(id);
       }
     }
-    const what = kind === "pdf" ? "PDF" : "image";
-    if (tables.length === 0)
-      return {
-        status: "error",
-        message: `No table was found in the ${what}: Intake looks for rows of text in columns (a header and at least one row)`,
-      };
+    if (tables.length === 0) return { status: "error", message: noTableMessage(kind) };
     const table = Math.min(
       Math.max(0, options.table ?? (sameFile ? (this.media?.table ?? 0) : 0)),
       tables.length - 1,
@@ -526,45 +364,10 @@ export class Pipeline {
     // The sync records the file and the table's page ("report.pdf, page 2"), kept as the admin
     // picks another table of the same file.
     this.sourceName = `${name}${page}`;
-    const store = new ColumnStore(chosen.rows.length + 1);
-    store.add(chosen.header, 1);
-    chosen.rows.forEach((row, i) => {
-      store.add(row, i + 2);
-    });
+    const { store, source } = tableSource(chosen, options.headerRow);
     this.csv = { file, encoding: "utf-8", delimiter: ",", store, textIssues: [] };
-    // The header is the table's first row unless the admin says otherwise.
-    const source = csvSource(store, ",", [], options.headerRow ?? 0);
-    // Data row r is the store's row headerRow + 1 + r, the table's data row headerRow + r.
-    this.source = chosen.confidence
-      ? withConfidence(source, chosen.confidence, source.headerRow ?? 0)
-      : source;
-    return this.inspected(this.source, "utf-8", options, onProgress);
-  }
-
-  private mediaInspection(media: NonNullable<Pipeline["media"]>): MediaInspection {
-    const lowConfidence: MediaInspection["lowConfidence"] = [];
-    let lowConfidenceCount = 0;
-    const source = this.source;
-    if (source?.confidence)
-      for (let row = 0; row < source.count; row++)
-        for (let column = 0; column < source.columns.length; column++) {
-          const confidence = source.confidence(row, column);
-          if (confidence === undefined || confidence >= LOW_CONFIDENCE) continue;
-          lowConfidenceCount++;
-          if (lowConfidence.length < MAX_LOW_CONFIDENCE_SHOWN)
-            lowConfidence.push({ row, column, confidence });
-        }
-    return {
-      kind: media.kind,
-      tables: media.tables.map((t) => ({
-        ...(t.page !== undefined ? { page: t.page } : {}),
-        header: t.header,
-        rowCount: t.rows.length,
-      })),
-      table: media.table,
-      lowConfidence,
-      lowConfidenceCount,
-    };
+    this.source = source;
+    return this.inspected(source, "utf-8", options, onProgress);
   }
 
   /** An Excel workbook's sheet (an .xlsx streamed from the file), as CSV-like rows. */
@@ -610,7 +413,7 @@ export class Pipeline {
   columnValues(column: number, limit: number): string[] {
     const source = this.requireSource();
     const out: string[] = [];
-    for (let i = 0; i < Math.min(limit, source.count); i++) out.push(asText(source.row(i).cells[column]));
+    for (let i = 0; i < Math.min(limit, source.count); i++) out.push(cellText(source.row(i).cells[column]));
     return out;
   }
 
@@ -673,19 +476,19 @@ export class Pipeline {
   }
 
   summary(): ReviewSummary {
-    return this.requireDataset().summary();
+    return this.requireDataset().views.summary();
   }
 
   grid(query: GridQuery, start: number, end: number): GridWindow {
-    return this.requireDataset().grid(query, start, end);
+    return this.requireDataset().views.grid(query, start, end);
   }
 
   locate(query: GridQuery, kind: ProblemKind, from: number, direction: 1 | -1): ProblemPlace | undefined {
-    return this.requireDataset().locate(query, kind, from, direction);
+    return this.requireDataset().views.locate(query, kind, from, direction);
   }
 
   position(query: GridQuery, row: number): number {
-    return this.requireDataset().positionOf(query, row);
+    return this.requireDataset().views.positionOf(query, row);
   }
 
   preview(action: EditAction): EditPreview {
@@ -727,53 +530,18 @@ export class Pipeline {
     const dataset = this.requireDataset();
     const controller = new AbortController();
     this.uploads.set(id, controller);
-    const client = createApiClient({
-      baseUrl: request.workerUrl,
-      apiKey: request.apiKey,
-      fetch: this.platform.fetch,
-      sleep: this.platform.sleep,
-    });
     try {
-      const records: Iterable<IntakeRecord> = dataset.records();
-      return await uploadSync({
-        client,
-        integrationId: request.integrationId,
-        context: request.context,
-        records,
-        totalRecords: dataset.includedCount,
-        // The schema the rows were validated with: the Worker refuses the commit when its MODEL changed since.
-        schemaId: dataset.schema.$id,
-        sourceName: this.sourceName,
-        signal: controller.signal,
-        onProgress: (progress) => onEvent({ type: "progress", progress }),
-        onSyncStarted: (syncId) => onEvent({ type: "sync-started", syncId }),
-        onSyncSettled: (syncId) => onEvent({ type: "sync-settled", syncId }),
-        beforeCommit: (review) => {
-          onEvent({ type: "review", review });
-          if (!review.mustConfirm) return true;
-          // A cancel aborts the signal, which uploadSync waits on alongside this.
-          return new Promise<boolean>((resolve) => this.confirmations.set(id, () => resolve(true)));
+      return await submitDataset(
+        dataset,
+        request,
+        {
+          platform: this.platform,
+          sourceName: this.sourceName,
+          signal: controller.signal,
+          confirmed: () => new Promise<boolean>((resolve) => this.confirmations.set(id, () => resolve(true))),
         },
-      });
-    } catch (error) {
-      const report = error instanceof UploadError ? error.problem?.report : undefined;
-      const shown = (report?.errors ?? []).slice(0, FAILED_ERRORS_SHOWN);
-      const places = dataset.placesOf(shown.map((i) => i.row));
-      return {
-        status: "failed",
-        message: error instanceof Error ? error.message : String(error),
-        syncAborted: error instanceof UploadError && error.syncAborted,
-        errors: shown.map((i) => {
-          const place = places.get(i.row);
-          const out: SubmitFailure["errors"][number] = {
-            key: `${i.row}|${i.pointer}|${i.keyword}`,
-            row: place?.row ?? i.row,
-            message: i.message,
-          };
-          if (place?.line !== undefined) out.line = place.line;
-          return out;
-        }),
-      };
+        onEvent,
+      );
     } finally {
       this.uploads.delete(id);
       this.confirmations.delete(id);

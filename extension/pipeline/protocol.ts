@@ -5,17 +5,8 @@
 import type { ContextSchema, JsonValue } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
-import type {
-  DownloadKind,
-  Inspection,
-  InspectOptions,
-  Pipeline,
-  Progress,
-  SubmitEvent,
-  SubmitOutcome,
-  SubmitRequest,
-  ValidationDone,
-} from "./pipeline.ts";
+import type { Inspection, InspectOptions } from "./inspection.ts";
+import type { DownloadKind, Pipeline, Progress, ValidationDone } from "./pipeline.ts";
 import type {
   EditAction,
   EditPreview,
@@ -25,16 +16,11 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
+import type { SubmitEvent, SubmitOutcome, SubmitRequest } from "./submit.ts";
 
+export type { Inspection, InspectOptions, MediaInspection } from "./inspection.ts";
 export type { TableRow } from "./parse/source-table.ts";
-export type {
-  DownloadKind,
-  Inspection,
-  InspectOptions,
-  MediaInspection,
-  Progress,
-  SubmitFailure,
-} from "./pipeline.ts";
+export type { DownloadKind, Progress } from "./pipeline.ts";
 // The types and constants the page needs of what runs in the pipeline worker: the page imports
 // from pipeline/ only this file and client.ts (test/extension/walls.test.ts checks it).
 export type {
@@ -49,6 +35,7 @@ export type {
   ProblemLevel,
   ReviewSummary,
 } from "./review-types.ts";
+export type { SubmitFailure } from "./submit.ts";
 export type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
 
 export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);

@@ -37,7 +37,7 @@ describe("pipeline validation", () => {
   });
 
   it("groups problems by column and rule with counts, fixes and examples", () => {
-    const summary = datasetOf(CSV).summary();
+    const summary = datasetOf(CSV).views.summary();
     expect([summary.rowCount, summary.includedCount, summary.errorCount, summary.problemRowCount]).toEqual([
       6, 6, 7, 5,
     ]);
@@ -68,18 +68,18 @@ describe("pipeline validation", () => {
 
   it("hands out grid windows of all rows or of the rows with problems, cells marked", () => {
     const dataset = datasetOf(CSV);
-    const all = dataset.grid({ problems: false, column: "", keyword: "" }, 1, 3);
+    const all = dataset.views.grid({ problems: false, column: "", keyword: "" }, 1, 3);
     expect([all.total, all.start, all.rows.map((r) => r.row)]).toEqual([6, 1, [2, 3]]);
     const bob = all.rows[0];
     expect(bob?.line).toBe(3);
     expect(bob?.cells.map((c) => c.text)).toEqual(["bob@x.co", "Bob", "active", "2024-01-31", "USER"]);
     expect(bob?.cells.map((c) => c.level ?? "")).toEqual(["", "", "error", "error", ""]);
     expect(bob?.cells[3]?.errors?.[0]?.message).toContain("createdOn must be a real date in DDMMYYYY form");
-    const problems = dataset.grid({ problems: true, column: "", keyword: "" }, 0, 10);
+    const problems = dataset.views.grid({ problems: true, column: "", keyword: "" }, 0, 10);
     expect(problems.rows.map((r) => r.row)).toEqual([2, 3, 4, 5, 6]);
-    const dupes = dataset.grid({ problems: true, column: "emailId", keyword: "duplicate-key" }, 0, 10);
+    const dupes = dataset.views.grid({ problems: true, column: "emailId", keyword: "duplicate-key" }, 0, 10);
     expect(dupes.rows.map((r) => r.row)).toEqual([4, 6]);
-    const ragged = datasetOf("Email,Role\na@x.co,ADMIN,extra\n").grid(
+    const ragged = datasetOf("Email,Role\na@x.co,ADMIN,extra\n").views.grid(
       { problems: true, column: "", keyword: "" },
       0,
       9,
@@ -92,19 +92,19 @@ describe("pipeline validation", () => {
     const kind = { column: "emailId", keyword: "duplicate-key", level: "error" } as const;
     const all = { problems: false, column: "", keyword: "" };
     const problems = { problems: true, column: "", keyword: "" };
-    expect(dataset.locate(all, kind, 0, 1)).toEqual({
+    expect(dataset.views.locate(all, kind, 0, 1)).toEqual({
       row: 4,
       field: "emailId",
       position: 3,
       index: 0,
       count: 2,
     });
-    expect(dataset.locate(problems, kind, 4, 1)).toMatchObject({ row: 6, position: 4, index: 1 });
-    expect(dataset.locate(problems, kind, 6, 1)).toMatchObject({ row: 4, position: 2, index: 0 });
-    expect(dataset.locate(problems, kind, 4, -1)).toMatchObject({ row: 6, index: 1 });
-    expect(dataset.locate(all, { ...kind, keyword: "nope" }, 0, 1)).toBeUndefined();
-    expect(dataset.positionOf(problems, 1)).toBe(0);
-    expect(dataset.positionOf(problems, 5)).toBe(3);
+    expect(dataset.views.locate(problems, kind, 4, 1)).toMatchObject({ row: 6, position: 4, index: 1 });
+    expect(dataset.views.locate(problems, kind, 6, 1)).toMatchObject({ row: 4, position: 2, index: 0 });
+    expect(dataset.views.locate(problems, kind, 4, -1)).toMatchObject({ row: 6, index: 1 });
+    expect(dataset.views.locate(all, { ...kind, keyword: "nope" }, 0, 1)).toBeUndefined();
+    expect(dataset.views.positionOf(problems, 1)).toBe(0);
+    expect(dataset.views.positionOf(problems, 5)).toBe(3);
   });
 });
 

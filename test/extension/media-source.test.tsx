@@ -12,8 +12,9 @@ import {
   sourceLine,
 } from "../../extension/flow/SourceStep.tsx";
 import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
+import type { MediaInspection } from "../../extension/pipeline/inspection.ts";
 import type { ExtractedTable, ExtractOptions } from "../../extension/pipeline/media/types.ts";
-import { type MediaInspection, Pipeline } from "../../extension/pipeline/pipeline.ts";
+import { Pipeline } from "../../extension/pipeline/pipeline.ts";
 
 /** What the replaced reader was asked, and what it answers. */
 const reader = vi.hoisted(() => ({

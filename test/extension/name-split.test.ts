@@ -16,7 +16,7 @@ import {
   splitFullName,
   suggestMapping,
 } from "../../extension/mapping.ts";
-import { fieldOrder } from "../../extension/pipeline/dataset.ts";
+import { fieldOrder } from "../../extension/pipeline/dataset-views.ts";
 import { type ContextSchema, getSchema } from "../../schemas/index.ts";
 import { datasetOf } from "./dataset-helpers.ts";
 

@@ -8,8 +8,9 @@ import { ReviewStep } from "../../extension/flow/review/ReviewStep.tsx";
 import type { Mapping } from "../../extension/mapping.ts";
 import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
 import { ColumnStore } from "../../extension/pipeline/column-store.ts";
-import { Dataset, OCR_CONFIDENCE_KEYWORD, ocrConfidenceMessage } from "../../extension/pipeline/dataset.ts";
+import { Dataset } from "../../extension/pipeline/dataset.ts";
 import type { ExtractedTable } from "../../extension/pipeline/media/types.ts";
+import { OCR_CONFIDENCE_KEYWORD, ocrConfidenceMessage } from "../../extension/pipeline/ocr-warnings.ts";
 import { csvSource, LOW_CONFIDENCE, withConfidence } from "../../extension/pipeline/source.ts";
 import { LiveRegion } from "../../extension/ui/LiveRegion.tsx";
 
@@ -82,23 +83,23 @@ describe("OCR confidence warnings in the dataset", () => {
         value: "cy@x.co",
       },
     ]);
-    const summary = dataset.summary();
+    const summary = dataset.views.summary();
     expect([summary.errorCount, summary.warningCount, summary.problemRowCount]).toEqual([0, 3, 3]);
     expect(summary.groups.map((g) => [g.column, g.keyword, g.level, g.count, g.fixable])).toEqual([
       ["userStatus", "ocr-confidence", "warning", 1, 0],
       ["role", "ocr-confidence", "warning", 1, 0],
       ["emailId", "ocr-confidence", "warning", 1, 0],
     ]);
-    const row2 = dataset.grid(ALL, 0, 9).rows.find((r) => r.row === 2);
+    const row2 = dataset.views.grid(ALL, 0, 9).rows.find((r) => r.row === 2);
     expect(row2?.cells.map((c) => c.level ?? "")).toEqual(["", "warning", ""]);
     expect(row2?.cells[1]?.warnings?.[0]?.message).toBe(ocrConfidenceMessage(0.62));
     const kind = { column: "role", keyword: "ocr-confidence", level: "warning" } as const;
     expect(
-      dataset
+      dataset.views
         .grid({ problems: true, column: "role", keyword: "ocr-confidence" }, 0, 9)
         .rows.map((r) => r.row),
     ).toEqual([2]);
-    expect(dataset.locate(ALL, kind, 0, 1)).toMatchObject({ row: 2, field: "role", count: 1 });
+    expect(dataset.views.locate(ALL, kind, 0, 1)).toMatchObject({ row: 2, field: "role", count: 1 });
   });
 
   it("leaves unmapped columns alone, and a source without confidence has no such warning", () => {
@@ -124,9 +125,9 @@ describe("OCR confidence warnings in the dataset", () => {
     ]);
     // A row left out has no warnings; put back, it has them again.
     dataset.edit({ type: "exclude", row: 3, excluded: true });
-    expect(dataset.summary().warningCount).toBe(2);
+    expect(dataset.views.summary().warningCount).toBe(2);
     dataset.edit({ type: "exclude", row: 3, excluded: false });
-    expect(dataset.summary().warningCount).toBe(3);
+    expect(dataset.views.summary().warningCount).toBe(3);
   });
 });
 

@@ -18,7 +18,7 @@ import { datasetOf } from "./dataset-helpers.ts";
 afterEach(forgetSchemas);
 
 const kinds = (d: Dataset) =>
-  Object.fromEntries(d.summary().groups.map((g) => [`${g.column}:${g.keyword}`, [g.count, g.fixable]]));
+  Object.fromEntries(d.views.summary().groups.map((g) => [`${g.column}:${g.keyword}`, [g.count, g.fixable]]));
 const err = (column: string, keyword: string): ProblemKind => ({ column, keyword, level: "error" });
 const texts = (d: Dataset, field: string) => [...d.includedRaws()].map((r) => r[field]);
 
@@ -33,7 +33,7 @@ describe("fix all like this", () => {
       "userStatus:enum": [PLANTED.status, PLANTED.status],
       "emailId:required": [PLANTED.blank, 0],
     });
-    const mfa = dataset.summary().groups.find((g) => g.column === "mfaEnrolmentStatus");
+    const mfa = dataset.views.summary().groups.find((g) => g.column === "mfaEnrolmentStatus");
     expect(mfa?.examples).toEqual([
       ["yes", "true"],
       ["no", "false"],
@@ -49,7 +49,7 @@ describe("fix all like this", () => {
     expect(dataset.edit({ type: "fix-kind", kind: err("userStatus", "enum") })).toBe(PLANTED.status);
     expect(dataset.edit({ type: "exclude-kind", kind: err("emailId", "required") })).toBe(PLANTED.blank);
     expect(dataset.errors()).toEqual([]);
-    expect(dataset.summary()).toMatchObject({ includedCount: 196, errorCount: 0, problemRowCount: 0 });
+    expect(dataset.views.summary()).toMatchObject({ includedCount: 196, errorCount: 0, problemRowCount: 0 });
     expect([...dataset.records()]).toEqual(plantedFixed());
   });
 
@@ -131,7 +131,7 @@ describe("column-wide fixes", () => {
     const dataset = datasetOf(CSV);
     expect(dataset.edit({ type: "fill", field: "department", value: "  " })).toBe(0);
     expect(dataset.edit({ type: "replace", field: "role", find: "", replacement: "X", options: {} })).toBe(0);
-    expect(dataset.summary().undo).toBeUndefined();
+    expect(dataset.views.summary().undo).toBeUndefined();
   });
 });
 
@@ -157,16 +157,19 @@ describe("undo and redo", () => {
     dataset.edit({ type: "exclude", row: 2, excluded: true });
     const end = state();
     expect(end).toEqual(["31012024 01012024", []]);
-    expect(dataset.summary().undo).toBe("leaving out row 2");
+    expect(dataset.views.summary().undo).toBe("leaving out row 2");
 
     expect(dataset.undo()).toBe(1);
     expect(dataset.undo()).toBe(1);
     expect(state()).toEqual(["31012024 01022024 01012024", ["3:duplicate-key"]]);
-    expect(dataset.summary()).toMatchObject({ undo: "fix of createdOn", redo: "edit of emailId in row 3" });
+    expect(dataset.views.summary()).toMatchObject({
+      undo: "fix of createdOn",
+      redo: "edit of emailId in row 3",
+    });
     expect(dataset.undo()).toBe(2);
     expect(state()).toEqual(start);
     expect(dataset.undo()).toBe(0);
-    expect(dataset.summary().undo).toBeUndefined();
+    expect(dataset.views.summary().undo).toBeUndefined();
 
     dataset.redo();
     dataset.redo();
@@ -179,9 +182,9 @@ describe("undo and redo", () => {
     const dataset = datasetOf(CSV);
     dataset.edit({ type: "set", row: 1, field: "firstName", value: "Anna" });
     dataset.undo();
-    expect(dataset.summary().redo).toBe("edit of firstName in row 1");
+    expect(dataset.views.summary().redo).toBe("edit of firstName in row 1");
     dataset.edit({ type: "set", row: 2, field: "firstName", value: "Robert" });
-    expect(dataset.summary().redo).toBeUndefined();
+    expect(dataset.views.summary().redo).toBeUndefined();
     expect(texts(dataset, "firstName")).toEqual(["Ann", "Robert", "Annie"]);
   });
 
@@ -207,21 +210,21 @@ describe("at scale", () => {
       (_, i) => `u${i}@x.co,2024-01-${String((i % 28) + 1).padStart(2, "0")}`,
     );
     const dataset = datasetOf(`Email,Created On\n${rows.join("\n")}`);
-    const summary = dataset.summary();
+    const summary = dataset.views.summary();
     expect(summary.errorCount).toBe(100_000);
     expect(summary.groups).toHaveLength(1);
     expect(summary.groups[0]).toMatchObject({ fixable: 100_000 });
     const query = { problems: true, column: "", keyword: "" };
-    const window = dataset.grid(query, 50_000, 50_040);
+    const window = dataset.views.grid(query, 50_000, 50_040);
     expect(window.rows).toHaveLength(40);
     expect(window.rows[0]?.row).toBe(50_001);
-    expect(dataset.locate(query, err("createdOn", "format"), 70_000, 1)).toMatchObject({
+    expect(dataset.views.locate(query, err("createdOn", "format"), 70_000, 1)).toMatchObject({
       row: 70_001,
       position: 70_000,
     });
     expect(dataset.edit({ type: "fix-kind", kind: err("createdOn", "format") })).toBe(100_000);
-    expect(dataset.summary().errorCount).toBe(0);
+    expect(dataset.views.summary().errorCount).toBe(0);
     dataset.undo();
-    expect(dataset.summary().errorCount).toBe(100_000);
+    expect(dataset.views.summary().errorCount).toBe(100_000);
   }, 120_000);
 });

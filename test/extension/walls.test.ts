@@ -1,12 +1,15 @@
 // The extension's walls (STYLE.md, issue 24), checked over the real import graph: the page imports
 // from pipeline/ only client.ts and protocol.ts (types and constants); ui/ imports no wing; the
 // console and the flow do not import each other; the pipeline and the capture script import no
-// page code. The checker is shown to catch a forbidden import first.
-import { readdirSync, readFileSync } from "node:fs";
+// page code. The checker is shown to catch a forbidden import first. The same walls are a lint rule
+// (biome.json overrides, style/noRestrictedImports): shown to fire on probe files, and to pass the tree.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const ROOT = join(import.meta.dirname, "../../extension");
+const REPO = join(import.meta.dirname, "../..");
+const ROOT = join(REPO, "extension");
 
 interface Edge {
   from: string;
@@ -81,4 +84,75 @@ describe("the extension's walls", () => {
     expect(all.some((e) => e.to === "pipeline/protocol.ts" && e.from.startsWith("flow/"))).toBe(true);
     expect(all.filter((e) => broken(e)).map((e) => `${e.from} -> ${e.to}: ${broken(e)}`)).toEqual([]);
   });
+});
+
+/** `npx biome lint` with `args` (paths relative to the repository): its exit status and what it printed. */
+function biomeLint(...args: string[]): { status: number | null; output: string } {
+  const run = spawnSync("npx", ["biome", "lint", ...args], { cwd: REPO, encoding: "utf8" });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe("the walls in `npm run lint` (Biome's style/noRestrictedImports)", () => {
+  // One probe per wall: a file written where the wall stands, importing across it.
+  const probes: { dir: string; source: string; says: string }[] = [
+    { dir: "ui", source: 'import "../flow/flow.css";', says: "ui/ is the design system" },
+    {
+      dir: "console",
+      source: 'import "../flow/deps.ts";',
+      says: "the console does not import the upload flow",
+    },
+    {
+      dir: "flow/review",
+      source: 'import "../../console/ui.tsx";',
+      says: "the upload flow does not import the console",
+    },
+    {
+      dir: "flow",
+      source: 'import type { Dataset } from "../pipeline/dataset.ts";\nexport type D = Dataset;',
+      says: "only through pipeline/client.ts and pipeline/protocol.ts",
+    },
+    {
+      dir: "entrypoints/options",
+      source: 'import "../../pipeline/pipeline.ts";',
+      says: "only through pipeline/client.ts and pipeline/protocol.ts",
+    },
+    {
+      dir: "capture",
+      source: 'import "../pipeline/protocol.ts";',
+      says: "the capture script runs in the captured page",
+    },
+    {
+      dir: "pipeline/parse",
+      source: 'import "../../ui/format.ts";',
+      says: "the pipeline runs in its Web Worker",
+    },
+  ];
+
+  it("fires on an import across each wall, and not on the same file through a door", () => {
+    const placed = probes.map((p) => ({ ...p, file: join(ROOT, p.dir, `__wall_probe_${process.pid}.ts`) }));
+    try {
+      for (const p of placed) writeFileSync(p.file, `${p.source}\n`);
+      const { status, output } = biomeLint(...placed.map((p) => relative(REPO, p.file)));
+      expect(status).not.toBe(0);
+      for (const p of placed) {
+        const at = output.indexOf(`${relative(REPO, p.file)}:1:`);
+        expect(at, `${p.dir}: no diagnostic`).toBeGreaterThanOrEqual(0);
+        const diagnostic = output.slice(at, at + 600);
+        expect(diagnostic).toContain("lint/style/noRestrictedImports");
+        expect(diagnostic).toContain(p.says);
+      }
+      // Through a door: the flow may import the protocol and the design system.
+      const door = join(ROOT, "flow", `__wall_probe_${process.pid}.ts`);
+      writeFileSync(door, 'import "../pipeline/protocol.ts";\nimport "../ui/format.ts";\n');
+      expect(biomeLint(relative(REPO, door))).toMatchObject({ status: 0 });
+    } finally {
+      for (const p of placed) rmSync(p.file, { force: true });
+    }
+  }, 60_000);
+
+  it("no source file of the extension breaks one", () => {
+    const { status, output } = biomeLint("--only=style/noRestrictedImports", "extension");
+    expect(output).not.toContain("noRestrictedImports");
+    expect(status).toBe(0);
+  }, 60_000);
 });

@@ -9,19 +9,19 @@
 import { constants, deflateRawSync } from "node:zlib";
 import * as XLSX from "@e965/xlsx";
 import { describe, expect, it } from "vitest";
-import { InflateError, Inflater } from "../../extension/pipeline/parse/inflate.ts";
 import {
-  dateInFieldForm,
   elapsedFormat,
   elapsedText,
   isDateFormat,
-  isWorkbook,
-  readWorkbook,
   serialToIso,
+} from "../../extension/pipeline/parse/excel-numbers.ts";
+import { InflateError, Inflater } from "../../extension/pipeline/parse/inflate.ts";
+import {
   WORKBOOK_EMPTY,
   WORKBOOK_OUTSIDE_GRID,
   WORKBOOK_UNREADABLE,
-} from "../../extension/pipeline/parse/xlsx.ts";
+} from "../../extension/pipeline/parse/sheet.ts";
+import { dateInFieldForm, isWorkbook, readWorkbook } from "../../extension/pipeline/parse/xlsx.ts";
 import { type XmlHandler, XmlScanner } from "../../extension/pipeline/parse/xml-scan.ts";
 import { Pipeline } from "../../extension/pipeline/pipeline.ts";
 import { utf16, wholeGridWorkbook, xlsx, zip } from "../fixtures/xlsx/build.ts";

@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { LOW_CONFIDENCE, Pipeline, type Progress } from "../../extension/pipeline/pipeline.ts";
+import { Pipeline, type Progress } from "../../extension/pipeline/pipeline.ts";
+import { LOW_CONFIDENCE } from "../../extension/pipeline/source.ts";
 import { pdfCorpus } from "../fixtures/media/pdf-corpus.ts";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "media", "screenshots");

@@ -1,7 +1,9 @@
 // Options page entrypoint: the console (integrations, API keys, status, history).
+// The design system first: each wing's own CSS, imported by its components, comes after it.
+import "../../ui/styles.css";
+
 import { render } from "preact";
 import { Console } from "../../console/Console.tsx";
 import { browserConsoleDeps } from "../../console/deps.ts";
-import "../../ui/styles.css";
 
 render(<Console deps={browserConsoleDeps()} />, document.getElementById("app") as HTMLElement);

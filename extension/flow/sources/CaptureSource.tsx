@@ -21,6 +21,7 @@ import { captureFileName, mergePages, tableFile } from "../../capture/table-file
 import { Banner } from "../../ui/Banner.tsx";
 import { plural } from "../../ui/format.ts";
 import type { OnSource } from "./types.ts";
+import "./sources.css";
 
 /** The page-side of capturing (the browser's tabs and scripting; a fake in tests). */
 export interface CaptureApi {

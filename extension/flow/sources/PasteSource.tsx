@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { Banner } from "../../ui/Banner.tsx";
 import { pastedImage, pastedSource } from "./paste.ts";
 import type { OnSource } from "./types.ts";
+import "./sources.css";
 
 export function PasteSource({ onSource }: { onSource: OnSource }) {
   const [error, setError] = useState<string>();
