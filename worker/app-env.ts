@@ -10,6 +10,8 @@ export interface AppEnv {
     key: ApiKey;
     /** The key's tenant's data database (set by `requireKey`): every data query goes to it. */
     db: D1Database;
+    /** That database's name (a binding: DATA_0, …; DB for tenants placed before placement). */
+    database: string;
     /** The request's clock, so tests can control time through a header-free seam. */
     now: Date;
     /** The tenant's custom contexts read during this request (`contextFor`). */

@@ -129,6 +129,11 @@ describe("moving a tenant", () => {
     const target = elsewhere(w.database);
     const before = await view(w, [1, 2]);
     const rowsBefore = await rowsIn(w.db, w.tenantId);
+    // A reader half-way through the pages of version 2 when the move begins.
+    const firstPage = await json<{ nextCursor: string }>(
+      await call("GET", `${w.base()}/records?version=2&limit=5`, { key: w.ingest }),
+    );
+    expect(firstPage.nextCursor).toMatch(new RegExp(`^v2\\.\\d+\\.${w.database}$`));
     const started = await move(w.tenantId, target);
     expect(started.status).toBe(202);
     expect(started.headers.get("location")).toBe(`/v1/tenants/${w.tenantId}`);
@@ -179,6 +184,14 @@ describe("moving a tenant", () => {
     ).toBe(0);
     expect(after.move.records).toBeGreaterThan(rowsBefore.dataset_rows as number);
     expect(await view(w, [1, 2])).toEqual(before);
+    // Its positions belonged to the old database: that reader is told to start again, not given another page.
+    await expectProblem(
+      await call("GET", `${w.base()}/records?version=2&limit=5&cursor=${firstPage.nextCursor}`, {
+        key: w.ingest,
+      }),
+      409,
+      "dataset-moved",
+    );
 
     // Writes go on, on the target: the open sync takes its next batch and commits as version 3.
     expect((await putBatch(w.base(), w.ingest, openSync, 2, users(51, 52))).status).toBe(200);

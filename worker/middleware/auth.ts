@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { type ApiKey, findKeyForAuth, type KeyScope, touchKey } from "../db/keys.ts";
 import { constantTimeEqual, keyIdOf, sha256Hex } from "../domain/crypto.ts";
-import { databaseOf } from "../domain/databases.ts";
+import { CONTROL_DATABASE, databaseOf } from "../domain/databases.ts";
 import { movingProblem } from "../domain/move.ts";
 import { forbidden, Problem, unauthorized } from "../http/problem.ts";
 import { countFailedAuth, refuseBlockedClient } from "./rate-limit.ts";
@@ -91,6 +91,7 @@ export function requireKey(scope?: KeyScope): MiddlewareHandler<AppEnv> {
     // being moved, its data is read from there but not changed (keys, in DB, stay manageable).
     if (moving && changesTenantData(c)) throw movingProblem(key.tenantId);
     c.set("db", databaseOf(c.env, database));
+    c.set("database", database ?? CONTROL_DATABASE);
     await decodeBody(c);
     await next();
   };

@@ -42,10 +42,24 @@ import { syncs } from "./syncs.ts";
 const PAGE_DEFAULT = 100;
 const PAGE_MAX = 1000;
 
-function parseCursor(cursor: string | undefined): { version: number; after: number } | undefined {
+/**
+ * A page cursor: `v<version>.<position>.<database>`. A position is a row's place in the database
+ * that gave it, so a cursor from before the tenant moved is refused (its positions mean nothing
+ * in the new database), never read as another place.
+ */
+function parseCursor(
+  cursor: string | undefined,
+  database: string,
+): { version: number; after: number } | undefined {
   if (!cursor) return undefined;
-  const m = /^v(\d{1,15})\.(\d{1,15})$/.exec(cursor);
+  const m = /^v(\d{1,15})\.(\d{1,15})(?:\.([A-Z][A-Z0-9_]{0,40}))?$/.exec(cursor);
   if (!m) throw badRequest("The cursor is not valid; use nextCursor from the previous page");
+  if (m[3] !== undefined && m[3] !== database)
+    throw conflict(
+      "dataset-moved",
+      "Dataset moved",
+      "The tenant's data moved to another database since this cursor was given; read again from the first page",
+    );
   return { version: Number(m[1]), after: Number(m[2]) };
 }
 
@@ -134,7 +148,7 @@ export const data = new Hono<AppEnv>()
   .get("/records", async (c) => {
     const ref = refOf(c);
     const wantsCsv = c.req.query("format") === "csv" || (c.req.header("accept") ?? "").includes("text/csv");
-    const cursor = parseCursor(c.req.query("cursor"));
+    const cursor = parseCursor(c.req.query("cursor"), c.var.database);
     const asked = c.req.query("version");
     const number =
       asked === undefined ? undefined : strictInt(asked, "The version", 1, Number.MAX_SAFE_INTEGER);
@@ -176,7 +190,9 @@ export const data = new Hono<AppEnv>()
       recordCount: version.recordCount,
       data: page.records,
       nextCursor:
-        page.last !== undefined && page.records.length === limit ? `v${version.version}.${page.last}` : null,
+        page.last !== undefined && page.records.length === limit
+          ? `v${version.version}.${page.last}.${c.var.database}`
+          : null,
     });
   })
   .get("/versions", async (c) => {
