@@ -65,7 +65,6 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `wrangler dev` on 127.0.0.1 and resolves once /health answers. */
 /**
  * Throws a one-line error when something already listens on 127.0.0.1:`port`: `wrangler dev`
  * would only log "Address already in use" and, worse, /health might answer from the other process.
@@ -86,11 +85,16 @@ export async function assertPortFree(port: number): Promise<void> {
   });
 }
 
+/**
+ * Starts `wrangler dev` on 127.0.0.1 and resolves once /health answers; `testScheduled` lets
+ * `GET /__scheduled` run the Cron Trigger's handler (the benches).
+ */
 export async function startWorker(
   options: {
     port?: number;
     persistTo?: string;
     vars?: Record<string, string>;
+    testScheduled?: boolean;
     log?: (line: string) => void;
   } = {},
 ): Promise<WorkerProcess> {
@@ -100,6 +104,7 @@ export async function startWorker(
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  if (options.testScheduled) args.push("--test-scheduled");
   const child = spawn(join(BIN, "wrangler"), args, {
     cwd: ROOT,
     env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },

@@ -1,4 +1,4 @@
-// `npm run bench [-- core worker hostile upload storage browser xlsx]`: runs the performance suite (all parts by default),
+// `npm run bench [-- core worker hostile upload storage tenants browser xlsx]`: runs the performance suite (all parts by default),
 // prints tables and writes JSON to bench-results/ (git-ignored).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { benchBrowser } from "./browser.ts";
 import { benchCore } from "./core.ts";
 import { benchHostile } from "./hostile.ts";
 import { benchStorage } from "./storage.ts";
+import { benchTenants } from "./tenants.ts";
 import { benchUpload } from "./upload.ts";
 import { benchWorkerCpu } from "./worker-cpu.ts";
 import { benchXlsx } from "./xlsx.ts";
@@ -13,7 +14,7 @@ import { benchXlsx } from "./xlsx.ts";
 const parts = new Set(
   process.argv.slice(2).length > 0
     ? process.argv.slice(2)
-    : ["core", "worker", "hostile", "upload", "storage", "browser", "xlsx"],
+    : ["core", "worker", "hostile", "upload", "storage", "tenants", "browser", "xlsx"],
 );
 const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version };
 const fmt = (n: number) => n.toLocaleString("en");
@@ -92,6 +93,37 @@ if (parts.has("storage")) {
   const storage = await benchStorage();
   results.storage = storage;
   console.table([{ ...storage, commitSeconds: JSON.stringify(storage.commitSeconds) }]);
+}
+
+if (parts.has("tenants")) {
+  console.log(
+    "\nTenants across data databases: 20 tenants uploading at once (placed over the databases, then all on one); a big tenant moved while another uploads on the move's target; a 586,880-record version archived to R2 and restored",
+  );
+  const tenants = await benchTenants();
+  results.tenants = tenants;
+  console.table([
+    { measure: "databases", value: tenants.databases.join(", ") },
+    {
+      measure: `20 tenants × ${fmt(tenants.parallel.rowsEach)} rows at once, placed (${JSON.stringify(tenants.parallel.spread.perDatabase)})`,
+      value: `${fmt(tenants.parallel.spread.rowsPerSecond)} rows/s (${tenants.parallel.spread.seconds} s)`,
+    },
+    {
+      measure: `the same, all on ${tenants.parallel.oneDatabase.database}`,
+      value: `${fmt(tenants.parallel.oneDatabase.rowsPerSecond)} rows/s (${tenants.parallel.oneDatabase.seconds} s); placed ÷ one = ${tenants.parallel.ratio}`,
+    },
+    {
+      measure: `move of ${fmt(tenants.move.records)} records ${tenants.move.from} → ${tenants.move.to}`,
+      value: `${tenants.move.seconds} s`,
+    },
+    {
+      measure: "other tenant's batch p95 before · during the move",
+      value: `${tenants.move.otherBatchMsP95Before} ms (${tenants.move.otherBatchesBefore} batches) · ${tenants.move.otherBatchMsP95During} ms (${tenants.move.otherBatchesDuring} batches)`,
+    },
+    {
+      measure: `archive (one cron run) · restore of a ${fmt(tenants.archive.records)}-record version`,
+      value: `${tenants.archive.archiveSeconds} s · ${tenants.archive.restoreSeconds} s (version ${tenants.archive.restoredVersion})`,
+    },
+  ]);
 }
 
 if (parts.has("browser")) {
