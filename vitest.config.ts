@@ -33,6 +33,14 @@ export default defineConfig({
         },
       },
       {
+        // The code's own layout: the Worker's layers and import cycles, over the real files.
+        test: {
+          name: "layout",
+          environment: "node",
+          include: ["test/layout/**/*.test.ts"],
+        },
+      },
+      {
         test: {
           name: "cli",
           environment: "node",

@@ -4,7 +4,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type ContextSchema, getSchema } from "../../schemas/index.ts";
-import { commitVersionStatements, type DatasetRef, versionBySource } from "../../worker/db/datasets.ts";
+import type { DatasetRef } from "../../worker/db/dataset-ref.ts";
+import { commitVersionStatements, versionBySource } from "../../worker/db/datasets.ts";
 import { getStore } from "../../worker/db/stores.ts";
 import { getSync, insertBatchStatement } from "../../worker/db/syncs.ts";
 import { runMaintenance } from "../../worker/scheduled.ts";

@@ -1,6 +1,8 @@
 // SQL for cold versions (migration 0009): which retained versions are due for the archive, and
 // marking one archived once its object is written and checked.
-import type { ArchiveIndex, DatasetRef } from "./datasets.ts";
+
+import type { DatasetRef } from "./dataset-ref.ts";
+import type { ArchiveIndex } from "./datasets.ts";
 
 export interface DueVersion extends DatasetRef {
   version: number;

@@ -4,7 +4,7 @@
 // those with v0 ≤ N < v1, and version N does not exist until the last step inserts it and moves
 // the pointer, in one transaction. Every step is guarded by the cursor it advances, so a step
 // replayed after it landed writes nothing.
-import type { DatasetRef } from "./datasets.ts";
+import type { DatasetRef } from "./dataset-ref.ts";
 
 /** The ordered phases of a commit in steps; each moves a cursor over its range. */
 export type CommitPhase = "plan" | "close" | "open" | "switch";

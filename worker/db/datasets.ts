@@ -5,6 +5,7 @@
 // new ones, grouping both sides by key in one sort each (no key index: see migration 0004).
 import { bodyFieldSql } from "./bodies.ts";
 import { otherCommittingSql } from "./commit-steps.ts";
+import type { DatasetRef } from "./dataset-ref.ts";
 import { type SyncGuard, syncOpenSql } from "./syncs.ts";
 
 /** A record ready for storage: its key (the core's unambiguous encoding) and its body (bodies.ts). */
@@ -61,12 +62,6 @@ const toVersion = (r: VersionRow): Version => ({
   storage: r.storage,
   archive: r.archive ? (JSON.parse(r.archive) as ArchiveIndex) : null,
 });
-
-export interface DatasetRef {
-  tenantId: string;
-  integrationId: string;
-  context: string;
-}
 
 export function insertRecordSetStatement(
   db: D1Database,

@@ -2,7 +2,7 @@
 import type { Ingestion, IngestionKind } from "../../schemas/api-types.ts";
 import type { Issue } from "../../schemas/index.ts";
 
-import type { DatasetRef } from "./datasets.ts";
+import type { DatasetRef } from "./dataset-ref.ts";
 
 interface IngestionRow {
   id: string;

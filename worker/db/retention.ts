@@ -1,6 +1,6 @@
 // SQL for retention: the last N versions per dataset are kept; the rows only older versions held
 // and the staged record sets no open sync points to are deleted in chunks by the Cron Trigger.
-import type { DatasetRef } from "./datasets.ts";
+import type { DatasetRef } from "./dataset-ref.ts";
 
 export function pruneVersionsStatement(db: D1Database, ref: DatasetRef, keep: number): D1PreparedStatement {
   return db

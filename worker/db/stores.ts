@@ -1,7 +1,7 @@
 // SQL for stores: one per dataset (integration, context), the integer id its rows carry and the
 // field list their bodies are written under (see bodies.ts and migration 0008).
 import { type FieldList, fieldList } from "./bodies.ts";
-import type { DatasetRef } from "./datasets.ts";
+import type { DatasetRef } from "./dataset-ref.ts";
 
 export interface Store extends FieldList {
   id: number;

@@ -1,6 +1,6 @@
 // SQL for syncs (multi-batch uploads) and their batches, scoped to the caller's tenant.
 import type { SyncState } from "../../schemas/api-types.ts";
-import type { DatasetRef } from "./datasets.ts";
+import type { DatasetRef } from "./dataset-ref.ts";
 
 export interface Sync {
   id: string;

@@ -7,7 +7,8 @@
 import { type ContextSchema, type IntakeRecord, recordKey } from "../../schemas/index.ts";
 import { type DueVersion, markArchived, versionExists, versionsDue } from "../db/archive.ts";
 import { encodeBody } from "../db/bodies.ts";
-import type { ArchiveIndex, DatasetRef, Version } from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
+import type { ArchiveIndex, Version } from "../db/datasets.ts";
 import { insertRecordSetStatement, insertRecordsStatements, type StoredRow } from "../db/datasets.ts";
 import { getStore, type Store } from "../db/stores.ts";
 import { limitsOf } from "../http/limits.ts";

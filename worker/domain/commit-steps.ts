@@ -22,7 +22,8 @@ import {
   planRange,
   stalledCommits,
 } from "../db/commit-steps.ts";
-import { commitVersionStatements, type DatasetRef, versionBySource } from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
+import { commitVersionStatements, versionBySource } from "../db/datasets.ts";
 import { planStaged } from "../db/diff.ts";
 import { insertIngestionStatement } from "../db/ingestions.ts";
 import { deleteRecordSet, pruneVersionsStatement } from "../db/retention.ts";

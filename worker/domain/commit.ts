@@ -15,13 +15,13 @@ import {
   parseSchemaId,
   replacementConcerns,
 } from "../../schemas/index.ts";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv, ResolvedContext } from "../app-env.ts";
 import { decodeBody } from "../db/bodies.ts";
 import { beginStepsStatement, commitState, planRange } from "../db/commit-steps.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
 import {
   commitVersionStatements,
   currentVersion,
-  type DatasetRef,
   duplicateKeys,
   getVersion,
   latestVersionNumber,
@@ -43,7 +43,7 @@ import { limitsOf } from "../http/limits.ts";
 import { conflict, invalidRecords, notFound, type Problem } from "../http/problem.ts";
 import { replayJson } from "../http/replay.ts";
 import { type CommitMessage, committingResponse, firstStep, refuseWhileCommitting } from "./commit-steps.ts";
-import { contextFor, forgetContext, type ResolvedContext } from "./contexts.ts";
+import { contextFor, forgetContext } from "./contexts.ts";
 import { recheckSync, schemaMoved } from "./recheck.ts";
 import { syncDiffOf } from "./sync-diff.ts";
 import { closedProblem, requireSync } from "./sync-state.ts";

@@ -9,18 +9,8 @@ import {
   getSchema,
   summarizeContext,
 } from "../../schemas/index.ts";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv, ContextCache, ResolvedContext } from "../app-env.ts";
 import { type CustomContextRow, getCustomContext, listCustomContexts } from "../db/custom-contexts.ts";
-
-export interface ResolvedContext {
-  name: string;
-  schema: ContextSchema;
-  /** The stored row of a custom context; undefined for a built-in. */
-  custom?: CustomContextRow;
-}
-
-/** Per request: context name -> the tenant's custom context (null: looked up, none). */
-export type ContextCache = Map<string, ResolvedContext | null>;
 
 // Stored schemas parsed once per isolate, by their exact text (a revision's text never changes
 // meaning), so the compiled validators (WeakMaps keyed by the schema object) are reused too.

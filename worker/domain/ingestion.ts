@@ -2,34 +2,11 @@
 // request (`c.set("ingestion", …)`), and the statement that records it with the request's key and
 // clock (run by the `recordIngestion` middleware once the handler has answered).
 import type { Context } from "hono";
-import type { Ingestion, IngestionKind } from "../../schemas/api-types.ts";
-import type { ValidationReport } from "../../schemas/index.ts";
-import type { AppEnv } from "../app-env.ts";
-import type { DatasetRef } from "../db/datasets.ts";
+import type { Ingestion } from "../../schemas/api-types.ts";
+import type { AppEnv, IngestionOutcome } from "../app-env.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
 import { FIRST_ERRORS, insertIngestionStatement } from "../db/ingestions.ts";
 import { newId } from "./crypto.ts";
-
-export interface IngestionOutcome {
-  kind: IngestionKind;
-  report?: ValidationReport;
-  ok: boolean;
-  recordCount?: number;
-  detail?: string;
-  syncId?: string;
-  version?: number;
-  /** What the data came from; for a sync's ingestions, the sync's own when not given. */
-  sourceName?: string;
-}
-
-/**
- * Set before steps that may refuse: a problem thrown before an outcome is set is recorded as a
- * failure of this kind, with the problem's report, else its detail (a refused commit).
- */
-export interface IngestionRefusals {
-  kind: IngestionKind;
-  refusals: true;
-  syncId?: string;
-}
 
 /** The statement recording one ingestion of the request's dataset by the request's key. */
 export function ingestionStatement(

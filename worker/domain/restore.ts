@@ -4,7 +4,8 @@
 import type { Context } from "hono";
 import type { ContextSchema } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
-import { commitVersionStatements, type DatasetRef, type Version, versionBySource } from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
+import { commitVersionStatements, type Version, versionBySource } from "../db/datasets.ts";
 import { deleteStagedStatements, pruneVersionsStatement } from "../db/retention.ts";
 import type { Store } from "../db/stores.ts";
 import { limitsOf } from "../http/limits.ts";

@@ -3,12 +3,8 @@
 import type { Context } from "hono";
 import type { BatchAccepted } from "../../schemas/api-types.ts";
 import type { AppEnv } from "../app-env.ts";
-import {
-  addToRecordCountStatement,
-  type DatasetRef,
-  insertRecordsStatements,
-  type StoredRow,
-} from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
+import { addToRecordCountStatement, insertRecordsStatements, type StoredRow } from "../db/datasets.ts";
 import { ensureStore } from "../db/stores.ts";
 import { defaultFirstRow, getBatch, insertBatchStatement, type Sync } from "../db/syncs.ts";
 import { limitsOf } from "../http/limits.ts";

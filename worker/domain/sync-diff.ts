@@ -6,11 +6,12 @@ import type { Context } from "hono";
 import type { DatasetDiff } from "../../schemas/api-types.ts";
 import type { ContextSchema } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
-import { currentVersion, type DatasetRef, type Version } from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
+import { currentVersion, type Version } from "../db/datasets.ts";
 import { cacheDiff, cachedDiff, planStaged, type RawDiff } from "../db/diff.ts";
 import { ensureStore } from "../db/stores.ts";
 import { batchSummary, type Sync } from "../db/syncs.ts";
-import { chargeRequests } from "../middleware/rate-limit.ts";
+import { chargeRequests } from "../http/request-budget.ts";
 import { refuseWhileCommitting } from "./commit-steps.ts";
 import { diffView } from "./views.ts";
 

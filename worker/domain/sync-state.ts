@@ -2,7 +2,7 @@
 // one way routes find a sync of the request's dataset.
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import type { DatasetRef } from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
 import { getSync, type Sync } from "../db/syncs.ts";
 import { conflict, notFound, Problem } from "../http/problem.ts";
 import { COMMIT_RETRY_SECONDS } from "./commit-steps.ts";

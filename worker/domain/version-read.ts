@@ -1,6 +1,7 @@
 // Reading a retained version wherever it lives: D1 rows (hot) or its object in the archive.
 import type { IntakeRecord } from "../../schemas/index.ts";
-import type { DatasetRef, Version } from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
+import type { Version } from "../db/datasets.ts";
 import type { Store } from "../db/stores.ts";
 import { archivedPage, archivedRecords } from "./archive.ts";
 import { versionPage } from "./version-records.ts";

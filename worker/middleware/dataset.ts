@@ -2,7 +2,7 @@
 // context is enabled on it.
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import type { DatasetRef } from "../db/datasets.ts";
+import type { DatasetRef } from "../db/dataset-ref.ts";
 import { getIntegration, type Integration } from "../db/integrations.ts";
 import { contextFor } from "../domain/contexts.ts";
 import { notFound } from "../http/problem.ts";

@@ -3,8 +3,8 @@
 // unexpected failure records nothing.
 import type { Context, MiddlewareHandler } from "hono";
 import type { ValidationReport } from "../../schemas/index.ts";
-import type { AppEnv } from "../app-env.ts";
-import { type IngestionOutcome, ingestionStatement } from "../domain/ingestion.ts";
+import type { AppEnv, IngestionOutcome } from "../app-env.ts";
+import { ingestionStatement } from "../domain/ingestion.ts";
 import { Problem } from "../http/problem.ts";
 import { refOf } from "./dataset.ts";
 

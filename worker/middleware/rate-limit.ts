@@ -2,22 +2,8 @@
 // on every authenticated route, and per client IP for failed authentications.
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { Problem } from "../http/problem.ts";
-
-/** Both bindings count in 60-second windows. */
-const RETRY_AFTER_SECONDS = 60;
-
-const tooMany = (detail: string) =>
-  new Problem(
-    429,
-    "rate-limited",
-    "Too many requests",
-    detail,
-    {},
-    {
-      "retry-after": String(RETRY_AFTER_SECONDS),
-    },
-  );
+import type { Problem } from "../http/problem.ts";
+import { RETRY_AFTER_SECONDS, tooMany } from "../http/request-budget.ts";
 
 export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -30,21 +16,6 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
-}
-
-/**
- * Counts `extra` more requests against the caller's key, for work that costs more than one
- * request (a 429 when that exhausts the budget).
- */
-export async function chargeRequests(c: Context<AppEnv>, extra: number): Promise<void> {
-  const key = c.get("key");
-  for (let i = 0; i < extra; i++) {
-    const { success } = await c.env.RATE_LIMITER.limit({ key: key.id });
-    if (!success)
-      throw tooMany(
-        `The API key "${key.name}" sent too many requests (a difference counts as several); retry after ${RETRY_AFTER_SECONDS} seconds`,
-      );
-  }
 }
 
 /** The failed-authentication bucket of a request: its client IP, or one shared bucket without one. */

@@ -33,7 +33,7 @@ import {
   schemaVersion,
 } from "../../schemas/index.ts";
 import { builtinRevision, builtinRevisions } from "../../schemas/releases/index.ts";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv, ResolvedContext } from "../app-env.ts";
 import { committingInContext } from "../db/commit-steps.ts";
 import {
   deleteCustomContext,
@@ -50,13 +50,12 @@ import {
   customContextsOf,
   forgetContext,
   parseStoredSchema,
-  type ResolvedContext,
   summaryOf,
 } from "../domain/contexts.ts";
+import { decodeUtf8 } from "../domain/records-body.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
 import { limitsOf } from "../http/limits.ts";
 import { badRequest, conflict, forbidden, invalidBody, notFound, Problem } from "../http/problem.ts";
-import { decodeUtf8 } from "../http/records-body.ts";
 import { baseUrl } from "../http/urls.ts";
 import { optionalKey, requireKey } from "../middleware/auth.ts";
 import { rateLimit } from "../middleware/rate-limit.ts";

@@ -9,7 +9,7 @@ import type { SyncInfo, SyncStarted } from "../../schemas/api-types.ts";
 import { compareSchemaVer, formatSchemaVer, isObject, parseSchemaId } from "../../schemas/index.ts";
 import { clipSourceName, sourceNameProblem } from "../../schemas/limits.ts";
 import { builtinRevision } from "../../schemas/releases/index.ts";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv, ResolvedContext } from "../app-env.ts";
 import { commitState } from "../db/commit-steps.ts";
 import { getRevision } from "../db/custom-contexts.ts";
 import { insertRecordSetStatement } from "../db/datasets.ts";
@@ -23,15 +23,15 @@ import {
 } from "../db/syncs.ts";
 import { commitSync, replayCommit } from "../domain/commit.ts";
 import { committingResponse } from "../domain/commit-steps.ts";
-import { contextFor, type ResolvedContext } from "../domain/contexts.ts";
+import { contextFor } from "../domain/contexts.ts";
 import { newId, sha256Hex } from "../domain/crypto.ts";
+import { decodeUtf8, readRecordsBody } from "../domain/records-body.ts";
 import { replayBatch, storeBatch } from "../domain/sync-batch.ts";
 import { closedProblem, committingProblem, requireSync } from "../domain/sync-state.ts";
 import { isJsonType, mediaType, parseJsonSafely, unsupportedMediaType } from "../http/body.ts";
 import { announcedLimits, limitsOf } from "../http/limits.ts";
 import { strictInt } from "../http/params.ts";
 import { badRequest, conflict, notFound } from "../http/problem.ts";
-import { decodeUtf8, readRecordsBody } from "../http/records-body.ts";
 import { refOf } from "../middleware/dataset.ts";
 
 const MAX_SEQ = 100_000;

@@ -3,10 +3,10 @@
 // within a file, so each tenant here is its own).
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { DatasetRef } from "../../../worker/db/dataset-ref.ts";
 import {
   commitVersionStatements,
   currentVersion,
-  type DatasetRef,
   getVersion,
   insertRecordSetStatement,
   insertRecordsStatements,

@@ -3,11 +3,11 @@
 import type { Context } from "hono";
 import { readCsv, readJsonRecords } from "../../schemas/index.ts";
 import type { AppEnv } from "../app-env.ts";
-import { schemaFor } from "../domain/contexts.ts";
-import type { RecordsBody } from "../domain/validate-batch.ts";
-import { isJsonType, mediaType, unsupportedMediaType } from "./body.ts";
-import type { Limits } from "./limits.ts";
-import { badRequest, Problem } from "./problem.ts";
+import { isJsonType, mediaType, unsupportedMediaType } from "../http/body.ts";
+import type { Limits } from "../http/limits.ts";
+import { badRequest, Problem } from "../http/problem.ts";
+import { schemaFor } from "./contexts.ts";
+import type { RecordsBody } from "./validate-batch.ts";
 
 const NDJSON_TYPES = new Set([
   "application/x-ndjson",
