@@ -123,6 +123,7 @@ const elsewhere = (database: string) =>
 const move = (tenantId: string, database: unknown) =>
   call("POST", `/v1/tenants/${tenantId}/move`, { headers: operator, body: { database } });
 
+// The tests that step a move through read the whole tenant after every step: seconds on a busy machine.
 describe("moving a tenant", () => {
   it("serves the same reads at every step, refuses writes until the switch, and ends with the same records and versions on the target only", async () => {
     const { w, openSync } = await richTenant();
@@ -205,7 +206,7 @@ describe("moving a tenant", () => {
     expect(await rowsIn(w.db, w.tenantId)).toEqual(
       Object.fromEntries(Object.keys(rowsBefore).map((k) => [k, 0])),
     );
-  });
+  }, 60_000);
 
   it("a failing step resumes where the last one landed, and a step run twice copies once", async () => {
     const { w } = await richTenant();
@@ -240,7 +241,7 @@ describe("moving a tenant", () => {
     );
     expect(info).toMatchObject({ database: target, move: { phase: "done", attempts: 0 } });
     expect(await rowsIn(targetDb, w.tenantId)).toEqual(rowsBefore);
-  });
+  }, 60_000);
 
   it("a copy that does not verify is made again, and after three tries rolled back: the tenant stays, whole", async () => {
     const { w } = await richTenant();
@@ -293,7 +294,7 @@ describe("moving a tenant", () => {
     // Writes are taken again; and the tenant can be moved again.
     expect(await submit(w.base(), w.ingest, users(1, 3))).toBe(3);
     expect((await move(w.tenantId, target)).status).toBe(202);
-  });
+  }, 60_000);
 
   it("refuses a move to where the tenant is, to a database that is not a data database, of an unknown tenant, and without the operator token", async () => {
     const w = await dataWorld();
