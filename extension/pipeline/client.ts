@@ -5,15 +5,10 @@ import { browser } from "wxt/browser";
 import type { ContextSchema } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
+import { handleRequest } from "./handler.ts";
 import type { Inspection, InspectOptions } from "./inspection.ts";
 import { type DownloadKind, Pipeline, type Progress, type ValidationDone } from "./pipeline.ts";
-import {
-  handleRequest,
-  type PipelineCalls,
-  type PipelineMethod,
-  type PipelineReply,
-  type PipelineRequest,
-} from "./protocol.ts";
+import type { PipelineCalls, PipelineMethod, PipelineReply, PipelineRequest } from "./protocol.ts";
 import type {
   EditAction,
   EditPreview,
