@@ -7,8 +7,16 @@ import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import { handleRequest } from "./handler.ts";
 import type { Inspection, InspectOptions } from "./inspection.ts";
-import { type DownloadKind, Pipeline, type Progress, type ValidationDone } from "./pipeline.ts";
-import type { PipelineCalls, PipelineMethod, PipelineReply, PipelineRequest } from "./protocol.ts";
+import { Pipeline } from "./pipeline.ts";
+import type {
+  DownloadKind,
+  PipelineCalls,
+  PipelineMethod,
+  PipelineReply,
+  PipelineRequest,
+  Progress,
+  ValidationDone,
+} from "./protocol.ts";
 import type {
   EditAction,
   EditPreview,

@@ -25,7 +25,13 @@ import type { ExtractedTable } from "./media/types.ts";
 import { noTableMessage, readMediaTables, tableSource } from "./media-source.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
-import { cellText, NO_HEADER_ROW } from "./protocol.ts";
+import {
+  cellText,
+  type DownloadKind,
+  NO_HEADER_ROW,
+  type Progress,
+  type ValidationDone,
+} from "./protocol.ts";
 import type {
   EditAction,
   EditPreview,
@@ -44,16 +50,9 @@ import {
   submitDataset,
 } from "./submit.ts";
 
-export interface ValidationDone {
-  recordCount: number;
-  /** Rows already validated in the background (under the suggested mapping) when it was asked. */
-  prepared: number;
-}
-
-/** `pages`: a PDF's or an image's pages read (done of total), OCR included. */
-export type Progress = { phase: "read" | "parse" | "validate" | "pages"; done: number; total: number };
-
-export type DownloadKind = "errors" | "csv" | "json";
+// Only for the tests that import it from here (test/extension/progress-throttle.test.ts,
+// test/media/pipeline-media.test.ts); the extension imports it from protocol.ts. Drop once they do too.
+export type { Progress } from "./protocol.ts";
 
 const MAX_ROW_ISSUES = 100;
 /** Rows validated per background slice (a few tens of ms), so requests are answered between slices. */

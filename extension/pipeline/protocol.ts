@@ -6,7 +6,6 @@ import type { ContextSchema, JsonValue } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import type { Inspection, InspectOptions } from "./inspection.ts";
-import type { DownloadKind, Progress, ValidationDone } from "./pipeline.ts";
 import type {
   EditAction,
   EditPreview,
@@ -20,7 +19,6 @@ import type { SubmitEvent, SubmitOutcome, SubmitRequest } from "./submit.ts";
 
 export type { Inspection, InspectOptions, MediaInspection } from "./inspection.ts";
 export type { TableRow } from "./parse/source-table.ts";
-export type { DownloadKind, Progress } from "./pipeline.ts";
 // The types and constants the page needs of what runs in the pipeline worker: the page imports
 // from pipeline/ only this file and client.ts (test/extension/walls.test.ts checks it).
 export type {
@@ -52,6 +50,17 @@ export const NO_HEADER_ROW = -1;
 
 /** Rows of a file profiled for the mapping suggestions (and a sample's field inference). */
 export const PROFILE_ROWS = 1000;
+
+/** `pages`: a PDF's or an image's pages read (done of total), OCR included. */
+export type Progress = { phase: "read" | "parse" | "validate" | "pages"; done: number; total: number };
+
+export interface ValidationDone {
+  recordCount: number;
+  /** Rows already validated in the background (under the suggested mapping) when it was asked. */
+  prepared: number;
+}
+
+export type DownloadKind = "errors" | "csv" | "json";
 
 export interface PipelineCalls {
   /** The schema (the Worker's live one) that suggest, validate and submit use for `context` from now on. */
