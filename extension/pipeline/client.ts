@@ -15,6 +15,9 @@ import type {
   PipelineReply,
   PipelineRequest,
   Progress,
+  SubmitEvent,
+  SubmitOutcome,
+  SubmitRequest,
   ValidationDone,
 } from "./protocol.ts";
 import type {
@@ -26,7 +29,7 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
-import type { PipelinePlatform, SubmitEvent, SubmitOutcome, SubmitRequest } from "./submit.ts";
+import type { PipelinePlatform } from "./submit.ts";
 
 export interface PipelineClient {
   /** Hands the pipeline the schema to use for `context` (the Worker's live one); send it before suggest. */

@@ -30,6 +30,9 @@ import {
   type DownloadKind,
   NO_HEADER_ROW,
   type Progress,
+  type SubmitEvent,
+  type SubmitOutcome,
+  type SubmitRequest,
   type ValidationDone,
 } from "./protocol.ts";
 import type {
@@ -42,13 +45,7 @@ import type {
   ReviewSummary,
 } from "./review-types.ts";
 import { csvSource, jsonSource, type SourceRows } from "./source.ts";
-import {
-  type PipelinePlatform,
-  type SubmitEvent,
-  type SubmitOutcome,
-  type SubmitRequest,
-  submitDataset,
-} from "./submit.ts";
+import { type PipelinePlatform, submitDataset } from "./submit.ts";
 
 // Only for the tests that import it from here (test/extension/progress-throttle.test.ts,
 // test/media/pipeline-media.test.ts); the extension imports it from protocol.ts. Drop once they do too.

@@ -15,7 +15,7 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
-import type { SubmitEvent, SubmitOutcome, SubmitRequest } from "./submit.ts";
+import type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
 
 export type { Inspection, InspectOptions, MediaInspection } from "./inspection.ts";
 export type { TableRow } from "./parse/source-table.ts";
@@ -33,7 +33,6 @@ export type {
   ProblemLevel,
   ReviewSummary,
 } from "./review-types.ts";
-export type { SubmitFailure } from "./submit.ts";
 export type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
 
 export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);
@@ -61,6 +60,34 @@ export interface ValidationDone {
 }
 
 export type DownloadKind = "errors" | "csv" | "json";
+
+/** What the worker needs to upload: the connection, and where to. */
+export interface SubmitRequest {
+  workerUrl: string;
+  apiKey: string;
+  integrationId: string;
+  context: string;
+}
+
+export type SubmitEvent =
+  | { type: "progress"; progress: UploadProgress }
+  /**
+   * Every batch is in; what the commit would change. When `review.mustConfirm` the upload waits
+   * for `confirm(id)` (commit) or `cancel(id)` (abort the sync; nothing changes).
+   */
+  | { type: "review"; review: ReplacementReview }
+  | { type: "sync-started"; syncId: string }
+  | { type: "sync-settled"; syncId: string };
+
+/** A failed upload as the page shows it: the report's first errors already placed in the file. */
+export interface SubmitFailure {
+  status: "failed";
+  message: string;
+  syncAborted: boolean;
+  errors: { key: string; row: number; line?: number; message: string }[];
+}
+
+export type SubmitOutcome = UploadOutcome | SubmitFailure;
 
 export interface PipelineCalls {
   /** The schema (the Worker's live one) that suggest, validate and submit use for `context` from now on. */
