@@ -19,10 +19,10 @@ import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
 import { Dataset } from "./dataset.ts";
 import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
-import { type Inspection, type InspectOptions, mediaInspection, profile } from "./inspection.ts";
+import type { Inspection, InspectOptions } from "./inspection.ts";
 import { type MediaKind, mediaKindOf } from "./media/kind.ts";
 import type { ExtractedTable } from "./media/types.ts";
-import { noTableMessage, readMediaTables, tableSource } from "./media-source.ts";
+import { mediaInspection, noTableMessage, readMediaTables, tableSource } from "./media-source.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
 import {
@@ -44,7 +44,7 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
-import { csvSource, jsonSource, type SourceRows } from "./source.ts";
+import { csvSource, jsonSource, profile, type SourceRows } from "./source.ts";
 import { type PipelinePlatform, submitDataset } from "./submit.ts";
 
 // Only for the tests that import it from here (test/extension/progress-throttle.test.ts,
