@@ -17,8 +17,8 @@ import type {
 } from "./review-types.ts";
 import type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
 
+export type { TableRow } from "../mapping.ts";
 export type { Inspection, InspectOptions, MediaInspection } from "./inspection.ts";
-export type { TableRow } from "./parse/source-table.ts";
 // The types and constants the page needs of what runs in the pipeline worker: the page imports
 // from pipeline/ only this file and client.ts (test/extension/walls.test.ts checks it).
 export type {

@@ -15,9 +15,10 @@ import {
   type SourceRow,
 } from "../../schemas/index.ts";
 import { headerlessNames } from "../mapping/headerless.ts";
+import type { TableRow } from "../mapping.ts";
 import type { ColumnStore } from "./column-store.ts";
 import { detectHeaderRow } from "./parse/header-row.ts";
-import { type SourceIssue, type TableRow, uniqueNames } from "./parse/source-table.ts";
+import { type SourceIssue, uniqueNames } from "./parse/source-table.ts";
 import { cellText, NO_HEADER_ROW, PROFILE_ROWS } from "./protocol.ts";
 
 export interface SourceRows {
