@@ -11,7 +11,14 @@ import {
 } from "../schemas/index.ts";
 import { splitFullName } from "./mapping/name-split.ts";
 import type { ColumnSuggestion } from "./mapping/suggest.ts";
-import type { TableRow } from "./pipeline/protocol.ts";
+
+/** A data row of the file as the mapping reads it (the pipeline's SourceRows hand them over). */
+export interface TableRow {
+  line?: number;
+  cells: (JsonValue | undefined)[];
+  /** A JSON item that is not an object: kept so validation names it. */
+  notObject?: JsonValue;
+}
 
 export interface Mapping {
   /** Per source column: the field it fills, or null when the column is ignored. */

@@ -1,7 +1,7 @@
 // Rows and cells with spans -> a rectangular table: HTML tables (colspan, rowspan, title and
 // toolbar rows of a <thead>) and ARIA grids (rows joined by aria-rowindex across pinned and
 // scrolling halves, cells placed by aria-colindex, group headers adding no columns).
-import type { CapturedTable } from "./extract.ts";
+import type { CapturedTable } from "./protocol.ts";
 import { type CellRead, hiddenHere, isBold, isHidden, readCell, visibleText } from "./text.ts";
 
 /** Candidates bigger than this are read only up to it (a page holds no more than a console shows). */

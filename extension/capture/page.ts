@@ -5,18 +5,13 @@
 // (pointer-events: none) removed when a table is read, each labelled where the label covers no
 // text of the page; the pick mode's listeners are removed as soon as the admin clicks a table or
 // presses Escape. Nothing else stays behind.
-import {
-  type Candidate,
-  type CapturedTable,
-  candidateNames,
-  extractTable,
-  findCandidates,
-} from "./extract.ts";
+import { type Candidate, candidateNames, extractTable, findCandidates } from "./extract.ts";
 import { MAX_CAPTURED_ROWS } from "./grid.ts";
 import {
   type Advance,
   type AdvanceStop,
   type Captured,
+  type CapturedTable,
   type CaptureReply,
   type CaptureRequest,
   MAX_ADVANCE_PAGES,

@@ -1,6 +1,13 @@
 // What the extension asks the capture script injected into a page, and what it answers. The
 // script answers only through scripting.executeScript's result: it listens to no page messages.
-import type { CapturedTable } from "./extract.ts";
+
+/** A table as read from the page: header texts (null when it has no header row) and data rows. */
+export interface CapturedTable {
+  headers: string[] | null;
+  rows: string[][];
+  /** Each row's aria-rowindex, when every row has one (a virtualized grid shows a window of them). */
+  rowIndexes?: number[];
+}
 
 /** How the extension names one table again later (for "Add the next page"). */
 export interface TableLocator {

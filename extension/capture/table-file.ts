@@ -2,7 +2,7 @@
 // has one), so it goes through the same reading, mapping, review and submit as a file. Pages of
 // one table are merged here: headers must match; rows of a virtualized grid are merged by their
 // row index, others by content (identical rows dropped).
-import type { CapturedTable } from "./extract.ts";
+import type { CapturedTable } from "./protocol.ts";
 
 const needsQuotes = /[",\r\n]/;
 const csvCell = (cell: string) => (needsQuotes.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);

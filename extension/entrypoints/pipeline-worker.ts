@@ -1,7 +1,8 @@
 // The pipeline Web Worker: it holds the file and the dataset; parsing, mapping, validation, edits,
 // downloads and the upload all run here, off the UI thread. Terminating it frees all of it.
+import { handleRequest } from "../pipeline/handler.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
-import { handleRequest, type PipelineRequest } from "../pipeline/protocol.ts";
+import type { PipelineRequest } from "../pipeline/protocol.ts";
 
 export default defineUnlistedScript(() => {
   const pipeline = new Pipeline();

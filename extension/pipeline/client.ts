@@ -5,14 +5,20 @@ import { browser } from "wxt/browser";
 import type { ContextSchema } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
+import { handleRequest } from "./handler.ts";
 import type { Inspection, InspectOptions } from "./inspection.ts";
-import { type DownloadKind, Pipeline, type Progress, type ValidationDone } from "./pipeline.ts";
-import {
-  handleRequest,
-  type PipelineCalls,
-  type PipelineMethod,
-  type PipelineReply,
-  type PipelineRequest,
+import { Pipeline } from "./pipeline.ts";
+import type {
+  DownloadKind,
+  PipelineCalls,
+  PipelineMethod,
+  PipelineReply,
+  PipelineRequest,
+  Progress,
+  SubmitEvent,
+  SubmitOutcome,
+  SubmitRequest,
+  ValidationDone,
 } from "./protocol.ts";
 import type {
   EditAction,
@@ -23,7 +29,7 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
-import type { PipelinePlatform, SubmitEvent, SubmitOutcome, SubmitRequest } from "./submit.ts";
+import type { PipelinePlatform } from "./submit.ts";
 
 export interface PipelineClient {
   /** Hands the pipeline the schema to use for `context` (the Worker's live one); send it before suggest. */

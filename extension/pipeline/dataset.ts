@@ -21,7 +21,7 @@ import {
   resolveSchema,
 } from "../../schemas/index.ts";
 import { enumTarget } from "../mapping/vocabulary.ts";
-import { compileMapping, type Mapping } from "../mapping.ts";
+import { compileMapping, type Mapping, type TableRow } from "../mapping.ts";
 import {
   type Change,
   EditHistory,
@@ -34,7 +34,6 @@ import {
 import { DatasetViews, gridColumns, kindKey, matches } from "./dataset-views.ts";
 import { KeyGroups } from "./key-groups.ts";
 import { OCR_CONFIDENCE_KEYWORD, type OcrField, ocrFieldsOf, ocrWarnings } from "./ocr-warnings.ts";
-import type { TableRow } from "./parse/source-table.ts";
 import { SOURCE_KEYWORDS } from "./protocol.ts";
 import type { DuplicateKeep, EditAction, EditPreview, ProblemKind } from "./review-types.ts";
 import type { SourceRows } from "./source.ts";

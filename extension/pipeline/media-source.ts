@@ -1,10 +1,11 @@
 // A PDF or an image as a source: its tables read (PDF.js and the OCR engine loaded only then, with
 // progress per page and a signal to stop), and the one the admin picks held like a CSV's rows
-// under its header, with the OCR's confidence kept by cell.
+// under its header, with the OCR's confidence kept by cell; and what an inspection shows of them.
 import { ColumnStore } from "./column-store.ts";
+import type { MediaInspection } from "./inspection.ts";
 import type { MediaKind } from "./media/kind.ts";
 import { type ExtractedTable, MediaError } from "./media/types.ts";
-import { csvSource, type SourceRows, withConfidence } from "./source.ts";
+import { csvSource, LOW_CONFIDENCE, type SourceRows, withConfidence } from "./source.ts";
 
 /** The tables found in a PDF or an image (none: an empty list), or the words saying why it could not be read. */
 export async function readMediaTables(
@@ -50,5 +51,35 @@ export function tableSource(
   return {
     store,
     source: table.confidence ? withConfidence(source, table.confidence, source.headerRow ?? 0) : source,
+  };
+}
+
+const MAX_LOW_CONFIDENCE_SHOWN = 1000;
+
+/** What an inspection shows of a PDF's or an image's tables, `source` being the one read. */
+export function mediaInspection(
+  media: { kind: MediaKind; tables: readonly ExtractedTable[]; table: number },
+  source: SourceRows | undefined,
+): MediaInspection {
+  const lowConfidence: MediaInspection["lowConfidence"] = [];
+  let lowConfidenceCount = 0;
+  if (source?.confidence)
+    for (let row = 0; row < source.count; row++)
+      for (let column = 0; column < source.columns.length; column++) {
+        const confidence = source.confidence(row, column);
+        if (confidence === undefined || confidence >= LOW_CONFIDENCE) continue;
+        lowConfidenceCount++;
+        if (lowConfidence.length < MAX_LOW_CONFIDENCE_SHOWN) lowConfidence.push({ row, column, confidence });
+      }
+  return {
+    kind: media.kind,
+    tables: media.tables.map((t) => ({
+      ...(t.page !== undefined ? { page: t.page } : {}),
+      header: t.header,
+      rowCount: t.rows.length,
+    })),
+    table: media.table,
+    lowConfidence,
+    lowConfidenceCount,
   };
 }

@@ -19,13 +19,22 @@ import { ColumnStore } from "./column-store.ts";
 import { CsvStream } from "./csv-stream.ts";
 import { Dataset } from "./dataset.ts";
 import { correctedCsvParts, correctedJsonParts, errorReportParts } from "./export.ts";
-import { type Inspection, type InspectOptions, mediaInspection, profile } from "./inspection.ts";
+import type { Inspection, InspectOptions } from "./inspection.ts";
 import { type MediaKind, mediaKindOf } from "./media/kind.ts";
 import type { ExtractedTable } from "./media/types.ts";
-import { noTableMessage, readMediaTables, tableSource } from "./media-source.ts";
+import { mediaInspection, noTableMessage, readMediaTables, tableSource } from "./media-source.ts";
 import { decodeBytes, type SourceEncoding } from "./parse/decode.ts";
 import { isWorkbook, readWorkbook, withFieldDates } from "./parse/xlsx.ts";
-import { cellText, NO_HEADER_ROW } from "./protocol.ts";
+import {
+  cellText,
+  type DownloadKind,
+  NO_HEADER_ROW,
+  type Progress,
+  type SubmitEvent,
+  type SubmitOutcome,
+  type SubmitRequest,
+  type ValidationDone,
+} from "./protocol.ts";
 import type {
   EditAction,
   EditPreview,
@@ -35,25 +44,12 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
-import { csvSource, jsonSource, type SourceRows } from "./source.ts";
-import {
-  type PipelinePlatform,
-  type SubmitEvent,
-  type SubmitOutcome,
-  type SubmitRequest,
-  submitDataset,
-} from "./submit.ts";
+import { csvSource, jsonSource, profile, type SourceRows } from "./source.ts";
+import { type PipelinePlatform, submitDataset } from "./submit.ts";
 
-export interface ValidationDone {
-  recordCount: number;
-  /** Rows already validated in the background (under the suggested mapping) when it was asked. */
-  prepared: number;
-}
-
-/** `pages`: a PDF's or an image's pages read (done of total), OCR included. */
-export type Progress = { phase: "read" | "parse" | "validate" | "pages"; done: number; total: number };
-
-export type DownloadKind = "errors" | "csv" | "json";
+// Only for the tests that import it from here (test/extension/progress-throttle.test.ts,
+// test/media/pipeline-media.test.ts); the extension imports it from protocol.ts. Drop once they do too.
+export type { Progress } from "./protocol.ts";
 
 const MAX_ROW_ISSUES = 100;
 /** Rows validated per background slice (a few tens of ms), so requests are answered between slices. */

@@ -1,12 +1,11 @@
-// The one typed message protocol between the page and the pipeline worker, and the handler both
-// transports run. Every request gets one final reply ("done" or "failed"); long ones send
+// The one typed message protocol between the page and the pipeline worker (handler.ts answers it
+// on the worker's side). Every request gets one final reply ("done" or "failed"); long ones send
 // "progress" (reading, validating) or "event" (uploading) replies before it.
 
 import type { ContextSchema, JsonValue } from "../../schemas/index.ts";
 import type { ColumnSuggestion, HistoryEntry } from "../mapping/suggest.ts";
 import type { Mapping } from "../mapping.ts";
 import type { Inspection, InspectOptions } from "./inspection.ts";
-import type { DownloadKind, Pipeline, Progress, ValidationDone } from "./pipeline.ts";
 import type {
   EditAction,
   EditPreview,
@@ -16,11 +15,10 @@ import type {
   ProblemPlace,
   ReviewSummary,
 } from "./review-types.ts";
-import type { SubmitEvent, SubmitOutcome, SubmitRequest } from "./submit.ts";
+import type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
 
+export type { TableRow } from "../mapping.ts";
 export type { Inspection, InspectOptions, MediaInspection } from "./inspection.ts";
-export type { TableRow } from "./parse/source-table.ts";
-export type { DownloadKind, Progress } from "./pipeline.ts";
 // The types and constants the page needs of what runs in the pipeline worker: the page imports
 // from pipeline/ only this file and client.ts (test/extension/walls.test.ts checks it).
 export type {
@@ -35,7 +33,6 @@ export type {
   ProblemLevel,
   ReviewSummary,
 } from "./review-types.ts";
-export type { SubmitFailure } from "./submit.ts";
 export type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.ts";
 
 export const SOURCE_KEYWORDS: ReadonlySet<string> = new Set(["ragged-row", "csv", "json"]);
@@ -52,6 +49,45 @@ export const NO_HEADER_ROW = -1;
 
 /** Rows of a file profiled for the mapping suggestions (and a sample's field inference). */
 export const PROFILE_ROWS = 1000;
+
+/** `pages`: a PDF's or an image's pages read (done of total), OCR included. */
+export type Progress = { phase: "read" | "parse" | "validate" | "pages"; done: number; total: number };
+
+export interface ValidationDone {
+  recordCount: number;
+  /** Rows already validated in the background (under the suggested mapping) when it was asked. */
+  prepared: number;
+}
+
+export type DownloadKind = "errors" | "csv" | "json";
+
+/** What the worker needs to upload: the connection, and where to. */
+export interface SubmitRequest {
+  workerUrl: string;
+  apiKey: string;
+  integrationId: string;
+  context: string;
+}
+
+export type SubmitEvent =
+  | { type: "progress"; progress: UploadProgress }
+  /**
+   * Every batch is in; what the commit would change. When `review.mustConfirm` the upload waits
+   * for `confirm(id)` (commit) or `cancel(id)` (abort the sync; nothing changes).
+   */
+  | { type: "review"; review: ReplacementReview }
+  | { type: "sync-started"; syncId: string }
+  | { type: "sync-settled"; syncId: string };
+
+/** A failed upload as the page shows it: the report's first errors already placed in the file. */
+export interface SubmitFailure {
+  status: "failed";
+  message: string;
+  syncAborted: boolean;
+  errors: { key: string; row: number; line?: number; message: string }[];
+}
+
+export type SubmitOutcome = UploadOutcome | SubmitFailure;
 
 export interface PipelineCalls {
   /** The schema (the Worker's live one) that suggest, validate and submit use for `context` from now on. */
@@ -121,66 +157,3 @@ export type PipelineReply =
   | { id: number; type: "event"; event: SubmitEvent }
   | { id: number; type: "done"; result: PipelineCalls[PipelineMethod]["result"] }
   | { id: number; type: "failed"; message: string };
-
-async function run(
-  pipeline: Pipeline,
-  request: PipelineRequest,
-  post: (reply: PipelineReply) => void,
-): Promise<PipelineCalls[PipelineMethod]["result"]> {
-  const { id } = request;
-  const progress = throttled((p: Progress) => post({ id, type: "progress", progress: p }));
-  switch (request.method) {
-    case "registerSchema":
-      pipeline.registerSchema(request.params.context, request.params.schema);
-      return null;
-    case "inspect":
-      // Its id lets `cancel` stop a long read (a PDF's or an image's OCR).
-      return pipeline.inspect(request.params.file, request.params.options, progress, id);
-    case "suggest":
-      return pipeline.suggest(request.params.context, request.params.history);
-    case "columnValues":
-      return pipeline.columnValues(request.params.column, request.params.limit);
-    case "validate":
-      return pipeline.validate(request.params.context, request.params.mapping, progress);
-    case "summary":
-      return pipeline.summary();
-    case "grid":
-      return pipeline.grid(request.params.query, request.params.start, request.params.end);
-    case "locate": {
-      const { query, kind, from, direction } = request.params;
-      return pipeline.locate(query, kind, from, direction) ?? null;
-    }
-    case "position":
-      return pipeline.position(request.params.query, request.params.row);
-    case "preview":
-      return pipeline.preview(request.params);
-    case "edit":
-      return pipeline.edit(request.params);
-    case "undo":
-      return pipeline.undo();
-    case "redo":
-      return pipeline.redo();
-    case "download":
-      return pipeline.download(request.params.kind);
-    case "submit":
-      return pipeline.submit(id, request.params, (event) => post({ id, type: "event", event }));
-    case "cancel":
-      pipeline.cancel(request.params.target);
-      return null;
-    case "confirm":
-      pipeline.confirm(request.params.target);
-      return null;
-  }
-}
-
-export async function handleRequest(
-  pipeline: Pipeline,
-  request: PipelineRequest,
-  post: (reply: PipelineReply) => void,
-): Promise<void> {
-  try {
-    post({ id: request.id, type: "done", result: await run(pipeline, request, post) });
-  } catch (error) {
-    post({ id: request.id, type: "failed", message: error instanceof Error ? error.message : String(error) });
-  }
-}

@@ -1,6 +1,7 @@
 // The file as the pipeline holds it: the table of data rows under the header, read one row at a
 // time from the column store (CSV) or from the parsed records (JSON, spread over the union of
-// their keys), and the problems found while reading.
+// their keys), the problems found while reading, and its profile (what an inspection shows of
+// each column).
 
 import {
   type CsvTextIssue,
@@ -14,10 +15,11 @@ import {
   type SourceRow,
 } from "../../schemas/index.ts";
 import { headerlessNames } from "../mapping/headerless.ts";
+import type { TableRow } from "../mapping.ts";
 import type { ColumnStore } from "./column-store.ts";
 import { detectHeaderRow } from "./parse/header-row.ts";
-import { type SourceIssue, type TableRow, uniqueNames } from "./parse/source-table.ts";
-import { NO_HEADER_ROW } from "./protocol.ts";
+import { type SourceIssue, uniqueNames } from "./parse/source-table.ts";
+import { cellText, NO_HEADER_ROW, PROFILE_ROWS } from "./protocol.ts";
 
 export interface SourceRows {
   kind: "csv" | "json";
@@ -159,4 +161,35 @@ export function jsonSource(parsed: JsonRecords): SourceRows {
       }
     },
   };
+}
+
+const SAMPLES = 3;
+const DISTINCT = 50;
+
+/** Samples, distinct values and the first rows of every column. */
+export function profile(source: SourceRows): { samples: string[][]; distinct: string[][]; rows: string[][] } {
+  const width = source.columns.length;
+  const rows: string[][] = [];
+  for (let i = 0; i < Math.min(source.count, PROFILE_ROWS); i++) rows.push(source.row(i).cells.map(cellText));
+  const samples: string[][] = [];
+  const distinct: string[][] = [];
+  for (let c = 0; c < width; c++) {
+    // The first few non-empty values, repeats included …
+    const s: string[] = [];
+    for (let i = 0; i < source.count && s.length < SAMPLES; i++) {
+      const text = cellText(source.cell(i, c)).trim();
+      if (text) s.push(text);
+    }
+    // … and up to DISTINCT different ones, in order of appearance (a column of a few values is
+    // read to its end, from its dictionary codes).
+    const d = new Set<string>();
+    source.distinct(c, (value) => {
+      const text = value.trim();
+      if (text) d.add(text);
+      return d.size < DISTINCT;
+    });
+    samples.push(s);
+    distinct.push([...d]);
+  }
+  return { samples, distinct, rows };
 }

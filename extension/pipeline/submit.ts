@@ -4,41 +4,8 @@
 import type { IntakeRecord } from "../../schemas/index.ts";
 import { type ApiClientOptions, createApiClient } from "../api-client.ts";
 import type { Dataset } from "./dataset.ts";
-import {
-  type ReplacementReview,
-  UploadError,
-  type UploadOutcome,
-  type UploadProgress,
-  uploadSync,
-} from "./upload.ts";
-
-/** What the worker needs to upload: the connection, and where to. */
-export interface SubmitRequest {
-  workerUrl: string;
-  apiKey: string;
-  integrationId: string;
-  context: string;
-}
-
-export type SubmitEvent =
-  | { type: "progress"; progress: UploadProgress }
-  /**
-   * Every batch is in; what the commit would change. When `review.mustConfirm` the upload waits
-   * for `confirm(id)` (commit) or `cancel(id)` (abort the sync; nothing changes).
-   */
-  | { type: "review"; review: ReplacementReview }
-  | { type: "sync-started"; syncId: string }
-  | { type: "sync-settled"; syncId: string };
-
-/** A failed upload as the page shows it: the report's first errors already placed in the file. */
-export interface SubmitFailure {
-  status: "failed";
-  message: string;
-  syncAborted: boolean;
-  errors: { key: string; row: number; line?: number; message: string }[];
-}
-
-export type SubmitOutcome = UploadOutcome | SubmitFailure;
+import type { SubmitEvent, SubmitFailure, SubmitOutcome, SubmitRequest } from "./protocol.ts";
+import { UploadError, uploadSync } from "./upload.ts";
 
 /** The platform the upload runs on (injected in tests; the worker's own fetch otherwise). */
 export type PipelinePlatform = Pick<ApiClientOptions, "fetch" | "sleep">;

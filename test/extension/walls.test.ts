@@ -3,6 +3,7 @@
 // console and the flow do not import each other; the pipeline and the capture script import no
 // page code. The checker is shown to catch a forbidden import first. The same walls are a lint rule
 // (biome.json overrides, style/noRestrictedImports): shown to fire on probe files, and to pass the tree.
+// And the graph has no cycle (type-only imports count): extension/ and the schemas/ files it imports.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
@@ -42,20 +43,24 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Every relative import of every source file (static, dynamic, re-exports, type-only too). */
+/** The relative specifiers a module's text imports (static, dynamic, re-exports, type-only too). */
+function importsIn(text: string): string[] {
+  const specifier =
+    /(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"|(?:^|\n)\s*import\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g;
+  return [...text.matchAll(specifier)]
+    .map((m) => m[1] ?? m[2] ?? m[3] ?? "")
+    .filter((spec) => spec.startsWith("."));
+}
+
+/** The absolute paths `file` imports. */
+const importsOf = (file: string) =>
+  importsIn(readFileSync(file, "utf8")).map((spec) => normalize(join(dirname(file), spec)));
+
+/** Every relative import of every source file of the extension (paths relative to extension/). */
 function edges(): Edge[] {
-  const out: Edge[] = [];
-  const specifier = /(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g;
-  for (const file of sources(ROOT)) {
-    const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(specifier)) {
-      const spec = m[1] ?? m[2] ?? "";
-      if (!spec.startsWith(".")) continue;
-      const to = relative(ROOT, normalize(join(dirname(file), spec)));
-      out.push({ from: relative(ROOT, file), to });
-    }
-  }
-  return out;
+  return sources(ROOT).flatMap((file) =>
+    importsOf(file).map((to) => ({ from: relative(ROOT, file), to: relative(ROOT, to) })),
+  );
 }
 
 describe("the extension's walls", () => {
@@ -83,6 +88,116 @@ describe("the extension's walls", () => {
     // The graph is read: the page does use the two doors.
     expect(all.some((e) => e.to === "pipeline/protocol.ts" && e.from.startsWith("flow/"))).toBe(true);
     expect(all.filter((e) => broken(e)).map((e) => `${e.from} -> ${e.to}: ${broken(e)}`)).toEqual([]);
+  });
+});
+
+/**
+ * The module graph (paths relative to the repository) of every source file of the extension and
+ * of the modules they reach outside it (schemas/): module -> the modules it imports.
+ */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const visit = (file: string) => {
+    const from = relative(REPO, file);
+    if (graph.has(from)) return;
+    const to = importsOf(file).filter((f) => /\.tsx?$/.test(f));
+    graph.set(
+      from,
+      to.map((f) => relative(REPO, f)),
+    );
+    for (const f of to) visit(f);
+  };
+  for (const file of sources(ROOT)) visit(file);
+  return graph;
+}
+
+/**
+ * The graph's cycles: per strongly connected component (Tarjan's algorithm), one of its cycles
+ * written out from its first module, then the component's other modules if the cycle leaves some.
+ */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const next = (v: string) => graph.get(v) ?? [];
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const connect = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v) as number);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next(v)) {
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop() as string;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || next(v).includes(v)) components.push(component.sort());
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) connect(v);
+  return components.map((component) => {
+    // The shortest way from the component's first module back to it, by breadth-first search inside it.
+    const inside = new Set(component);
+    const start = component[0] as string;
+    const cameFrom = new Map<string, string>();
+    const queue = [start];
+    search: for (const v of queue)
+      for (const w of next(v)) {
+        if (!inside.has(w) || cameFrom.has(w)) continue;
+        cameFrom.set(w, v);
+        if (w === start) break search;
+        queue.push(w);
+      }
+    const cycle = [start];
+    for (let v = cameFrom.get(start) as string; v !== start; v = cameFrom.get(v) as string) cycle.unshift(v);
+    cycle.unshift(start);
+    const rest = component.filter((v) => !cycle.includes(v));
+    return `${cycle.join(" -> ")}${rest.length > 0 ? ` (and in the same knot: ${rest.join(", ")})` : ""}`;
+  });
+}
+
+describe("the extension's import graph", () => {
+  it("the reader counts type-only imports and re-exports; the finder names each cycle", () => {
+    expect(
+      importsIn(
+        'import type { A } from "./a.ts";\nimport {\n  type B,\n} from "../b.ts";\nexport type { C } from "./c.ts";\n' +
+          'import "./d.css";\nconst e = await import("./e.ts");\nimport { f } from "preact";\n',
+      ),
+    ).toEqual(["./a.ts", "../b.ts", "./c.ts", "./d.css", "./e.ts"]);
+    const graph = new Map([
+      ["a.ts", ["b.ts", "d.ts"]],
+      ["b.ts", ["c.ts"]],
+      ["c.ts", ["a.ts", "e.ts"]],
+      ["d.ts", ["e.ts"]],
+      ["e.ts", ["e.ts"]],
+      ["f.ts", ["a.ts"]],
+    ]);
+    expect(cyclesOf(graph)).toEqual(["e.ts -> e.ts", "a.ts -> b.ts -> c.ts -> a.ts"]);
+    graph.set("b.ts", ["c.ts", "g.ts"]);
+    graph.set("g.ts", ["b.ts"]);
+    expect(cyclesOf(graph)).toEqual([
+      "e.ts -> e.ts",
+      "a.ts -> b.ts -> c.ts -> a.ts (and in the same knot: g.ts)",
+    ]);
+    graph.set("c.ts", ["e.ts"]);
+    expect(cyclesOf(graph)).toEqual(["e.ts -> e.ts", "b.ts -> g.ts -> b.ts"]);
+  });
+
+  it("has no cycle: extension/ and the schemas/ files it imports", () => {
+    const graph = importGraph();
+    // The graph is read, into schemas/ too.
+    expect(graph.get("extension/pipeline/pipeline.ts")).toContain("extension/pipeline/dataset.ts");
+    expect(graph.has("schemas/index.ts")).toBe(true);
+    expect(cyclesOf(graph)).toEqual([]);
   });
 });
 

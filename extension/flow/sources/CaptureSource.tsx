@@ -6,12 +6,12 @@
 // of pages the admin sets. A table sent by the context menu arrives here too.
 import { ChevronsDown, ListPlus, TableProperties } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { CapturedTable } from "../../capture/extract.ts";
 import {
   type Advance,
   type AdvanceStop,
   type CandidateSummary,
   type Captured,
+  type CapturedTable,
   type CaptureReply,
   type CaptureRequest,
   MAX_ADVANCE_PAGES,

@@ -2,7 +2,8 @@
 // one (merged cells and hidden columns handled as for a captured table), its tab-separated text
 // otherwise. Either becomes a file the pipeline reads like any other. A pasted screenshot becomes
 // an image file the pipeline reads by OCR.
-import { type CapturedTable, extractTable, findCandidates } from "../../capture/extract.ts";
+import { extractTable, findCandidates } from "../../capture/extract.ts";
+import type { CapturedTable } from "../../capture/protocol.ts";
 import { tableFile } from "../../capture/table-file.ts";
 import type { SourceOptions } from "./types.ts";
 

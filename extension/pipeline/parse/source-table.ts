@@ -1,13 +1,5 @@
-// The rows and problems of a file read as one table (source.ts's SourceRows), and the unique
-// names of its columns.
-import type { JsonValue } from "../../../schemas/index.ts";
-
-export interface TableRow {
-  line?: number;
-  cells: (JsonValue | undefined)[];
-  /** A JSON item that is not an object: kept so validation names it. */
-  notObject?: JsonValue;
-}
+// The problems of a file read as one table (source.ts's SourceRows), and the unique names of its
+// columns.
 
 /** A problem found while reading the file, before any schema is involved. */
 export interface SourceIssue {
