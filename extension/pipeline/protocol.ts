@@ -20,7 +20,7 @@ import type { ReplacementReview, UploadOutcome, UploadProgress } from "./upload.
 export type { TableRow } from "../mapping.ts";
 export type { Inspection, InspectOptions, MediaInspection } from "./inspection.ts";
 // The types and constants the page needs of what runs in the pipeline worker: the page imports
-// from pipeline/ only this file and client.ts (test/extension/walls.test.ts checks it).
+// from pipeline/ only this file and client.ts (test/layout/extension-walls.test.ts checks it).
 export type {
   DuplicateKeep,
   EditAction,
