@@ -1,5 +1,8 @@
-// An in-memory Intake Worker for extension tests: the API the client speaks, with scripted faults
-// (429 + Retry-After, 503, network errors) and sync semantics (idempotent seq, 409s, atomic commit).
+// Faults around the Intake Worker, for tests of the client, the upload and the flows: `withFaults`
+// wraps a fetch — the real Worker (worker project) or a few recorded answers (`recorded`, extension
+// project) — logs every request, and fails the next matching ones on demand: an error status
+// (429/503 with Retry-After, a refusal), a lost connection, or a slow answer held until released.
+// It has no rules of its own: every answer that is not a fault comes from what it wraps.
 
 import type {
   AnnouncedLimits,
@@ -39,9 +42,143 @@ import {
 import { checkLogo } from "../../schemas/logo.ts";
 import { replacementConcerns } from "../../schemas/replacement.ts";
 
-type Fault =
+export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** A status answered as a problem document instead of the real answer, or the network lost. */
+export type Fault =
   | { status: number; retryAfter?: string; detail?: string; extra?: Record<string, unknown> }
   | "network";
+
+export interface Sent {
+  method: string;
+  path: string;
+  /** The query string ("" or "?…"). */
+  search: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  /** The body as sent: text, or bytes (a gzip batch). */
+  body?: string | Uint8Array;
+}
+
+const TITLES: Record<number, string> = {
+  404: "Not Found",
+  409: "Conflict",
+  415: "Unsupported Media Type",
+  422: "Invalid request body",
+  429: "Too Many Requests",
+  503: "Service Unavailable",
+};
+
+/** An RFC 9457 problem answer, as the Worker writes one. */
+export const problem = (status: number, detail?: string, extra: Record<string, unknown> = {}) =>
+  new Response(
+    JSON.stringify({ type: "about:blank", title: TITLES[status] ?? "Error", status, detail, ...extra }),
+    { status, headers: { "content-type": "application/problem+json" } },
+  );
+
+/** A request's body as text, gzip decoded (what the Worker reads). */
+export async function bodyText(sent: Sent): Promise<string> {
+  const body = sent.body ?? "";
+  if (typeof body === "string") return body;
+  const bytes = new Blob([body as Uint8Array<ArrayBuffer>]).stream();
+  const decoded =
+    sent.headers["content-encoding"] === "gzip" ? bytes.pipeThrough(new DecompressionStream("gzip")) : bytes;
+  return new Response(decoded).text();
+}
+
+/** The JSON body of a request (gzip decoded). */
+export const bodyJson = async <T = unknown>(sent: Sent): Promise<T> => JSON.parse(await bodyText(sent)) as T;
+
+function sentOf(input: RequestInfo | URL, init: RequestInit): Sent {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const body = init.body;
+  return {
+    method: (init.method ?? "GET").toUpperCase(),
+    path: url.pathname,
+    search: url.search,
+    headers: Object.fromEntries(new Headers(init.headers)),
+    ...(typeof body === "string" ? { body } : body instanceof Uint8Array ? { body: body.slice() } : {}),
+  };
+}
+
+interface Match {
+  method?: string;
+  path: RegExp;
+}
+const matches = (m: Match, sent: Sent) => (!m.method || m.method === sent.method) && m.path.test(sent.path);
+
+export function withFaults(target: Fetch) {
+  const requests: Sent[] = [];
+  const faults: (Match & { fault: Fault })[] = [];
+  const slow: Match[] = [];
+  /** Requests held by `hold`, oldest first; `release` lets one through to `target`. */
+  const held: { sent: Sent; release: () => void }[] = [];
+
+  const fetch: Fetch = async (input, init = {}) => {
+    const sent = sentOf(input, init);
+    requests.push(sent);
+    init.signal?.throwIfAborted();
+    const i = faults.findIndex((f) => matches(f, sent));
+    if (i >= 0) {
+      const [{ fault }] = faults.splice(i, 1) as [{ fault: Fault }];
+      if (fault === "network") throw new TypeError("Failed to fetch");
+      const response = problem(fault.status, fault.detail, fault.extra);
+      if (fault.retryAfter !== undefined) response.headers.set("retry-after", fault.retryAfter);
+      return response;
+    }
+    if (slow.some((m) => matches(m, sent)))
+      await new Promise<void>((resolve, reject) => {
+        held.push({ sent, release: resolve });
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason), { once: true });
+      });
+    return target(input, init);
+  };
+
+  return {
+    fetch,
+    requests,
+    held,
+    /** The next `times` requests matching `method` and `path` fail with `fault`. */
+    failNext(method: string | undefined, path: RegExp, fault: Fault, times = 1): void {
+      for (let n = 0; n < times; n++) faults.push({ method, path, fault });
+    },
+    /** From now on, requests matching `method` and `path` wait in `held` until released. */
+    hold(method: string | undefined, path: RegExp): void {
+      slow.push({ method, path });
+    },
+  };
+}
+
+export type Faults = ReturnType<typeof withFaults>;
+
+/** A recorded answer: a JSON body (200), a Response, or made from the request. */
+export type Answer = unknown | ((sent: Sent) => unknown);
+
+/**
+ * A Worker that only replays answers recorded for a test, by "METHOD /path" (`*` stands for one path
+ * segment). A list answers in turn, its last answer from then on; any other request is a 404.
+ */
+export function recorded(routes: Record<string, Answer | Answer[]>): Fetch {
+  const table = Object.entries(routes).map(([route, answer]) => {
+    const [method, path = ""] = route.split(" ");
+    const pattern = path.replace(/[.?+^$()[\]{}|\\]/g, "\\$&").replaceAll("*", "[^/]+");
+    return {
+      method,
+      path: new RegExp(`^${pattern}$`),
+      answers: Array.isArray(answer) ? [...answer] : [answer],
+    };
+  });
+  return async (input, init = {}) => {
+    const sent = sentOf(input, init);
+    const route = table.find((r) => matches(r, sent));
+    if (!route) return problem(404, `Nothing recorded for ${sent.method} ${sent.path}`);
+    const next = route.answers.length > 1 ? route.answers.shift() : route.answers[0];
+    const answer = typeof next === "function" ? await next(sent) : next;
+    return answer instanceof Response ? answer.clone() : Response.json(answer);
+  };
+}
+
+// The in-memory Worker the tests not yet moved to the real one still use (removed once none does).
 
 interface Sync {
   integrationId: string;
@@ -63,7 +200,7 @@ export interface LoggedRequest {
 }
 
 /** A request body as text, as the Worker's request-body middleware decodes it (gzip included). */
-async function bodyText(
+async function legacyBodyText(
   body: RequestInit["body"],
   encoding: string | undefined,
 ): Promise<string | undefined> {
@@ -77,7 +214,7 @@ async function bodyText(
   return new Response(stream).text();
 }
 
-const problem = (status: number, title: string, detail?: string, extra: Record<string, unknown> = {}) =>
+const legacyProblem = (status: number, title: string, detail?: string, extra: Record<string, unknown> = {}) =>
   new Response(JSON.stringify({ type: "about:blank", title, status, detail, ...extra }), {
     status,
     headers: { "content-type": "application/problem+json" },
@@ -238,7 +375,7 @@ export class FakeIntakeApi {
     const method = (init.method ?? "GET").toUpperCase();
     const path = url.pathname;
     const headers = { ...(init.headers as Record<string, string> | undefined) };
-    const text = await bodyText(init.body, headers["content-encoding"]);
+    const text = await legacyBodyText(init.body, headers["content-encoding"]);
     const isJson = (headers["content-type"] ?? "application/json").startsWith("application/json");
     this.requests.push({
       method,
@@ -255,7 +392,7 @@ export class FakeIntakeApi {
     if (i >= 0) {
       const fault = (this.faults.splice(i, 1)[0] as { fault: Fault }).fault;
       if (fault === "network") throw new TypeError("Failed to fetch");
-      const response = problem(
+      const response = legacyProblem(
         fault.status,
         fault.status === 429
           ? "Too Many Requests"
@@ -270,7 +407,8 @@ export class FakeIntakeApi {
     }
     if (path === "/health") return ok({ status: "ok" });
     if (init.headers && (init.headers as Record<string, string>)["x-api-key"] !== this.apiKey) {
-      if (!path.startsWith("/v1/contexts")) return problem(401, "Unauthorized", "The API key is not valid");
+      if (!path.startsWith("/v1/contexts"))
+        return legacyProblem(401, "Unauthorized", "The API key is not valid");
     }
     return this.route(method, path, url, text, headers);
   };
@@ -321,10 +459,10 @@ export class FakeIntakeApi {
       /^\/v1\/integrations\/([^/]+)\/contexts\/([^/]+)\/syncs(?:\/([^/]+)(?:\/(batches\/(\d+)|commit|diff))?)?$/.exec(
         path,
       );
-    if (!m) return problem(404, "Not Found");
+    if (!m) return legacyProblem(404, "Not Found");
     const [, integrationId = "", context = "", syncId, tail, seqText] = m;
     if (!this.integrations.some((i) => i.id === integrationId && i.contexts.includes(context))) {
-      return problem(404, "Not Found", "No such integration or context");
+      return legacyProblem(404, "Not Found", "No such integration or context");
     }
     if (method === "POST" && !syncId) {
       const id = `sync_${this.nextSync++}`;
@@ -332,7 +470,7 @@ export class FakeIntakeApi {
       return ok<SyncStarted>({ syncId: id, expiresAt: "2030-01-01T00:00:00Z", limits: this.limits }, 201);
     }
     const sync = syncId ? this.syncs.get(syncId) : undefined;
-    if (sync?.state !== "open") return problem(404, "Not Found", "No open sync with this id");
+    if (sync?.state !== "open") return legacyProblem(404, "Not Found", "No open sync with this id");
     if (method === "DELETE" && !tail) {
       sync.state = "aborted";
       return new Response(null, { status: 204 });
@@ -345,11 +483,12 @@ export class FakeIntakeApi {
       if (previous) {
         return previous.payload === text
           ? ok<BatchAccepted>({ ...previous.answer, replayed: true })
-          : problem(409, "Conflict", `Batch ${seq} was already sent with a different payload`);
+          : legacyProblem(409, "Conflict", `Batch ${seq} was already sent with a different payload`);
       }
       const records = (JSON.parse(text ?? "{}") as { data: IntakeRecord[] }).data;
       const { report } = validateDataset(context, records);
-      if (!report.valid) return problem(422, "Invalid records", `${report.errorCount} errors`, { report });
+      if (!report.valid)
+        return legacyProblem(422, "Invalid records", `${report.errorCount} errors`, { report });
       const answer: BatchAccepted = {
         seq,
         recordCount: records.length,
@@ -371,13 +510,13 @@ export class FakeIntakeApi {
       const seqs = [...sync.batches.keys()].sort((a, b) => a - b);
       const all = seqs.flatMap((s) => sync.batches.get(s)?.records ?? []);
       if (seqs.some((s, i) => s !== i + 1) || (expected !== undefined && expected !== all.length)) {
-        return problem(409, "Conflict", `Expected ${expected} records, received ${all.length}`);
+        return legacyProblem(409, "Conflict", `Expected ${expected} records, received ${all.length}`);
       }
       const key = `${integrationId}/${context}`;
       const current = this.datasets.get(key);
       const concerns = replacementConcerns(datasetDiff(context, all, current));
       if (concerns.length > 0 && body.confirmReplacement !== true)
-        return problem(
+        return legacyProblem(
           409,
           "Replacement not confirmed",
           'This commit replaces the current dataset in a way that needs a yes: commit with "confirmReplacement": true',
@@ -400,7 +539,7 @@ export class FakeIntakeApi {
       this.log(integrationId, context, "commit", "success", all.length, { version });
       return ok<SyncCommitted>({ ...answer, version });
     }
-    return problem(405, "Method Not Allowed");
+    return legacyProblem(405, "Method Not Allowed");
   }
 
   /** The records of each committed version, by `${integration/context}#${version}`. */
@@ -476,14 +615,16 @@ export class FakeIntakeApi {
   /** Integrations and keys (admin only for writes), as the Worker checks them. */
   private controlPlane(method: string, path: string, text: string | undefined): Response | undefined {
     const forbidden = () =>
-      problem(403, "Forbidden", 'The API key "laptop" is an ingest key; this needs an admin key');
+      legacyProblem(403, "Forbidden", 'The API key "laptop" is an ingest key; this needs an admin key');
     const body = () => JSON.parse(text ?? "{}") as Record<string, unknown>;
     if (path === "/v1/integrations" && method === "POST") {
       if (this.scope !== "admin") return forbidden();
       const input = body();
       const errors = this.integrationErrors(input, false);
       if (errors.length > 0)
-        return problem(422, "Invalid request body", errors.map((e) => e.message).join("; "), { errors });
+        return legacyProblem(422, "Invalid request body", errors.map((e) => e.message).join("; "), {
+          errors,
+        });
       const created: Integration = {
         id: `int_${this.nextId++}`,
         name: String(input.name),
@@ -503,7 +644,7 @@ export class FakeIntakeApi {
         (i) => i.id === one[1] && (!this.boundIntegrationId || i.id === this.boundIntegrationId),
       );
       const found = this.integrations[index];
-      if (!found) return problem(404, "Not Found", `Integration "${one[1]}" was not found`);
+      if (!found) return legacyProblem(404, "Not Found", `Integration "${one[1]}" was not found`);
       if (method === "GET") return ok({ ...found, endpoints: this.endpoints(found) });
       if (this.scope !== "admin") return forbidden();
       if (method === "DELETE") {
@@ -514,7 +655,9 @@ export class FakeIntakeApi {
         const input = body();
         const errors = this.integrationErrors(input, true);
         if (errors.length > 0)
-          return problem(422, "Invalid request body", errors.map((e) => e.message).join("; "), { errors });
+          return legacyProblem(422, "Invalid request body", errors.map((e) => e.message).join("; "), {
+            errors,
+          });
         Object.assign(found, input, { updatedAt: "2024-06-02T00:00:00Z" });
         return ok({ ...found, endpoints: this.endpoints(found) });
       }
@@ -537,7 +680,7 @@ export class FakeIntakeApi {
             pointer: "/integrationId",
             message: "only ingest keys are bound to one integration",
           });
-        if (errors.length > 0) return problem(422, "Invalid request body", "bad key", { errors });
+        if (errors.length > 0) return legacyProblem(422, "Invalid request body", "bad key", { errors });
         const key: ApiKeyInfo = {
           id: `key_${++this.nextId}`,
           name: String(input.name),
@@ -553,7 +696,7 @@ export class FakeIntakeApi {
       }
       const keyMatch = /^\/v1\/keys\/([^/]+)$/.exec(path);
       const key = keyMatch ? this.keys.find((k) => k.id === keyMatch[1]) : undefined;
-      if (!key) return problem(404, "Not Found", "No such key");
+      if (!key) return legacyProblem(404, "Not Found", "No such key");
       if (method === "DELETE") {
         key.revokedAt = "2024-06-03T00:00:00Z";
         return ok(key);
@@ -643,7 +786,7 @@ export class FakeIntakeApi {
     const schemaPath = /^\/v1\/contexts\/([^/]+)\/schema$/.exec(path);
     if (method === "GET" && schemaPath) {
       const schema = this.schemaOf(decodeURIComponent(schemaPath[1] ?? ""));
-      if (!schema) return problem(404, "Not Found", `Context "${schemaPath[1]}" was not found`);
+      if (!schema) return legacyProblem(404, "Not Found", `Context "${schemaPath[1]}" was not found`);
       const etag = `"${schema.$id}"`;
       if (headers["if-none-match"] === etag) return new Response(null, { status: 304, headers: { etag } });
       return new Response(JSON.stringify(schema), {
@@ -657,7 +800,11 @@ export class FakeIntakeApi {
     )
       return undefined;
     if (this.scope !== "admin")
-      return problem(403, "Forbidden", 'The API key "laptop" is an ingest key; this needs an admin key');
+      return legacyProblem(
+        403,
+        "Forbidden",
+        'The API key "laptop" is an ingest key; this needs an admin key',
+      );
     const body = JSON.parse(text ?? "{}") as {
       name?: string;
       title?: string;
@@ -669,11 +816,11 @@ export class FakeIntakeApi {
     if (method === "POST") {
       const name = body.name ?? "";
       if (!/^[a-z][a-z0-9_]{1,62}$/.test(name))
-        return problem(422, "Invalid request body", "bad name", {
+        return legacyProblem(422, "Invalid request body", "bad name", {
           errors: [{ pointer: "/name", message: "must be lower-case letters, digits and _" }],
         });
       if (this.knowsContext(name))
-        return problem(409, "Conflict", `A context named "${name}" already exists`);
+        return legacyProblem(409, "Conflict", `A context named "${name}" already exists`);
       const schema = this.putCustomContext(
         name,
         body.title ?? name,
@@ -685,14 +832,19 @@ export class FakeIntakeApi {
     }
     const name = decodeURIComponent(one?.[1] ?? "");
     const old = this.customContexts.get(name);
-    if (!old) return problem(404, "Not Found", `Custom context "${name}" was not found`);
+    if (!old) return legacyProblem(404, "Not Found", `Custom context "${name}" was not found`);
     if (method === "DELETE") {
       const users = this.integrations.filter((i) => i.contexts.includes(name));
       if (users.length > 0)
-        return problem(409, "Context in use", `Context "${name}" is used by ${users.length} integration(s)`, {
-          type: "context-in-use",
-          integrations: users.map((i) => ({ id: i.id, name: i.displayName || i.name })),
-        });
+        return legacyProblem(
+          409,
+          "Context in use",
+          `Context "${name}" is used by ${users.length} integration(s)`,
+          {
+            type: "context-in-use",
+            integrations: users.map((i) => ({ id: i.id, name: i.displayName || i.name })),
+          },
+        );
       this.customContexts.delete(name);
       return new Response(null, { status: 204 });
     }
@@ -725,7 +877,7 @@ export class FakeIntakeApi {
           .filter((f) => !(old.required ?? []).includes(f))
           .map((f) => `Field "${f}" became required.`),
       ];
-      return problem(409, "Schema model change", "This change needs ?confirm=breaking", {
+      return legacyProblem(409, "Schema model change", "This change needs ?confirm=breaking", {
         type: "schema-model-change",
         change: { kind: "model", from: `${m}-${r}-${a}`, to: `${m + 1}-0-0`, reasons },
       });
@@ -760,7 +912,7 @@ export class FakeIntakeApi {
     const integration = this.integrations.find(
       (i) => i.id === id && (!this.boundIntegrationId || i.id === this.boundIntegrationId),
     );
-    if (!integration) return problem(404, "Not Found", `Integration "${id}" was not found`);
+    if (!integration) return legacyProblem(404, "Not Found", `Integration "${id}" was not found`);
     if (what === "status" && method === "GET") {
       const contexts = integration.contexts.map((c) => {
         const key = `${id}/${c}`;
@@ -797,7 +949,7 @@ export class FakeIntakeApi {
       const data = rows.slice(0, limit);
       return ok({ data, nextBefore: rows.length > limit ? (data.at(-1)?.createdAt ?? null) : null });
     }
-    if (!integration.contexts.includes(context)) return problem(404, "Not Found", "No such context");
+    if (!integration.contexts.includes(context)) return legacyProblem(404, "Not Found", "No such context");
     const key = `${id}/${context}`;
     if (action === "validate" && method === "POST") {
       const { report, records } = (headers["content-type"] ?? "").startsWith("text/csv")
@@ -822,7 +974,7 @@ export class FakeIntakeApi {
     }
     const from = restoreText ? list.find((v) => v.version === Number(restoreText)) : undefined;
     if (restoreText && !from)
-      return problem(404, "Not Found", `Version ${restoreText} of ${context} was not found`);
+      return legacyProblem(404, "Not Found", `Version ${restoreText} of ${context} was not found`);
     const fromRecords = () => this.versionRecords.get(`${key}#${from?.version}`) ?? [];
     if (from && restoreAction === "diff" && method === "GET")
       return ok(datasetDiff(context, fromRecords(), this.datasets.get(key)));
@@ -834,6 +986,6 @@ export class FakeIntakeApi {
       });
       return ok({ ...made, restoredFrom: from.version }, 201);
     }
-    return problem(405, "Method Not Allowed");
+    return legacyProblem(405, "Method Not Allowed");
   }
 }
