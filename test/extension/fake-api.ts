@@ -120,7 +120,7 @@ export function withFaults(target: Fetch) {
     init.signal?.throwIfAborted();
     const i = faults.findIndex((f) => matches(f, sent));
     if (i >= 0) {
-      const [{ fault }] = faults.splice(i, 1) as [{ fault: Fault }];
+      const { fault } = faults.splice(i, 1)[0] as { fault: Fault };
       if (fault === "network") throw new TypeError("Failed to fetch");
       const response = problem(fault.status, fault.detail, fault.extra);
       if (fault.retryAfter !== undefined) response.headers.set("retry-after", fault.retryAfter);
