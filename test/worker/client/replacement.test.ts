@@ -1,40 +1,43 @@
-// Safe replacement: between the last batch and the commit, uploadSync asks the Worker what the
-// commit would change and lets the caller decide; a replacement that replacementConcerns (the one
-// rule, schemas/replacement.ts) names a reason for must be confirmed, and so must one whose
-// difference is unknown. The yes goes with the commit (confirmReplacement), which the Worker needs.
+// Safe replacement against the real Worker: between the last batch and the commit, uploadSync asks
+// the Worker what the commit would change and lets the caller decide; a replacement that
+// replacementConcerns (the one rule, schemas/replacement.ts) names a reason for must be confirmed,
+// and so must one whose difference is unknown. The yes goes with the commit (confirmReplacement),
+// which the Worker needs.
 import { describe, expect, it } from "vitest";
-import { createApiClient, type DatasetDiff } from "../../../extension/api-client.ts";
+import type { DatasetDiff } from "../../../extension/api-client.ts";
 import {
   type ReplacementReview,
   type UploadProgress,
   uploadSync,
 } from "../../../extension/pipeline/upload.ts";
 import type { IntakeRecord } from "../../../schemas/index.ts";
-import { FakeIntakeApi } from "../fake-api.ts";
+import { bodyJson, type Faults } from "../../extension/fake-api.ts";
+import { currentData, syncUpload, versionNumbers } from "../data-helpers.ts";
+import { call, json } from "../helpers.ts";
+import { clientWorld } from "./client-world.ts";
 
 const user = (i: number, firstName = "Ann"): IntakeRecord => ({ emailId: `user${i}@example.com`, firstName });
 const users = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => user(from + i));
-const KEY = "int_acme/saas_users";
 
-function setup(current?: IntakeRecord[]) {
-  const api = new FakeIntakeApi();
-  if (current) api.datasets.set(KEY, { version: 7, records: current });
-  const client = createApiClient({
-    baseUrl: "http://w",
-    apiKey: api.apiKey,
-    fetch: api.fetch,
-    sleep: async () => {},
-  });
-  return { api, client };
+/** A world whose current dataset (version 1) holds `current`, when given. */
+async function setup(current?: IntakeRecord[]) {
+  const world = await clientWorld();
+  if (current) expect(await syncUpload(world.base(), world.ingest, [current])).toBe(1);
+  const stored = () => currentData(world.base(), world.ingest);
+  const sync = async () => {
+    const id = world.api.requests.map((r) => /\/syncs\/([^/]+)/.exec(r.path)?.[1]).find(Boolean);
+    return json<{ status: string }>(await call("GET", `${world.base()}/syncs/${id}`, { key: world.ingest }));
+  };
+  return { ...world, stored, sync };
 }
 
 /** The commit requests' bodies. */
-const commits = (api: FakeIntakeApi) =>
-  api.requests.filter((r) => r.path.endsWith("/commit")).map((r) => r.body);
+const commits = (api: Faults) =>
+  Promise.all(api.requests.filter((r) => r.path.endsWith("/commit")).map((r) => bodyJson(r)));
 
 /** Uploads `records`, answering the review with `answer`; returns the outcome and the reviews seen. */
 async function upload(
-  { api, client }: ReturnType<typeof setup>,
+  { api, client, integrationId }: Awaited<ReturnType<typeof setup>>,
   records: IntakeRecord[],
   answer: (review: ReplacementReview) => boolean | Promise<boolean>,
   signal?: AbortSignal,
@@ -43,7 +46,7 @@ async function upload(
   const phases: UploadProgress["phase"][] = [];
   const outcome = await uploadSync({
     client,
-    integrationId: "int_acme",
+    integrationId,
     context: "saas_users",
     records,
     totalRecords: records.length,
@@ -69,15 +72,15 @@ const diffOf = (review: ReplacementReview | undefined): DatasetDiff => {
 
 describe("uploadSync with a review before the commit", () => {
   it("shows a shrinking replacement for confirmation; no leaves the previous version", async () => {
-    const s = setup(users(1, 10));
+    const s = await setup(users(1, 10));
     const { outcome, reviews, phases } = await upload(s, [user(1)], () => false);
     expect(reviews).toHaveLength(1);
     expect(reviews[0]?.mustConfirm).toBe(true);
     expect(reviews[0]).toMatchObject({
-      concerns: ["This upload removes 9 of the 10 records in version 7 (90 %)."],
+      concerns: ["This upload removes 9 of the 10 records in version 1 (90 %)."],
     });
     expect(diffOf(reviews[0])).toEqual({
-      current: { version: 7, recordCount: 10 },
+      current: { version: 1, recordCount: 10 },
       incoming: 1,
       added: 0,
       removed: 9,
@@ -93,21 +96,21 @@ describe("uploadSync with a review before the commit", () => {
     });
     expect(phases).toContain("reviewing");
     expect(outcome).toEqual({ status: "cancelled" });
-    expect(commits(s.api)).toEqual([]);
-    expect([...s.api.syncs.values()][0]?.state).toBe("aborted");
-    expect(s.api.datasets.get(KEY)).toEqual({ version: 7, records: users(1, 10) });
+    expect(await commits(s.api)).toEqual([]);
+    expect(await s.sync()).toMatchObject({ status: "aborted" });
+    expect(await s.stored()).toEqual({ version: 1, recordCount: 10, data: users(1, 10), nextCursor: null });
   });
 
   it("commits the replacement once it is confirmed, saying so to the Worker", async () => {
-    const s = setup(users(1, 10));
+    const s = await setup(users(1, 10));
     const { outcome } = await upload(s, [user(1)], async () => true);
-    expect(outcome).toMatchObject({ status: "committed", version: 8, recordCount: 1 });
-    expect(commits(s.api)).toEqual([{ expectedRecords: 1, confirmReplacement: true }]);
-    expect(s.api.datasets.get(KEY)?.records).toEqual([user(1)]);
+    expect(outcome).toMatchObject({ status: "committed", version: 2, recordCount: 1 });
+    expect(await commits(s.api)).toEqual([{ expectedRecords: 1, confirmReplacement: true }]);
+    expect((await s.stored()).data).toEqual([user(1)]);
   });
 
   it("asks when a field most records have would be emptied, naming the field", async () => {
-    const s = setup(users(1, 5));
+    const s = await setup(users(1, 5));
     const withoutNames: IntakeRecord[] = users(1, 5).map((u) => ({ emailId: String(u.emailId) }));
     const { outcome, reviews } = await upload(s, withoutNames, () => true);
     expect(reviews[0]).toMatchObject({
@@ -115,45 +118,45 @@ describe("uploadSync with a review before the commit", () => {
       concerns: ["firstName would be emptied in 5 of 5 records (the upload has no such column)."],
       diff: { removed: 0, changed: 5, lostValues: [{ field: "firstName", records: 5, missing: true }] },
     });
-    expect(commits(s.api)).toEqual([{ expectedRecords: 5, confirmReplacement: true }]);
-    expect(outcome).toMatchObject({ status: "committed", version: 8 });
+    expect(await commits(s.api)).toEqual([{ expectedRecords: 5, confirmReplacement: true }]);
+    expect(outcome).toMatchObject({ status: "committed", version: 2 });
   });
 
   it("does not ask when a dataset of under 10 records is replaced by another, and sends no yes", async () => {
-    const s = setup([user(1)]);
+    const s = await setup([user(1)]);
     const { outcome, reviews } = await upload(s, users(2, 13), () => true);
     expect(reviews[0]).toMatchObject({ mustConfirm: false, concerns: [], diff: { removed: 1, added: 12 } });
-    expect(commits(s.api)).toEqual([{ expectedRecords: 12 }]);
-    expect(outcome).toMatchObject({ status: "committed", version: 8 });
+    expect(await commits(s.api)).toEqual([{ expectedRecords: 12 }]);
+    expect(outcome).toMatchObject({ status: "committed", version: 2 });
   });
 
   it("asks when the Worker refuses the commit for want of a yes, in the Worker's words", async () => {
-    const s = setup(users(1, 3));
-    const concerns = ["This upload removes 1 of the 3 records in version 7 (33 %)."];
-    s.api.failNext("POST", /\/commit$/, {
-      status: 409,
-      detail: 'commit with "confirmReplacement": true',
-      extra: { type: "https://intake.dev/problems/replacement-unconfirmed", concerns },
+    const s = await setup(users(1, 3));
+    // While the admin looks at a harmless diff, another upload makes the dataset 20 records: the
+    // same commit now removes most of them, and the Worker refuses it without a yes.
+    const { outcome, reviews } = await upload(s, users(1, 3), async (review) => {
+      if (!review.mustConfirm) expect(await syncUpload(s.base(), s.ingest, [users(1, 20)])).toBe(2);
+      return true;
     });
-    const { outcome, reviews } = await upload(s, users(1, 2), () => true);
+    const concerns = ["This upload removes 17 of the 20 records in version 2 (85 %)."];
     expect(reviews.map((r) => r.mustConfirm)).toEqual([false, true]);
     expect(reviews[1]).toMatchObject({ status: "known", concerns });
-    expect(commits(s.api)).toEqual([
-      { expectedRecords: 2 },
-      { expectedRecords: 2, confirmReplacement: true },
+    expect(await commits(s.api)).toEqual([
+      { expectedRecords: 3 },
+      { expectedRecords: 3, confirmReplacement: true },
     ]);
-    expect(outcome).toMatchObject({ status: "committed", version: 8, recordCount: 2 });
+    expect(outcome).toMatchObject({ status: "committed", version: 3, recordCount: 3 });
   });
 
   it("answers unchanged when the records equal the current version: no new version", async () => {
-    const s = setup(users(1, 3));
+    const s = await setup(users(1, 3));
     const { outcome } = await upload(s, users(1, 3).reverse(), () => true);
-    expect(outcome).toMatchObject({ status: "committed", version: 7, unchanged: true, recordCount: 3 });
-    expect(s.api.datasets.get(KEY)?.version).toBe(7);
+    expect(outcome).toMatchObject({ status: "committed", version: 1, unchanged: true, recordCount: 3 });
+    expect(await versionNumbers(s.base(), s.ingest)).toEqual([1]);
   });
 
   it("cancels while the confirmation is awaited: the sync is aborted, nothing changes", async () => {
-    const s = setup(users(1, 10));
+    const s = await setup(users(1, 10));
     const controller = new AbortController();
     const { outcome } = await upload(
       s,
@@ -165,16 +168,16 @@ describe("uploadSync with a review before the commit", () => {
       controller.signal,
     );
     expect(outcome).toEqual({ status: "cancelled" });
-    expect([...s.api.syncs.values()][0]?.state).toBe("aborted");
-    expect(s.api.datasets.get(KEY)?.version).toBe(7);
+    expect(await s.sync()).toMatchObject({ status: "aborted" });
+    expect(await versionNumbers(s.base(), s.ingest)).toEqual([1]);
   });
 
   it("does not ask for a growing upload, and counts added, changed and unchanged records", async () => {
-    const s = setup(users(1, 3));
+    const s = await setup(users(1, 3));
     const { outcome, reviews } = await upload(s, [user(1), user(2, "Bo"), ...users(3, 6)], () => true);
     expect(reviews[0]).toMatchObject({ mustConfirm: false, concerns: [] });
     expect(diffOf(reviews[0])).toMatchObject({
-      current: { version: 7, recordCount: 3 },
+      current: { version: 1, recordCount: 3 },
       incoming: 6,
       added: 3,
       removed: 0,
@@ -183,11 +186,11 @@ describe("uploadSync with a review before the commit", () => {
       removedShare: 0,
       examples: { changed: [{ emailId: "user2@example.com" }] },
     });
-    expect(outcome).toMatchObject({ status: "committed", version: 8, recordCount: 6 });
+    expect(outcome).toMatchObject({ status: "committed", version: 2, recordCount: 6 });
   });
 
   it("does not ask for the first upload (no current version)", async () => {
-    const s = setup();
+    const s = await setup();
     const { outcome, reviews } = await upload(s, users(1, 3), () => true);
     expect(reviews[0]).toMatchObject({
       status: "known",
@@ -198,7 +201,7 @@ describe("uploadSync with a review before the commit", () => {
   });
 
   it("asks when the Worker has no diff route (404), saying why, and commits only on yes", async () => {
-    const s = setup(users(1, 5));
+    const s = await setup(users(1, 5));
     s.api.failNext("GET", /\/diff$/, { status: 404 });
     const { outcome, reviews } = await upload(s, users(1, 5), () => false);
     expect(reviews[0]).toEqual({
@@ -207,11 +210,11 @@ describe("uploadSync with a review before the commit", () => {
       message: expect.stringMatching(/cannot tell what the upload changes.*older than this extension/),
     });
     expect(outcome).toEqual({ status: "cancelled" });
-    expect(s.api.datasets.get(KEY)?.version).toBe(7);
+    expect(await versionNumbers(s.base(), s.ingest)).toEqual([1]);
   });
 
   it("asks when the diff cannot be fetched (network), and commits on yes", async () => {
-    const s = setup(users(1, 5));
+    const s = await setup(users(1, 5));
     s.api.failNext("GET", /\/diff$/, "network", 5);
     const { outcome, reviews } = await upload(s, users(1, 6), () => true);
     expect(reviews[0]).toMatchObject({
@@ -219,20 +222,20 @@ describe("uploadSync with a review before the commit", () => {
       mustConfirm: true,
       message: expect.stringMatching(/could not tell what the upload changes: Could not reach/),
     });
-    expect(outcome).toMatchObject({ status: "committed", version: 8 });
-    expect(commits(s.api)).toEqual([{ expectedRecords: 6, confirmReplacement: true }]);
+    expect(outcome).toMatchObject({ status: "committed", version: 2 });
+    expect(await commits(s.api)).toEqual([{ expectedRecords: 6, confirmReplacement: true }]);
   });
 
   it("leaves the upload as it was without the step: no diff is asked for", async () => {
-    const { api, client } = setup(users(1, 5));
+    const { api, client, integrationId, base, ingest } = await setup(users(1, 5));
     await uploadSync({
       client,
-      integrationId: "int_acme",
+      integrationId,
       context: "saas_users",
       records: [user(1)],
       totalRecords: 1,
     });
     expect(api.requests.some((r) => r.path.endsWith("/diff"))).toBe(false);
-    expect(api.datasets.get(KEY)?.version).toBe(8);
+    expect(await versionNumbers(base(), ingest)).toEqual([2, 1]);
   });
 });
