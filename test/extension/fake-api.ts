@@ -97,7 +97,11 @@ function sentOf(input: RequestInfo | URL, init: RequestInit): Sent {
     path: url.pathname,
     search: url.search,
     headers: Object.fromEntries(new Headers(init.headers)),
-    ...(typeof body === "string" ? { body } : body instanceof Uint8Array ? { body: body.slice() } : {}),
+    ...(typeof body === "string"
+      ? { body }
+      : body instanceof Uint8Array
+        ? { body: Uint8Array.from(body as Uint8Array) }
+        : {}),
   };
 }
 
