@@ -61,6 +61,8 @@ export interface Sent {
 }
 
 const TITLES: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
   415: "Unsupported Media Type",

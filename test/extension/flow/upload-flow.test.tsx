@@ -1,5 +1,7 @@
-// The popup/side panel flow end to end against a fake Worker: connect -> choose -> pick file ->
-// map -> see errors -> fix inline -> accept a suggestion -> resolve a duplicate -> submit.
+// The popup/side panel flow end to end: connect -> choose -> pick file -> map -> see errors -> fix
+// inline -> accept a suggestion -> resolve a duplicate -> submit, and what it shows of the Worker's
+// diff and commit. The Worker's answers are recorded (recorded-answers.ts) and each test checks what
+// the flow sent; the same upload against the real Worker is tested in test/worker/client/.
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -9,7 +11,19 @@ import { UploadFlow } from "../../../extension/flow/UploadFlow.tsx";
 import { createPipelineClient, inlineTransport } from "../../../extension/pipeline/client.ts";
 import type { PipelineReply, PipelineRequest } from "../../../extension/pipeline/protocol.ts";
 import { connectionItem, mappingsItem, pendingSyncItem } from "../../../extension/storage.ts";
-import { FakeIntakeApi } from "../fake-api.ts";
+import type { DatasetDiff, SchemaChangeNotice } from "../../../schemas/api-types.ts";
+import { type ContextSchema, csvTemplate, getSchema, type IntakeRecord } from "../../../schemas/index.ts";
+import { type Answer, bodyJson, type Faults, problem, recorded, type Sent, withFaults } from "../fake-api.ts";
+import {
+  ACME,
+  batchAccepted,
+  catalog,
+  committed,
+  firstDiff,
+  me,
+  SYNC_STARTED,
+  served,
+} from "../recorded-answers.ts";
 
 const CSV = [
   "Email,First Name,Last Name,Status,Created On,Manager Email",
@@ -19,8 +33,64 @@ const CSV = [
   "ann@x.co,Ann,Lee,ACTIVE,01012024,boss@x.co",
 ].join("\n");
 
-function setup() {
-  const api = new FakeIntakeApi();
+const KEY = "ik_laptop";
+const SYNC = "/v1/integrations/int_acme/contexts/saas_users/syncs/sync_1";
+
+/** The Worker as the flow meets it: Acme, the catalog, the saas_users schema, a sync; `answers` add to it. */
+function worker(answers: Record<string, Answer | Answer[]> = {}): Faults {
+  return withFaults(
+    recorded({
+      "GET /v1/me": me(),
+      "GET /v1/integrations": { data: [ACME] },
+      "GET /v1/contexts": catalog(),
+      "GET /v1/contexts/saas_users/schema": served(getSchema("saas_users") as ContextSchema),
+      "GET /v1/contexts/saas_users/template.csv": new Response(csvTemplate("saas_users"), {
+        headers: { "content-type": "text/csv" },
+      }),
+      "POST /v1/integrations/int_acme/contexts/saas_users/syncs": SYNC_STARTED,
+      [`PUT ${SYNC}/batches/*`]: batchAccepted,
+      [`DELETE ${SYNC}`]: new Response(null, { status: 204 }),
+      ...answers,
+    }),
+  );
+}
+
+/** A first upload of these records' emails: the diff (all added) and the commit of version 1. */
+const firstUpload = (emails: string[]) => ({
+  [`GET ${SYNC}/diff`]: firstDiff(
+    emails.length,
+    emails.slice(0, 5).map((emailId) => ({ emailId })),
+  ),
+  [`POST ${SYNC}/commit`]: committed(1, emails.length),
+});
+
+/** What the Worker answers about replacing version 1 (`recordCount` records) with `diff`. */
+const replacing = (recordCount: number, diff: Partial<DatasetDiff>): DatasetDiff => ({
+  current: { version: 1, recordCount },
+  incoming: 0,
+  added: 0,
+  removed: 0,
+  changed: 0,
+  unchanged: 0,
+  removedShare: 0,
+  lostValues: [],
+  examples: { added: [], removed: [], changed: [] },
+  ...diff,
+});
+
+const seqOf = (r: Sent) => Number(r.path.split("/").pop());
+/** The records the flow sent, batch after batch. */
+async function submitted(api: Faults): Promise<IntakeRecord[]> {
+  const puts = api.requests.filter((r) => r.method === "PUT").sort((a, b) => seqOf(a) - seqOf(b));
+  const bodies = await Promise.all(puts.map((r) => bodyJson<{ data: IntakeRecord[] }>(r)));
+  return bodies.flatMap((b) => b.data);
+}
+/** The bodies of the commits the flow asked for. */
+const commits = (api: Faults) =>
+  Promise.all(api.requests.filter((r) => r.path.endsWith("/commit")).map((r) => bodyJson(r)));
+
+function setup(answers: Record<string, Answer | Answer[]> = {}) {
+  const api = worker(answers);
   const downloads: { name: string; content: string }[] = [];
   const deps: FlowDeps = {
     fetch: api.fetch,
@@ -40,11 +110,11 @@ function setup() {
   return { api, deps, downloads };
 }
 
-async function connect(api: FakeIntakeApi) {
+async function connect() {
   fireEvent.input(await screen.findByLabelText("Intake server URL"), {
     target: { value: "http://127.0.0.1:8787/" },
   });
-  fireEvent.input(screen.getByLabelText("API key"), { target: { value: api.apiKey } });
+  fireEvent.input(screen.getByLabelText("API key"), { target: { value: KEY } });
   fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
 }
 
@@ -64,14 +134,9 @@ async function pickFile(text: string, name = "users.csv") {
   fireEvent.click(await screen.findByRole("button", { name: "Continue to mapping" }));
 }
 
-/** A current dataset (version 1) of saas_users records with these emails. */
-function seed(api: FakeIntakeApi, emails: string[]) {
-  api.datasets.set("int_acme/saas_users", { version: 1, records: emails.map((emailId) => ({ emailId })) });
-}
-
 /** Connects, picks `csv` (emails only), validates and presses Submit. */
-async function submitFile(api: FakeIntakeApi, csv: string) {
-  await connect(api);
+async function submitFile(csv: string) {
+  await connect();
   await chooseUsers();
   await pickFile(csv);
   fireEvent.click(await screen.findByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
@@ -102,16 +167,27 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
+/** The Worker's diff of uploading only a@x.co over version 1's ten people, a@ to j@. */
+const SHRINKING = replacing(10, {
+  incoming: 1,
+  removed: 9,
+  unchanged: 1,
+  removedShare: 0.9,
+  examples: {
+    added: [],
+    removed: ["b", "c", "d", "e", "f"].map((c) => ({ emailId: `${c}@x.co` })),
+    changed: [],
+  },
+});
+
 describe("upload flow", () => {
   it("connects, maps, shows errors, fixes them and submits exactly the fixed records", async () => {
-    const { api, deps, downloads } = setup();
-    await connect(api);
+    const { api, deps, downloads } = setup(firstUpload(["ann@x.co", "bob@x.co", "carl@x.co"]));
+    await connect();
     await screen.findByLabelText("Integration");
     expect(deps.requestHostPermission).toHaveBeenCalledWith("http://127.0.0.1/*");
-    expect(await connectionItem.getValue()).toEqual({
-      workerUrl: "http://127.0.0.1:8787",
-      apiKey: api.apiKey,
-    });
+    expect(await connectionItem.getValue()).toEqual({ workerUrl: "http://127.0.0.1:8787", apiKey: KEY });
+    expect(api.requests[0]).toMatchObject({ path: "/v1/me", headers: { "x-api-key": KEY } });
 
     // template download from the Worker
     fireEvent.change(screen.getByLabelText("Data"), { target: { value: "saas_users" } });
@@ -171,7 +247,8 @@ describe("upload flow", () => {
     expect(paths.findIndex((p) => p.endsWith("/diff"))).toBe(
       paths.findIndex((p) => p.endsWith("/commit")) - 1,
     );
-    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
+    expect(await commits(api)).toEqual([{ expectedRecords: 3 }]);
+    expect(await submitted(api)).toEqual([
       { emailId: "ann@x.co", firstName: "Ann", lastName: "Lee", userStatus: "ACTIVE", createdOn: "01012024" },
       { emailId: "bob@x.co", firstName: "Bob", lastName: "Ray", userStatus: "ACTIVE", createdOn: "02012024" },
       {
@@ -186,7 +263,7 @@ describe("upload flow", () => {
   });
 
   it("validates the file ahead under the suggested mapping while the admin checks it", async () => {
-    const api = new FakeIntakeApi();
+    const api = worker();
     const requests: PipelineRequest[] = [];
     const replies: PipelineReply[] = [];
     const deps: FlowDeps = {
@@ -213,7 +290,7 @@ describe("upload flow", () => {
     render(<UploadFlow deps={deps} />, {
       container: document.body.appendChild(document.createElement("main")),
     });
-    await connect(api);
+    await connect();
     await chooseUsers();
     await pickFile(CSV);
     await screen.findByLabelText("Field for column Email");
@@ -229,8 +306,8 @@ describe("upload flow", () => {
   });
 
   it("reuses the saved mapping for the same file layout without asking", async () => {
-    const { api } = setup();
-    await connect(api);
+    const { api } = setup(firstUpload(["b@x.co"]));
+    await connect();
     await chooseUsers();
     await pickFile("Email,Manager Email\na@x.co,m@x.co\n");
     fireEvent.change(await screen.findByLabelText("Field for column Manager Email"), {
@@ -258,14 +335,12 @@ describe("upload flow", () => {
     fireEvent.click(screen.getByRole("button", { name: "Validate 1 row" }));
     fireEvent.click(await screen.findByRole("button", { name: "Review changes → Submit 1 record" }));
     await screen.findByText(/Dataset version 1 is live/);
-    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
-      { emailId: "b@x.co", department: "n@x.co" },
-    ]);
+    expect(await submitted(api)).toEqual([{ emailId: "b@x.co", department: "n@x.co" }]);
   });
 
   it("maps enum values and sets a constant before validating", async () => {
-    const { api } = setup();
-    await connect(api);
+    const { api } = setup(firstUpload(["a@x.co", "b@x.co"]));
+    await connect();
     await chooseUsers();
     await pickFile("Email,Status\na@x.co,active\nb@x.co,Disabled\n");
     fireEvent.click(await screen.findByRole("button", { name: "Use suggested values for userStatus" }));
@@ -273,15 +348,15 @@ describe("upload flow", () => {
     fireEvent.click(screen.getByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
     fireEvent.click(await screen.findByRole("button", { name: "Review changes → Submit 2 records" }));
     await screen.findByText(/Dataset version 1 is live/);
-    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([
+    expect(await submitted(api)).toEqual([
       { emailId: "a@x.co", userStatus: "ACTIVE", accountType: "SERVICE" },
       { emailId: "b@x.co", userStatus: "DISABLED", accountType: "SERVICE" },
     ]);
   });
 
   it("never guesses a value: an unknown status stays as is, is an error in the review, and its choices are offered", async () => {
-    const { api } = setup();
-    await connect(api);
+    const { api } = setup(firstUpload(["a@x.co", "b@x.co", "c@x.co", "d@x.co"]));
+    await connect();
     await chooseUsers();
     await pickFile("Email,Status\na@x.co,active\nb@x.co,Enabled\nc@x.co,Enabled\nd@x.co,DISABLED\n");
     // The case fix is exact and applied; "Enabled" is offered, not chosen.
@@ -307,7 +382,7 @@ describe("upload flow", () => {
     await waitFor(() => expect(reviewCounts()).toBe("4 rows · 0 errors"));
     fireEvent.click(screen.getByRole("button", { name: "Review changes → Submit 4 records" }));
     await screen.findByText(/Dataset version 1 is live/);
-    expect(api.datasets.get("int_acme/saas_users")?.records.map((r) => r.userStatus)).toEqual([
+    expect((await submitted(api)).map((r) => r.userStatus)).toEqual([
       "ACTIVE",
       "DISABLED",
       "DISABLED",
@@ -316,8 +391,8 @@ describe("upload flow", () => {
   });
 
   it("offers Windows-1252 with a preview for a file that is not UTF-8", async () => {
-    const { api } = setup();
-    await connect(api);
+    setup();
+    await connect();
     await chooseUsers();
     const bytes = new Uint8Array([
       ...new TextEncoder().encode("Email,Last Name\na@x.co,M"),
@@ -334,7 +409,7 @@ describe("upload flow", () => {
   });
 
   it("refuses a bad key with a clear message and stays on connect", async () => {
-    const { api } = setup();
+    const { api } = setup({ "GET /v1/me": problem(401, "The API key is not valid") });
     fireEvent.input(await screen.findByLabelText("Intake server URL"), {
       target: { value: "http://127.0.0.1:8787" },
     });
@@ -344,11 +419,12 @@ describe("upload flow", () => {
       /^The Intake server refused this API key: “The API key is not valid”/,
     );
     expect(await connectionItem.getValue()).toBeNull();
-    expect(api.requests.map((r) => r.path)).toEqual(["/v1/me"]);
+    expect(api.requests.map((r) => [r.path, r.headers["x-api-key"]])).toEqual([["/v1/me", "nope"]]);
   });
 
   it("comes back to Connect on its own when the saved key is refused, and says why", async () => {
-    const api = new FakeIntakeApi();
+    // The saved key is refused; the one pasted next is not.
+    const api = worker({ "GET /v1/me": [problem(401, "The API key is not valid"), me()] });
     await connectionItem.setValue({ workerUrl: "http://w", apiKey: "ik_revoked" });
     render(
       <UploadFlow
@@ -367,24 +443,24 @@ describe("upload flow", () => {
     expect(screen.getByRole("heading", { name: "Connect to Intake" })).toBeTruthy();
     expect((screen.getByLabelText("API key") as HTMLInputElement).value).toBe("ik_revoked");
     // A key that works clears it.
-    fireEvent.input(screen.getByLabelText("API key"), { target: { value: api.apiKey } });
+    fireEvent.input(screen.getByLabelText("API key"), { target: { value: KEY } });
     fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
     await screen.findByLabelText("Integration");
     expect(screen.queryByRole("alert")).toBeNull();
+    expect(api.requests.filter((r) => r.path === "/v1/me").map((r) => r.headers["x-api-key"])).toEqual([
+      "ik_revoked",
+      KEY,
+    ]);
   });
 
   it("aborts a sync left open by a popup that was closed mid-upload", async () => {
-    const api = new FakeIntakeApi();
-    const client = await import("../../../extension/api-client.ts");
-    const { syncId } = await client
-      .createApiClient({ baseUrl: "http://w", apiKey: api.apiKey, fetch: api.fetch })
-      .startSync("int_acme", "saas_users");
-    await connectionItem.setValue({ workerUrl: "http://w", apiKey: api.apiKey });
+    const api = worker();
+    await connectionItem.setValue({ workerUrl: "http://w", apiKey: KEY });
     await pendingSyncItem.setValue({
       workerUrl: "http://w",
       integrationId: "int_acme",
       context: "saas_users",
-      syncId,
+      syncId: "sync_1",
       startedAt: "2024-01-01T00:00:00Z",
     });
     render(
@@ -398,15 +474,16 @@ describe("upload flow", () => {
       />,
     );
     await screen.findByLabelText("Integration");
-    expect(api.syncs.get(syncId)?.state).toBe("aborted");
-    expect(await pendingSyncItem.getValue()).toBeNull();
+    await waitFor(() => expect(api.requests.some((r) => r.method === "DELETE")).toBe(true));
+    expect(api.requests.filter((r) => r.method === "DELETE")).toEqual([
+      expect.objectContaining({ path: SYNC, headers: expect.objectContaining({ "x-api-key": KEY }) }),
+    ]);
+    await waitFor(async () => expect(await pendingSyncItem.getValue()).toBeNull());
   });
 
   it("asks before a replacement that removes most records; cancel keeps the previous version", async () => {
-    const { api } = setup();
-    const emails = "abcdefghij".split("").map((c) => `${c}@x.co`);
-    seed(api, emails);
-    await submitFile(api, "Email\na@x.co\n");
+    const { api } = setup({ [`GET ${SYNC}/diff`]: SHRINKING });
+    await submitFile("Email\na@x.co\n");
     const heading = await screen.findByRole("heading", { name: "Confirm the replacement" });
     await waitFor(() => expect(document.activeElement).toBe(heading));
     expect(
@@ -424,43 +501,39 @@ describe("upload flow", () => {
     fireEvent.click(screen.getByRole("button", { name: "Cancel upload" }));
     await screen.findByText(/Upload cancelled. Nothing was stored; the previous dataset is unchanged./);
     expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
-    expect([...api.syncs.values()].at(-1)?.state).toBe("aborted");
-    expect(api.datasets.get("int_acme/saas_users")?.version).toBe(1);
-    expect(api.datasets.get("int_acme/saas_users")?.records).toHaveLength(10);
+    expect(api.requests.at(-1)).toMatchObject({ method: "DELETE", path: SYNC });
     expect(await pendingSyncItem.getValue()).toBeNull();
   });
 
   it("commits a confirmed replacement and shows what it did", async () => {
-    const { api } = setup();
-    seed(
-      api,
-      "abcdefghij".split("").map((c) => `${c}@x.co`),
-    );
-    await submitFile(api, "Email\na@x.co\n");
+    const { api } = setup({ [`GET ${SYNC}/diff`]: SHRINKING, [`POST ${SYNC}/commit`]: committed(2, 1) });
+    await submitFile("Email\na@x.co\n");
     fireEvent.click(await screen.findByRole("button", { name: "Replace version 1" }));
     await screen.findByText(/Dataset version 2 is live: 1 record of saas_users/);
     expect(
       screen.getByText("Replaced version 1 (10 records) with 1 record: 9 removed, 1 unchanged."),
     ).toBeTruthy();
-    expect(api.requests.find((r) => r.path.endsWith("/commit"))?.body).toEqual({
-      expectedRecords: 1,
-      confirmReplacement: true,
-    });
-    expect(api.datasets.get("int_acme/saas_users")?.records).toEqual([{ emailId: "a@x.co" }]);
+    expect(await commits(api)).toEqual([{ expectedRecords: 1, confirmReplacement: true }]);
+    expect(await submitted(api)).toEqual([{ emailId: "a@x.co" }]);
   });
 
   it("names the values a column left out of the file would erase, and asks", async () => {
-    const { api } = setup();
-    api.datasets.set("int_acme/saas_users", {
-      version: 1,
-      records: ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((c, i) => ({
-        emailId: `${c}@x.co`,
-        ...(i < 8 ? { department: "Sales" } : {}),
-      })),
+    // Version 1: nine people, eight of them in Sales; the same people pasted without Department.
+    const people = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    const { api } = setup({
+      [`GET ${SYNC}/diff`]: replacing(9, {
+        incoming: 9,
+        changed: 8,
+        unchanged: 1,
+        lostValues: [{ field: "department", records: 8, missing: true }],
+        examples: {
+          added: [],
+          removed: [],
+          changed: people.slice(0, 5).map((c) => ({ emailId: `${c}@x.co` })),
+        },
+      }),
     });
-    // The same people, pasted without their Department column.
     await submitFile(
-      api,
       `Email\n${["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((c) => `${c}@x.co`).join("\n")}\n`,
     );
     await screen.findByRole("heading", { name: "Confirm the replacement" });
@@ -471,35 +544,55 @@ describe("upload flow", () => {
     expect(
       screen.getByText("Replaces version 1 (9 records) with 9 records: 8 changed, 1 unchanged."),
     ).toBeTruthy();
+    expect(await submitted(api)).toEqual(people.map((c) => ({ emailId: `${c}@x.co` })));
+    expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
   });
 
   it("replaces a dataset of under 10 records without the red confirmation", async () => {
-    const { api } = setup();
-    seed(api, ["a@x.co"]);
-    await submitFile(api, `Email\n${Array.from({ length: 12 }, (_, i) => `u${i}@x.co`).join("\n")}\n`);
+    const { api } = setup({
+      [`GET ${SYNC}/diff`]: replacing(1, {
+        incoming: 12,
+        added: 12,
+        removed: 1,
+        removedShare: 1,
+        examples: { added: [], removed: [{ emailId: "a@x.co" }], changed: [] },
+      }),
+      [`POST ${SYNC}/commit`]: committed(2, 12),
+    });
+    await submitFile(`Email\n${Array.from({ length: 12 }, (_, i) => `u${i}@x.co`).join("\n")}\n`);
     await screen.findByText(/Dataset version 2 is live: 12 records of saas_users/);
     expect(screen.queryByRole("heading", { name: "Confirm the replacement" })).toBeNull();
     expect(
       screen.getByText("Replaced version 1 (1 record) with 12 records: 1 removed, 12 added."),
     ).toBeTruthy();
+    expect(await commits(api)).toEqual([{ expectedRecords: 12 }]);
   });
 
   it("says nothing changed when the upload equals the current version", async () => {
-    const { api } = setup();
-    seed(api, ["a@x.co", "b@x.co"]);
-    await submitFile(api, "Email\nb@x.co\na@x.co\n");
+    const { api } = setup({
+      [`GET ${SYNC}/diff`]: replacing(2, { incoming: 2, unchanged: 2 }),
+      [`POST ${SYNC}/commit`]: committed(1, 2, { unchanged: true }),
+    });
+    await submitFile("Email\nb@x.co\na@x.co\n");
     const done = await screen.findByRole("heading", { name: "Nothing changed" });
     await waitFor(() => expect(document.activeElement).toBe(done));
     expect(screen.getByText(/^Nothing changed — version 1 stays current/)).toBeTruthy();
     expect(screen.queryByText(/is live/)).toBeNull();
-    expect(api.datasets.get("int_acme/saas_users")?.version).toBe(1);
+    expect(await commits(api)).toEqual([{ expectedRecords: 2 }]);
   });
 
   it("commits a growing upload without asking, then shows the diff and opens the versions", async () => {
-    const { api } = setup();
+    const { api } = setup({
+      [`GET ${SYNC}/diff`]: replacing(1, {
+        incoming: 2,
+        added: 1,
+        unchanged: 1,
+        examples: { added: [{ emailId: "b@x.co" }], removed: [], changed: [] },
+      }),
+      [`POST ${SYNC}/commit`]: committed(2, 2),
+    });
     const openOptionsPage = vi.spyOn(fakeBrowser.runtime, "openOptionsPage").mockResolvedValue();
-    seed(api, ["a@x.co"]);
-    await submitFile(api, "Email\na@x.co\nb@x.co\n");
+    await submitFile("Email\na@x.co\nb@x.co\n");
     const done = await screen.findByRole("heading", { name: "Upload complete" });
     await waitFor(() => expect(document.activeElement).toBe(done));
     expect(screen.queryByRole("button", { name: /^Replace/ })).toBeNull();
@@ -509,31 +602,34 @@ describe("upload flow", () => {
     ).toBeTruthy();
     expect(screen.getByText("Added: b@x.co")).toBeTruthy();
     expect(screen.getByText(/under Acme → Dataset versions of saas_users/)).toBeTruthy();
+    expect(await commits(api)).toEqual([{ expectedRecords: 2 }]);
     expect(await violations()).toEqual([]);
     fireEvent.click(screen.getByRole("button", { name: "Open dataset versions" }));
     expect(openOptionsPage).toHaveBeenCalledOnce();
   });
 
   it("says so when the schema was revised while the file was being uploaded", async () => {
-    const { api } = setup();
     const message = "The saas_users schema was revised since this file was validated (1-0-1 → 1-1-0)";
-    api.commitNotice = {
+    const notice: SchemaChangeNotice = {
       kind: "revision",
       validatedAgainst: "urn:intake:saas_users:1-0-1",
       current: "urn:intake:saas_users:1-1-0",
       message,
     };
-    await submitFile(api, "Email\na@x.co\n");
+    setup({ ...firstUpload(["a@x.co"]), [`POST ${SYNC}/commit`]: committed(1, 1, { schemaChange: notice }) });
+    await submitFile("Email\na@x.co\n");
     await screen.findByRole("heading", { name: "Upload complete" });
     expect(screen.getByText("The schema changed during this upload")).toBeTruthy();
     expect(screen.getByText(message)).toBeTruthy();
   });
 
   it("asks when the server cannot say what changes, and commits on yes", async () => {
-    const { api } = setup();
-    seed(api, ["a@x.co", "b@x.co"]);
-    api.failNext("GET", /\/diff$/, { status: 404 });
-    await submitFile(api, "Email\na@x.co\nb@x.co\nc@x.co\n");
+    // A Worker older than the diff route answers it 404.
+    const { api } = setup({
+      [`GET ${SYNC}/diff`]: problem(404, `No route for GET ${SYNC}/diff`),
+      [`POST ${SYNC}/commit`]: committed(2, 3),
+    });
+    await submitFile("Email\na@x.co\nb@x.co\nc@x.co\n");
     const heading = await screen.findByRole("heading", { name: "Replace without knowing what changes?" });
     await waitFor(() => expect(document.activeElement).toBe(heading));
     expect(
@@ -542,11 +638,12 @@ describe("upload flow", () => {
     expect(api.requests.some((r) => r.path.endsWith("/commit"))).toBe(false);
     fireEvent.click(screen.getByRole("button", { name: "Replace the current data" }));
     await screen.findByText(/Dataset version 2 is live: 3 records of saas_users/);
+    expect(await commits(api)).toEqual([{ expectedRecords: 3, confirmReplacement: true }]);
   });
 
   it("has no accessibility violations on the fixing step", async () => {
-    const { api } = setup();
-    await connect(api);
+    setup();
+    await connect();
     await chooseUsers();
     await pickFile(CSV);
     fireEvent.click(await screen.findByRole("button", { name: /^Validate [\d,]+ rows?$/ }));
