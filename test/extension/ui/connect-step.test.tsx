@@ -3,7 +3,8 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConnectDeps } from "../../../extension/connect.ts";
 import { ConnectStep } from "../../../extension/ui/ConnectStep.tsx";
-import { FakeIntakeApi } from "../fake-api.ts";
+import { problem, recorded } from "../fake-api.ts";
+import { me } from "../recorded-answers.ts";
 
 afterEach(cleanup);
 
@@ -24,8 +25,7 @@ function mount(fetch: typeof globalThis.fetch, key = "ik_test_key") {
 
 describe("ConnectStep", () => {
   it("calls the server the Intake server, and connects with a good key", async () => {
-    const api = new FakeIntakeApi();
-    const connected = mount(api.fetch);
+    const connected = mount(recorded({ "GET /v1/me": me() }));
     expect(screen.getByLabelText("Intake server URL")).toBeTruthy();
     await expect.poll(() => connected).toEqual(["Acme Corp"]);
   });
@@ -46,8 +46,7 @@ describe("ConnectStep", () => {
   });
 
   it("tells a refused key and a server that is not Intake apart", async () => {
-    const api = new FakeIntakeApi();
-    mount(api.fetch, "wrong-key");
+    mount(recorded({ "GET /v1/me": problem(401, "The API key is not valid") }), "wrong-key");
     // The server's own words, not a guess at the cause.
     expect((await screen.findByRole("alert")).textContent).toBe(
       "The Intake server refused this API key: “The API key is not valid”. Paste the whole key again, or ask your administrator for a new one.",
