@@ -88,6 +88,10 @@ export async function bodyText(sent: Sent): Promise<string> {
   return new Response(decoded).text();
 }
 
+/** The JSON body of a request sent as text; undefined when there is none. */
+export const jsonOf = (sent: Sent | undefined): unknown =>
+  typeof sent?.body === "string" ? JSON.parse(sent.body) : undefined;
+
 /** The JSON body of a request (gzip decoded). */
 export const bodyJson = async <T = unknown>(sent: Sent): Promise<T> => JSON.parse(await bodyText(sent)) as T;
 
@@ -162,7 +166,8 @@ export type Answer = unknown | ((sent: Sent) => unknown);
 
 /**
  * A Worker that only replays answers recorded for a test, by "METHOD /path" (`*` stands for one path
- * segment). A list answers in turn, its last answer from then on; any other request is a 404.
+ * segment; of two routes that match, the later one answers). A list answers in turn, its last answer
+ * from then on; any other request is a 404.
  */
 export function recorded(routes: Record<string, Answer | Answer[]>): Fetch {
   const table = Object.entries(routes).map(([route, answer]) => {
@@ -176,7 +181,7 @@ export function recorded(routes: Record<string, Answer | Answer[]>): Fetch {
   });
   return async (input, init = {}) => {
     const sent = sentOf(input, init);
-    const route = table.find((r) => matches(r, sent));
+    const route = table.findLast((r) => matches(r, sent));
     if (!route) return problem(404, `Nothing recorded for ${sent.method} ${sent.path}`);
     const next = route.answers.length > 1 ? route.answers.shift() : route.answers[0];
     const answer = typeof next === "function" ? await next(sent) : next;

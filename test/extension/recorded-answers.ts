@@ -8,15 +8,25 @@ import type {
   ApiKeyInfo,
   BatchAccepted,
   CatalogEntry,
+  CustomContextSaved,
   DatasetDiff,
   Integration,
   IntegrationDetail,
+  IntegrationStatus,
   KeyScope,
   Me,
+  SchemaChange,
   SyncCommitted,
   SyncStarted,
+  ValidateResponse,
 } from "../../schemas/api-types.ts";
-import { type ContextSchema, listCategories, listContexts } from "../../schemas/index.ts";
+import {
+  type ContextSchema,
+  listCapabilities,
+  listCategories,
+  listContexts,
+  summarizeContext,
+} from "../../schemas/index.ts";
 import { bodyJson, type Sent } from "./fake-api.ts";
 
 export const WORKER = "http://127.0.0.1:8787";
@@ -59,26 +69,27 @@ export const ACME: Integration = {
   updatedAt: "2024-01-01T00:00:00Z",
 };
 
-const root = `${WORKER}/v1/integrations/int_acme/contexts`;
 const CURL = "-H 'x-api-key: <your ingest key>' -H 'content-type: application/json' --data-binary";
 
-/** GET /v1/integrations/int_acme: the integration and its endpoints. */
-export const ACME_DETAIL: IntegrationDetail = {
-  ...ACME,
-  endpoints: [
-    ["saas_users", "SaaS users"],
-    ["list_employees", "Employees"],
-  ].map(([context, title]) => ({
-    context: context as string,
-    title: title as string,
-    records: `${root}/${context}/records`,
-    validate: `${root}/${context}/validate`,
-    syncs: `${root}/${context}/syncs`,
-    schema: `${WORKER}/v1/contexts/${context}/schema`,
-    headers: { "x-api-key": "<your ingest key>", "content-type": "application/json" },
-    curl: `curl -X POST '${root}/${context}/records' ${CURL} @${context}.json`,
-  })),
+/** GET /v1/integrations/{id}: the integration and, per context (by title), its endpoints. */
+export const detailOf = (integration: Integration, titles: Record<string, string>): IntegrationDetail => {
+  const root = `${WORKER}/v1/integrations/${integration.id}/contexts`;
+  return {
+    ...integration,
+    endpoints: integration.contexts.map((context) => ({
+      context,
+      title: titles[context] ?? context,
+      records: `${root}/${context}/records`,
+      validate: `${root}/${context}/validate`,
+      syncs: `${root}/${context}/syncs`,
+      schema: `${WORKER}/v1/contexts/${context}/schema`,
+      headers: { "x-api-key": "<your ingest key>", "content-type": "application/json" },
+      curl: `curl -X POST '${root}/${context}/records' ${CURL} @${context}.json`,
+    })),
+  };
 };
+
+export const ACME_DETAIL = detailOf(ACME, { saas_users: "SaaS users", list_employees: "Employees" });
 
 /** A catalog entry without its links (the extension does not read them). */
 export type CatalogInfo = Omit<CatalogEntry, "links">;
@@ -137,4 +148,146 @@ export const firstDiff = (incoming: number, added: DatasetDiff["examples"]["adde
   removedShare: 0,
   lostValues: [],
   examples: { added, removed: [], changed: [] },
+});
+
+/** GET /v1/integrations/{id}/status of an integration with no data yet and a usable key. */
+export const readyStatus = (integration: Integration): IntegrationStatus => ({
+  integrationId: integration.id,
+  computedAt: "2024-06-01T12:00:00.000Z",
+  status: "Ready",
+  reasons: integration.contexts.map((c) => `${c}: No data yet; a usable key is ready`),
+  contexts: integration.contexts.map((context) => ({
+    context,
+    status: "Ready",
+    reasons: ["No data yet; a usable key is ready"],
+    lastCommitAt: null,
+  })),
+});
+
+/** GET …/ingestions with nothing recorded yet. */
+export const NO_INGESTIONS = { data: [], nextBefore: null };
+
+/** GET …/contexts/{context}/versions with no version yet. */
+export const NO_VERSIONS = { retained: 10, hot: 3, data: [] };
+
+/** The Worker as the console meets it for Acme: the laptop key (`scope`, bound or not) and what it reads. */
+export const consoleAnswers = (scope: KeyScope = "admin", bound: string | null = null) => ({
+  "GET /v1/me": me(scope, bound),
+  "GET /v1/integrations": { data: [ACME] },
+  "GET /v1/integrations/int_acme": ACME_DETAIL,
+  "GET /v1/integrations/int_acme/status": readyStatus(ACME),
+  "GET /v1/integrations/*/ingestions": NO_INGESTIONS,
+  "GET /v1/integrations/*/contexts/*/versions": NO_VERSIONS,
+  "GET /v1/contexts": (sent: Sent) => catalog([], new URLSearchParams(sent.search).get("q") ?? undefined),
+  "GET /v1/capabilities": { data: listCapabilities() },
+  "GET /v1/keys": { data: [LAPTOP] },
+});
+
+const EMAIL_NOPE = {
+  row: 2,
+  pointer: "/emailId",
+  field: "emailId",
+  keyword: "format",
+  message: 'emailId must be an email address, e.g. jane.doe@example.com; got "nope"',
+  value: "nope",
+};
+
+/** POST …/saas_users/validate of {"data":[{"emailId":"a@x.co"},{"emailId":"nope","createdOn":"29022023"}]}. */
+export const VALIDATED_JSON: ValidateResponse = {
+  valid: false,
+  recordCount: 2,
+  errorCount: 2,
+  warningCount: 0,
+  errors: [
+    EMAIL_NOPE,
+    {
+      row: 2,
+      pointer: "/createdOn",
+      field: "createdOn",
+      keyword: "format",
+      message: 'createdOn must be a real date in DDMMYYYY form, e.g. 01012024; got "29022023"',
+      value: "29022023",
+    },
+  ],
+  warnings: [],
+  truncated: false,
+  diff: firstDiff(2, [{ emailId: "a@x.co" }, { emailId: "nope" }]),
+};
+
+/** POST …/saas_users/validate of this CSV file as text/csv. */
+export const CSV_FILE = "Email,Shoe Size\r\ra@x.co,44\rnope,45\r";
+export const VALIDATED_CSV: ValidateResponse = {
+  ...VALIDATED_JSON,
+  errors: [
+    {
+      row: 0,
+      line: 1,
+      pointer: "",
+      field: "Shoe Size",
+      keyword: "unknown-column",
+      message: 'Column 2 ("Shoe Size"): not a field of saas_users nor one of its aliases',
+    },
+    { ...EMAIL_NOPE, line: 4 },
+  ],
+};
+
+/** POST …/saas_users/validate of [{"emailId":"a@x.co"}]. */
+export const VALIDATED_OK: ValidateResponse = {
+  valid: true,
+  recordCount: 1,
+  errorCount: 0,
+  warningCount: 0,
+  errors: [],
+  warnings: [],
+  truncated: false,
+  diff: firstDiff(1, [{ emailId: "a@x.co" }]),
+};
+
+/** What an admin sends to create a context (POST /v1/contexts). */
+export interface ContextInput {
+  name: string;
+  title: string;
+  category: string;
+  schema: Record<string, unknown>;
+}
+
+/** A tenant's context as the Worker keeps and serves it: the definition with its `$id`, title and category. */
+export const customSchema = (input: ContextInput, version = "1-0-0"): ContextSchema =>
+  ({
+    $id: `urn:intake:ten_1.${input.name}:${version}`,
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: input.title,
+    description: "",
+    examples: [],
+    ...input.schema,
+    "x-intake-category": input.category,
+  }) as unknown as ContextSchema;
+
+/** Its entry in GET /v1/contexts. */
+export const customEntry = (name: string, schema: ContextSchema): CatalogInfo => ({
+  ...summarizeContext(name, schema),
+  custom: true,
+});
+
+/** POST /v1/contexts (201) and PUT /v1/contexts/{name} (200): the context saved, and what changed. */
+export const customSaved = (
+  name: string,
+  schema: ContextSchema,
+  change: SchemaChange,
+  revisions = [change.to],
+): CustomContextSaved => ({
+  ...customEntry(name, schema),
+  custom: true,
+  links: {
+    self: `${WORKER}/v1/contexts/${name}`,
+    schema: `${WORKER}/v1/contexts/${name}/schema`,
+    templateCsv: `${WORKER}/v1/contexts/${name}/template.csv`,
+    templateJson: `${WORKER}/v1/contexts/${name}/template.json`,
+  },
+  schema,
+  revisions,
+  capabilities: [],
+  createdAt: "2024-06-01T00:00:00.000Z",
+  updatedAt: "2024-06-01T00:00:00.000Z",
+  change,
 });

@@ -1,28 +1,33 @@
-// Rendering the console against the fake Worker, already connected (or not), for console tests.
+// Rendering the console, already connected (or not), against a Worker replaying Acme's recorded
+// answers (recorded-answers.ts) and the test's own, with faults on demand, for console tests.
 import { render } from "@testing-library/preact";
 import { vi } from "vitest";
 import { Console } from "../../../extension/console/Console.tsx";
 import type { ConsoleDeps } from "../../../extension/console/deps.ts";
 import { consoleConnectionItem } from "../../../extension/storage.ts";
-import { FakeIntakeApi } from "../fake-api.ts";
+import { type Answer, recorded, withFaults } from "../fake-api.ts";
+import { consoleAnswers, WORKER } from "../recorded-answers.ts";
 
-export const WORKER = "http://127.0.0.1:8787";
+export { WORKER };
+
+/** The key the console is connected with. */
+export const KEY = "ik_laptop";
 
 export async function renderConsole(
   options: {
     scope?: "admin" | "ingest";
     bound?: string | null;
     connected?: boolean;
-    prepare?: (api: FakeIntakeApi) => void;
+    /** Answers besides (or instead of) Acme's, by "METHOD /path" (see `recorded`). */
+    answers?: Record<string, Answer | Answer[]>;
     copy?: (text: string) => Promise<void>;
   } = {},
 ) {
-  const api = new FakeIntakeApi();
-  options.prepare?.(api);
-  api.scope = options.scope ?? "admin";
-  api.boundIntegrationId = options.bound ?? null;
+  const api = withFaults(
+    recorded({ ...consoleAnswers(options.scope ?? "admin", options.bound ?? null), ...options.answers }),
+  );
   if (options.connected !== false) {
-    await consoleConnectionItem.setValue({ workerUrl: WORKER, apiKey: api.apiKey });
+    await consoleConnectionItem.setValue({ workerUrl: WORKER, apiKey: KEY });
   }
   const copied: string[] = [];
   const deps: ConsoleDeps = {

@@ -5,7 +5,8 @@ import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { connectionItem, consoleConnectionItem } from "../../../extension/storage.ts";
-import { renderConsole, WORKER } from "./console-helpers.tsx";
+import { problem } from "../fake-api.ts";
+import { KEY, renderConsole, WORKER } from "./console-helpers.tsx";
 
 beforeEach(() => fakeBrowser.reset());
 afterEach(cleanup);
@@ -22,18 +23,22 @@ describe("console", () => {
     const key = (await screen.findByLabelText("API key")) as HTMLInputElement;
     expect(key.value).toBe("ik_popup");
     expect(screen.getByRole("heading", { name: "Connect the console" })).toBeTruthy();
-    fireEvent.input(key, { target: { value: api.apiKey } });
+    fireEvent.input(key, { target: { value: KEY } });
     fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
     await screen.findByRole("heading", { name: "Integrations" });
     expect(deps.requestHostPermission).toHaveBeenCalledWith("http://127.0.0.1/*");
-    expect(await consoleConnectionItem.getValue()).toEqual({ workerUrl: WORKER, apiKey: api.apiKey });
+    expect(api.requests[0]).toMatchObject({ path: "/v1/me", headers: { "x-api-key": KEY } });
+    expect(await consoleConnectionItem.getValue()).toEqual({ workerUrl: WORKER, apiKey: KEY });
     // the upload flow keeps its own (ingest) key
     expect((await connectionItem.getValue())?.apiKey).toBe("ik_popup");
   });
 
   it("asks to reconnect when the saved key is refused", async () => {
     await consoleConnectionItem.setValue({ workerUrl: WORKER, apiKey: "ik_revoked" });
-    await renderConsole({ connected: false });
+    await renderConsole({
+      connected: false,
+      answers: { "GET /v1/me": problem(401, "The API key is not valid") },
+    });
     expect((await screen.findByRole("alert")).textContent).toMatch(
       /The saved connection no longer works: The API key is not valid/,
     );
@@ -63,18 +68,9 @@ describe("console", () => {
   });
 
   it("shows an ingest key only what it may do: its integration, status and history", async () => {
-    const { api } = await renderConsole({
-      scope: "ingest",
-      bound: "int_acme",
-      prepare: (fake) =>
-        fake.integrations.push({
-          ...(fake.integrations[0] as (typeof fake.integrations)[number]),
-          id: "int_other",
-          displayName: "Other",
-        }),
-    });
+    // The Worker lists a bound key only its integration (test/worker/integrations.test.ts).
+    const { api } = await renderConsole({ scope: "ingest", bound: "int_acme" });
     await screen.findByRole("button", { name: "Acme", exact: true });
-    expect(screen.queryByRole("button", { name: "Other", exact: true })).toBeNull();
     expect(screen.queryByRole("button", { name: "API keys" })).toBeNull();
     expect(screen.queryByRole("button", { name: "New integration" })).toBeNull();
     expect(screen.getByRole("note").textContent).toMatch(/ingest key.*needs an admin key/);

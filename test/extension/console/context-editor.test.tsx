@@ -1,4 +1,5 @@
-// The console's context editor against the fake Worker: the tenant's custom contexts listed; a
+// The console's context editor, replaying the Worker's recorded answers (its SchemaVer and delete
+// rules are tested in test/worker/custom-contexts.test.ts): the tenant's custom contexts listed; a
 // context started from a sample CSV (fields, types, formats, allowed values and the key inferred
 // with the extension's own reader), reviewed as JSON Schema and created; invalid drafts refused in
 // words; a MODEL change explained and confirmed with ?confirm=breaking; a delete explained, and
@@ -9,8 +10,18 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { definitionOf, fieldNameOf } from "../../../extension/console/context-editor/draft.ts";
 import { inferFields } from "../../../extension/console/context-editor/infer.ts";
+import type { ContextSchema } from "../../../schemas/index.ts";
 import { forgetSchemas } from "../../../schemas/index.ts";
-import type { FakeIntakeApi } from "../fake-api.ts";
+import { type Answer, type Faults, jsonOf, problem, type Sent } from "../fake-api.ts";
+import {
+  ACME,
+  type ContextInput,
+  catalog,
+  customEntry,
+  customSaved,
+  customSchema,
+  served,
+} from "../recorded-answers.ts";
 import { renderConsole, setFiles } from "./console-helpers.tsx";
 
 beforeEach(() => fakeBrowser.reset());
@@ -45,8 +56,14 @@ const BADGES = {
   },
 };
 
-async function openContexts(prepare?: (api: FakeIntakeApi) => void) {
-  const rendered = await renderConsole({ scope: "admin", prepare });
+const BADGES_1 = customSchema({ name: "badges", title: "Badges", category: "Facilities", schema: BADGES });
+
+/** The bodies of the requests sent with `method` to /v1/contexts… */
+const sentTo = (api: Faults, method: string) =>
+  api.requests.filter((r) => r.method === method && r.path.startsWith("/v1/contexts"));
+
+async function openContexts(answers: Record<string, Answer | Answer[]> = {}) {
+  const rendered = await renderConsole({ scope: "admin", answers });
   fireEvent.click(await screen.findByRole("button", { name: "Contexts" }));
   await screen.findByRole("heading", { name: "Contexts" });
   return rendered;
@@ -162,7 +179,17 @@ describe("inferring fields from a sample", () => {
 // Axe over the fields table and a sample read take seconds on a busy machine.
 describe("context editor", { timeout: 30_000 }, () => {
   it("starts a context from a sample CSV, shows its JSON Schema, and creates it", async () => {
-    const { api, copied } = await openContexts();
+    // The Worker keeps what it is sent, and lists it from then on.
+    let made: ContextSchema | undefined;
+    const { api, copied } = await openContexts({
+      "POST /v1/contexts": (sent: Sent) => {
+        const input = jsonOf(sent) as ContextInput;
+        made = customSchema(input);
+        const saved = customSaved(input.name, made, { kind: "model", from: null, to: "1-0-0", reasons: [] });
+        return new Response(JSON.stringify(saved), { status: 201 });
+      },
+      "GET /v1/contexts": () => catalog(made ? [customEntry("badge_holders", made)] : []),
+    });
     expect(await screen.findByText(/No custom contexts yet/)).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "New context" }));
     await screen.findByRole("heading", { name: "New context" });
@@ -215,20 +242,32 @@ describe("context editor", { timeout: 30_000 }, () => {
     await screen.findByText(
       "Created Badge holders (version 1-0-0). Add it to an integration to receive its data.",
     );
-    const sent = api.requests.find((r) => r.method === "POST" && r.path === "/v1/contexts");
-    expect(sent?.body).toEqual({
-      name: "badge_holders",
-      title: "Badge holders",
-      category: "Facilities",
-      schema: shown,
-    });
+    expect(sentTo(api, "POST").map(jsonOf)).toEqual([
+      {
+        name: "badge_holders",
+        title: "Badge holders",
+        category: "Facilities",
+        schema: shown,
+      },
+    ]);
     const item = (await screen.findByText("Badge holders")).closest("li") as HTMLElement;
     expect(item.textContent).toMatch(/badge_holders · 7 fields · key badgeNumber · version 1-0-0/);
     expect(item.textContent).toMatch(/Not used by any integration yet\./);
   });
 
   it("says what is wrong with a draft before the review, and accepts it once fixed", async () => {
-    const { api } = await openContexts();
+    const { api } = await openContexts({
+      "POST /v1/contexts": (sent: Sent) => {
+        const input = jsonOf(sent) as ContextInput;
+        const saved = customSaved(input.name, customSchema(input), {
+          kind: "model",
+          from: null,
+          to: "1-0-0",
+          reasons: [],
+        });
+        return new Response(JSON.stringify(saved), { status: 201 });
+      },
+    });
     fireEvent.click(await screen.findByRole("button", { name: "New context" }));
     await screen.findByRole("heading", { name: "New context" });
     fireEvent.input(field("Name"), { target: { value: "Badges!" } });
@@ -259,20 +298,68 @@ describe("context editor", { timeout: 30_000 }, () => {
     await screen.findByRole("heading", { name: "Review Badges" });
     fireEvent.click(screen.getByRole("button", { name: "Create Badges" }));
     await screen.findByText(/Created Badges/);
-    expect(api.customContexts.get("badges")).toMatchObject({
-      required: ["badgeId"],
-      "x-intake-key": ["badgeId"],
-      properties: {
-        floor: { type: "integer", enum: [1, 2, 3] },
-        badgeId: { type: "string", "x-intake-aliases": ["Badge", "Badge Number"] },
-      },
-    });
+    expect(sentTo(api, "POST").map((r) => (jsonOf(r) as ContextInput).schema)).toEqual([
+      expect.objectContaining({
+        required: ["badgeId"],
+        "x-intake-key": ["badgeId"],
+        properties: {
+          floor: { type: "integer", enum: [1, 2, 3] },
+          badgeId: { type: "string", "x-intake-aliases": ["Badge", "Badge Number"] },
+        },
+      }),
+    ]);
   });
 
   it("saves an added optional field as is, and explains a MODEL change before sending ?confirm=breaking", async () => {
-    const { api } = await openContexts((fake) =>
-      fake.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0"),
+    // The Worker keeps an added optional field as an ADDITION (1-0-1); the next change is a MODEL
+    // change it refuses without ?confirm=breaking, in its own words, then saves as 2-0-0.
+    const input = (schema: Record<string, unknown>) => ({
+      name: "badges",
+      title: "Badges",
+      category: "Facilities",
+      schema,
+    });
+    const v101 = customSchema(
+      input({ ...BADGES, properties: { ...BADGES.properties, site: { type: "string" } } }),
+      "1-0-1",
     );
+    const v200 = customSchema(
+      input({ ...BADGES, properties: { badgeId: BADGES.properties.badgeId, floor: { type: "string" } } }),
+      "2-0-0",
+    );
+    let current = BADGES_1;
+    const save = (schema: ContextSchema, change: Parameters<typeof customSaved>[2]) => () => {
+      current = schema;
+      return customSaved("badges", schema, change);
+    };
+    const { api } = await openContexts({
+      "GET /v1/contexts": () => catalog([customEntry("badges", current)]),
+      "GET /v1/contexts/badges/schema": () => served(current),
+      "PUT /v1/contexts/badges": [
+        save(v101, {
+          kind: "addition",
+          from: "1-0-0",
+          to: "1-0-1",
+          reasons: ["site is a new optional field"],
+        }),
+        problem(409, "This change breaks records valid under badges 1-0-1", {
+          type: "https://intake.dev/problems/schema-model-change",
+          title: "Breaking schema change",
+          change: {
+            kind: "model",
+            from: "1-0-1",
+            to: "2-0-0",
+            reasons: ["site was removed", "floor changed type from integer to string"],
+          },
+        }),
+        save(v200, {
+          kind: "model",
+          from: "1-0-1",
+          to: "2-0-0",
+          reasons: ["site was removed", "floor changed type from integer to string"],
+        }),
+      ],
+    });
     fireEvent.click(await screen.findByRole("button", { name: "Edit Badges" }));
     await screen.findByRole("heading", { name: "Edit Badges" });
     expect(field("Name").disabled).toBe(true);
@@ -284,9 +371,10 @@ describe("context editor", { timeout: 30_000 }, () => {
     fireEvent.click(screen.getByRole("button", { name: "Save Badges" }));
     await screen.findByText("Saved Badges: version 1-0-1.");
     // The keyword the editor does not show was kept.
-    expect(api.customContexts.get("badges")?.properties.badgeId).toEqual({
-      type: "string",
-      pattern: "^B-[0-9]+$",
+    expect((jsonOf(sentTo(api, "PUT")[0]) as ContextInput).schema.properties).toEqual({
+      badgeId: { type: "string", pattern: "^B-[0-9]+$" },
+      floor: { type: "integer" },
+      site: { type: "string" },
     });
 
     fireEvent.click(screen.getByRole("button", { name: "Edit Badges" }));
@@ -301,9 +389,9 @@ describe("context editor", { timeout: 30_000 }, () => {
       within(dialog)
         .getAllByRole("listitem")
         .map((li) => li.textContent),
-    ).toEqual(['Field "site" was removed.', 'Field "floor" changed type from integer to string.']);
+    ).toEqual(["site was removed", "floor changed type from integer to string"]);
     expect(dialog.textContent).toMatch(/Versions already committed stay readable\./);
-    expect(api.customContexts.get("badges")?.$id).toBe("urn:intake:ten_1.badges:1-0-1");
+    expect(sentTo(api, "PUT").map((r) => r.search)).toEqual(["", ""]);
     expect(await seriousViolations()).toEqual([]);
 
     fireEvent.click(within(dialog).getByRole("button", { name: "Save the breaking change" }));
@@ -314,14 +402,35 @@ describe("context editor", { timeout: 30_000 }, () => {
       "/v1/contexts/badges",
       "/v1/contexts/badges?confirm=breaking",
     ]);
-    expect(api.customContexts.get("badges")?.properties.floor).toEqual({ type: "string" });
+    expect((jsonOf(sentTo(api, "PUT")[2]) as ContextInput).schema.properties).toEqual({
+      badgeId: { type: "string", pattern: "^B-[0-9]+$" },
+      floor: { type: "string" },
+    });
   });
 
   it("says what deleting does, deletes an unused context, and refuses one an integration uses", async () => {
-    const { api } = await openContexts((fake) => {
-      fake.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0");
-      fake.putCustomContext("desks", "Desks", "Facilities", BADGES, "1-0-0");
-      (fake.integrations[0] as { contexts: string[] }).contexts.push("desks");
+    const desks = customSchema({ name: "desks", title: "Desks", category: "Facilities", schema: BADGES });
+    let deleted = false;
+    const { api } = await openContexts({
+      "GET /v1/integrations": { data: [{ ...ACME, contexts: [...ACME.contexts, "desks"] }] },
+      "GET /v1/contexts": () =>
+        catalog([...(deleted ? [] : [customEntry("badges", BADGES_1)]), customEntry("desks", desks)]),
+      "DELETE /v1/contexts/badges": [
+        // Meanwhile someone added it to an integration: the Worker refuses, naming it.
+        problem(
+          409,
+          'badges is used by integration "Acme CRM" (int_acme); remove it from that integration first',
+          {
+            type: "https://intake.dev/problems/context-in-use",
+            title: "Context in use",
+            integrations: [{ id: "int_acme", name: "Acme CRM" }],
+          },
+        ),
+        () => {
+          deleted = true;
+          return new Response(null, { status: 204 });
+        },
+      ],
     });
     fireEvent.click(await screen.findByRole("button", { name: "Delete Desks" }));
     const inUse = await screen.findByRole("dialog", { name: "Desks is in use" });
@@ -336,15 +445,13 @@ describe("context editor", { timeout: 30_000 }, () => {
     expect(confirm.textContent).toMatch(/Its schema is removed for good.*This cannot be undone\./);
     expect(await seriousViolations()).toEqual([]);
     // Meanwhile someone added it to an integration: the Worker refuses, and the dialog says why.
-    (api.integrations[0] as { contexts: string[] }).contexts.push("badges");
     fireEvent.click(within(confirm).getByRole("button", { name: "Delete Badges" }));
     expect((await within(confirm).findByRole("alert")).textContent).toBe(
-      "Badges cannot be deleted: Acme uses it. Remove it from that integration first.",
+      "Badges cannot be deleted: Acme CRM uses it. Remove it from that integration first.",
     );
-    expect(api.customContexts.has("badges")).toBe(true);
+    expect(sentTo(api, "DELETE").map((r) => r.path)).toEqual(["/v1/contexts/badges"]);
     fireEvent.click(within(confirm).getByRole("button", { name: "Close" }));
 
-    (api.integrations[0] as { contexts: string[] }).contexts.pop();
     fireEvent.click(screen.getByRole("button", { name: "Delete Badges" }));
     fireEvent.click(
       within(await screen.findByRole("dialog", { name: "Delete Badges?" })).getByRole("button", {
@@ -352,7 +459,7 @@ describe("context editor", { timeout: 30_000 }, () => {
       }),
     );
     await screen.findByText("Deleted Badges.");
-    expect(api.customContexts.has("badges")).toBe(false);
+    expect(sentTo(api, "DELETE")).toHaveLength(2);
     await waitFor(() => expect(screen.queryByRole("button", { name: "Delete Badges" })).toBeNull());
     expect(screen.getByRole("button", { name: "Delete Desks" })).toBeTruthy();
   });

@@ -1,15 +1,20 @@
-// Integration detail: per context endpoint, headers and curl with copy; a JSON file validated
-// against the schema by the Worker's dry run, with the report shown.
+// Integration detail: per context endpoint, headers and curl with copy; a JSON or CSV file sent to
+// the Worker's dry run, with its report shown. The Worker's answers are recorded
+// (recorded-answers.ts; checked against the real Worker in test/worker/client/).
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
+import { type Answer, jsonOf } from "../fake-api.ts";
+import { CSV_FILE, VALIDATED_CSV, VALIDATED_JSON, VALIDATED_OK } from "../recorded-answers.ts";
 import { renderConsole, setFiles } from "./console-helpers.tsx";
+
+const VALIDATE = "POST /v1/integrations/int_acme/contexts/saas_users/validate";
 
 beforeEach(() => fakeBrowser.reset());
 afterEach(cleanup);
 
-async function openAcme(scope: "admin" | "ingest" = "admin") {
-  const ctx = await renderConsole({ scope });
+async function openAcme(scope: "admin" | "ingest" = "admin", answers: Record<string, Answer> = {}) {
+  const ctx = await renderConsole({ scope, answers });
   fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
   await screen.findByRole("heading", { name: "Endpoints" });
   return ctx;
@@ -49,7 +54,7 @@ describe("integration detail", () => {
   });
 
   it('validates a {"data":[...]} JSON file against the schema and shows the error report', async () => {
-    const { api } = await openAcme("ingest");
+    const { api } = await openAcme("ingest", { [VALIDATE]: VALIDATED_JSON });
     const input = within(endpoint(/saas_users/)).getByLabelText(/Validate a JSON file against saas_users/);
     const file = new File(
       [JSON.stringify({ data: [{ emailId: "a@x.co" }, { emailId: "nope", createdOn: "29022023" }] })],
@@ -67,13 +72,15 @@ describe("integration detail", () => {
       expect.stringMatching(/^2createdOnerror.*real date.*"29022023"$/),
     ]);
     const sent = api.requests.find((r) => r.path.endsWith("/contexts/saas_users/validate"));
-    expect(sent?.body).toEqual({ data: [{ emailId: "a@x.co" }, { emailId: "nope", createdOn: "29022023" }] });
+    expect(jsonOf(sent)).toEqual({
+      data: [{ emailId: "a@x.co" }, { emailId: "nope", createdOn: "29022023" }],
+    });
   });
 
   it("sends a CSV file as text/csv and shows the Worker's report with its file problems and source lines", async () => {
-    const { api } = await openAcme("ingest");
+    const { api } = await openAcme("ingest", { [VALIDATE]: VALIDATED_CSV });
     const input = within(endpoint(/saas_users/)).getByLabelText(/Validate a JSON file against saas_users/);
-    const csv = "Email,Shoe Size\r\ra@x.co,44\rnope,45\r";
+    const csv = CSV_FILE;
     setFiles(input, [new File([csv], "users.csv", { type: "text/csv" })]);
     fireEvent.change(input);
     await screen.findByText(/users.csv: not valid — 2 records · 2 errors/);
@@ -89,11 +96,12 @@ describe("integration detail", () => {
   });
 
   it("reports a valid file, and a file that is not JSON without calling the Worker", async () => {
-    const { api } = await openAcme();
+    const { api } = await openAcme("admin", { [VALIDATE]: VALIDATED_OK });
     const input = within(endpoint(/saas_users/)).getByLabelText(/Validate a JSON file/);
     setFiles(input, [new File(['[{"emailId":"a@x.co"}]'], "ok.json")]);
     fireEvent.change(input);
     await screen.findByText(/ok.json: valid — 1 record · 0 errors/);
+    expect(jsonOf(api.requests.at(-1))).toEqual({ data: [{ emailId: "a@x.co" }] });
 
     const before = api.requests.length;
     setFiles(input, [new File(["{oops"], "bad.json")]);

@@ -1,16 +1,39 @@
 // The integration wizard: details (name required, logo colour or a checked ≤ 5 KB image), contexts
-// by category with search or a capability preset, review of the schemas, finish; edit later.
+// by category with search or a capability preset, review of the schemas, finish; edit later. The
+// Worker's answers are recorded; its rules for integrations are tested in
+// test/worker/integrations.test.ts.
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
-import type { FakeIntakeApi } from "../fake-api.ts";
+import type { Integration } from "../../../schemas/api-types.ts";
+import { type Answer, type Faults, jsonOf } from "../fake-api.ts";
+import { ACME, ACME_DETAIL, detailOf, readyStatus } from "../recorded-answers.ts";
 import { pngOfSize, renderConsole, setFiles } from "./console-helpers.tsx";
 
 beforeEach(() => fakeBrowser.reset());
 afterEach(cleanup);
 
-async function openWizard() {
-  const ctx = await renderConsole({ scope: "admin" });
+/** The Worker's answers about an integration it created as `int_new`. */
+function creating(input: Partial<Integration>): Record<string, Answer> {
+  const made: Integration = {
+    ...ACME,
+    id: "int_new",
+    displayName: null,
+    description: null,
+    createdAt: "2024-06-01T00:00:00Z",
+    updatedAt: "2024-06-01T00:00:00Z",
+    ...input,
+  };
+  const detail = detailOf(made, {});
+  return {
+    "POST /v1/integrations": new Response(JSON.stringify(detail), { status: 201 }),
+    "GET /v1/integrations/int_new": detail,
+    "GET /v1/integrations/int_new/status": readyStatus(made),
+  };
+}
+
+async function openWizard(answers: Record<string, Answer> = {}) {
+  const ctx = await renderConsole({ scope: "admin", answers });
   fireEvent.click(await screen.findByRole("button", { name: "New integration" }));
   await screen.findByRole("heading", { name: "New integration" });
   return ctx;
@@ -23,8 +46,8 @@ async function chooseImage(file: File) {
   fireEvent.change(input);
 }
 
-const posts = (api: FakeIntakeApi) =>
-  api.requests.filter((r) => r.method === "POST" && r.path === "/v1/integrations");
+const posts = (api: Faults) =>
+  api.requests.filter((r) => r.method === "POST" && r.path === "/v1/integrations").map(jsonOf);
 
 describe("integration wizard", () => {
   it("requires a name before moving on", async () => {
@@ -52,7 +75,14 @@ describe("integration wizard", () => {
   });
 
   it("creates an integration: details, contexts by category with search, review, finish", async () => {
-    const { api } = await openWizard();
+    const { api } = await openWizard(
+      creating({
+        name: "Okta",
+        displayName: "Okta (prod)",
+        description: "Okta users and apps",
+        contexts: ["invoices", "saas_users"],
+      }),
+    );
     fireEvent.input(screen.getByLabelText("Name (required)"), { target: { value: "Okta" } });
     fireEvent.input(screen.getByLabelText("Display name"), { target: { value: "Okta (prod)" } });
     fireEvent.input(screen.getByLabelText("Description"), { target: { value: "Okta users and apps" } });
@@ -73,7 +103,7 @@ describe("integration wizard", () => {
     await waitFor(() => expect(screen.queryByRole("group", { name: "Identity & Access" })).toBeNull(), {
       timeout: 2000,
     });
-    expect(api.requests.some((r) => r.path === "/v1/contexts" && r.method === "GET")).toBe(true);
+    expect(api.requests.some((r) => r.path === "/v1/contexts" && r.search === "?q=invoice")).toBe(true);
     fireEvent.click(screen.getByRole("checkbox", { name: /invoices/ }));
     fireEvent.input(screen.getByLabelText("Search contexts"), { target: { value: "" } });
     fireEvent.click(await screen.findByRole("checkbox", { name: /saas_users/ }));
@@ -89,7 +119,7 @@ describe("integration wizard", () => {
     fireEvent.click(screen.getByRole("button", { name: "Create integration" }));
 
     await screen.findByRole("heading", { name: "Okta (prod)" });
-    const body = posts(api)[0]?.body as Record<string, unknown>;
+    const body = posts(api)[0] as Record<string, unknown>;
     expect(body).toMatchObject({
       name: "Okta",
       displayName: "Okta (prod)",
@@ -101,7 +131,12 @@ describe("integration wizard", () => {
   });
 
   it("takes contexts from a discovery capability preset", async () => {
-    const { api } = await openWizard();
+    const { api } = await openWizard(
+      creating({
+        name: "Netskope",
+        contexts: ["saas_users", "discovered_applications", "application_users"],
+      }),
+    );
     fireEvent.input(screen.getByLabelText("Name (required)"), { target: { value: "Netskope" } });
     fireEvent.click(screen.getByRole("button", { name: "Next: contexts" }));
     // A context picked by hand stays when a preset is added: presets add, they never replace.
@@ -117,7 +152,7 @@ describe("integration wizard", () => {
     await screen.findByRole("heading", { name: "Schemas (3)" });
     fireEvent.click(screen.getByRole("button", { name: "Create integration" }));
     await screen.findByRole("heading", { name: "Netskope" });
-    expect(posts(api)[0]?.body).toMatchObject({
+    expect(posts(api)[0]).toMatchObject({
       name: "Netskope",
       logo: "#1f5fbf",
       contexts: ["saas_users", "discovered_applications", "application_users"],
@@ -125,7 +160,7 @@ describe("integration wizard", () => {
   });
 
   it("shows the Worker's field errors at the step they belong to", async () => {
-    const { api } = await openWizard();
+    const { api } = await openWizard(creating({ name: "X2", contexts: ["saas_users"] }));
     fireEvent.input(screen.getByLabelText("Name (required)"), { target: { value: "X" } });
     fireEvent.click(screen.getByRole("button", { name: "Next: contexts" }));
     fireEvent.click(await screen.findByRole("checkbox", { name: /saas_users/ }));
@@ -146,10 +181,26 @@ describe("integration wizard", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Next: review" }));
     fireEvent.click(await screen.findByRole("button", { name: "Create integration" }));
     await screen.findByRole("heading", { name: "X2" });
+    expect(posts(api).map((body) => (body as { name: string }).name)).toEqual(["X", "X2"]);
   });
 
   it("edits an integration later: details and the context selection", async () => {
-    const { api } = await renderConsole({ scope: "admin" });
+    // Once saved, the Worker answers with the new selection.
+    const saved = detailOf(
+      { ...ACME, contexts: ["saas_users", "vendors"], updatedAt: "2024-06-02T00:00:00Z" },
+      { saas_users: "SaaS users", vendors: "Vendors" },
+    );
+    let patched = false;
+    const { api } = await renderConsole({
+      scope: "admin",
+      answers: {
+        "PATCH /v1/integrations/int_acme": () => {
+          patched = true;
+          return saved;
+        },
+        "GET /v1/integrations/int_acme": () => (patched ? saved : ACME_DETAIL),
+      },
+    });
     fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
     fireEvent.click(await screen.findByRole("button", { name: "Edit contexts" }));
     await screen.findByRole("heading", { name: "Edit Acme" });
@@ -166,7 +217,7 @@ describe("integration wizard", () => {
     await screen.findByText(/^Saved Acme\. The data of list_employees is kept; add it again to see it\.$/);
     const patch = api.requests.find((r) => r.method === "PATCH");
     expect(patch?.path).toBe("/v1/integrations/int_acme");
-    expect(patch?.body).toMatchObject({ name: "Acme CRM", contexts: ["saas_users", "vendors"] });
+    expect(jsonOf(patch)).toMatchObject({ name: "Acme CRM", contexts: ["saas_users", "vendors"] });
     await screen.findByRole("heading", { name: /Vendors/ });
 
     fireEvent.click(screen.getByRole("button", { name: "Edit details" }));

@@ -1,18 +1,28 @@
 // API keys: create with name, scope, optional integration and expiry; the secret shown once with
 // show/hide and copy, gone when the dialog closes; list with created/expires/last used; revoke
-// only after a confirmation.
+// only after a confirmation. The Worker's answers are recorded; its key rules are tested in
+// test/worker/tenants-keys.test.ts.
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/preact";
 import axe from "axe-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { formatTime } from "../../../extension/ui/format.ts";
+import type { ApiKeyInfo } from "../../../schemas/api-types.ts";
+import { type Answer, jsonOf } from "../fake-api.ts";
+import { LAPTOP } from "../recorded-answers.ts";
 import { renderConsole } from "./console-helpers.tsx";
 
 beforeEach(() => fakeBrowser.reset());
 afterEach(cleanup);
 
-async function openKeys() {
-  const ctx = await renderConsole({ scope: "admin" });
+/** A key the Worker created: its info, and its secret shown once. */
+const created = (key: Partial<ApiKeyInfo>) => ({
+  key: { ...LAPTOP, id: "key_2", lastUsedAt: null, createdAt: "2024-06-01T00:00:00Z", ...key },
+  secret: "intk_key_2_s3cr3t",
+});
+
+async function openKeys(answers: Record<string, Answer | Answer[]> = {}) {
+  const ctx = await renderConsole({ scope: "admin", answers });
   fireEvent.click(await screen.findByRole("button", { name: "API keys" }));
   await screen.findByRole("table", { name: "API keys" });
   return ctx;
@@ -41,7 +51,11 @@ describe("API keys", () => {
   });
 
   it("creates a key and shows its secret once, with show/hide and copy", async () => {
-    const { api, copied } = await openKeys();
+    const job = created({ name: "Okta job", integrationId: "int_acme", expiresAt: "2025-12-31T23:59:59Z" });
+    const { api, copied } = await openKeys({
+      "POST /v1/keys": job,
+      "GET /v1/keys": [{ data: [LAPTOP] }, { data: [job.key, LAPTOP] }],
+    });
     fireEvent.click(screen.getByRole("button", { name: "Create API key" }));
     const dialog = await screen.findByRole("dialog", { name: "Create API key" });
     expect(document.activeElement).toBe(within(dialog).getByLabelText("Key name"));
@@ -57,7 +71,7 @@ describe("API keys", () => {
     fireEvent.click(within(dialog).getByRole("button", { name: "Create key" }));
 
     const shown = await screen.findByRole("dialog", { name: "API key “Okta job” created" });
-    expect(api.requests.find((r) => r.method === "POST" && r.path === "/v1/keys")?.body).toEqual({
+    expect(jsonOf(api.requests.find((r) => r.method === "POST" && r.path === "/v1/keys"))).toEqual({
       name: "Okta job",
       scope: "ingest",
       integrationId: "int_acme",
@@ -65,7 +79,7 @@ describe("API keys", () => {
     });
     const secret = within(shown).getByLabelText("Secret of “Okta job”") as HTMLInputElement;
     expect(secret.type).toBe("password");
-    expect(secret.value).toMatch(/_s3cr3t$/);
+    expect(secret.value).toBe(job.secret);
     fireEvent.click(within(shown).getByRole("button", { name: "Show secret" }));
     expect(secret.type).toBe("text");
     expect(within(shown).getByRole("button", { name: "Hide secret" }).getAttribute("aria-pressed")).toBe(
@@ -85,7 +99,7 @@ describe("API keys", () => {
   });
 
   it("does not bind admin keys to an integration, and closes with Escape", async () => {
-    const { api } = await openKeys();
+    const { api } = await openKeys({ "POST /v1/keys": created({ name: "Ops", scope: "admin" }) });
     fireEvent.click(screen.getByRole("button", { name: "Create API key" }));
     const dialog = await screen.findByRole("dialog", { name: "Create API key" });
     fireEvent.change(within(dialog).getByLabelText("Integration"), { target: { value: "int_acme" } });
@@ -94,7 +108,7 @@ describe("API keys", () => {
     fireEvent.input(within(dialog).getByLabelText("Key name"), { target: { value: "Ops" } });
     fireEvent.click(within(dialog).getByRole("button", { name: "Create key" }));
     await screen.findByRole("dialog", { name: "API key “Ops” created" });
-    expect(api.requests.find((r) => r.method === "POST")?.body).toMatchObject({
+    expect(jsonOf(api.requests.find((r) => r.method === "POST"))).toMatchObject({
       scope: "admin",
       integrationId: null,
     });
@@ -103,7 +117,11 @@ describe("API keys", () => {
   });
 
   it("revokes a key only after confirming", async () => {
-    const { api } = await openKeys();
+    const revoked = { ...LAPTOP, revokedAt: "2024-06-03T00:00:00Z" };
+    const { api } = await openKeys({
+      "DELETE /v1/keys/key_1": revoked,
+      "GET /v1/keys": [{ data: [LAPTOP] }, { data: [revoked] }],
+    });
     fireEvent.click(screen.getByRole("button", { name: "Revoke key laptop" }));
     let dialog = await screen.findByRole("dialog", { name: "Revoke the key “laptop”?" });
     expect(dialog.textContent).toMatch(/This is the key this console uses/);
@@ -121,7 +139,7 @@ describe("API keys", () => {
   });
 
   it("has no serious accessibility violations with the secret dialog open", async () => {
-    await openKeys();
+    await openKeys({ "POST /v1/keys": created({ name: "A" }) });
     fireEvent.click(screen.getByRole("button", { name: "Create API key" }));
     const dialog = await screen.findByRole("dialog", { name: "Create API key" });
     fireEvent.input(within(dialog).getByLabelText("Key name"), { target: { value: "A" } });

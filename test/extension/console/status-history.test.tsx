@@ -1,57 +1,164 @@
 // Status board (every integration and context with its status and reasons), ingestion history
-// with error details, and dataset versions with restore.
+// with error details, and dataset versions with restore. The Worker's answers are recorded, in its
+// words (its status rules and history are tested in test/worker/data-status.test.ts and
+// data-history.test.ts).
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
-import type { FakeIntakeApi } from "../fake-api.ts";
+import type {
+  DatasetDiff,
+  DatasetVersion,
+  Ingestion,
+  Integration,
+  IntegrationStatus,
+} from "../../../schemas/api-types.ts";
+import type { Answer, Sent } from "../fake-api.ts";
+import { ACME, detailOf, NO_VERSIONS } from "../recorded-answers.ts";
 import { renderConsole } from "./console-helpers.tsx";
 
 beforeEach(() => fakeBrowser.reset());
 afterEach(cleanup);
 
-function seed(api: FakeIntakeApi) {
-  api.integrations.push({
-    id: "int_okta",
-    name: "Okta",
-    displayName: null,
-    description: null,
-    logo: "#aa3300",
-    contexts: ["discovered_applications"],
-    createdAt: "2024-01-01T00:00:00Z",
-    updatedAt: "2024-01-01T00:00:00Z",
-  });
-  const users = (n: number) => Array.from({ length: n }, (_, i) => ({ emailId: `user${i + 1}@x.co` }));
-  api.addVersion("int_acme/saas_users", users(10), "sync", "2024-05-01T00:00:00Z");
-  api.addVersion("int_acme/saas_users", users(12), "sync", "2024-05-02T00:00:00Z");
-  api.statuses.set("int_acme/list_employees", {
-    status: "Failed",
-    reasons: ["The latest upload (2024-05-03T00:00:00Z) failed: 2 invalid records, with no success since"],
-  });
-  api.statuses.set("int_okta/discovered_applications", {
-    status: "Warning",
-    reasons: ['The key "laptop" expires on 2024-07-01T00:00:00Z'],
-  });
-  api.log("int_acme", "list_employees", "batch", "failure", 2, {
-    errorCount: 2,
-    detail: "2 invalid records",
-    firstErrors: [
-      { row: 1, pointer: "/id", field: "id", keyword: "required", message: "id is required" },
-      {
-        row: 2,
-        pointer: "/email",
-        field: "email",
-        keyword: "format",
-        message: "email must be an email address",
-        value: "x",
-      },
-    ],
-  });
-  api.log("int_acme", "saas_users", "commit", "success", 12, { version: 2 });
+const OKTA: Integration = {
+  id: "int_okta",
+  name: "Okta",
+  displayName: null,
+  description: null,
+  logo: "#aa3300",
+  contexts: ["discovered_applications"],
+  createdAt: "2024-01-01T00:00:00Z",
+  updatedAt: "2024-01-01T00:00:00Z",
+};
+
+const FAILED =
+  "An upload failed at 2024-05-03T00:00:00Z (2 invalid records); nothing was committed or restored since";
+
+const ACME_STATUS: IntegrationStatus = {
+  integrationId: "int_acme",
+  computedAt: "2024-06-01T12:00:00.000Z",
+  status: "Failed",
+  reasons: [`list_employees: ${FAILED}`],
+  contexts: [
+    {
+      context: "saas_users",
+      status: "Active",
+      reasons: ["Data committed at 2024-05-02T00:00:00Z"],
+      lastCommitAt: "2024-05-02T00:00:00Z",
+    },
+    { context: "list_employees", status: "Failed", reasons: [FAILED], lastCommitAt: null },
+  ],
+};
+
+const OKTA_STATUS: IntegrationStatus = {
+  integrationId: "int_okta",
+  computedAt: "2024-06-01T12:00:00.000Z",
+  status: "Warning",
+  reasons: [
+    "discovered_applications: No data yet; a usable key is ready",
+    'discovered_applications: The key "laptop" expires on 2024-07-01T00:00:00Z',
+  ],
+  contexts: [
+    {
+      context: "discovered_applications",
+      status: "Warning",
+      reasons: ["No data yet; a usable key is ready", 'The key "laptop" expires on 2024-07-01T00:00:00Z'],
+      lastCommitAt: null,
+    },
+  ],
+};
+
+const ingestion = (entry: Partial<Ingestion>): Ingestion => ({
+  id: "ing_1",
+  context: "saas_users",
+  kind: "commit",
+  outcome: "success",
+  recordCount: 0,
+  errorCount: 0,
+  warningCount: 0,
+  detail: null,
+  firstErrors: [],
+  syncId: null,
+  version: null,
+  sourceName: null,
+  keyName: "laptop",
+  createdAt: "2024-06-01T12:00:00Z",
+  ...entry,
+});
+
+const COMMIT = ingestion({ id: "ing_2", recordCount: 12, version: 2, createdAt: "2024-05-02T00:00:00Z" });
+const BATCH_FAILURE = ingestion({
+  id: "ing_1",
+  context: "list_employees",
+  kind: "batch",
+  outcome: "failure",
+  recordCount: 2,
+  errorCount: 2,
+  detail: "2 invalid records",
+  firstErrors: [
+    { row: 1, pointer: "/id", field: "id", keyword: "required", message: "id is required" },
+    {
+      row: 2,
+      pointer: "/email",
+      field: "email",
+      keyword: "format",
+      message: "email must be an email address",
+      value: "x",
+    },
+  ],
+  createdAt: "2024-05-01T00:00:00Z",
+});
+
+const version = (n: number, recordCount: number, extra: Partial<DatasetVersion> = {}): DatasetVersion => ({
+  version: n,
+  recordCount,
+  source: "sync",
+  keyName: "laptop",
+  committedAt: `2024-05-0${n}T00:00:00Z`,
+  schemaId: "urn:intake:saas_users:1-1-0",
+  storage: "hot",
+  ...extra,
+});
+
+/** GET …/versions: newest first, the newest current. */
+const versionList = (...list: DatasetVersion[]) => ({
+  ...NO_VERSIONS,
+  data: list.map((v, i) => ({ ...v, current: i === 0 })),
+});
+
+const SAAS_USERS = "/v1/integrations/int_acme/contexts/saas_users";
+
+/** What the Worker answers for Acme (and Okta) with data: statuses, history, saas_users' versions. */
+function seeded(list = versionList(version(2, 12), version(1, 10))): Record<string, Answer> {
+  return {
+    "GET /v1/integrations": { data: [ACME, OKTA] },
+    "GET /v1/integrations/int_acme/status": ACME_STATUS,
+    "GET /v1/integrations/int_okta/status": OKTA_STATUS,
+    "GET /v1/integrations/int_okta": detailOf(OKTA, { discovered_applications: "Discovered applications" }),
+    // The history of one context when asked for it, else of all.
+    "GET /v1/integrations/int_acme/ingestions": (sent: Sent) => ({
+      data: sent.search.includes("context=saas_users") ? [COMMIT] : [COMMIT, BATCH_FAILURE],
+      nextBefore: null,
+    }),
+    [`GET ${SAAS_USERS}/versions`]: list,
+  };
 }
+
+/** What restoring version 1 (of `from` records) over version 2 (of `current`) does. */
+const restoreDiff = (from: number, current: number): DatasetDiff => ({
+  current: { version: 2, recordCount: current },
+  incoming: from,
+  added: 0,
+  removed: current - from,
+  changed: 0,
+  unchanged: from,
+  removedShare: (current - from) / current,
+  lostValues: [],
+  examples: { added: [], removed: [], changed: [] },
+});
 
 describe("status board", () => {
   it("lists every integration and context with its status and reasons", async () => {
-    await renderConsole({ scope: "admin", prepare: seed });
+    await renderConsole({ scope: "admin", answers: seeded() });
     fireEvent.click(await screen.findByRole("button", { name: "Status" }));
     const board = await screen.findByRole("table", { name: "Status of every integration and context" });
     await waitFor(() =>
@@ -61,9 +168,9 @@ describe("status board", () => {
     // The Worker's reason, with its time in the one local format.
     expect(row("int_acme/saas_users")).toMatch(/saas_usersActiveData committed at 2 May 2024, \d{2}:\d{2}/);
     expect(row("int_acme/list_employees")).toMatch(
-      /list_employeesFailedThe latest upload .* failed: 2 invalid records/,
+      /list_employeesFailedAn upload failed at 3 May 2024, \d{2}:\d{2} \(2 invalid records\)/,
     );
-    expect(row("int_okta/discovered_applications")).toMatch(/WarningThe key "laptop" expires/);
+    expect(row("int_okta/discovered_applications")).toMatch(/Warning.*The key "laptop" expires/);
     // the integration rows carry the worst status
     const heads = within(board)
       .getAllByRole("rowheader")
@@ -76,7 +183,7 @@ describe("status board", () => {
 
 describe("history and versions", () => {
   it("shows the ingestion history with the first errors of a failed attempt, filterable by context", async () => {
-    const { api } = await renderConsole({ scope: "admin", prepare: seed });
+    const { api } = await renderConsole({ scope: "admin", answers: seeded() });
     fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
     const history = await screen.findByRole("table", { name: "Ingestion history" });
     const rows = within(history).getAllByRole("row").slice(1);
@@ -95,11 +202,39 @@ describe("history and versions", () => {
           .slice(1),
       ).toHaveLength(1),
     );
-    expect(api.requests.at(-1)?.path).toBe("/v1/integrations/int_acme/ingestions");
+    expect(api.requests.at(-1)).toMatchObject({
+      path: "/v1/integrations/int_acme/ingestions",
+      search: expect.stringContaining("context=saas_users"),
+    });
   });
 
   it("restores an earlier dataset version after confirming", async () => {
-    const { api } = await renderConsole({ scope: "ingest", prepare: seed });
+    // After the restore the Worker lists version 3 and records the restore in the history.
+    let restored = false;
+    const answers = seeded();
+    const { api } = await renderConsole({
+      scope: "ingest",
+      answers: {
+        ...answers,
+        [`GET ${SAAS_USERS}/versions/1/diff`]: restoreDiff(10, 12),
+        [`POST ${SAAS_USERS}/versions/1/restore`]: () => {
+          restored = true;
+          return { ...version(3, 10, { source: "restore" }), restoredFrom: 1 };
+        },
+        [`GET ${SAAS_USERS}/versions`]: () =>
+          restored
+            ? versionList(version(3, 10, { source: "restore" }), version(2, 12), version(1, 10))
+            : versionList(version(2, 12), version(1, 10)),
+        "GET /v1/integrations/int_acme/ingestions": () => ({
+          data: [
+            ...(restored ? [ingestion({ id: "ing_3", kind: "restore", recordCount: 10, version: 3 })] : []),
+            COMMIT,
+            BATCH_FAILURE,
+          ],
+          nextBefore: null,
+        }),
+      },
+    });
     fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
     const versions = await screen.findByRole("table", { name: "Dataset versions of saas_users" });
     const rows = within(versions).getAllByRole("row").slice(1);
@@ -141,11 +276,7 @@ describe("history and versions", () => {
   it("says where each version is kept: the database, or the archive", async () => {
     await renderConsole({
       scope: "ingest",
-      prepare: (fake) => {
-        seed(fake);
-        const older = fake.versions.get("int_acme/saas_users")?.[0];
-        if (older) older.storage = "archive";
-      },
+      answers: seeded(versionList(version(2, 12), version(1, 10, { storage: "archive" }))),
     });
     fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
     const versions = await screen.findByRole("table", { name: "Dataset versions of saas_users" });
@@ -164,12 +295,11 @@ describe("history and versions", () => {
   });
 
   it("asks as an upload does before a restore that removes most records", async () => {
-    const users = (n: number) => Array.from({ length: n }, (_, i) => ({ emailId: `user${i + 1}@x.co` }));
     const { api } = await renderConsole({
       scope: "ingest",
-      prepare: (fake) => {
-        fake.addVersion("int_acme/saas_users", users(1), "sync", "2024-05-01T00:00:00Z");
-        fake.addVersion("int_acme/saas_users", users(197), "sync", "2024-05-02T00:00:00Z");
+      answers: {
+        [`GET ${SAAS_USERS}/versions`]: versionList(version(2, 197), version(1, 1)),
+        [`GET ${SAAS_USERS}/versions/1/diff`]: restoreDiff(1, 197),
       },
     });
     fireEvent.click(await screen.findByRole("button", { name: "Acme", exact: true }));
@@ -189,6 +319,6 @@ describe("history and versions", () => {
     fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(api.requests.some((r) => r.path.endsWith("/restore"))).toBe(false);
-    expect(api.datasets.get("int_acme/saas_users")?.version).toBe(2);
+    expect(api.requests.some((r) => r.path.endsWith("/versions/1/diff"))).toBe(true);
   });
 });
