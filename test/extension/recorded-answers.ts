@@ -51,10 +51,10 @@ export const LAPTOP: ApiKeyInfo = {
   revokedAt: null,
 };
 
-/** GET /v1/me with the laptop key, as an ingest key (bound or not) or an admin key. */
+/** GET /v1/me with the laptop key (its first use), as an ingest key (bound or not) or an admin key. */
 export const me = (scope: KeyScope = "ingest", integrationId: string | null = null): Me => ({
   tenant: { id: "ten_1", name: "Acme Corp" },
-  key: { ...LAPTOP, scope, integrationId },
+  key: { ...LAPTOP, scope, integrationId, lastUsedAt: null },
   limits: LIMITS,
 });
 
