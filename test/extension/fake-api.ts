@@ -98,11 +98,15 @@ export const bodyJson = async <T = unknown>(sent: Sent): Promise<T> => JSON.pars
 function sentOf(input: RequestInfo | URL, init: RequestInit): Sent {
   const url = new URL(input instanceof Request ? input.url : String(input));
   const body = init.body;
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
   return {
     method: (init.method ?? "GET").toUpperCase(),
     path: url.pathname,
     search: url.search,
-    headers: Object.fromEntries(new Headers(init.headers)),
+    headers,
     ...(typeof body === "string"
       ? { body }
       : body instanceof Uint8Array
