@@ -3,10 +3,10 @@
 // upload stores; a batch retried without gzip is the same payload (a replay, not a conflict).
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApiClient, gzipText } from "../../extension/api-client.ts";
-import { planSerializedBatches, uploadSync } from "../../extension/pipeline/upload.ts";
-import { dataWorld, snapshot, startSync, users } from "./data-helpers.ts";
-import { call, json, ORIGIN } from "./helpers.ts";
+import { createApiClient, gzipText } from "../../../extension/api-client.ts";
+import { planSerializedBatches, uploadSync } from "../../../extension/pipeline/upload.ts";
+import { dataWorld, snapshot, startSync, users } from "../data-helpers.ts";
+import { call, json, ORIGIN } from "../helpers.ts";
 
 /** A client whose requests go to the Worker under test; it logs each PUT's headers. */
 function clientFor(key: string) {
