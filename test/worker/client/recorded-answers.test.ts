@@ -11,6 +11,7 @@ import {
   CSV_FILE,
   catalog,
   committed,
+  customEntry,
   customSaved,
   customSchema,
   firstDiff,
@@ -175,6 +176,11 @@ describe("the recorded answers are the Worker's", () => {
         {},
       ),
     );
+    const listed = await json<{ data: { name: string; links?: unknown }[] }>(
+      await ask("GET", "/v1/contexts", admin),
+    );
+    const { links: _links, ...entry } = listed.data.find((c) => c.name === "badges") ?? { name: "" };
+    expect(normalized(entry, ids)).toEqual(customEntry("badges", schema));
     const served = await ask("GET", "/v1/contexts/badges/schema", admin);
     expect(served.headers.get("content-type")).toBe("application/schema+json");
     const tenant = Object.keys(ids)[0] as string;
