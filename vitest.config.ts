@@ -45,6 +45,9 @@ export default defineConfig({
           name: "cli",
           environment: "node",
           include: ["test/cli/**/*.test.ts"],
+          // The real Worker under wrangler dev, for the commands that talk to it.
+          globalSetup: ["test/cli/global-setup.ts"],
+          hookTimeout: 120_000,
         },
       },
       {

@@ -45,10 +45,6 @@ export interface ContextSummary {
   fields: string[];
 }
 
-export function isContextName(name: string): boolean {
-  return Object.hasOwn(SCHEMAS, name);
-}
-
 /** The schema of a context, or undefined when there is no such context. */
 export function getSchema(name: string): ContextSchema | undefined {
   return Object.hasOwn(SCHEMAS, name) ? SCHEMAS[name] : undefined;

@@ -19,10 +19,6 @@ import {
 import type { CapturedTable } from "./protocol.ts";
 import { cellText, firstText, hiddenHere, isHidden, SKIPPED_TAGS, visibleText } from "./text.ts";
 
-// Only for the tests that import it with the extractors (test/extension/capture-*.test.*, which are
-// being moved on another branch); the extension imports it from protocol.ts. Drop once they do too.
-export type { CapturedTable } from "./protocol.ts";
-
 export type CandidateKind = "table" | "grid" | "list";
 
 export interface Candidate {

@@ -47,10 +47,6 @@ import type {
 import { csvSource, jsonSource, profile, type SourceRows } from "./source.ts";
 import { type PipelinePlatform, submitDataset } from "./submit.ts";
 
-// Only for the tests that import it from here (test/extension/progress-throttle.test.ts,
-// test/media/pipeline-media.test.ts); the extension imports it from protocol.ts. Drop once they do too.
-export type { Progress } from "./protocol.ts";
-
 const MAX_ROW_ISSUES = 100;
 /** Rows validated per background slice (a few tens of ms), so requests are answered between slices. */
 const PREPARE_SLICE = 8192;

@@ -1,40 +1,55 @@
-// intake push, in-process against the extension tests' in-memory Worker (sync semantics, scripted
-// faults): local validation first, the diff, --yes for a risky replacement, exit codes, and resuming
+// intake push, in-process against the real Worker (worker.ts) with faults injected around its
+// answers: local validation first, the diff, --yes for a risky replacement, exit codes, and resuming
 // an interrupted push from its state file with the same sync and no batch sent twice.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PushState } from "../../cli/push-state.ts";
-import { FakeIntakeApi } from "../extension/fake-api.ts";
+import { jsonOf } from "../extension/fake-api.ts";
 import { employeesCsv, put, type Ran, runCli, tempDir } from "./helpers.ts";
+import { type CliWorld, cliWorld, workerUrl } from "./worker.ts";
 
-const INTEGRATION = "int_acme";
-let api: FakeIntakeApi;
+let world: CliWorld;
 let dir: string;
+/** The syncs the Worker opened, in order: named sync_1, sync_2… in what the tests compare. */
+let syncIds: string[];
 
-beforeEach(() => {
-  api = new FakeIntakeApi();
+beforeEach(async () => {
+  world = await cliWorld();
   dir = tempDir();
+  syncIds = [];
 });
+
+/** The CLI's network: the world's, noting each sync the Worker opens. */
+const network: typeof fetch = async (input, init) => {
+  const response = await world.api.fetch(input, init);
+  if (init?.method === "POST" && String(input).endsWith("/syncs") && response.ok)
+    syncIds.push(((await response.clone().json()) as { syncId: string }).syncId);
+  return response;
+};
+
+/** `text` with each sync id as its name in order of opening (sync_1, sync_2…). */
+const named = (text: string) => syncIds.reduce((out, id, i) => out.replaceAll(id, `sync_${i + 1}`), text);
 
 function push(
   args: string[],
   extra: { key?: string; signal?: AbortSignal; afterBatch?: (n: number) => void; fetch?: typeof fetch } = {},
 ) {
-  return runCli(["push", ...args, "-i", INTEGRATION, "-c", "list_employees", "-q"], {
+  return runCli(["push", ...args, "-i", world.integrationId, "-c", "list_employees", "-q"], {
     cwd: dir,
-    env: { INTAKE_URL: "http://intake.test", INTAKE_KEY: extra.key ?? api.apiKey },
-    fetch: extra.fetch ?? api.fetch,
+    env: { INTAKE_URL: workerUrl(), INTAKE_KEY: extra.key ?? world.key },
+    fetch: extra.fetch ?? network,
     ...(extra.signal ? { signal: extra.signal } : {}),
     ...(extra.afterBatch ? { afterBatch: extra.afterBatch } : {}),
   });
 }
 
-const stored = () => api.datasets.get(`${INTEGRATION}/list_employees`);
+/** The current version of list_employees and its records. */
+const stored = () => world.records("list_employees");
 const sent = (method: string, pattern: RegExp) =>
-  api.requests
+  world.api.requests
     .filter((r) => r.method === method && pattern.test(r.path))
-    .map((r) => r.path.split("/syncs/")[1] ?? r.path);
+    .map((r) => named(r.path.split("/syncs/")[1] ?? r.path));
 const stateFiles = () => {
   try {
     return readdirSync(join(dir, ".intake"));
@@ -42,7 +57,8 @@ const stateFiles = () => {
     return [];
   }
 };
-const lines = (ran: Ran) => ran.stdout.trimEnd().split("\n");
+const lines = (ran: Ran) => named(ran.stdout).trimEnd().split("\n");
+const errors = (ran: Ran) => named(ran.stderr);
 
 describe("intake push", () => {
   it("validates, shows the diff, commits and prints the version; the same file again changes nothing", async () => {
@@ -54,17 +70,19 @@ describe("intake push", () => {
       "No data yet: this upload becomes version 1 with 12 records.",
       "Committed version 1: 12 records (sync sync_1).",
     ]);
-    expect(stored()?.records).toHaveLength(12);
-    expect(stored()?.records[0]).toEqual({
+    const { version, data } = await stored();
+    expect(version).toBe(1);
+    expect(data).toHaveLength(12);
+    expect(data[0]).toEqual({
       id: "E001",
       employee_name: "Name 1",
       email: "e1@example.com",
       department: "Dept 0",
     });
-    const commit = api.requests.find((r) => r.path.endsWith("/commit"));
-    expect(commit?.body).toEqual({ expectedRecords: 12 });
+    const commit = world.api.requests.find((r) => r.path.endsWith("/commit"));
+    expect(jsonOf(commit)).toEqual({ expectedRecords: 12 });
     // Batches go gzip'd and say which file row they start at.
-    const batch = api.requests.find((r) => r.method === "PUT");
+    const batch = world.api.requests.find((r) => r.method === "PUT");
     expect([batch?.headers["content-encoding"], batch?.headers["intake-first-row"]]).toEqual(["gzip", "1"]);
     expect(stateFiles()).toEqual([]);
 
@@ -85,7 +103,7 @@ describe("intake push", () => {
     put(dir, "map.json", JSON.stringify({ splits: { Name: { first: "first_name", last: "last_name" } } }));
     const ran = await push(["employees.csv", "--mapping", "map.json"]);
     expect(ran.code).toBe(0);
-    expect(stored()?.records).toEqual([
+    expect((await stored()).data).toEqual([
       { id: "E001", first_name: "Mary Ann", last_name: "Smith", email: "m@example.com" },
       { id: "E002", first_name: "Jane", last_name: "Doe", email: "j@example.com" },
     ]);
@@ -132,13 +150,13 @@ describe("intake push", () => {
       "Nothing was committed: this replacement needs an explicit yes. Run again with --yes to commit it.",
     ]);
     expect(sent("DELETE", /syncs\//)).toEqual(["sync_2"]);
-    expect(stored()?.version).toBe(1);
+    expect((await stored()).version).toBe(1);
     expect(stateFiles()).toEqual([]);
 
     const confirmed = await push(["few.csv", "--yes"]);
     expect(confirmed.code).toBe(0);
     expect(lines(confirmed).at(-1)).toBe("Committed version 2: 3 records (sync sync_3).");
-    expect(api.requests.filter((r) => r.path.endsWith("/commit")).at(-1)?.body).toEqual({
+    expect(jsonOf(world.api.requests.filter((r) => r.path.endsWith("/commit")).at(-1))).toEqual({
       expectedRecords: 3,
       confirmReplacement: true,
     });
@@ -158,7 +176,7 @@ describe("intake push", () => {
       "Dry run: every batch was accepted; nothing was committed (the sync was aborted).",
     );
     expect(sent("DELETE", /syncs\//)).toEqual(["sync_1"]);
-    expect(stored()).toBeUndefined();
+    expect(await stored()).toMatchObject({ version: null, data: [] });
     // A dry run of a replacement that needs --yes says so, with the exit code the real push would have.
     expect((await push(["all.csv"])).code).toBe(0);
     put(dir, "few.csv", employeesCsv(3));
@@ -168,35 +186,39 @@ describe("intake push", () => {
       "! This upload removes 9 of the 12 records in version 1 (75 %).",
       "Dry run: every batch was accepted; nothing was committed (the sync was aborted). Committing would need --yes.",
     ]);
-    expect(stored()?.records).toHaveLength(12);
+    expect((await stored()).data).toHaveLength(12);
     expect((await push(["few.csv", "--dry-run", "--yes"])).code).toBe(0);
   });
 
   it("exits 3 when the key is refused, and never prints a key, even one a server echoes", async () => {
     put(dir, "employees.csv", employeesCsv(3));
-    const wrong = "intk_key_wrong_0123456789abcdef";
+    // Shaped like a key, but not one the Worker issued.
+    const wrong = `${world.key.slice(0, -1)}${world.key.endsWith("A") ? "B" : "A"}`;
     const refused = await push(["employees.csv"], { key: wrong });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toBe("The key was refused (401): Unauthorized: The API key is not valid\n");
-    api.failNext("GET", /^\/v1\/me$/, { status: 403, detail: `the key ${api.apiKey} may not upload here` });
+    world.api.failNext("GET", /^\/v1\/me$/, {
+      status: 403,
+      detail: `the key ${world.key} may not upload here`,
+    });
     const echoed = await runCli(
       [
         "push",
         "employees.csv",
         "-i",
-        INTEGRATION,
+        world.integrationId,
         "-c",
         "list_employees",
         "--key",
-        api.apiKey,
+        world.key,
         "--url",
-        "http://intake.test",
+        workerUrl(),
       ],
-      { cwd: dir, fetch: api.fetch },
+      { cwd: dir, fetch: network },
     );
     expect(echoed.code).toBe(3);
     expect(echoed.stderr).toContain("the key [key] may not upload here");
-    expect(echoed.stderr).not.toContain(api.apiKey);
+    expect(echoed.stderr).not.toContain(world.key);
   });
 
   it("exits 4 when the network fails after retries, keeps the sync, and the next run resumes it", async () => {
@@ -208,11 +230,11 @@ describe("intake push", () => {
       bothIn = resolve;
     });
     const offline = async (input: RequestInfo | URL, init?: RequestInit) => {
-      if (!String(input).endsWith("/batches/3")) return api.fetch(input, init);
+      if (!String(input).endsWith("/batches/3")) return network(input, init);
       await firstTwo;
-      return api.fetch(input, init);
+      return network(input, init);
     };
-    api.failNext("PUT", /batches\/3$/, "network", 5);
+    world.api.failNext("PUT", /batches\/3$/, "network", 5);
     const failed = await push(["employees.csv", "--batch-size", "10"], {
       fetch: offline,
       afterBatch: (n) => {
@@ -221,10 +243,8 @@ describe("intake push", () => {
       },
     });
     expect(failed.code).toBe(4);
-    expect(failed.stderr).toContain(
-      "Could not reach the Intake Worker at http://intake.test (Failed to fetch)",
-    );
-    expect(failed.stderr).toMatch(
+    expect(failed.stderr).toContain(`Could not reach the Intake Worker at ${workerUrl()} (Failed to fetch)`);
+    expect(errors(failed)).toMatch(
       /Sync sync_1 is kept open \(2 batches in; state in .*\.intake\/push-[0-9a-f]{16}\.json\)/,
     );
     expect(sent("DELETE", /syncs\//)).toEqual([]);
@@ -232,13 +252,13 @@ describe("intake push", () => {
 
     const resumed = await push(["employees.csv", "--batch-size", "10", "--json"]);
     expect(resumed.code).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({
+    expect(JSON.parse(named(resumed.stdout))).toMatchObject({
       status: "committed",
       syncId: "sync_1",
       version: 1,
       resumed: true,
     });
-    expect(resumed.stderr).toContain("Resuming sync sync_1: 2 batches already in.");
+    expect(errors(resumed)).toContain("Resuming sync sync_1: 2 batches already in.");
     // One sync, each batch stored once (batch 3 was tried 5 times by the first run's retries).
     expect(sent("POST", /\/syncs$/)).toHaveLength(1);
     expect(sent("PUT", /batches/)).toEqual([
@@ -247,7 +267,7 @@ describe("intake push", () => {
       ...Array(5).fill("sync_1/batches/3"),
       "sync_1/batches/3",
     ]);
-    expect(stored()?.records.map((r) => r.id)).toEqual(
+    expect((await stored()).data.map((r) => r.id)).toEqual(
       Array.from({ length: 25 }, (_, i) => `E${String(i + 1).padStart(3, "0")}`),
     );
     expect(stateFiles()).toEqual([]);
@@ -255,13 +275,13 @@ describe("intake push", () => {
 
   it("asks again for a commit the network interrupted, without sending a batch again", async () => {
     put(dir, "employees.csv", employeesCsv(12));
-    api.failNext("POST", /\/commit$/, "network", 5);
+    world.api.failNext("POST", /\/commit$/, "network", 5);
     const failed = await push(["employees.csv"]);
     expect(failed.code).toBe(4);
     const batches = sent("PUT", /batches/).length;
     const resumed = await push(["employees.csv"]);
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toContain(
+    expect(errors(resumed)).toContain(
       "Resuming sync sync_1: its commit was sent before the interruption; asking again.",
     );
     expect(lines(resumed).at(-1)).toBe("Committed version 1: 12 records (sync sync_1).");
@@ -271,12 +291,12 @@ describe("intake push", () => {
 
   it("starts a new sync, aborting the old one, when the file changed since the interruption", async () => {
     put(dir, "employees.csv", employeesCsv(25));
-    api.failNext("PUT", /batches\/2$/, "network", 5);
+    world.api.failNext("PUT", /batches\/2$/, "network", 5);
     expect((await push(["employees.csv", "--batch-size", "10"])).code).toBe(4);
     put(dir, "employees.csv", employeesCsv(26));
     const fresh = await push(["employees.csv", "--batch-size", "10"]);
     expect(fresh.code).toBe(0);
-    expect(fresh.stderr).toContain(
+    expect(errors(fresh)).toContain(
       "The interrupted push of sync sync_1 is not resumed: the file, its mapping, the schema or --batch-size changed. Starting a new sync.",
     );
     expect(sent("DELETE", /syncs\//)).toEqual(["sync_1"]);
@@ -291,7 +311,7 @@ describe("intake push", () => {
       afterBatch: (n) => n === 1 && interrupt.abort(new Error("Interrupted")),
     });
     expect(stopped.code).toBe(130);
-    expect(stopped.stderr).toMatch(/Sync sync_1 is kept open \(1 batch in; state in /);
+    expect(errors(stopped)).toMatch(/Sync sync_1 is kept open \(1 batch in; state in /);
     expect(sent("DELETE", /syncs\//)).toEqual([]);
     // The batch the Worker acknowledged before Ctrl+C (up to 3 go at once: any of the first three).
     const state = JSON.parse(
@@ -306,7 +326,7 @@ describe("intake push", () => {
     const puts = sent("PUT", /batches/);
     expect(puts.filter((p) => p === acknowledged[0])).toHaveLength(1);
     expect(new Set(puts)).toEqual(new Set([1, 2, 3, 4, 5].map((n) => `sync_1/batches/${n}`)));
-    expect(stored()?.records).toHaveLength(25);
+    expect((await stored()).data).toHaveLength(25);
   });
 
   it("exits 1 and aborts the sync when the Worker refuses the data, printing its report", async () => {
@@ -329,7 +349,7 @@ describe("intake push", () => {
       warnings: [],
       truncated: false,
     };
-    api.failNext("PUT", /batches\/1$/, { status: 422, extra: { report } });
+    world.api.failNext("PUT", /batches\/1$/, { status: 422, extra: { report } });
     const refused = await push(["employees.csv"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -341,14 +361,14 @@ describe("intake push", () => {
 
   it("exits 2 for a context the Worker does not have, or missing options", async () => {
     put(dir, "employees.csv", employeesCsv(3));
-    const unknown = await runCli(["push", "employees.csv", "-i", INTEGRATION, "-c", "payroll"], {
+    const unknown = await runCli(["push", "employees.csv", "-i", world.integrationId, "-c", "payroll"], {
       cwd: dir,
-      env: { INTAKE_URL: "http://intake.test", INTAKE_KEY: api.apiKey },
-      fetch: api.fetch,
+      env: { INTAKE_URL: workerUrl(), INTAKE_KEY: world.key },
+      fetch: network,
     });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('The Worker has no context "payroll" (see intake contexts)');
-    const noUrl = await runCli(["push", "employees.csv", "-i", INTEGRATION, "-c", "list_employees"], {
+    const noUrl = await runCli(["push", "employees.csv", "-i", world.integrationId, "-c", "list_employees"], {
       cwd: dir,
     });
     expect(noUrl.code).toBe(2);

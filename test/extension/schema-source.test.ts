@@ -1,6 +1,8 @@
 // Live schemas: the Worker's schema fetched with If-None-Match and kept per Worker URL, reused on
-// 304, the saved copy offline, the bundled one when there is none, custom contexts end to end
-// through the one registry, and the words the flow shows about which copy it uses.
+// 304, the saved copy offline, the bundled one when there is none, custom contexts through the one
+// registry, and the words the flow shows about which copy it uses. The Worker's answers are
+// recorded (recorded-answers.ts); the real Worker's ETag and 304, and the pipeline submitting a
+// custom context with its live schema, are tested in test/worker/client/live-schema.test.ts.
 import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { h } from "preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -8,7 +10,6 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import { createApiClient } from "../../extension/api-client.ts";
 import { UploadFlow } from "../../extension/flow/UploadFlow.tsx";
 import { suggestMapping } from "../../extension/mapping/suggest.ts";
-import { mappingFromSuggestions } from "../../extension/mapping.ts";
 import { createPipelineClient, inlineTransport } from "../../extension/pipeline/client.ts";
 import {
   loadCatalog,
@@ -26,17 +27,20 @@ import {
   getSchema,
   registerSchema,
   resolveSchema,
+  summarizeContext,
 } from "../../schemas/index.ts";
-import { FakeIntakeApi } from "./fake-api.ts";
+import { type Answer, type Faults, recorded, withFaults } from "./fake-api.ts";
+import { ACME, catalog, me, notModified, served, WORKER } from "./recorded-answers.ts";
 
-const WORKER = "http://127.0.0.1:8787";
 const NOW = () => new Date("2026-11-27T10:00:00Z");
+const VENDORS = getSchema("vendors") as ContextSchema;
 
-function setup(baseUrl = WORKER) {
-  const api = new FakeIntakeApi();
+/** A client of a Worker answering the vendors schema with `answers`, in turn. */
+function setup(answers: Answer[] = [served(VENDORS)], baseUrl = WORKER) {
+  const api = withFaults(recorded({ "GET /v1/contexts/*/schema": answers }));
   const client = createApiClient({
     baseUrl,
-    apiKey: api.apiKey,
+    apiKey: "ik_laptop",
     fetch: api.fetch,
     sleep: async () => {},
     retry: { attempts: 1 },
@@ -45,7 +49,15 @@ function setup(baseUrl = WORKER) {
   return { api, client, schemaRequests };
 }
 
+/** The tenant's badges context as the Worker serves its schema. */
 const BADGES = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "urn:intake:ten_1.badges:1-0-0",
+  title: "Badges",
+  description: "",
+  type: "object",
+  "x-intake-category": "Facilities",
+  examples: [],
   required: ["badgeId", "holderEmail"],
   additionalProperties: false,
   "x-intake-key": ["badgeId"],
@@ -54,7 +66,7 @@ const BADGES = {
     holderEmail: { type: "string", format: "email", "x-intake-aliases": ["Holder"] },
     floor: { type: "integer", "x-intake-aliases": ["Floor"] },
   },
-};
+} as unknown as ContextSchema;
 
 beforeEach(() => fakeBrowser.reset());
 afterEach(() => {
@@ -64,19 +76,15 @@ afterEach(() => {
 
 describe("loadSchema", () => {
   it("fetches the Worker's schema, validates with it and saves it with its ETag for this Worker URL", async () => {
-    const { api, client, schemaRequests } = setup();
-    const served = {
-      ...(getSchema("vendors") as ContextSchema),
-      $id: "urn:intake:vendors:1-0-1",
-    };
-    api.servedSchemas.set("vendors", served);
+    const newer = { ...VENDORS, $id: "urn:intake:vendors:1-0-1" };
+    const { client, schemaRequests } = setup([served(newer)]);
     const live = await loadSchema(client, "vendors", NOW);
     expect(live).toMatchObject({ origin: "worker", savedAt: "2026-11-27T10:00:00.000Z" });
     expect(live.schema.$id).toBe("urn:intake:vendors:1-0-1");
     expect(schemaRequests()[0]?.headers["if-none-match"]).toBeUndefined();
     const saved = (await schemasItem.getValue())[schemaCacheKey(WORKER, "vendors")];
     expect(saved).toEqual({
-      value: JSON.stringify(served),
+      value: JSON.stringify(newer),
       etag: '"urn:intake:vendors:1-0-1"',
       savedAt: live.savedAt,
     });
@@ -84,7 +92,8 @@ describe("loadSchema", () => {
   });
 
   it("asks with If-None-Match and reuses the saved copy on 304; a changed schema replaces it", async () => {
-    const { api, client, schemaRequests } = setup();
+    const changed = { ...VENDORS, $id: "urn:intake:vendors:1-1-0" };
+    const { client, schemaRequests } = setup([served(VENDORS), notModified(VENDORS), served(changed)]);
     await loadSchema(client, "vendors", NOW);
     // Marked, to tell the saved copy from a fresh download.
     const key = schemaCacheKey(WORKER, "vendors");
@@ -100,19 +109,15 @@ describe("loadSchema", () => {
     expect(again.schema.title).toBe("Saved copy");
     expect(again.savedAt).toBe("2026-11-27T10:00:00.000Z");
 
-    api.servedSchemas.set("vendors", {
-      ...(getSchema("vendors") as ContextSchema),
-      $id: "urn:intake:vendors:1-1-0",
-    });
-    const changed = await loadSchema(client, "vendors", () => new Date("2026-11-29T10:00:00Z"));
-    expect(changed.schema.$id).toBe("urn:intake:vendors:1-1-0");
-    expect(changed.schema.title).toBe("Vendors");
+    const fresh = await loadSchema(client, "vendors", () => new Date("2026-11-29T10:00:00Z"));
+    expect(schemaRequests()[2]?.headers["if-none-match"]).toBe('"urn:intake:vendors:1-0-0"');
+    expect(fresh.schema.$id).toBe("urn:intake:vendors:1-1-0");
+    expect(fresh.schema.title).toBe("Vendors");
     expect((await schemasItem.getValue())[key]?.etag).toBe('"urn:intake:vendors:1-1-0"');
   });
 
   it("gives the saved copy back with its fields in their order, though chrome.storage sorts object keys", async () => {
-    const { client } = setup();
-    const served = getSchema("vendors") as ContextSchema;
+    const { client } = setup([served(VENDORS), notModified(VENDORS)]);
     await loadSchema(client, "vendors", NOW);
     // What Chrome does to a stored object: its keys come back sorted, at every depth.
     const sorted = (v: unknown): unknown =>
@@ -127,8 +132,9 @@ describe("loadSchema", () => {
           : v;
     await schemasItem.setValue(sorted(await schemasItem.getValue()) as never);
     const again = await loadSchema(client, "vendors", NOW);
-    expect(Object.keys(again.schema.properties)).toEqual(Object.keys(served.properties));
-    expect(Object.keys(served.properties)).not.toEqual(Object.keys(served.properties).sort());
+    expect(again.origin).toBe("worker");
+    expect(Object.keys(again.schema.properties)).toEqual(Object.keys(VENDORS.properties));
+    expect(Object.keys(VENDORS.properties)).not.toEqual(Object.keys(VENDORS.properties).sort());
   });
 
   it("reads a schema saved by an earlier version (an object) as text", async () => {
@@ -160,7 +166,7 @@ describe("loadSchema", () => {
 
   it("keeps each Worker URL's copies apart", async () => {
     await loadSchema(setup().client, "vendors", NOW);
-    const other = setup("http://intake.example.test");
+    const other = setup(undefined, "http://intake.example.test");
     other.api.failNext("GET", /\/schema$/, "network");
     expect((await loadSchema(other.client, "vendors", NOW)).origin).toBe("bundled");
   });
@@ -181,11 +187,9 @@ describe("loadSchema", () => {
   });
 
   it("does not use an answer that is not a context schema", async () => {
-    const { api, client } = setup();
-    api.servedSchemas.set("vendors", {
-      $id: "urn:intake:vendors:9-0-0",
-      type: "object",
-    } as unknown as ContextSchema);
+    const { client } = setup([
+      served({ $id: "urn:intake:vendors:9-0-0", type: "object" } as unknown as ContextSchema),
+    ]);
     const live = await loadSchema(client, "vendors", NOW);
     expect(live.origin).toBe("bundled");
     expect(live.problem).toBe(
@@ -194,9 +198,8 @@ describe("loadSchema", () => {
   });
 
   it("serves a custom context end to end: fetched, mapped by its aliases, validated, and refused offline without a copy", async () => {
-    const { api, client } = setup();
-    api.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0");
-    forgetSchemas(); // what the extension knows comes from the fetch below, not the fake's own registry
+    const { client } = setup([served(BADGES)]);
+    // What the extension knows of it comes from the fetch below.
     expect(resolveSchema("badges")).toBeUndefined();
 
     const live = await loadSchema(client, "badges", NOW);
@@ -223,7 +226,7 @@ describe("loadSchema", () => {
       ["holderEmail"],
     );
 
-    const offline = setup("http://offline.example.test");
+    const offline = setup(undefined, "http://offline.example.test");
     offline.api.failNext("GET", /\/schema$/, "network");
     await expect(loadSchema(offline.client, "badges", NOW)).rejects.toThrow(
       "The schema of badges could not be loaded from the Intake server, and this extension has no copy of it: " +
@@ -249,54 +252,21 @@ describe("loadSchema", () => {
   });
 });
 
-describe("the pipeline with a live schema", () => {
-  it("suggests, validates and submits a custom context with the schema it was handed, and sends its $id", async () => {
-    const { api, client } = setup();
-    api.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0");
-    api.integrations.push({
-      ...(api.integrations[0] as (typeof api.integrations)[number]),
-      id: "int_b",
-      contexts: ["badges"],
-    });
-    const live = await loadSchema(client, "badges", NOW);
-    forgetSchemas(); // nothing known but what the pipeline is handed
-    const pipeline = createPipelineClient(inlineTransport({ fetch: api.fetch, sleep: async () => {} }));
-    await pipeline.registerSchema("badges", live.schema);
-    const csv = "Badge Number,Holder,Floor\nB-1,ann@example.com,3\nB-2,bob@example.com,x\n";
-    const inspection = await pipeline.inspect(new File([csv], "badges.csv"), { fileName: "badges.csv" });
-    if (inspection.status !== "ready") throw new Error(inspection.status);
-    const suggestions = await pipeline.suggest("badges");
-    // "x" is no integer: Floor is not mapped without asking; the admin maps it.
-    expect(suggestions.map((s) => s.field)).toEqual(["badgeId", "holderEmail", null]);
-    const mapping = mappingFromSuggestions(inspection.headers, suggestions);
-    mapping.columns[2] = "floor";
-    await pipeline.validate("badges", mapping);
-    const summary = await pipeline.summary();
-    expect(summary.errorCount).toBe(1);
-    expect(summary.groups[0]).toMatchObject({ column: "floor", keyword: "type" });
-
-    await pipeline.edit({ type: "set", row: 2, field: "floor", value: "4" });
-    expect((await pipeline.summary()).errorCount).toBe(0);
-    const outcome = await pipeline.submit(
-      { workerUrl: WORKER, apiKey: api.apiKey, integrationId: "int_b", context: "badges" },
-      () => {},
-    ).outcome;
-    expect(outcome).toMatchObject({ status: "committed", recordCount: 2 });
-    expect(api.requests.find((r) => r.method === "POST" && r.path.endsWith("/syncs"))?.body).toMatchObject({
-      schemaId: "urn:intake:ten_1.badges:1-0-0",
-    });
-    expect(api.datasets.get("int_b/badges")?.records).toEqual([
-      { badgeId: "B-1", holderEmail: "ann@example.com", floor: 3 },
-      { badgeId: "B-2", holderEmail: "bob@example.com", floor: 4 },
-    ]);
-    pipeline.dispose();
-  });
-});
-
 describe("loadCatalog", () => {
+  const catalogSetup = (answers: Answer[], baseUrl = WORKER) => {
+    const api = withFaults(recorded({ "GET /v1/contexts": answers }));
+    const client = createApiClient({
+      baseUrl,
+      apiKey: "ik_laptop",
+      fetch: api.fetch,
+      retry: { attempts: 1 },
+    });
+    return { api, client };
+  };
+
   it("lists the tenant's custom contexts with the built-ins, and falls back to the saved list, then the bundled one", async () => {
-    const { api, client } = setup();
-    api.putCustomContext("badges", "Badges", "Facilities", BADGES, "1-0-0");
+    const badges = { ...summarizeContext("badges", BADGES), custom: true as const };
+    const { api, client } = catalogSetup([catalog([badges])]);
     const live = await loadCatalog(client, NOW);
     expect(live.origin).toBe("worker");
     expect(live.contexts.find((c) => c.name === "badges")).toMatchObject({
@@ -310,7 +280,7 @@ describe("loadCatalog", () => {
     expect(saved).toMatchObject({ origin: "saved", savedAt: "2026-11-27T10:00:00.000Z" });
     expect(saved.contexts.map((c) => c.name)).toContain("badges");
 
-    const fresh = setup("http://other.example.test");
+    const fresh = catalogSetup([catalog()], "http://other.example.test");
     fresh.api.failNext("GET", /\/v1\/contexts$/, "network");
     const bundled = await loadCatalog(fresh.client, NOW);
     expect(bundled.origin).toBe("bundled");
@@ -333,10 +303,30 @@ describe("the schema registry", () => {
 });
 
 describe("the upload flow with live schemas", () => {
-  async function openFlow(prepare: (api: FakeIntakeApi) => void, context = "saas_users") {
-    const api = new FakeIntakeApi();
-    prepare(api);
-    await connectionItem.setValue({ workerUrl: WORKER, apiKey: api.apiKey });
+  /** The flow, connected, with `context` chosen; the Worker answers its schema with `schema`. */
+  async function openFlow({
+    schema,
+    context = "saas_users",
+    custom = [],
+    faults = () => {},
+  }: {
+    schema: Answer;
+    context?: string;
+    custom?: ReturnType<typeof summarizeContext>[];
+    faults?: (api: Faults) => void;
+  }) {
+    const api = withFaults(
+      recorded({
+        "GET /v1/me": me(),
+        "GET /v1/integrations": {
+          data: [{ ...ACME, contexts: [...ACME.contexts, ...custom.map((c) => c.name)] }],
+        },
+        "GET /v1/contexts": catalog(custom.map((c) => ({ ...c, custom: true as const }))),
+        "GET /v1/contexts/*/schema": schema,
+      }),
+    );
+    faults(api);
+    await connectionItem.setValue({ workerUrl: WORKER, apiKey: "ik_laptop" });
     const sleep = async () => {};
     render(
       h(UploadFlow, {
@@ -356,18 +346,19 @@ describe("the upload flow with live schemas", () => {
   }
 
   it("shows the revision it validates with, and maps a field the Worker's schema gained", async () => {
-    await openFlow((api) => {
-      const bundled = getSchema("saas_users") as ContextSchema;
-      api.servedSchemas.set("saas_users", {
+    const bundled = getSchema("saas_users") as ContextSchema;
+    const api = await openFlow({
+      schema: served({
         ...bundled,
-        $id: "urn:intake:saas_users:1-1-0",
+        $id: "urn:intake:saas_users:1-2-0",
         properties: {
           ...bundled.properties,
           badgeColour: { type: "string", "x-intake-aliases": ["Badge Colour"] },
         },
-      });
+      }),
     });
-    expect(await screen.findByText("Schema version 1-1-0")).toBeTruthy();
+    expect(await screen.findByText("Schema version 1-2-0")).toBeTruthy();
+    expect(api.requests.find((r) => r.path.endsWith("/schema"))?.path).toBe("/v1/contexts/saas_users/schema");
     const input = await screen.findByLabelText(/CSV or JSON file/);
     Object.defineProperty(input, "files", {
       value: [new File(["Email,Badge Colour\nann@x.co,Red\nbob@x.co,Blue\n"], "users.csv")],
@@ -380,22 +371,21 @@ describe("the upload flow with live schemas", () => {
   });
 
   it("keeps a custom context's internal id out of view: it names its version", async () => {
-    await openFlow((api) => {
-      api.putCustomContext(
-        "badges",
-        "Badges",
-        "Facilities",
-        { properties: { badgeId: { type: "string" } }, required: ["badgeId"], "x-intake-key": ["badgeId"] },
-        "1-0-0",
-      );
-      api.integrations[0]?.contexts.push("badges");
-    }, "badges");
+    await openFlow({
+      schema: served(BADGES),
+      context: "badges",
+      custom: [summarizeContext("badges", BADGES)],
+    });
     expect(await screen.findByText("Schema version 1-0-0")).toBeTruthy();
     expect(document.body.textContent).not.toMatch(/urn:intake|ten_1/);
   });
 
   it("says it uses the built-in schema when the Worker's cannot be read", async () => {
-    await openFlow((api) => api.failNext("GET", /\/schema$/, "network", 2));
+    const saasUsers = getSchema("saas_users") as ContextSchema;
+    await openFlow({
+      schema: served(saasUsers),
+      faults: (api) => api.failNext("GET", /\/schema$/, "network", 5),
+    });
     const banner = (await screen.findByText("Using the schema built into this extension")).closest(".banner");
     expect(banner?.getAttribute("role")).toBe("status");
     expect(banner?.textContent).toMatch(/checked against this extension's own copy \(version \d+-\d+-\d+\)/);

@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Pipeline, type Progress } from "../../extension/pipeline/pipeline.ts";
+import { Pipeline } from "../../extension/pipeline/pipeline.ts";
+import type { Progress } from "../../extension/pipeline/protocol.ts";
 import { LOW_CONFIDENCE } from "../../extension/pipeline/source.ts";
 import { pdfCorpus } from "../fixtures/media/pdf-corpus.ts";
 
