@@ -1,17 +1,6 @@
 // Deterministic generated records for the benchmarks (a seeded PRNG, so every run sees the same data).
 import type { IntakeRecord } from "../../schemas/types.ts";
-
-/** mulberry32: a tiny seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../prng.ts";
 
 const FIRST = ["Jane", "John", "Amara", "Wei", "Lucía", "Olu", "Priya", "Sven", "Fatima", "Kenji"];
 const LAST = ["Doe", "Roe", "Okafor", "Zhang", "García", "Adeyemi", "Patel", "Larsen", "Haddad", "Sato"];

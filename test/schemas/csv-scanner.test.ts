@@ -4,6 +4,7 @@
 // reader before the scanner, kept here as the reference).
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
+import { prng } from "../prng.ts";
 import {
   CSV_SNIFF_CHARS,
   type CsvCells,
@@ -57,17 +58,6 @@ function papaRead(text: string, delimiter?: string): CsvCells {
     },
   });
   return out;
-}
-
-/** A seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TRICKY = {

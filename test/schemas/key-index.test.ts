@@ -6,19 +6,8 @@ import { describe, expect, it } from "vitest";
 import { usualEmail } from "../../schemas/email-scan.ts";
 import { KeyIndex, keyHash, sameFolded } from "../../schemas/key-index.ts";
 import type { ContextSchema, IntakeRecord, JsonValue } from "../../schemas/types.ts";
+import { prng } from "../prng.ts";
 import { getSchemaOrThrow, recordKey } from "./helpers.ts";
-
-/** mulberry32, so a failure names a reproducible seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   "a",

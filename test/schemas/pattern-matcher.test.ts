@@ -22,20 +22,9 @@ import { GENERAL_CATEGORIES } from "../../schemas/pattern-syntax.ts";
 import { compileVerdict } from "../../schemas/quick-verdict.ts";
 import type { ContextSchema } from "../../schemas/types.ts";
 import { validateRecord } from "../../schemas/validate.ts";
+import { prng } from "../prng.ts";
 
 const FIELD_LIMIT = DEFAULT_LIMITS.maxFieldLength;
-
-/** mulberry32: a small seeded generator, so every run tries the same patterns and values. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 

@@ -9,6 +9,7 @@ import { commitVersionStatements, versionBySource } from "../../worker/db/datase
 import { getStore } from "../../worker/db/stores.ts";
 import { getSync, insertBatchStatement } from "../../worker/db/syncs.ts";
 import { runMaintenance } from "../../worker/scheduled.ts";
+import { prng as random } from "../prng.ts";
 import {
   commitSync,
   currentData,
@@ -314,18 +315,6 @@ describe("record keys are unambiguous", () => {
     expect(oneShot.status).toBe(201);
   });
 });
-
-/** A small seeded generator (mulberry32), so a failing interleaving can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ModelSync {
   id: string;

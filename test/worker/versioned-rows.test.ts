@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { type ContextSchema, getSchema, normalizeRecord } from "../../schemas/index.ts";
 import { runMaintenance } from "../../worker/scheduled.ts";
+import { prng as random } from "../prng.ts";
 import { commitSync, dataWorld, putBatch, startSync, submit } from "./data-helpers.ts";
 import { call, env, json } from "./helpers.ts";
 
@@ -12,18 +13,6 @@ const found = getSchema("saas_users");
 if (!found) throw new Error("no saas_users schema");
 const schema: ContextSchema = found;
 const RETAINED = 10;
-
-/** A small seeded PRNG (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rec = Record<string, unknown>;
 const canonical = (records: Rec[]) =>

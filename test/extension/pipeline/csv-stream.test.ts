@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ColumnStore } from "../../../extension/pipeline/column-store.ts";
 import { CsvStream } from "../../../extension/pipeline/csv-stream.ts";
 import { type CsvCells, readCsvCells } from "../../../schemas/index.ts";
+import { prng } from "../../prng.ts";
 
 function streamed(text: string, size: number, delimiter?: string): CsvCells {
   const out: CsvCells = { delimiter: "", rows: [], issues: [] };
@@ -18,17 +19,6 @@ function streamed(text: string, size: number, delimiter?: string): CsvCells {
     out.rows.push({ line: store.line(row), cells: store.cells(row) });
   out.delimiter = stream.delimiter ?? "";
   return out;
-}
-
-/** A seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FILES = {
