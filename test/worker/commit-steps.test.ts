@@ -10,7 +10,7 @@ import { advanceStatement, closeRowsStatement, commitState } from "../../worker/
 import { advanceCommit } from "../../worker/domain/commit-steps.ts";
 import { runMaintenance } from "../../worker/scheduled.ts";
 import { commitSync, dataWorld, putBatch, startSync, submit, user, users } from "./data-helpers.ts";
-import { call, env, expectProblem, json, ORIGIN } from "./helpers.ts";
+import { call, createIntegration, createTenant, env, expectProblem, json, ORIGIN } from "./helpers.ts";
 
 type Rec = Record<string, unknown>;
 const canonical = (records: Rec[]) =>
@@ -198,6 +198,74 @@ describe("a commit in steps", () => {
     const again = await step();
     expect(again.map((r) => r.meta.changes)).toEqual([0, 0]);
     expect((await commitState(w.db, w.message, w.syncId))?.done).toBe(15);
+  });
+
+  it("after a schema revision the first step plans the difference again; the version is labelled with the revision", async () => {
+    const tenant = await createTenant("Replan");
+    const badges = (statuses: string[]) => ({
+      title: "Door badges",
+      category: "Facilities",
+      schema: {
+        type: "object",
+        properties: { badgeId: { type: "string" }, status: { type: "string", enum: statuses } },
+        required: ["badgeId"],
+        "x-intake-key": ["badgeId"],
+      },
+    });
+    const created = await call("POST", "/v1/contexts", {
+      key: tenant.admin,
+      body: { name: "badges", ...badges(["A", "B", "C"]) },
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const integrationId = await createIntegration(tenant.admin, ["badges"], "Doors");
+    const base = `/v1/integrations/${integrationId}/contexts/badges`;
+    const records = Array.from({ length: 45 }, (_, i) => ({
+      badgeId: `B${100 + i}`,
+      status: i % 2 ? "A" : "B",
+    }));
+    // Version 1: 30 of them, all A; the sync changes half of those, adds 15 and removes none.
+    expect(
+      await submit(
+        base,
+        tenant.admin,
+        records.slice(0, 30).map((r) => ({ ...r, status: "A" })),
+      ),
+    ).toBe(1);
+    const syncId = await startSync(base, tenant.admin);
+    for (const [i, from] of [0, 15, 30].entries())
+      expect((await putBatch(base, tenant.admin, syncId, i + 1, records.slice(from, from + 15))).status).toBe(
+        200,
+      );
+    // C is no longer allowed: a REVISION; the staged records are checked again at the commit.
+    expect(
+      (await call("PUT", "/v1/contexts/badges", { key: tenant.admin, body: badges(["A", "B"]) })).status,
+    ).toBe(200);
+    const queue = env.COMMITS;
+    env.COMMITS = { send: async () => {} } as unknown as Queue;
+    try {
+      expect((await commitSync(base, tenant.admin, syncId, { confirmReplacement: true })).status).toBe(202);
+    } finally {
+      env.COMMITS = queue;
+    }
+    const message = { tenantId: tenant.tenantId, integrationId, context: "badges", syncId };
+    expect((await commitState(tenant.db, message, syncId))?.phase).toBe("plan");
+    expect(await advanceCommit(env, message, { steps: 100 })).toBe("done");
+    expect(canonical(await readAll(base, tenant.admin))).toEqual(canonical(records));
+    const versions = await json<{ data: { version: number; schemaId: string }[] }>(
+      await call("GET", `${base}/versions`, { key: tenant.admin }),
+    );
+    expect(versions.data).toMatchObject([
+      { version: 2, schemaId: `urn:intake:${tenant.tenantId}.badges:1-1-0` },
+      { version: 1, schemaId: `urn:intake:${tenant.tenantId}.badges:1-0-0` },
+    ]);
+    // Written once each: the 15 changed rows closed and opened again, the 15 new ones opened.
+    const rows = await tenant.db
+      .prepare(
+        "SELECT SUM(v0 = 2) AS opened, SUM(v1 = 2) AS closed FROM dataset_rows WHERE store = (SELECT id FROM stores WHERE integration_id = ?1)",
+      )
+      .bind(integrationId)
+      .first<{ opened: number; closed: number }>();
+    expect(rows).toEqual({ opened: 30, closed: 15 });
   });
 
   it("a first version of many batches goes through the queue to committed", async () => {
