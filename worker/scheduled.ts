@@ -2,6 +2,7 @@
 // staged record sets nothing points to and the rows no version kept in D1 holds, and purges old
 // idempotency records and history.
 import { purgeIdempotency } from "./db/idempotency.ts";
+import { databasesBeingCopied } from "./db/moves.ts";
 import {
   deleteRecordSet,
   deleteUnretainedRows,
@@ -29,6 +30,8 @@ export interface MaintenanceRun {
   deletedArchives: number;
   /** Tenant moves no step moved for a while, sent to the queue again. */
   resumedMoves: number;
+  /** Databases left for the next run because a move copies from or to them. */
+  waiting: string[];
 }
 
 /** One database's part of the maintenance (every database that holds tenant data gets one). */
@@ -36,7 +39,7 @@ async function maintainDatabase(
   env: Env,
   db: D1Database,
   now: Date,
-): Promise<Omit<MaintenanceRun, "deletedArchives" | "resumedMoves">> {
+): Promise<Omit<MaintenanceRun, "deletedArchives" | "resumedMoves" | "waiting">> {
   // Commits in steps no step moved for a while (a lost queue message) go on.
   const resumed = await resumeStalledCommits(env, db, now);
   // Versions past the hot window go to the archive first: their rows go only after.
@@ -65,10 +68,18 @@ export async function runMaintenance(env: Env, now: Date): Promise<MaintenanceRu
     resumed: 0,
     deletedArchives: 0,
     resumedMoves: 0,
+    waiting: [],
   };
-  for (const { db } of tenantDataDatabases(env)) {
+  // A database a move is copying from or to waits for the next run: expiring, pruning or archiving
+  // there would change the rows being copied (the copy would not verify and be made again).
+  const copying = await databasesBeingCopied(env.DB);
+  for (const { name, db } of tenantDataDatabases(env)) {
+    if (copying.has(name)) {
+      total.waiting.push(name);
+      continue;
+    }
     const run = await maintainDatabase(env, db, now);
-    for (const [name, n] of Object.entries(run)) total[name as keyof typeof run] += n;
+    for (const [field, n] of Object.entries(run)) total[field as keyof typeof run] += n;
   }
   total.deletedArchives = await deletePrunedArchives(env);
   total.resumedMoves = await resumeStalledMoves(env, now);

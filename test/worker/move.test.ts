@@ -291,9 +291,14 @@ describe("moving a tenant", () => {
     expect(await rowsIn(w.db, w.tenantId)).toEqual(rowsBefore);
     expect(Object.values(await rowsIn(targetDb, w.tenantId)).every((n) => n === 0)).toBe(true);
     expect(await view(w, [1, 2])).toEqual(before);
-    // Writes are taken again; and the tenant can be moved again.
+    // Writes are taken again; and the tenant can be moved again, whole this time.
     expect(await submit(w.base(), w.ingest, users(1, 3))).toBe(3);
     expect((await move(w.tenantId, target)).status).toBe(202);
+    for (let i = 0; i < 200 && (await advanceMove(env, w.tenantId, { steps: 10 })).kind !== "done"; i++);
+    expect(await json(await call("GET", `/v1/tenants/${w.tenantId}`, { headers: operator }))).toMatchObject({
+      database: target,
+      move: { phase: "done", attempts: 0 },
+    });
   }, 60_000);
 
   it("refuses a move to where the tenant is, to a database that is not a data database, of an unknown tenant, and without the operator token", async () => {
@@ -309,6 +314,26 @@ describe("moving a tenant", () => {
     );
     expect(sent).toEqual([]);
   });
+
+  it("maintenance leaves the two databases of a copy alone until it is done, then goes on", async () => {
+    const w = await dataWorld();
+    const target = elsewhere(w.database);
+    const targetDb = (dataDatabases(env).find((d) => d.name === target) as { db: D1Database }).db;
+    const syncId = await startSync(w.base(), w.ingest);
+    expect((await putBatch(w.base(), w.ingest, syncId, 1, users(1, 3))).status).toBe(200);
+    expect((await move(w.tenantId, target)).status).toBe(202);
+    const later = new Date(Date.now() + 48 * 3_600_000);
+    // The open sync is past its expiry, but its database is being copied from.
+    const held = await runMaintenance(env, later);
+    expect([...held.waiting].sort()).toEqual([w.database, target].sort());
+    const status = (db: D1Database) =>
+      db.prepare("SELECT status FROM syncs WHERE id = ?1").bind(syncId).first<{ status: string }>();
+    expect(await status(w.db)).toEqual({ status: "open" });
+    for (let i = 0; i < 100 && (await advanceMove(env, w.tenantId, { steps: 10 })).kind !== "done"; i++);
+    const after = await runMaintenance(env, later);
+    expect(after.waiting).toEqual([]);
+    expect(await status(targetDb)).toEqual({ status: "expired" });
+  }, 60_000);
 
   it("the Cron Trigger sends a move no step moved for two minutes back to the queue", async () => {
     const w = await dataWorld();

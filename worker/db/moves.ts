@@ -370,6 +370,16 @@ export function switchPlacementStatements(db: D1Database, move: MoveRow, now: st
   ];
 }
 
+/** The databases a running move copies from or to (their maintenance waits: it would change what is being copied). */
+export async function databasesBeingCopied(db: D1Database): Promise<Set<string>> {
+  const { results } = await db
+    .prepare(
+      `SELECT source, target FROM tenant_moves WHERE phase IN (${WRITES_HELD.map((p) => `'${p}'`).join(", ")})`,
+    )
+    .all<{ source: string; target: string }>();
+  return new Set(results.flatMap((r) => [r.source, r.target]));
+}
+
 /** Moves no step touched since `before` (the Cron Trigger sends them again). */
 export async function stalledMoves(db: D1Database, before: string): Promise<string[]> {
   const { results } = await db
